@@ -1,0 +1,62 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.SQS;
+using MassTransit;
+
+namespace SagaFiles.Transport.AmazonSqs;
+
+/// <summary>Where SQS and SNS are and who we are there.</summary>
+public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
+{
+    string? _accessKey;
+    string? _secretKey;
+    AWSCredentials? _credentials;
+
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Service URL of an emulator serving SQS and SNS on one port; null for AWS.</summary>
+    public Uri? ServiceUrl { get; set; }
+
+    /// <summary>Prefix of every queue and topic name; empty for none.</summary>
+    public string Scope { get; set; } = "";
+
+    /// <summary>Default RedrivePolicy maxReceiveCount for queues this bus creates.</summary>
+    public int DefaultMaxReceiveCount { get; set; } = 3;
+
+    public Uri HostAddress => new UriBuilder(AmazonSqsEndpointAddress.Scheme, Region) { Path = "/" + Scope }.Uri;
+
+    void IAmazonSqsHostConfigurator.AccessKey(string accessKey) => _accessKey = accessKey;
+
+    void IAmazonSqsHostConfigurator.SecretKey(string secretKey) => _secretKey = secretKey;
+
+    void IAmazonSqsHostConfigurator.Credentials(AWSCredentials credentials) => _credentials = credentials;
+
+    void IAmazonSqsHostConfigurator.ServiceUrl(Uri serviceUrl) => ServiceUrl = serviceUrl;
+
+    void IAmazonSqsHostConfigurator.Scope(string scope) => Scope = scope;
+
+    void IAmazonSqsHostConfigurator.MaxReceiveCount(int maxReceiveCount) => DefaultMaxReceiveCount = maxReceiveCount;
+
+    /// <summary>Explicit keys first, then explicit credentials, then the default AWS chain (environment, profile, instance role).</summary>
+    public AWSCredentials GetCredentials()
+    {
+        if (_credentials != null)
+            return _credentials;
+        if (!string.IsNullOrEmpty(_accessKey) && !string.IsNullOrEmpty(_secretKey))
+            return new BasicAWSCredentials(_accessKey, _secretKey);
+        return DefaultAWSCredentialsIdentityResolver.GetCredentials();
+    }
+
+    public IAmazonSQS CreateSqsClient()
+    {
+        var config = new AmazonSQSConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(Region) };
+        if (ServiceUrl != null)
+        {
+            config.ServiceURL = ServiceUrl.ToString();
+            config.AuthenticationRegion = Region;
+        }
+
+        return new AmazonSQSClient(GetCredentials(), config);
+    }
+}

@@ -1,0 +1,23 @@
+using SagaFiles.Transport.AmazonSqs.Transport;
+
+namespace SagaFiles.Transport.AmazonSqs.Configuration;
+
+/// <summary>A receive endpoint's queue: name, creation settings and polling.</summary>
+public sealed class AmazonSqsReceiveSettings(string entityName, int maxReceiveCount)
+{
+    public string EntityName { get; } = entityName;
+
+    /// <summary>Null keeps the queue's own setting (SQS default 30 s).</summary>
+    public int? VisibilityTimeout { get; set; }
+
+    public int WaitTimeSeconds { get; set; } = 20;
+
+    public int MaxReceiveCount { get; set; } = maxReceiveCount;
+
+    /// <summary>A temporary queue (the bus's own response queue) has no dead-letter queue and is deleted when the bus stops.</summary>
+    public bool IsTemporary { get; init; }
+
+    public Dictionary<string, string> QueueAttributes { get; } = new(StringComparer.Ordinal);
+
+    public SqsQueueOptions QueueOptions => new(VisibilityTimeout, IsTemporary ? null : MaxReceiveCount, QueueAttributes);
+}

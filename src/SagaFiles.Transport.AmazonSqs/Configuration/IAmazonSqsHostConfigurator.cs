@@ -1,0 +1,22 @@
+using Amazon.Runtime;
+
+namespace MassTransit;
+
+/// <summary>Connection settings for SQS and SNS, named as in MassTransit.AmazonSQS.</summary>
+public interface IAmazonSqsHostConfigurator
+{
+    void AccessKey(string accessKey);
+
+    void SecretKey(string secretKey);
+
+    void Credentials(AWSCredentials credentials);
+
+    /// <summary>One endpoint for SQS and SNS (an emulator such as fauxqs or LocalStack); unset means AWS itself.</summary>
+    void ServiceUrl(Uri serviceUrl);
+
+    /// <summary>Prefix for every queue and topic this bus creates, so environments can share an account.</summary>
+    void Scope(string scope);
+
+    /// <summary>Receives after which SQS moves a message to the queue's <c>_dlq</c> (RedrivePolicy).</summary>
+    void MaxReceiveCount(int maxReceiveCount);
+}

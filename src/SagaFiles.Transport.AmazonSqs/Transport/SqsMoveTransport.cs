@@ -1,0 +1,36 @@
+using MassTransit.Serialization;
+
+namespace SagaFiles.Transport.AmazonSqs.Transport;
+
+/// <summary>
+/// Moves a received message to another queue with its headers plus the host's and the reason's: faults after retries
+/// to <c>{queue}_error</c> (with MassTransit's exception headers), messages no consumer takes to <c>{queue}_skipped</c>.
+/// </summary>
+public sealed class SqsMoveTransport(AmazonSqsClientContext client, string destinationQueue) : IErrorTransport, IDeadLetterTransport
+{
+    public Task Send(ExceptionReceiveContext context) => Move(context, headers => headers.CopyFrom(context.ExceptionHeaders));
+
+    public Task Send(ReceiveContext context, string reason) => Move(context, headers => headers.Set(MessageHeaders.Reason, reason ?? "Unspecified"));
+
+    async Task Move(ReceiveContext context, Action<SendHeaders> addHeaders)
+    {
+        var headers = new DictionarySendHeaders();
+        foreach (var (key, value) in context.TransportHeaders.GetAll())
+        {
+            if (!key.Equals(SqsTransportHeaders.DeliverAt, StringComparison.OrdinalIgnoreCase))
+                headers.Set(key, value);
+        }
+
+        headers.SetHostHeaders();
+        addHeaders(headers);
+
+        var contentType = context.ContentType?.ToString();
+        var attributes = SqsTransportHeaders.ToAttributes(contentType,
+            SqsTransportHeaders.AsStrings(headers.GetAll()).Where(h => !h.Key.Equals(MessageHeaders.ContentType, StringComparison.OrdinalIgnoreCase)));
+        var body = context.Body.GetString();
+        SqsTransportHeaders.EnsureWithinSizeLimit(body, attributes, destinationQueue, context.GetMessageId());
+
+        var queue = await client.GetQueue(destinationQueue, SqsQueueOptions.Plain, context.CancellationToken).ConfigureAwait(false);
+        await client.Send(queue, body, attributes, 0, context.CancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+
+namespace SagaFiles.Transport.AmazonSqs.Transport;
+
+/// <summary>Receives from one SQS queue: long polling, prefetch and concurrency limits, error and skipped queues.</summary>
+public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IReceiveTransport
+{
+    public ReceiveTransportHandle Start()
+    {
+        var settings = context.Settings;
+        context.AddOrUpdatePayload<IErrorTransport>(() => new SqsMoveTransport(context.Client, AmazonSqsEntityNames.Error(settings.EntityName)),
+            existing => existing);
+        context.AddOrUpdatePayload<IDeadLetterTransport>(
+            () => new SqsMoveTransport(context.Client, AmazonSqsEntityNames.Skipped(settings.EntityName)), existing => existing);
+        return new SqsReceiveAgent(context);
+    }
+
+    public void Probe(ProbeContext probe)
+    {
+        var scope = probe.CreateScope("receiveTransport");
+        scope.Add("type", "AmazonSQS");
+        scope.Set(new { context.InputAddress, context.PrefetchCount, context.ConcurrentMessageLimit, Queue = context.Settings.EntityName });
+    }
+
+    public ConnectHandle ConnectReceiveObserver(IReceiveObserver observer) => context.ConnectReceiveObserver(observer);
+
+    public ConnectHandle ConnectReceiveTransportObserver(IReceiveTransportObserver observer) => context.ConnectReceiveTransportObserver(observer);
+
+    public ConnectHandle ConnectPublishObserver(IPublishObserver observer) => context.ConnectPublishObserver(observer);
+
+    public ConnectHandle ConnectSendObserver(ISendObserver observer) => context.ConnectSendObserver(observer);
+
+    /// <summary>
+    /// The polling loop. At most <c>PrefetchCount</c> messages are held at once (received and not yet deleted or released),
+    /// at most <c>ConcurrentMessageLimit</c> of them are being consumed; each poller asks SQS for up to ten at a time.
+    /// </summary>
+    sealed class SqsReceiveAgent : ConsumerAgent<string>, ReceiveTransportHandle
+    {
+        const int MaxMessagesPerReceive = 10;
+        static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+        readonly SqsReceiveEndpointContext _context;
+        readonly SemaphoreSlim _held;
+        readonly SemaphoreSlim _consuming;
+        readonly int _pollers;
+        SqsQueue? _queue;
+
+        public SqsReceiveAgent(SqsReceiveEndpointContext context)
+            : base(context, StringComparer.Ordinal)
+        {
+            _context = context;
+            var prefetch = Math.Max(context.PrefetchCount, context.ConcurrentMessageLimit ?? 0);
+            if (prefetch <= 0)
+                prefetch = MaxMessagesPerReceive;
+            _held = new SemaphoreSlim(prefetch);
+            _consuming = new SemaphoreSlim(Math.Min(context.ConcurrentMessageLimit ?? prefetch, prefetch));
+            _pollers = (prefetch + MaxMessagesPerReceive - 1) / MaxMessagesPerReceive;
+            TrySetConsumeTask(Task.Run(RunAsync));
+        }
+
+        Task ReceiveTransportHandle.Stop(CancellationToken cancellationToken) => this.Stop("Stop Receive Transport", cancellationToken);
+
+        async Task RunAsync()
+        {
+            try
+            {
+                await _context.DependenciesReady.WaitAsync(Stopping).ConfigureAwait(false);
+                _queue = await WithBackoff(() => _context.ConfigureTopology(Stopping), "configure the queue and its subscriptions")
+                    .ConfigureAwait(false);
+                await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
+                SetReady();
+
+                await Task.WhenAll(Enumerable.Range(0, _pollers).Select(_ => PollAsync(_queue))).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (IsStopping)
+            {
+            }
+            catch (Exception exception)
+            {
+                SetNotReady(exception);
+                throw;
+            }
+        }
+
+        async Task PollAsync(SqsQueue queue)
+        {
+            var failures = 0;
+            while (!IsStopping)
+            {
+                var reserved = 0;
+                try
+                {
+                    await _held.WaitAsync(Stopping).ConfigureAwait(false);
+                    reserved = 1;
+                    while (reserved < MaxMessagesPerReceive && _held.Wait(0))
+                        reserved++;
+
+                    var messages = await _context.Client.Receive(queue, reserved, _context.Settings.WaitTimeSeconds, Stopping).ConfigureAwait(false);
+                    failures = 0;
+                    // Each received message keeps its slot until it is deleted or released; the rest go back now.
+                    reserved -= messages.Count;
+                    Release(ref reserved);
+                    foreach (var message in messages)
+                        _ = Task.Run(() => HandleAsync(queue, message));
+                }
+                catch (OperationCanceledException) when (IsStopping)
+                {
+                    Release(ref reserved);
+                    return;
+                }
+                catch (QueueDoesNotExistException exception)
+                {
+                    Release(ref reserved);
+                    LogContext.Warning?.Log(exception, "Queue {Queue} no longer exists; creating it again", queue.Name);
+                    _context.Client.Evict(queue.Name);
+                    queue = await WithBackoff(() => _context.ConfigureTopology(Stopping), "create the queue again").ConfigureAwait(false);
+                    _queue = queue;
+                }
+                catch (Exception exception)
+                {
+                    Release(ref reserved);
+                    failures++;
+                    var delay = Backoff(failures);
+                    LogContext.Warning?.Log(exception, "Receiving from {Queue} failed ({Failures} in a row); retrying in {Delay}", queue.Name, failures,
+                        delay);
+                    await Task.Delay(delay, _context.TimeProvider, Stopping).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                }
+            }
+        }
+
+        void Release(ref int reserved)
+        {
+            if (reserved > 0)
+                _held.Release(reserved);
+            reserved = 0;
+        }
+
+        async Task HandleAsync(SqsQueue queue, Message message)
+        {
+            var lockContext = new SqsReceiveLockContext(_context.Client, queue, message, _context.InputAddress, _context.TimeProvider);
+            var consuming = false;
+            try
+            {
+                var headers = SqsTransportHeaders.FromAttributes(
+                    (message.MessageAttributes ?? []).Where(a => a.Value.StringValue != null).ToDictionary(a => a.Key, a => a.Value.StringValue));
+
+                if (await DelayAgainIfEarly(queue, message, headers, lockContext).ConfigureAwait(false))
+                    return;
+
+                try
+                {
+                    await _consuming.WaitAsync(Stopping).ConfigureAwait(false);
+                    consuming = true;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping before this message started: hand it back at once rather than after the visibility timeout.
+                    await lockContext.ReleaseAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                var redelivered = message.Attributes != null
+                    && message.Attributes.TryGetValue(MessageSystemAttributeName.ApproximateReceiveCount, out var count)
+                    && int.TryParse(count, CultureInfo.InvariantCulture, out var receives) && receives > 1;
+                var receiveContext = new SqsReceiveContext(message, headers, redelivered, _context, _context.Client);
+                try
+                {
+                    await Dispatch(message.MessageId, receiveContext, lockContext).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    receiveContext.LogTransportFaulted(exception);
+                }
+                finally
+                {
+                    receiveContext.Dispose();
+                }
+            }
+            catch (Exception exception)
+            {
+                LogContext.Error?.Log(exception, "Handling message {MessageId} from {Queue} failed", message.MessageId, queue.Name);
+            }
+            finally
+            {
+                await lockContext.DisposeAsync().ConfigureAwait(false);
+                if (consuming)
+                    _consuming.Release();
+                _held.Release();
+            }
+        }
+
+        /// <summary>Sends a message that arrived before its deliver-at time back with the remaining delay (SQS delays at most 15 minutes).</summary>
+        async Task<bool> DelayAgainIfEarly(SqsQueue queue, Message message, Dictionary<string, string> headers, SqsReceiveLockContext lockContext)
+        {
+            if (!headers.TryGetValue(SqsTransportHeaders.DeliverAt, out var deliverAtText)
+                || !DateTimeOffset.TryParse(deliverAtText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var deliverAt))
+                return false;
+
+            var remaining = deliverAt - _context.TimeProvider.GetUtcNow();
+            if (remaining <= TimeSpan.FromSeconds(1))
+                return false;
+
+            var attributes = (message.MessageAttributes ?? []).Where(a => a.Value.StringValue != null)
+                .ToDictionary(a => a.Key, a => a.Value.StringValue);
+            var delaySeconds = (int)Math.Ceiling(Math.Min(remaining.TotalSeconds, SqsSendTransportContext.MaxDelaySeconds));
+            await _context.Client.Send(queue, message.Body, attributes, delaySeconds, Stopping).ConfigureAwait(false);
+            await lockContext.Complete().ConfigureAwait(false);
+            return true;
+        }
+
+        async Task<T> WithBackoff<T>(Func<Task<T>> action, string what)
+        {
+            for (var attempt = 1;; attempt++)
+            {
+                try
+                {
+                    return await action().ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!IsStopping)
+                {
+                    var delay = Backoff(attempt);
+                    LogContext.Warning?.Log(exception, "Could not {What} for {InputAddress} (attempt {Attempt}); retrying in {Delay}", what,
+                        _context.InputAddress, attempt, delay);
+                    await Task.Delay(delay, _context.TimeProvider, Stopping).ConfigureAwait(false);
+                }
+            }
+        }
+
+        static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempt, 6)) / 2));
+
+        protected override async Task ActiveAndActualAgentsCompleted(StopContext context)
+        {
+            await base.ActiveAndActualAgentsCompleted(context).ConfigureAwait(false);
+            foreach (var agent in _context.Agents)
+                await agent.Stop(context).ConfigureAwait(false);
+            if (_queue != null && _context.Settings.IsTemporary)
+                await _context.Client.DeleteQueue(_queue, CancellationToken.None).ConfigureAwait(false);
+            await _context.TransportObservers.NotifyCompleted(_context.InputAddress, this).ConfigureAwait(false);
+            _context.LogConsumerCompleted(DeliveryCount, ConcurrentDeliveryCount);
+        }
+    }
+}
