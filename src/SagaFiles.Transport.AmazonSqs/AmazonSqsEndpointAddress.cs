@@ -11,6 +11,10 @@ public readonly record struct AmazonSqsEndpointAddress(string Region, string Sco
     /// <summary>The entity name in SQS or SNS: the scope prefix plus the name.</summary>
     public string EntityName => AmazonSqsEntityNames.Scoped(Scope, Name);
 
+    /// <summary>A queue or topic on the bus's host, named without the scope (the address adds it).</summary>
+    public static AmazonSqsEndpointAddress OnHost(Uri hostAddress, string name, bool isTopic, bool isTemporary = false) =>
+        new(hostAddress.Host, hostAddress.AbsolutePath.Trim('/'), name, isTopic, isTemporary);
+
     public static AmazonSqsEndpointAddress Parse(Uri hostAddress, Uri address)
     {
         var region = hostAddress.Host;

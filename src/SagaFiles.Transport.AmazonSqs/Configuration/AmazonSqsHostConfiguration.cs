@@ -1,4 +1,3 @@
-using SagaFiles.Transport.AmazonSqs.Sns;
 using SagaFiles.Transport.AmazonSqs.Topology;
 using SagaFiles.Transport.AmazonSqs.Transport;
 
@@ -19,7 +18,7 @@ public sealed class AmazonSqsHostConfiguration
         _busConfiguration = busConfiguration;
         _topologyConfiguration = topologyConfiguration;
         _client = new Lazy<AmazonSqsClientContext>(() =>
-            new AmazonSqsClientContext(Settings.CreateSqsClient(), AmazonSnsClient.Create(Settings), Settings));
+            new AmazonSqsClientContext(Settings.CreateSqsClient(), Settings.CreateSnsClient(), Settings));
         _topology = new Lazy<BusTopology>(() => new AmazonSqsBusTopology(this, _topologyConfiguration));
         ReceiveTransportRetryPolicy = Retry.CreatePolicy(x => x.Exponential(1000, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30),
             TimeSpan.FromSeconds(2)));
@@ -44,7 +43,7 @@ public sealed class AmazonSqsHostConfiguration
         if (string.IsNullOrWhiteSpace(queueName))
             throw new ArgumentException("A receive endpoint needs a queue name.", nameof(queueName));
 
-        var settings = new AmazonSqsReceiveSettings(AmazonSqsEntityNames.Scoped(Settings.Scope, queueName), Settings.DefaultMaxReceiveCount)
+        var settings = new AmazonSqsReceiveSettings(Settings.Scope, queueName, Settings.DefaultMaxReceiveCount)
         {
             IsTemporary = temporary
         };

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.SQS;
 using MassTransit;
+using SagaFiles.Transport.AmazonSqs.Sns;
 
 namespace SagaFiles.Transport.AmazonSqs;
 
@@ -12,6 +13,7 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     string? _accessKey;
     string? _secretKey;
     AWSCredentials? _credentials;
+    AmazonSQSConfig? _sqsConfig;
 
     public string Region { get; set; } = "us-east-1";
 
@@ -36,6 +38,8 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
 
     void IAmazonSqsHostConfigurator.Scope(string scope) => Scope = scope;
 
+    void IAmazonSqsHostConfigurator.Config(AmazonSQSConfig config) => _sqsConfig = config;
+
     void IAmazonSqsHostConfigurator.MaxReceiveCount(int maxReceiveCount) => DefaultMaxReceiveCount = maxReceiveCount;
 
     /// <summary>Explicit keys first, then explicit credentials, then the default AWS chain (environment, profile, instance role).</summary>
@@ -50,13 +54,18 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
 
     public IAmazonSQS CreateSqsClient()
     {
-        var config = new AmazonSQSConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(Region) };
-        if (ServiceUrl != null)
+        var config = _sqsConfig ?? new AmazonSQSConfig();
+        if (ServiceUrl != null && string.IsNullOrEmpty(config.ServiceURL))
         {
             config.ServiceURL = ServiceUrl.ToString();
             config.AuthenticationRegion = Region;
         }
+        else if (config.RegionEndpoint == null && string.IsNullOrEmpty(config.ServiceURL))
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
 
         return new AmazonSQSClient(GetCredentials(), config);
     }
+
+    public IAmazonSnsClient CreateSnsClient() =>
+        new AmazonSnsClient(new AmazonSnsClientOptions { Region = Region, ServiceUrl = ServiceUrl }, GetCredentials());
 }

@@ -17,9 +17,7 @@ public sealed class AmazonSqsReceiveEndpointConfiguration : ReceiveEndpointConfi
         _endpointConfiguration = endpointConfiguration;
         Settings = settings;
 
-        var host = AmazonSqsEndpointAddress.Parse(hostConfiguration.HostAddress, hostConfiguration.HostAddress);
-        var name = string.IsNullOrEmpty(host.Scope) ? settings.EntityName : settings.EntityName[(host.Scope.Length + 1)..];
-        InputAddress = new AmazonSqsEndpointAddress(host.Region, host.Scope, name, false, settings.IsTemporary).ToUri();
+        InputAddress = AmazonSqsEndpointAddress.OnHost(hostConfiguration.HostAddress, settings.QueueName, false, settings.IsTemporary).ToUri();
         HostAddress = hostConfiguration.HostAddress;
     }
 

@@ -3,9 +3,15 @@ using SagaFiles.Transport.AmazonSqs.Transport;
 namespace SagaFiles.Transport.AmazonSqs.Configuration;
 
 /// <summary>A receive endpoint's queue: name, creation settings and polling.</summary>
-public sealed class AmazonSqsReceiveSettings(string entityName, int maxReceiveCount)
+public sealed class AmazonSqsReceiveSettings(string scope, string queueName, int maxReceiveCount)
 {
-    public string EntityName { get; } = entityName;
+    public string Scope { get; } = scope;
+
+    /// <summary>The endpoint's name, without the scope.</summary>
+    public string QueueName { get; } = queueName;
+
+    /// <summary>The SQS queue's name: scope and endpoint name.</summary>
+    public string EntityName { get; } = AmazonSqsEntityNames.Scoped(scope, queueName);
 
     /// <summary>Null keeps the queue's own setting (SQS default 30 s).</summary>
     public int? VisibilityTimeout { get; set; }

@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Amazon.SQS;
 
 namespace MassTransit;
 
@@ -16,6 +17,9 @@ public interface IAmazonSqsHostConfigurator
 
     /// <summary>Prefix for every queue and topic this bus creates, so environments can share an account.</summary>
     void Scope(string scope);
+
+    /// <summary>SQS client settings (timeouts, HTTP client factory); region and service URL are filled in when unset.</summary>
+    void Config(AmazonSQSConfig config);
 
     /// <summary>Receives after which SQS moves a message to the queue's <c>_dlq</c> (RedrivePolicy).</summary>
     void MaxReceiveCount(int maxReceiveCount);

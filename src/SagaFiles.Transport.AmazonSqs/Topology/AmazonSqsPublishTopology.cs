@@ -29,8 +29,7 @@ public sealed class AmazonSqsMessagePublishTopology<TMessage>(IPublishTopology p
 
     public override bool TryGetPublishAddress(Uri baseAddress, [NotNullWhen(true)] out Uri? publishAddress)
     {
-        var host = AmazonSqsEndpointAddress.Parse(baseAddress, baseAddress);
-        publishAddress = new AmazonSqsEndpointAddress(host.Region, "", TopicName, true, false).ToUri();
+        publishAddress = AmazonSqsEndpointAddress.OnHost(baseAddress, TopicName, isTopic: true).ToUri();
         return true;
     }
 

@@ -15,6 +15,9 @@ namespace SagaFiles.Transport.AmazonSqs.Transport;
 /// </summary>
 public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
 {
+    /// <summary>The queue gets the published message body as is, with its message attributes, not wrapped in an SNS envelope.</summary>
+    static readonly Dictionary<string, string> RawDelivery = new() { ["RawMessageDelivery"] = "true" };
+
     readonly ConcurrentDictionary<string, DeleteBatcher> _deleteBatchers = new();
     readonly ConcurrentDictionary<string, Lazy<Task<SqsQueue>>> _queues = new();
     readonly ConcurrentDictionary<string, Lazy<Task<string>>> _topics = new();
@@ -38,7 +41,7 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
         Cached(_queues, name, () => GetOrCreateQueue(name, options, cancellationToken));
 
     public Task<string> GetTopicArn(string name, CancellationToken cancellationToken) =>
-        Cached(_topics, name, async () => await Sns.CreateTopicAsync(name, cancellationToken).ConfigureAwait(false));
+        Cached(_topics, name, async () => await Sns.CreateTopicAsync(name, null, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Subscribes the queue to the topics (raw delivery) and lets exactly those topics send to it.</summary>
     public async Task Subscribe(SqsQueue queue, IReadOnlyCollection<string> topicNames, CancellationToken cancellationToken)
@@ -54,7 +57,7 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
 
         foreach (var topicArn in topicArns)
-            await Sns.SubscribeQueueAsync(topicArn, queue.Arn, cancellationToken).ConfigureAwait(false);
+            await Sns.SubscribeAsync(topicArn, "sqs", queue.Arn, RawDelivery, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task Send(SqsQueue queue, string body, IReadOnlyDictionary<string, string> attributes, int delaySeconds,
@@ -79,7 +82,11 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
     public async Task Publish(string topicName, string body, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
     {
         var topicArn = await GetTopicArn(topicName, cancellationToken).ConfigureAwait(false);
-        await Sns.PublishAsync(topicArn, body, attributes, cancellationToken).ConfigureAwait(false);
+        var request = new SnsPublishRequest(topicArn, body)
+        {
+            MessageAttributes = attributes.ToDictionary(a => a.Key, a => SnsMessageAttribute.String(a.Value))
+        };
+        await Sns.PublishAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<List<Message>> Receive(SqsQueue queue, int maxMessages, int waitTimeSeconds, CancellationToken cancellationToken)

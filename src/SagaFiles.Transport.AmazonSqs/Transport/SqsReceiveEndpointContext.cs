@@ -30,7 +30,8 @@ public sealed class SqsReceiveEndpointContext : BaseReceiveEndpointContext
     {
         var settings = Settings;
         var queue = await Client.GetQueue(settings.EntityName, settings.QueueOptions, cancellationToken).ConfigureAwait(false);
-        await Client.Subscribe(queue, _configuration.Topology.Consume.TopicNames, cancellationToken).ConfigureAwait(false);
+        var topics = _configuration.Topology.Consume.TopicNames.Select(topic => AmazonSqsEntityNames.Scoped(settings.Scope, topic)).ToList();
+        await Client.Subscribe(queue, topics, cancellationToken).ConfigureAwait(false);
         return queue;
     }
 

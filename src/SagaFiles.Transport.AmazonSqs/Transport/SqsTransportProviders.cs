@@ -19,8 +19,7 @@ public sealed class SqsTransportProvider(
     public Task<ISendTransport> GetPublishTransport<T>(Uri? publishAddress)
         where T : class
     {
-        var host = AmazonSqsEndpointAddress.Parse(hostConfiguration.HostAddress, hostConfiguration.HostAddress);
-        var topic = new AmazonSqsEndpointAddress(host.Region, host.Scope, publishTopology.GetTopicName<T>(), true, false);
+        var topic = AmazonSqsEndpointAddress.OnHost(hostConfiguration.HostAddress, publishTopology.GetTopicName<T>(), isTopic: true);
         return Task.FromResult(Create(topic));
     }
 

@@ -1,0 +1,48 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace SagaFiles.ServiceDefaults;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// The bus every SagaFiles host uses. This is the one place that names the transport: switching to
+    /// MassTransit.AmazonSQS changes the package reference and the <c>UsingAmazonSqs</c> host block below (docs/adr/0001).
+    /// </summary>
+    public static IHostApplicationBuilder AddSagaFilesMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    {
+        builder.Services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            x.AddDelayedMessageScheduler();
+            configure(x);
+
+            x.UsingAmazonSqs((context, cfg) =>
+            {
+                var aws = context.GetRequiredService<IOptions<AwsOptions>>().Value;
+                var messaging = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+                cfg.Host(aws.Region, h =>
+                {
+                    if (aws.ServiceURL != null)
+                        h.ServiceUrl(aws.ServiceURL);
+                    if (!string.IsNullOrEmpty(aws.AccessKey) && !string.IsNullOrEmpty(aws.SecretKey))
+                    {
+                        h.AccessKey(aws.AccessKey);
+                        h.SecretKey(aws.SecretKey);
+                    }
+
+                    h.Scope(messaging.Prefix);
+                    h.MaxReceiveCount(messaging.MaxReceiveCount);
+                });
+                cfg.UseDelayedMessageScheduler();
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}
