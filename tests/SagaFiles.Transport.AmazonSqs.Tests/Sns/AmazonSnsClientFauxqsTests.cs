@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using SagaFiles.Testing;
 using SagaFiles.Transport.AmazonSqs.Sns;
 
 namespace SagaFiles.Transport.AmazonSqs.Tests.Sns;
@@ -18,7 +18,7 @@ public sealed class AmazonSnsClientFauxqsTests
     [OneTimeSetUp]
     public void OneTimeSetUp()
     {
-        var stack = SnsTestStack.Current;
+        var stack = TestStackSetUpFixture.Stack;
         _sns = new AmazonSnsClient(new AmazonSnsClientOptions { ServiceUrl = stack.AwsServiceUrl, Region = stack.Region }, stack.Credentials);
         _sqs = stack.CreateSqsClient();
         _prefix = "sns-it-" + Guid.NewGuid().ToString("N")[..8];
@@ -191,7 +191,7 @@ public sealed class AmazonSnsClientFauxqsTests
         var topicArn = await _sns.CreateTopicAsync(_prefix + "-big");
         var counter = new RequestCounter(new HttpClientHandler());
         using var http = new HttpClient(counter);
-        var stack = SnsTestStack.Current;
+        var stack = TestStackSetUpFixture.Stack;
         using var client = new AmazonSnsClient(new AmazonSnsClientOptions { ServiceUrl = stack.AwsServiceUrl, Region = stack.Region },
             stack.Credentials, http);
 
