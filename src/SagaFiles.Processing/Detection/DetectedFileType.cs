@@ -1,0 +1,13 @@
+namespace SagaFiles.Processing.Detection;
+
+/// <summary>The result of <see cref="FileTypeDetector" />.</summary>
+/// <param name="Kind">What the content is.</param>
+/// <param name="MediaType">The IANA media type for <paramref name="Kind" />.</param>
+/// <param name="Extension">The extension the content should carry, with its dot (".csv"); for plain text and unknown
+/// binary content the file's own extension when it has one.</param>
+/// <param name="Delimiter">The field delimiter of delimited text (',', ';', '|' or '\t'); null otherwise.</param>
+public sealed record DetectedFileType(FileKind Kind, string MediaType, string Extension, char? Delimiter = null)
+{
+    /// <summary>The content is rows and columns: delimited text (CSV/TSV) or Parquet.</summary>
+    public bool IsTabular => Kind is FileKind.Csv or FileKind.Tsv or FileKind.Parquet;
+}
