@@ -1,0 +1,88 @@
+namespace SagaFiles.Processing.Conversion;
+
+/// <summary>How one column is written: its type, decimal scale, and whether to dictionary-encode it.</summary>
+readonly record struct ColumnSpec(ColumnType Type, int Scale, bool UseDictionary);
+
+/// <summary>
+/// What the values seen in one column have in common; <see cref="Infer" /> picks the narrowest type that holds every
+/// one of them without loss. Also counts distinct values (up to a cap) to decide on dictionary encoding.
+/// </summary>
+sealed class ColumnProfile
+{
+    const int DistinctLimit = 4096;
+
+    HashSet<string>? _distinct = new(StringComparer.Ordinal);
+    long _values;
+    bool _allBoolean = true;
+    bool _allTimestamp = true;
+    bool _allNumeric = true;
+    bool _allInt64 = true;
+    bool _anyExponent;
+    int _maxSignificantDigits;
+    int _maxIntegerDigits;
+    int _maxScale;
+
+    /// <summary>Records one non-empty value.</summary>
+    public void Observe(ReadOnlySpan<char> value)
+    {
+        _values++;
+        if (_allBoolean)
+            _allBoolean = FieldParsers.TryParseBoolean(value, out _);
+        if (_allTimestamp)
+            _allTimestamp = FieldParsers.TryParseTimestamp(value, out _);
+        if (_allNumeric)
+            ObserveNumber(value);
+        if (_distinct is not null)
+            ObserveDistinct(value);
+    }
+
+    public ColumnSpec Infer()
+    {
+        if (_values == 0)
+            return new ColumnSpec(ColumnType.String, 0, true);
+        if (_allBoolean)
+            return new ColumnSpec(ColumnType.Boolean, 0, false);
+        if (_allTimestamp)
+            return new ColumnSpec(ColumnType.Timestamp, 0, false);
+        if (_allNumeric)
+        {
+            if (_allInt64)
+                return new ColumnSpec(ColumnType.Int64, 0, false);
+            if (_maxSignificantDigits <= FieldParsers.DoubleSignificantDigits)
+                return new ColumnSpec(ColumnType.Double, 0, false);
+            if (!_anyExponent && _maxIntegerDigits + _maxScale <= FieldParsers.MaxDecimalDigits)
+                return new ColumnSpec(ColumnType.Decimal, _maxScale, false);
+        }
+
+        // Strings repeat often enough to pay for a dictionary when at most half the values are distinct.
+        var lowCardinality = _distinct is not null && _distinct.Count * 2 <= _values;
+        return new ColumnSpec(ColumnType.String, 0, lowCardinality);
+    }
+
+    void ObserveNumber(ReadOnlySpan<char> value)
+    {
+        var shape = NumberShape.Of(value);
+        if (!shape.IsNumber)
+        {
+            _allNumeric = false;
+            return;
+        }
+
+        _allInt64 = _allInt64 && shape.IsInteger && FieldParsers.TryParseInt64(value, out _);
+        _anyExponent |= shape.HasExponent;
+        _maxSignificantDigits = Math.Max(_maxSignificantDigits, shape.SignificantDigits);
+        _maxIntegerDigits = Math.Max(_maxIntegerDigits, shape.IntegerDigits);
+        _maxScale = Math.Max(_maxScale, shape.Scale);
+    }
+
+    void ObserveDistinct(ReadOnlySpan<char> value)
+    {
+        var lookup = _distinct!.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.Contains(value))
+            return;
+        if (_distinct.Count == DistinctLimit)
+            _distinct = null; // high cardinality: stop counting
+        else
+            lookup.Add(value);
+    }
+}

@@ -1,0 +1,23 @@
+namespace SagaFiles.Processing.Conversion;
+
+/// <summary>The Parquet type a CSV column is written as. Every column is nullable.</summary>
+public enum ColumnType
+{
+    /// <summary>UTF-8 string (BYTE_ARRAY, STRING).</summary>
+    String,
+
+    /// <summary>64-bit signed integer (INT64).</summary>
+    Int64,
+
+    /// <summary>IEEE 754 double (DOUBLE): numbers with at most 15 significant digits, which round-trip exactly.</summary>
+    Double,
+
+    /// <summary>DECIMAL(29, scale): numbers with more than 15 significant digits.</summary>
+    Decimal,
+
+    /// <summary>BOOLEAN, from true/false in any letter case.</summary>
+    Boolean,
+
+    /// <summary>TIMESTAMP(isAdjustedToUTC, MICROS), from ISO 8601 dates and date-times.</summary>
+    Timestamp
+}

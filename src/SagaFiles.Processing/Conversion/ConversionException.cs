@@ -1,0 +1,12 @@
+namespace SagaFiles.Processing.Conversion;
+
+/// <summary>The input cannot be converted: malformed CSV, an empty file, invalid UTF-8, and the like.</summary>
+public sealed class ConversionException : Exception
+{
+    public ConversionException(string message, long? lineNumber = null, Exception? innerException = null)
+        : base(lineNumber is { } line ? $"Line {line}: {message}" : message, innerException) =>
+        LineNumber = lineNumber;
+
+    /// <summary>The 1-based line of the input where the offending record starts, when known.</summary>
+    public long? LineNumber { get; }
+}

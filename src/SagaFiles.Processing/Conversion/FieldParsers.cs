@@ -1,0 +1,247 @@
+using System.Globalization;
+
+namespace SagaFiles.Processing.Conversion;
+
+/// <summary>The shape of a number written in the JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?</summary>
+/// <param name="IsNumber">The text is a number in that grammar (leading zeros, '+' and blanks are not).</param>
+/// <param name="IsInteger">No fraction and no exponent.</param>
+/// <param name="HasExponent">Written with an exponent.</param>
+/// <param name="SignificantDigits">Digits without the leading zeros.</param>
+/// <param name="IntegerDigits">Digits before the decimal point.</param>
+/// <param name="Scale">Digits after the decimal point.</param>
+readonly record struct NumberShape(
+    bool IsNumber,
+    bool IsInteger,
+    bool HasExponent,
+    int SignificantDigits,
+    int IntegerDigits,
+    int Scale)
+{
+    public static NumberShape Of(ReadOnlySpan<char> text)
+    {
+        var i = text.Length > 0 && text[0] == '-' ? 1 : 0;
+        var integerStart = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+            i++;
+        var integerDigits = i - integerStart;
+        if (integerDigits == 0 || (integerDigits > 1 && text[integerStart] == '0'))
+            return default;
+
+        var scale = 0;
+        if (i < text.Length && text[i] == '.')
+        {
+            var fractionStart = ++i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+                i++;
+            scale = i - fractionStart;
+            if (scale == 0)
+                return default;
+        }
+
+        var hasExponent = false;
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < text.Length && text[i] is '+' or '-')
+                i++;
+            var exponentStart = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+                i++;
+            if (i == exponentStart)
+                return default;
+            hasExponent = true;
+        }
+
+        if (i != text.Length)
+            return default;
+
+        var digits = integerDigits + scale;
+        var leadingZeros = 0;
+        for (var d = integerStart; d < text.Length && leadingZeros < digits && text[d] is '0' or '.'; d++)
+        {
+            if (text[d] == '0')
+                leadingZeros++;
+        }
+
+        return new NumberShape(true, scale == 0 && !hasExponent, hasExponent, Math.Max(1, digits - leadingZeros),
+            integerDigits, scale);
+    }
+}
+
+/// <summary>Strict, culture-invariant parsers for the typed columns: what they accept converts back without loss.</summary>
+static class FieldParsers
+{
+    /// <summary>Doubles keep every value with up to 15 significant digits exactly (DBL_DIG).</summary>
+    public const int DoubleSignificantDigits = 15;
+
+    /// <summary>Decimal columns are DECIMAL(29, s); integer digits plus scale stay within .NET decimal's 28.</summary>
+    public const int DecimalPrecision = 29;
+
+    public const int MaxDecimalDigits = 28;
+
+    /// <summary>Sub-microsecond digits must be zero: timestamps are stored in microseconds.</summary>
+    const int MaxFractionDigits = 9;
+
+    /// <summary>Ticks (100 ns) per unit of the n-th fraction digit, down to microseconds.</summary>
+    static readonly long[] TicksPerFractionDigit = [1_000_000, 100_000, 10_000, 1_000, 100, 10];
+
+    public static bool TryParseInt64(ReadOnlySpan<char> text, out long value)
+    {
+        value = 0;
+        var negative = text.Length > 0 && text[0] == '-';
+        var digits = negative ? text[1..] : text;
+        if (digits.IsEmpty || digits.Length > 19 || (digits.Length > 1 && digits[0] == '0'))
+            return false;
+
+        ulong magnitude = 0;
+        foreach (var c in digits)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+                return false;
+            magnitude = magnitude * 10 + digit; // 19 digits cannot overflow a ulong
+        }
+
+        if (magnitude > (negative ? (ulong)long.MaxValue + 1 : long.MaxValue))
+            return false;
+        value = negative ? (long)(0 - magnitude) : (long)magnitude;
+        return true;
+    }
+
+    public static bool TryParseDouble(ReadOnlySpan<char> text, out double value)
+    {
+        var shape = NumberShape.Of(text);
+        if (shape.IsNumber && shape.SignificantDigits <= DoubleSignificantDigits &&
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+            return true;
+        value = 0;
+        return false;
+    }
+
+    public static bool TryParseDecimal(ReadOnlySpan<char> text, int scale, out decimal value)
+    {
+        var shape = NumberShape.Of(text);
+        if (shape.IsNumber && !shape.HasExponent && shape.Scale <= scale && shape.IntegerDigits + scale <= MaxDecimalDigits &&
+            decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture, out value))
+            return true;
+        value = 0;
+        return false;
+    }
+
+    public static bool TryParseBoolean(ReadOnlySpan<char> text, out bool value)
+    {
+        if (text.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            value = true;
+            return true;
+        }
+
+        value = false;
+        return text.Equals("false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// ISO 8601: yyyy-MM-dd, optionally followed by 'T' or ' ', HH:mm[:ss[.fffffffff]], and Z or ±HH[:mm]. Without an
+    /// offset the value is taken as UTC. The result is UTC.
+    /// </summary>
+    public static bool TryParseTimestamp(ReadOnlySpan<char> text, out DateTime utc)
+    {
+        utc = default;
+        if (text.Length < 10 || text[4] != '-' || text[7] != '-' ||
+            !TryDigits(text, 0, 4, out var year) || !TryDigits(text, 5, 2, out var month) ||
+            !TryDigits(text, 8, 2, out var day) ||
+            year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            return false;
+
+        int hour = 0, minute = 0, second = 0;
+        long fractionTicks = 0;
+        var i = 10;
+        if (i < text.Length && text[i] is 'T' or 't' or ' ')
+        {
+            if (text.Length < 16 || text[13] != ':' || !TryDigits(text, 11, 2, out hour) ||
+                !TryDigits(text, 14, 2, out minute) || hour > 23 || minute > 59)
+                return false;
+            i = 16;
+            if (i < text.Length && text[i] == ':')
+            {
+                if (!TryDigits(text, 17, 2, out second) || second > 59)
+                    return false;
+                i = 19;
+                if (i < text.Length && text[i] is '.' or ',' && !TryFraction(text, ref i, out fractionTicks))
+                    return false;
+            }
+        }
+
+        var offset = TimeSpan.Zero;
+        if (i < text.Length && !TryOffset(text[i..], out offset))
+            return false;
+
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fractionTicks -
+                    offset.Ticks;
+        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+            return false;
+        utc = new DateTime(ticks, DateTimeKind.Utc);
+        return true;
+    }
+
+    static bool TryFraction(ReadOnlySpan<char> text, ref int i, out long ticks)
+    {
+        ticks = 0;
+        var start = ++i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+            i++;
+        var count = i - start;
+        if (count is 0 or > MaxFractionDigits)
+            return false;
+        for (var d = 0; d < count; d++)
+        {
+            var digit = text[start + d] - '0';
+            if (d < 6)
+                ticks += digit * TicksPerFractionDigit[d];
+            else if (digit != 0)
+                return false; // below a microsecond: would be lost
+        }
+
+        return true;
+    }
+
+    static bool TryOffset(ReadOnlySpan<char> zone, out TimeSpan offset)
+    {
+        offset = TimeSpan.Zero;
+        if (zone is "Z" or "z")
+            return true;
+        if (zone.Length < 3 || zone[0] is not ('+' or '-') || !TryDigits(zone, 1, 2, out var hours) || hours > 14)
+            return false;
+        var minutes = 0;
+        var rest = zone[3..];
+        if (rest.Length > 0)
+        {
+            if (rest[0] == ':')
+                rest = rest[1..];
+            if (rest.Length != 2 || !TryDigits(rest, 0, 2, out minutes) || minutes > 59)
+                return false;
+        }
+
+        offset = new TimeSpan(hours, minutes, 0);
+        if (zone[0] == '-')
+            offset = -offset;
+        return true;
+    }
+
+    static bool TryDigits(ReadOnlySpan<char> text, int start, int count, out int value)
+    {
+        value = 0;
+        if (start + count > text.Length)
+            return false;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if ((uint)digit > 9)
+                return false;
+            value = value * 10 + digit;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,339 @@
+using System.Text;
+using ParquetSharp;
+using Encoding = System.Text.Encoding;
+using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Tests.Support;
+
+namespace SagaFiles.Processing.Tests;
+
+public class CsvToParquet_Specs
+{
+    readonly CsvToParquetConverter _converter = new();
+
+    async Task<(ConversionResult Result, ParquetFile File)> Convert(string csv, CsvConversionOptions? options = null,
+        Encoding? encoding = null)
+    {
+        encoding ??= new UTF8Encoding(false);
+        await using var input = new MemoryStream([.. encoding.GetPreamble(), .. encoding.GetBytes(csv)]);
+        await using var output = new MemoryStream();
+        var result = await _converter.ConvertAsync(input, output, options ?? CsvConversionOptions.Csv);
+        return (result, new ParquetFile(output.ToArray()));
+    }
+
+    [Test]
+    public async Task Column_types_are_inferred_and_values_read_back_unchanged()
+    {
+        const string csv = """
+                           id,price,amount,active,created,day,name
+                           1,9.99,12345678901234567.89,true,2024-03-01T10:15:30Z,2024-03-01,Ann
+                           -2,0.5,-0.01,FALSE,2024-03-01T12:15:30.123456+02:00,2024-12-31,Bob
+                           9223372036854775807,1e3,1,True,2024-03-01 00:00,2000-02-29,
+                           ,,,,,,Dee
+                           """;
+
+        var (result, file) = await Convert(csv);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(4);
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("id", ColumnType.Int64), ("price", ColumnType.Double), ("amount", ColumnType.Decimal),
+            ("active", ColumnType.Boolean), ("created", ColumnType.Timestamp), ("day", ColumnType.Timestamp),
+            ("name", ColumnType.String)
+        ]);
+        result.Columns.Single(c => c.Name == "amount").Scale.ShouldBe(2);
+        result.Restarted.ShouldBeFalse();
+        file.RowCount.ShouldBe(4);
+
+        file.Values<long?>("id").ShouldBe([1L, -2L, long.MaxValue, null]);
+        file.Values<double?>("price").ShouldBe([9.99, 0.5, 1000.0, null]);
+        file.Values<decimal?>("amount").ShouldBe([12345678901234567.89m, -0.01m, 1m, null]);
+        file.Values<bool?>("active").ShouldBe([true, false, true, null]);
+        file.Values<DateTime?>("created").ShouldBe([
+            new DateTime(2024, 3, 1, 10, 15, 30, DateTimeKind.Utc),
+            new DateTime(2024, 3, 1, 10, 15, 30, DateTimeKind.Utc).AddTicks(1_234_560),
+            new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc),
+            null
+        ]);
+        file.Values<DateTime?>("day").ShouldBe([
+            new DateTime(2024, 3, 1), new DateTime(2024, 12, 31), new DateTime(2000, 2, 29), null
+        ]);
+        file.Values<string?>("name").ShouldBe(["Ann", "Bob", null, "Dee"]);
+    }
+
+    [Test]
+    public async Task The_parquet_schema_carries_logical_types_and_zstd()
+    {
+        var (_, file) = await Convert("n,d,t,s\n1,12345678901234567.5,2024-01-01,x\n");
+        using var _ = file;
+
+        file.Descriptor("n").PhysicalType.ShouldBe(PhysicalType.Int64);
+        file.Descriptor("d").LogicalType.ShouldBeOfType<DecimalLogicalType>().Scale.ShouldBe(1);
+        var timestamp = file.Descriptor("t").LogicalType.ShouldBeOfType<TimestampLogicalType>();
+        timestamp.IsAdjustedToUtc.ShouldBeTrue();
+        timestamp.TimeUnit.ShouldBe(TimeUnit.Micros);
+        file.Descriptor("s").LogicalType.ShouldBeOfType<StringLogicalType>();
+        file.CompressionOf("s").ShouldBe(Compression.Zstd);
+    }
+
+    [Test]
+    public async Task Values_that_would_lose_something_as_numbers_stay_strings()
+    {
+        const string csv = "zip,plus,nan,big,sub_micro\n007,+5,NaN,1.23456789012345678e5,2024-01-01T00:00:00.1234567Z\n";
+
+        var (result, file) = await Convert(csv);
+        using var _ = file;
+
+        result.Columns.ShouldAllBe(c => c.Type == ColumnType.String);
+        file.Values<string?>("zip").ShouldBe(["007"]);
+        file.Values<string?>("sub_micro").ShouldBe(["2024-01-01T00:00:00.1234567Z"]);
+    }
+
+    [Test]
+    public async Task Quoted_fields_keep_delimiters_quotes_and_line_breaks()
+    {
+        const string csv = "id,text\r\n1,\"a, b\"\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\r\nlines\"\r\n4,\"\"\r\n";
+
+        var (result, file) = await Convert(csv);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(4);
+        file.Values<string?>("text").ShouldBe(["a, b", "say \"hi\"", "two\r\nlines", null]);
+    }
+
+    [Test]
+    public async Task A_utf8_byte_order_mark_is_not_part_of_the_first_column_name()
+    {
+        var (result, file) = await Convert("名前,値\n数据,1\nотчёт,2\n", encoding: new UTF8Encoding(true));
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["名前", "値"]);
+        file.Values<string?>("名前").ShouldBe(["数据", "отчёт"]);
+        file.Values<long?>("値").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task Tsv_converts_with_a_tab_delimiter()
+    {
+        var (result, file) = await Convert("a\tb\n1\tx,y\n2\tz\n", CsvConversionOptions.Tsv);
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([("a", ColumnType.Int64), ("b", ColumnType.String)]);
+        file.Values<string?>("b").ShouldBe(["x,y", "z"]);
+    }
+
+    [Test]
+    public async Task Empty_and_duplicate_header_names_are_made_unique()
+    {
+        var (result, file) = await Convert("a,,A,a,\n1,2,3,4,5\n");
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["a", "col_2", "A_2", "a_3", "col_5"]);
+        file.ColumnNames.ShouldBe(["a", "col_2", "A_2", "a_3", "col_5"]);
+    }
+
+    [Test]
+    public async Task A_header_without_rows_gives_an_empty_file_of_string_columns()
+    {
+        var (result, file) = await Convert("a,b\n");
+        using var _ = file;
+
+        result.RowCount.ShouldBe(0);
+        result.Columns.ShouldAllBe(c => c.Type == ColumnType.String);
+        file.RowCount.ShouldBe(0);
+    }
+
+    [Test]
+    public async Task Blank_lines_are_skipped()
+    {
+        var (result, _) = await Convert("a,b\n1,2\n\n3,4\n\n");
+
+        result.RowCount.ShouldBe(2);
+    }
+
+    [Test]
+    public async Task A_ragged_row_fails_naming_its_line()
+    {
+        const string csv = "a,b,c\n1,2,3\n4,\"five\nstill five\",6\n7,8\n9,10,11\n";
+
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert(csv));
+
+        error.LineNumber.ShouldBe(5);
+        error.Message.ShouldStartWith("Line 5:");
+        error.Message.ShouldContain("expected 3 fields");
+    }
+
+    [Test]
+    public async Task An_unterminated_quote_fails_naming_the_line_it_opens_on()
+    {
+        const string csv = "a,b\n1,2\n3,\"open\n4,5\n6,7\n";
+
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert(csv));
+
+        error.LineNumber.ShouldBe(3);
+        error.Message.ShouldContain("unterminated quote");
+    }
+
+    [Test]
+    public async Task Text_after_a_closing_quote_fails_naming_the_line()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert("a,b\n1,2\n3,\"x\"y\n"));
+
+        error.LineNumber.ShouldBe(3);
+    }
+
+    [Test]
+    public async Task Empty_input_fails_for_want_of_a_header()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert(""));
+
+        error.Message.ShouldContain("header row is required");
+    }
+
+    [Test]
+    public async Task Invalid_utf8_fails_rather_than_being_replaced()
+    {
+        await using var input = new MemoryStream([.. "a,b\n1,"u8, 0xC3, 0x28, (byte)'\n']);
+
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            _converter.ConvertAsync(input, new MemoryStream(), CsvConversionOptions.Csv));
+
+        error.Message.ShouldContain("UTF-8");
+    }
+
+    [Test]
+    public async Task A_value_past_the_sample_that_does_not_fit_widens_its_column_instead_of_being_lost()
+    {
+        var csv = new StringBuilder("id,code,ratio\n");
+        for (var i = 0; i < 50; i++)
+            csv.Append(i).Append(',').Append(i).Append(',').Append(i).Append('\n');
+        csv.Append("50,A-17,0.25\n51,52,12345678901234567890\n");
+
+        var (result, file) = await Convert(csv.ToString(), CsvConversionOptions.Csv with { SampleRows = 10, RowGroupSize = 16 });
+        using var _ = file;
+
+        result.Restarted.ShouldBeTrue();
+        result.RowCount.ShouldBe(52);
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("id", ColumnType.Int64), ("code", ColumnType.String), ("ratio", ColumnType.Decimal)
+        ]);
+        file.RowCount.ShouldBe(52);
+        file.Values<string?>("code")[50].ShouldBe("A-17");
+        file.Values<string?>("code")[51].ShouldBe("52");
+        file.Values<decimal?>("ratio")[50].ShouldBe(0.25m);
+        file.Values<decimal?>("ratio")[51].ShouldBe(12345678901234567890m);
+    }
+
+    [Test]
+    public async Task Without_a_rewindable_output_a_late_mismatch_fails_naming_line_column_and_value()
+    {
+        var csv = "id,code\n1,1\n2,2\n3,x9\n";
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        await using var output = new ForwardOnlyStream();
+
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            _converter.ConvertAsync(input, output, CsvConversionOptions.Csv with { SampleRows = 2 }));
+
+        error.LineNumber.ShouldBe(4);
+        error.Message.ShouldContain("column 'code'");
+        error.Message.ShouldContain("\"x9\"");
+    }
+
+    [Test]
+    public async Task A_non_seekable_output_receives_a_valid_file()
+    {
+        await using var input = new MemoryStream("a,b\n1,x\n2,y\n"u8.ToArray());
+        await using var output = new ForwardOnlyStream();
+
+        var result = await _converter.ConvertAsync(input, output, CsvConversionOptions.Csv);
+
+        result.OutputBytes.ShouldBe(output.Written.Length);
+        using var file = new ParquetFile(output.Written.ToArray());
+        file.Values<long?>("a").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task A_non_seekable_input_is_refused()
+    {
+        await using var output = new MemoryStream();
+
+        await Should.ThrowAsync<ArgumentException>(() =>
+            _converter.ConvertAsync(new GeneratedStream(10, 1), output, CsvConversionOptions.Csv));
+    }
+
+    [Test]
+    public async Task Conversion_starts_at_the_streams_current_positions()
+    {
+        await using var input = new MemoryStream("ignored\na,b\n1,2\n"u8.ToArray()) { Position = 8 };
+        await using var output = new MemoryStream();
+        output.Write("prefix"u8);
+
+        var result = await _converter.ConvertAsync(input, output, CsvConversionOptions.Csv);
+
+        result.InputBytes.ShouldBe(input.Length - 8);
+        result.OutputBytes.ShouldBe(output.Length - 6);
+        using var file = new ParquetFile(output.ToArray()[6..]);
+        file.Values<long?>("b").ShouldBe([2L]);
+    }
+
+    [Test]
+    public async Task Two_hundred_thousand_rows_are_written_in_several_row_groups()
+    {
+        const int rows = 200_000;
+        var csv = new StringBuilder("id,amount,category,when\n");
+        for (var i = 0; i < rows; i++)
+            csv.Append(i).Append(',').Append(i * 0.25).Append(",cat").Append(i % 7).Append(",2024-01-01T00:00:")
+                .Append((i % 60).ToString("00")).Append('\n');
+
+        var (result, file) = await Convert(csv.ToString());
+        using var _ = file;
+
+        result.RowCount.ShouldBe(rows);
+        result.RowGroupCount.ShouldBe(4); // 65,536 rows each
+        file.RowGroupCount.ShouldBe(4);
+        file.RowCount.ShouldBe(rows);
+        result.OutputBytes.ShouldBeLessThan(result.InputBytes / 4);
+        var ids = file.Values<long?>("id");
+        ids[0].ShouldBe(0);
+        ids[^1].ShouldBe(rows - 1);
+        file.Values<double?>("amount")[^1].ShouldBe((rows - 1) * 0.25);
+        file.Values<string?>("category")[rows - 1].ShouldBe($"cat{(rows - 1) % 7}");
+    }
+
+    [Test]
+    public async Task The_row_group_size_is_configurable()
+    {
+        var csv = "n\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"{i}\n"));
+
+        var (result, file) = await Convert(csv, CsvConversionOptions.Csv with { RowGroupSize = 100 });
+        using var _ = file;
+
+        result.RowGroupCount.ShouldBe(10);
+        file.Values<long?>("n").ShouldBe(Enumerable.Range(0, 1000).Select(i => (long?)i).ToArray());
+    }
+
+    /// <summary>Writable but neither seekable nor readable, like an upload stream.</summary>
+    sealed class ForwardOnlyStream : Stream
+    {
+        public MemoryStream Written { get; } = new();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
