@@ -1,5 +1,4 @@
 using ParquetSharp;
-using ParquetSharp.Schema;
 
 namespace SagaFiles.Processing.Conversion;
 
@@ -9,11 +8,15 @@ abstract class ColumnBuffer
     public static ColumnBuffer Create(string name, ColumnSpec spec, int capacity) => spec.Type switch
     {
         ColumnType.String => new StringBuffer(name, capacity),
-        ColumnType.Int64 => new Int64Buffer(name, capacity),
-        ColumnType.Double => new DoubleBuffer(name, capacity),
-        ColumnType.Decimal => new DecimalBuffer(name, capacity, spec.Scale),
-        ColumnType.Boolean => new BooleanBuffer(name, capacity),
-        ColumnType.Timestamp => new TimestampBuffer(name, capacity),
+        ColumnType.Int64 => new ValueBuffer<long>(new Column<long?>(name), capacity, FieldParsers.TryParseInt64),
+        ColumnType.Double => new ValueBuffer<double>(new Column<double?>(name), capacity, FieldParsers.TryParseDouble),
+        ColumnType.Decimal => new ValueBuffer<decimal>(
+            new Column<decimal?>(name, LogicalType.Decimal(FieldParsers.DecimalPrecision, spec.Scale)), capacity,
+            (ReadOnlySpan<char> field, out decimal value) => FieldParsers.TryParseDecimal(field, spec.Scale, out value)),
+        ColumnType.Boolean => new ValueBuffer<bool>(new Column<bool?>(name), capacity, FieldParsers.TryParseBoolean),
+        ColumnType.Timestamp => new ValueBuffer<DateTime>(
+            new Column<DateTime?>(name, LogicalType.Timestamp(true, TimeUnit.Micros)), capacity,
+            FieldParsers.TryParseTimestamp),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, null)
     };
 
@@ -67,54 +70,16 @@ sealed class StringBuffer(string name, int capacity)
     }
 }
 
-sealed class Int64Buffer(string name, int capacity) : ColumnBuffer<long?>(new Column<long?>(name), capacity)
+/// <summary>A column of a value type, parsed by one of <see cref="FieldParsers" />.</summary>
+sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) : ColumnBuffer<T?>(column, capacity)
+    where T : struct
 {
-    protected override bool TryParse(ReadOnlySpan<char> field, out long? value)
+    protected override bool TryParse(ReadOnlySpan<char> field, out T? value)
     {
-        var ok = FieldParsers.TryParseInt64(field, out var parsed);
-        value = parsed;
-        return ok;
+        var parsed = parse(field, out var parsedValue);
+        value = parsedValue;
+        return parsed;
     }
 }
 
-sealed class DoubleBuffer(string name, int capacity) : ColumnBuffer<double?>(new Column<double?>(name), capacity)
-{
-    protected override bool TryParse(ReadOnlySpan<char> field, out double? value)
-    {
-        var ok = FieldParsers.TryParseDouble(field, out var parsed);
-        value = parsed;
-        return ok;
-    }
-}
-
-sealed class DecimalBuffer(string name, int capacity, int scale)
-    : ColumnBuffer<decimal?>(new Column<decimal?>(name, LogicalType.Decimal(FieldParsers.DecimalPrecision, scale)), capacity)
-{
-    protected override bool TryParse(ReadOnlySpan<char> field, out decimal? value)
-    {
-        var ok = FieldParsers.TryParseDecimal(field, scale, out var parsed);
-        value = parsed;
-        return ok;
-    }
-}
-
-sealed class BooleanBuffer(string name, int capacity) : ColumnBuffer<bool?>(new Column<bool?>(name), capacity)
-{
-    protected override bool TryParse(ReadOnlySpan<char> field, out bool? value)
-    {
-        var ok = FieldParsers.TryParseBoolean(field, out var parsed);
-        value = parsed;
-        return ok;
-    }
-}
-
-sealed class TimestampBuffer(string name, int capacity)
-    : ColumnBuffer<DateTime?>(new Column<DateTime?>(name, LogicalType.Timestamp(true, TimeUnit.Micros)), capacity)
-{
-    protected override bool TryParse(ReadOnlySpan<char> field, out DateTime? value)
-    {
-        var ok = FieldParsers.TryParseTimestamp(field, out var parsed);
-        value = parsed;
-        return ok;
-    }
-}
+delegate bool FieldParser<T>(ReadOnlySpan<char> field, out T value);
