@@ -43,7 +43,7 @@ public sealed class AmazonSqsHostConfiguration
         if (string.IsNullOrWhiteSpace(queueName))
             throw new ArgumentException("A receive endpoint needs a queue name.", nameof(queueName));
 
-        var settings = new AmazonSqsReceiveSettings(Settings.Scope, queueName, Settings.DefaultMaxReceiveCount)
+        var settings = new AmazonSqsReceiveSettings(Settings.Scope, queueName, Settings.DefaultMaxReceiveCount, Settings.DefaultWaitTimeSeconds)
         {
             IsTemporary = temporary
         };

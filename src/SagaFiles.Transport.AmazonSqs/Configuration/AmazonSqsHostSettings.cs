@@ -26,6 +26,9 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     /// <summary>Default RedrivePolicy maxReceiveCount for queues this bus creates.</summary>
     public int DefaultMaxReceiveCount { get; set; } = 3;
 
+    /// <summary>Default long-polling wait of receive endpoints (0 to 20 s); a stop waits at most this long for receives in progress.</summary>
+    public int DefaultWaitTimeSeconds { get; set; } = 20;
+
     public Uri HostAddress => new UriBuilder(AmazonSqsEndpointAddress.Scheme, Region) { Path = "/" + Scope }.Uri;
 
     void IAmazonSqsHostConfigurator.AccessKey(string accessKey) => _accessKey = accessKey;
@@ -41,6 +44,8 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     void IAmazonSqsHostConfigurator.Config(AmazonSQSConfig config) => _sqsConfig = config;
 
     void IAmazonSqsHostConfigurator.MaxReceiveCount(int maxReceiveCount) => DefaultMaxReceiveCount = maxReceiveCount;
+
+    void IAmazonSqsHostConfigurator.WaitTimeSeconds(int waitTimeSeconds) => DefaultWaitTimeSeconds = waitTimeSeconds;
 
     /// <summary>Explicit keys first, then explicit credentials, then the default AWS chain (environment, profile, instance role).</summary>
     public AWSCredentials GetCredentials()

@@ -80,7 +80,10 @@ public sealed class AmazonSqsReceiveEndpointConfiguration : ReceiveEndpointConfi
     {
         var builder = new AmazonSqsReceiveEndpointBuilder(this);
         ApplySpecifications(builder);
-        return new SqsReceiveEndpointContext(_hostConfiguration, this);
+        var context = new SqsReceiveEndpointContext(_hostConfiguration, this);
+        // Consume-side middleware (the delayed message scheduler among them) finds the bus topology here.
+        context.GetOrAddPayload(() => _hostConfiguration.Topology);
+        return context;
     }
 
     /// <summary>Subscribes the queue to the topic of each message type a consumer on this endpoint takes.</summary>

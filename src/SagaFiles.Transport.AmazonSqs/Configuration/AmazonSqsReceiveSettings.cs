@@ -3,7 +3,7 @@ using SagaFiles.Transport.AmazonSqs.Transport;
 namespace SagaFiles.Transport.AmazonSqs.Configuration;
 
 /// <summary>A receive endpoint's queue: name, creation settings and polling.</summary>
-public sealed class AmazonSqsReceiveSettings(string scope, string queueName, int maxReceiveCount)
+public sealed class AmazonSqsReceiveSettings(string scope, string queueName, int maxReceiveCount, int waitTimeSeconds)
 {
     public string Scope { get; } = scope;
 
@@ -16,7 +16,7 @@ public sealed class AmazonSqsReceiveSettings(string scope, string queueName, int
     /// <summary>Null keeps the queue's own setting (SQS default 30 s).</summary>
     public int? VisibilityTimeout { get; set; }
 
-    public int WaitTimeSeconds { get; set; } = 20;
+    public int WaitTimeSeconds { get; set; } = waitTimeSeconds;
 
     public int MaxReceiveCount { get; set; } = maxReceiveCount;
 

@@ -23,4 +23,7 @@ public interface IAmazonSqsHostConfigurator
 
     /// <summary>Receives after which SQS moves a message to the queue's <c>_dlq</c> (RedrivePolicy).</summary>
     void MaxReceiveCount(int maxReceiveCount);
+
+    /// <summary>Long-polling wait of every receive endpoint (0 to 20 s, default 20); a stop waits at most this long for receives in progress.</summary>
+    void WaitTimeSeconds(int waitTimeSeconds);
 }

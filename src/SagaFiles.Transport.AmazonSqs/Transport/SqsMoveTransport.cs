@@ -6,13 +6,9 @@ namespace SagaFiles.Transport.AmazonSqs.Transport;
 /// Moves a received message to another queue with its headers plus the host's and the reason's: faults after retries
 /// to <c>{queue}_error</c> (with MassTransit's exception headers), messages no consumer takes to <c>{queue}_skipped</c>.
 /// </summary>
-public sealed class SqsMoveTransport(AmazonSqsClientContext client, string destinationQueue) : IErrorTransport, IDeadLetterTransport
+public abstract class SqsMoveTransport(AmazonSqsClientContext client, string destinationQueue)
 {
-    public Task Send(ExceptionReceiveContext context) => Move(context, headers => headers.CopyFrom(context.ExceptionHeaders));
-
-    public Task Send(ReceiveContext context, string reason) => Move(context, headers => headers.Set(MessageHeaders.Reason, reason ?? "Unspecified"));
-
-    async Task Move(ReceiveContext context, Action<SendHeaders> addHeaders)
+    protected async Task Move(ReceiveContext context, Action<SendHeaders> addHeaders)
     {
         var headers = new DictionarySendHeaders();
         foreach (var (key, value) in context.TransportHeaders.GetAll())
@@ -33,4 +29,19 @@ public sealed class SqsMoveTransport(AmazonSqsClientContext client, string desti
         var queue = await client.GetQueue(destinationQueue, SqsQueueOptions.Plain, context.CancellationToken).ConfigureAwait(false);
         await client.Send(queue, body, attributes, 0, context.CancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>Faults after retries go to <c>{queue}_error</c>.</summary>
+// Separate types: MassTransit finds these by payload type, and one object serving both would receive both.
+public sealed class SqsErrorTransport(AmazonSqsClientContext client, string destinationQueue)
+    : SqsMoveTransport(client, destinationQueue), IErrorTransport
+{
+    public Task Send(ExceptionReceiveContext context) => Move(context, headers => headers.CopyFrom(context.ExceptionHeaders));
+}
+
+/// <summary>Messages no consumer takes go to <c>{queue}_skipped</c>.</summary>
+public sealed class SqsDeadLetterTransport(AmazonSqsClientContext client, string destinationQueue)
+    : SqsMoveTransport(client, destinationQueue), IDeadLetterTransport
+{
+    public Task Send(ReceiveContext context, string reason) => Move(context, headers => headers.Set(MessageHeaders.Reason, reason ?? "Unspecified"));
 }

@@ -10,10 +10,10 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
     public ReceiveTransportHandle Start()
     {
         var settings = context.Settings;
-        context.AddOrUpdatePayload<IErrorTransport>(() => new SqsMoveTransport(context.Client, AmazonSqsEntityNames.Error(settings.EntityName)),
+        context.AddOrUpdatePayload<IErrorTransport>(() => new SqsErrorTransport(context.Client, AmazonSqsEntityNames.Error(settings.EntityName)),
             existing => existing);
         context.AddOrUpdatePayload<IDeadLetterTransport>(
-            () => new SqsMoveTransport(context.Client, AmazonSqsEntityNames.Skipped(settings.EntityName)), existing => existing);
+            () => new SqsDeadLetterTransport(context.Client, AmazonSqsEntityNames.Skipped(settings.EntityName)), existing => existing);
         return new SqsReceiveAgent(context);
     }
 
@@ -97,8 +97,20 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                     while (reserved < MaxMessagesPerReceive && _held.Wait(0))
                         reserved++;
 
-                    var messages = await _context.Client.Receive(queue, reserved, _context.Settings.WaitTimeSeconds, Stopping).ConfigureAwait(false);
+                    // A receive in progress is never abandoned: SQS may already have handed it messages that a dropped
+                    // connection would hide until their visibility timeout. A stop waits for it (at most the long-poll wait)
+                    // and hands what it brought straight back.
+                    using var receiveTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_context.Settings.WaitTimeSeconds + 30));
+                    var messages = await _context.Client.Receive(queue, reserved, _context.Settings.WaitTimeSeconds, receiveTimeout.Token)
+                        .ConfigureAwait(false);
                     failures = 0;
+                    if (IsStopping)
+                    {
+                        await Task.WhenAll(messages.Select(message => ReleaseAsync(queue, message))).ConfigureAwait(false);
+                        Release(ref reserved);
+                        return;
+                    }
+
                     // Each received message keeps its slot until it is deleted or released; the rest go back now.
                     reserved -= messages.Count;
                     Release(ref reserved);
@@ -128,6 +140,12 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                     await Task.Delay(delay, _context.TimeProvider, Stopping).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 }
             }
+        }
+
+        async Task ReleaseAsync(SqsQueue queue, Message message)
+        {
+            await using var lockContext = new SqsReceiveLockContext(_context.Client, queue, message, _context.InputAddress, _context.TimeProvider);
+            await lockContext.ReleaseAsync().ConfigureAwait(false);
         }
 
         void Release(ref int reserved)
