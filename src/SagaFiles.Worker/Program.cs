@@ -1,4 +1,10 @@
+using SagaFiles.ServiceDefaults;
+using SagaFiles.Worker;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddWorkerServices();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok());
+app.MapDefaultEndpoints();
 app.Run();
