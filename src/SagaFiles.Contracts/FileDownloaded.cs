@@ -1,0 +1,16 @@
+namespace SagaFiles.Contracts;
+
+/// <summary>The original is in staging, non-empty, and its type is known.</summary>
+public record FileDownloaded : StepCompleted
+{
+    public required string StagingBucket { get; init; }
+
+    public required string StagingKey { get; init; }
+
+    public required long Size { get; init; }
+
+    /// <summary>The detected kind (csv, png, ...), from content first and extension second.</summary>
+    public required string DetectedType { get; init; }
+
+    public required string MediaType { get; init; }
+}
