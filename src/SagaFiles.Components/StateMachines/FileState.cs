@@ -1,0 +1,114 @@
+namespace SagaFiles.Components.StateMachines;
+
+/// <summary>
+/// One file and its saga: the saga instance is the file record (docs/adr/0002). Everything the API shows about a
+/// file is read from here, written in the same transaction as the saga's transitions.
+/// </summary>
+public class FileState : SagaStateMachineInstance
+{
+    /// <summary>The file id.</summary>
+    public Guid CorrelationId { get; set; }
+
+    public string CurrentState { get; set; } = "";
+
+    /// <summary>Optimistic concurrency token (Postgres xmin).</summary>
+    public uint Version { get; set; }
+
+    public string OriginalName { get; set; } = "";
+
+    public string ContentType { get; set; } = "";
+
+    public long Size { get; set; }
+
+    public Dictionary<string, string> Tags { get; set; } = [];
+
+    public string SourceBucket { get; set; } = "";
+
+    public string SourceKey { get; set; } = "";
+
+    public string? StagingBucket { get; set; }
+
+    public string? StagingKey { get; set; }
+
+    public string? DetectedType { get; set; }
+
+    public string? MediaType { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public string? ResultBucket { get; set; }
+
+    public string? ResultKey { get; set; }
+
+    public string? ResultName { get; set; }
+
+    public string? OutputBucket { get; set; }
+
+    public string? OutputKey { get; set; }
+
+    public string? OutputFormat { get; set; }
+
+    public long? OutputSize { get; set; }
+
+    public long? RowCount { get; set; }
+
+    public int? ColumnCount { get; set; }
+
+    /// <summary>The step in progress, or the step that failed.</summary>
+    public string? CurrentStep { get; set; }
+
+    /// <summary>Attempt number of the current step (1 for the first try).</summary>
+    public int Attempt { get; set; }
+
+    public DateTimeOffset? StepStartedAt { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? ProcessedAt { get; set; }
+
+    /// <summary>Per step: attempts, timings, worker and last error.</summary>
+    public List<StepRecord> Steps { get; set; } = [];
+
+    /// <summary>Every transition, oldest first.</summary>
+    public List<FileHistoryEntry> History { get; set; } = [];
+}
+
+public class StepRecord
+{
+    public string Step { get; set; } = "";
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public double? DurationMs { get; set; }
+
+    public string? WorkerHost { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+public class FileHistoryEntry
+{
+    public DateTimeOffset At { get; set; }
+
+    public string From { get; set; } = "";
+
+    public string To { get; set; } = "";
+
+    public string? Step { get; set; }
+
+    public int Attempt { get; set; }
+
+    public string? WorkerHost { get; set; }
+
+    public double? DurationMs { get; set; }
+
+    public string? Error { get; set; }
+}

@@ -1,0 +1,96 @@
+namespace SagaFiles.Components.StateMachines;
+
+/// <summary>The names of the four steps, as the API and the history show them.</summary>
+public static class FileSteps
+{
+    public const string Download = "Download";
+    public const string Checksum = "Checksum";
+    public const string Convert = "Convert";
+    public const string Upload = "Upload";
+}
+
+/// <summary>How a file's record changes as its saga moves: steps started, completed, failed; every change dated and kept.</summary>
+public static class FileStateRecording
+{
+    public static void Accept(this FileState file, FileUploaded uploaded, DateTimeOffset now)
+    {
+        file.OriginalName = uploaded.OriginalName;
+        file.ContentType = uploaded.ContentType;
+        file.Size = uploaded.Size;
+        file.Tags = new Dictionary<string, string>(uploaded.Tags);
+        file.SourceBucket = uploaded.Bucket;
+        file.SourceKey = uploaded.Key;
+        if (file.CreatedAt == default)
+            file.CreatedAt = uploaded.UploadedAt;
+        file.UpdatedAt = now;
+    }
+
+    /// <summary>Starts a step's next attempt and returns its number.</summary>
+    public static int StartStep(this FileState file, string step, DateTimeOffset now)
+    {
+        var record = file.Step(step);
+        record.Attempts++;
+        record.StartedAt = now;
+        record.CompletedAt = null;
+        record.DurationMs = null;
+        file.CurrentStep = step;
+        file.Attempt = record.Attempts;
+        file.StepStartedAt = now;
+        file.UpdatedAt = now;
+        return record.Attempts;
+    }
+
+    public static void CompleteStep(this FileState file, StepCompleted completed, DateTimeOffset now)
+    {
+        var record = file.Step(file.CurrentStep ?? "");
+        record.CompletedAt = now;
+        record.DurationMs = completed.Duration.TotalMilliseconds;
+        record.WorkerHost = completed.WorkerHost;
+        file.UpdatedAt = now;
+    }
+
+    public static void Fail(this FileState file, string reason, DateTimeOffset now)
+    {
+        file.ErrorMessage = reason;
+        if (file.CurrentStep != null)
+            file.Step(file.CurrentStep).LastError = reason;
+        file.UpdatedAt = now;
+    }
+
+    public static void Finish(this FileState file, ResultUploaded uploaded, DateTimeOffset now)
+    {
+        file.OutputBucket = uploaded.Bucket;
+        file.OutputKey = uploaded.Key;
+        file.OutputSize = uploaded.Size;
+        file.ProcessedAt = now;
+        file.CurrentStep = null;
+        file.UpdatedAt = now;
+    }
+
+    /// <summary>Records a transition in the file's history.</summary>
+    public static void Transitioned(this FileState file, string from, string to, DateTimeOffset now, StepCompleted? completed = null,
+        string? error = null) =>
+        file.History.Add(new FileHistoryEntry
+        {
+            At = now,
+            From = from,
+            To = to,
+            Step = file.CurrentStep,
+            Attempt = file.Attempt,
+            WorkerHost = completed?.WorkerHost,
+            DurationMs = completed?.Duration.TotalMilliseconds,
+            Error = error
+        });
+
+    static StepRecord Step(this FileState file, string step)
+    {
+        var record = file.Steps.FirstOrDefault(s => s.Step == step);
+        if (record == null)
+        {
+            record = new StepRecord { Step = step };
+            file.Steps.Add(record);
+        }
+
+        return record;
+    }
+}

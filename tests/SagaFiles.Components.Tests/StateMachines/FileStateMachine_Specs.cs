@@ -1,0 +1,155 @@
+using MassTransit;
+using MassTransit.Events;
+using MassTransit.Metadata;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Contracts;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.StateMachines;
+
+/// <summary>The file saga on MassTransit's in-memory test harness: transitions, commands, faults, stale and duplicate answers.</summary>
+public class FileStateMachine_Specs
+{
+    ServiceProvider _provider = null!;
+    ITestHarness _harness = null!;
+    ISagaStateMachineTestHarness<FileStateMachine, FileState> _saga = null!;
+    FileStateMachine _machine = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _provider = new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(x => x.AddSagaStateMachine<FileStateMachine, FileState>().InMemoryRepository())
+            .BuildServiceProvider(true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+        _saga = _harness.GetSagaStateMachineHarness<FileStateMachine, FileState>();
+        _machine = _saga.StateMachine;
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+    }
+
+    [Test]
+    public async Task An_uploaded_file_goes_through_every_step_to_completed()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        (await _saga.Exists(fileId, x => x.Downloading)).ShouldNotBeNull();
+        var download = await Sent<DownloadFile>(fileId);
+        download.Attempt.ShouldBe(1);
+        download.SourceKey.ShouldBe($"uploads/{fileId}/data.csv");
+
+        await _harness.Bus.Publish(new FileDownloaded
+        {
+            FileId = fileId, Attempt = 1, WorkerHost = "w1/1", Duration = TimeSpan.FromMilliseconds(12), StagingBucket = "staging",
+            StagingKey = $"staging/{fileId}/original", Size = 42, DetectedType = "Csv", MediaType = "text/csv"
+        });
+        (await _saga.Exists(fileId, x => x.Checksumming)).ShouldNotBeNull();
+        (await Sent<ComputeChecksum>(fileId)).Key.ShouldBe($"staging/{fileId}/original");
+
+        await _harness.Bus.Publish(new ChecksumComputed
+            { FileId = fileId, Attempt = 1, WorkerHost = "w2/1", Duration = TimeSpan.FromMilliseconds(3), Sha256 = "ab", Size = 42 });
+        (await _saga.Exists(fileId, x => x.Converting)).ShouldNotBeNull();
+        await Sent<ConvertFile>(fileId);
+
+        await _harness.Bus.Publish(new FileConverted
+        {
+            FileId = fileId, Attempt = 1, WorkerHost = "w1/1", Duration = TimeSpan.FromMilliseconds(30), ResultBucket = "staging",
+            ResultKey = $"staging/{fileId}/result/data.parquet", ResultName = "data.parquet", Format = "parquet", Size = 20, RowCount = 3,
+            ColumnCount = 2
+        });
+        (await _saga.Exists(fileId, x => x.Uploading)).ShouldNotBeNull();
+        var upload = await Sent<UploadFile>(fileId);
+        upload.Sha256.ShouldBe("ab");
+        upload.RowCount.ShouldBe(3);
+
+        await _harness.Bus.Publish(new ResultUploaded
+        {
+            FileId = fileId, Attempt = 1, WorkerHost = "w2/1", Duration = TimeSpan.FromMilliseconds(5), Bucket = "processed",
+            Key = $"processed/2026/11/23/{fileId}/data.parquet", Size = 20
+        });
+        (await _saga.Exists(fileId, x => x.Completed)).ShouldNotBeNull();
+        (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue();
+
+        var file = _saga.Sagas.Contains(fileId)!;
+        file.History.Select(h => h.To).ShouldBe(["Downloading", "Checksumming", "Converting", "Uploading", "Completed"]);
+        file.History[1].WorkerHost.ShouldBe("w1/1");
+        file.Steps.Select(s => (s.Step, s.Attempts)).ShouldBe([("Download", 1), ("Checksum", 1), ("Convert", 1), ("Upload", 1)]);
+        file.Steps.ShouldAllBe(s => s.CompletedAt != null && s.DurationMs != null);
+        file.OutputKey.ShouldBe($"processed/2026/11/23/{fileId}/data.parquet");
+        file.ProcessedAt.ShouldNotBeNull();
+    }
+
+    [Test]
+    public async Task A_step_that_faults_fails_the_file_with_the_step_attempt_and_reason()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        var download = await Sent<DownloadFile>(fileId);
+
+        await _harness.Bus.Publish<Fault<DownloadFile>>(new FaultEvent<DownloadFile>(download, Guid.NewGuid(), HostMetadataCache.Host,
+            new InvalidOperationException("The file is empty (0 bytes)."), [typeof(DownloadFile).FullName!]));
+
+        (await _saga.Exists(fileId, x => x.Failed)).ShouldNotBeNull();
+        var file = _saga.Sagas.Contains(fileId)!;
+        file.ErrorMessage.ShouldBe("The file is empty (0 bytes).");
+        file.CurrentStep.ShouldBe("Download");
+        file.Attempt.ShouldBe(1);
+        file.History.Last().Error.ShouldBe("The file is empty (0 bytes).");
+        (await _harness.Published.Any<FileProcessingFailed>(x => x.Context.Message.FileId == fileId && x.Context.Message.Step == "Download"))
+            .ShouldBeTrue();
+    }
+
+    [Test]
+    public async Task An_answer_for_another_attempt_or_a_repeated_answer_changes_nothing()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await Sent<DownloadFile>(fileId);
+
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 2));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        (await _saga.Exists(fileId, x => x.Checksumming)).ShouldNotBeNull();
+
+        // The same completion redelivered after the file moved on: ignored, not faulted.
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        (await _harness.Consumed.Any<FileDownloaded>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue();
+        await _harness.InactivityTask;
+        (await _harness.Published.Any<Fault<FileDownloaded>>()).ShouldBeFalse();
+        _harness.Sent.Select<ComputeChecksum>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1);
+        _saga.Sagas.Contains(fileId)!.History.Count.ShouldBe(2);
+    }
+
+    async Task<T> Sent<T>(Guid fileId)
+        where T : StepCommand
+    {
+        (await _harness.Sent.Any<T>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue($"{typeof(T).Name} was not sent");
+        return _harness.Sent.Select<T>(x => x.Context.Message.FileId == fileId).Last().Context.Message;
+    }
+
+    static FileUploaded Uploaded(Guid fileId) => new()
+    {
+        FileId = fileId,
+        Bucket = "incoming",
+        Key = $"uploads/{fileId}/data.csv",
+        OriginalName = "data.csv",
+        ContentType = "text/csv",
+        Size = 42,
+        UploadedAt = DateTimeOffset.UtcNow
+    };
+
+    static FileDownloaded Downloaded(Guid fileId, int attempt) => new()
+    {
+        FileId = fileId, Attempt = attempt, WorkerHost = "w", Duration = TimeSpan.FromMilliseconds(1), StagingBucket = "staging",
+        StagingKey = $"staging/{fileId}/original", Size = 42, DetectedType = "Csv", MediaType = "text/csv"
+    };
+}
