@@ -1,0 +1,46 @@
+namespace SagaFiles.Storage;
+
+/// <summary>
+/// Object storage as SagaFiles uses it: objects stream in and out, copies happen on the server, nothing is held whole
+/// in memory. Metadata keys and values are ASCII (they travel as HTTP headers); keys are returned lower-case.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>
+    /// Stores <paramref name="content" />, read from its current position to its end; its length need not be known.
+    /// Memory stays bounded by one part (<see cref="S3ObjectStore.PartSize" />) whatever the length.
+    /// </summary>
+    /// <returns>The number of bytes stored.</returns>
+    Task<long> PutAsync(string bucket, string key, Stream content, string contentType,
+        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the object for reading; dispose the stream to release the connection.</summary>
+    /// <exception cref="ObjectNotFoundException">There is no such object.</exception>
+    Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The object's first <paramref name="bytes" /> bytes (fewer when it is shorter, none when it is empty).</summary>
+    /// <exception cref="ObjectNotFoundException">There is no such object.</exception>
+    Task<byte[]> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default);
+
+    /// <summary>The object's size, media type and metadata; null when it does not exist.</summary>
+    Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Copies on the server, overwriting the destination. With <paramref name="metadata" /> the copy gets exactly that
+    /// metadata (and the source's media type); without, the source's metadata is kept.
+    /// </summary>
+    /// <returns>The copy's size, media type and metadata.</returns>
+    /// <exception cref="ObjectNotFoundException">There is no source object.</exception>
+    Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
+        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every object whose key starts with <paramref name="prefix" />; deleting nothing is not an error.</summary>
+    /// <returns>How many objects were deleted.</returns>
+    Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>A link that downloads the object for <paramref name="lifetime" />, saved as <paramref name="downloadFileName" />.</summary>
+    Uri GetDownloadUrl(string bucket, string key, TimeSpan lifetime, string? downloadFileName = null);
+
+    /// <summary>Creates the incoming, staging and processed buckets that do not exist yet; safe to call any number of times.</summary>
+    Task EnsureBucketsAsync(CancellationToken cancellationToken = default);
+}

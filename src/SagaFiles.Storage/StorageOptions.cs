@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SagaFiles.Storage;
+
+/// <summary>Where files live (section <c>Storage</c>): uploads, work in progress, results.</summary>
+public sealed class StorageOptions : IValidatableObject
+{
+    public const string Section = "Storage";
+
+    /// <summary>The largest object a single S3 CopyObject can copy; <see cref="MaxUploadBytes" /> stays under it.</summary>
+    public const long MaxCopyBytes = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>Uploads as received, before any step has run.</summary>
+    [Required]
+    [S3BucketName]
+    public string IncomingBucket { get; set; } = "sagafiles-incoming";
+
+    /// <summary>Work in progress: the staged original and the converted result, under <c>staging/{fileId}/</c>.</summary>
+    [Required]
+    [S3BucketName]
+    public string StagingBucket { get; set; } = "sagafiles-staging";
+
+    /// <summary>Published results, under <c>processed/{yyyy}/{MM}/{dd}/{fileId}/</c>.</summary>
+    [Required]
+    [S3BucketName]
+    public string ProcessedBucket { get; set; } = "sagafiles-processed";
+
+    /// <summary>The largest upload accepted, in bytes.</summary>
+    [Range(1L, MaxCopyBytes, ErrorMessage = "Storage:MaxUploadBytes must be between 1 byte and 5 GiB (the S3 CopyObject limit).")]
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How long a download link stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00",
+        ErrorMessage = "Storage:PresignedUrlLifetime must be between 1 second and 7 days (the SigV4 limit).")]
+    public TimeSpan PresignedUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The three buckets, in the order files move through them.</summary>
+    public IReadOnlyList<string> Buckets => [IncomingBucket, StagingBucket, ProcessedBucket];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Buckets.Distinct(StringComparer.Ordinal).Count() != Buckets.Count)
+            yield return new ValidationResult("Storage:IncomingBucket, StagingBucket and ProcessedBucket must be three different buckets.",
+                [nameof(IncomingBucket), nameof(StagingBucket), nameof(ProcessedBucket)]);
+    }
+}
