@@ -1,0 +1,6 @@
+using NUnit.Framework;
+
+namespace SagaFiles.Testing.Tests;
+
+[SetUpFixture]
+public sealed class StackSetUp : TestStackSetUpFixture;

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Testcontainers.LocalStack;
+using Testcontainers.PostgreSql;
+
+namespace SagaFiles.Testing;
+
+/// <summary>LocalStack (SQS, SNS, S3) and PostgreSQL through Testcontainers, used when a Docker engine answers.</summary>
+sealed class DockerStack : IAsyncDisposable
+{
+    // LocalStack images published from March 2026 on need an auth token; 4.9 is the last community tag we rely on.
+    const string LocalStackImage = "localstack/localstack:4.9";
+    const string PostgresImage = "postgres:16-alpine";
+
+    LocalStackContainer? _localStack;
+    PostgreSqlContainer? _postgres;
+
+    /// <summary>True when <c>docker info</c> exits 0 within a few seconds.</summary>
+    public static async Task<bool> IsAvailableAsync(CancellationToken ct)
+    {
+        if (Tools.FindOnPath("docker") is not { } docker)
+            return false;
+        try
+        {
+            var result = await Tools.RunAsync(docker, ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(5), ct);
+            return result.ExitCode == 0;
+        }
+        catch (Exception e) when (e is TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    public async Task<(Uri? AwsServiceUrl, string? Postgres)> StartAsync(bool aws, bool postgres, CancellationToken ct)
+    {
+        var tasks = new List<Task>();
+        if (aws)
+        {
+            _localStack = new LocalStackBuilder(LocalStackImage).WithEnvironment("SERVICES", "sqs,sns,s3").Build();
+            tasks.Add(_localStack.StartAsync(ct));
+        }
+
+        if (postgres)
+        {
+            _postgres = new PostgreSqlBuilder(PostgresImage)
+                .WithUsername("postgres").WithPassword("postgres").WithDatabase("postgres")
+                .WithCommand("-c", "max_connections=300", "-c", "fsync=off")
+                .Build();
+            tasks.Add(_postgres.StartAsync(ct));
+        }
+
+        await Task.WhenAll(tasks);
+        return (_localStack is null ? null : new Uri(_localStack.GetConnectionString()), _postgres?.GetConnectionString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres != null)
+            await _postgres.DisposeAsync();
+        if (_localStack != null)
+            await _localStack.DisposeAsync();
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+
+namespace SagaFiles.Testing;
+
+/// <summary>
+/// A child process run under scripts/run-supervised.sh with this process as its parent: the wrapper puts it in its own
+/// process group and kills that group when this process disappears (even by SIGKILL) or when the wrapper gets
+/// SIGTERM (<see cref="DisposeAsync" />). Output goes to a log file whose tail ends up in start-up errors.
+/// </summary>
+sealed class SupervisedProcess : IAsyncDisposable
+{
+    const int GraceSeconds = 10;
+
+    readonly Process _process;
+    readonly StreamWriter _log;
+    readonly Lock _logSync = new();
+
+    SupervisedProcess(string name, string logPath, Process process, StreamWriter log)
+    {
+        Name = name;
+        LogPath = logPath;
+        _process = process;
+        _log = log;
+    }
+
+    public string Name { get; }
+
+    public string LogPath { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="stopSignal">What the wrapper sends the group on stop (TERM; INT for PostgreSQL's fast shutdown).</param>
+    public static SupervisedProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string stopSignal = "TERM")
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Tools.RepositoryRoot,
+        };
+        info.ArgumentList.Add(Tools.Script("run-supervised.sh"));
+        info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add("--");
+        info.ArgumentList.Add(fileName);
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        info.Environment["SUPERVISED_STOP_SIGNAL"] = stopSignal;
+        info.Environment["SUPERVISED_GRACE_SECONDS"] = GraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (environment != null)
+        {
+            foreach (var (key, value) in environment)
+                info.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        log.WriteLine($"# {DateTime.UtcNow:O} {fileName} {string.Join(' ', arguments)}");
+        var process = new Process { StartInfo = info };
+        var supervised = new SupervisedProcess(name, logPath, process, log);
+        process.OutputDataReceived += (_, e) => supervised.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => supervised.Write(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return supervised;
+    }
+
+    void Write(string? line)
+    {
+        if (line == null)
+            return;
+        lock (_logSync)
+        {
+            try
+            {
+                _log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public string LogTail(int lines = 40)
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return Tools.Tail(reader.ReadToEnd(), lines);
+        }
+        catch (IOException e)
+        {
+            return $"(no log: {e.Message})";
+        }
+    }
+
+    public string Describe() => $"--- last lines of {Name}'s log ({LogPath}) ---\n{LogTail()}\n--- end of log ---";
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                Tools.SendSignal(_process.Id, Tools.SigTerm); // the wrapper stops the whole group, then exits
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(GraceSeconds + 5)))
+            {
+                _process.Kill(entireProcessTree: true);
+                await WaitForExitAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // never started or already reaped
+        }
+        finally
+        {
+            lock (_logSync)
+                _log.Dispose();
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the exit and the end of its output (a stray grandchild holding the pipe must not hang us).</summary>
+    async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,243 @@
+using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SQS;
+using Npgsql;
+using SagaFiles.Transport.AmazonSqs.Sns;
+
+namespace SagaFiles.Testing;
+
+/// <summary>How a <see cref="TestStack" /> got its services.</summary>
+public enum TestStackMode
+{
+    /// <summary>Already running services named by SAGAFILES_TEST_AWS_SERVICE_URL / SAGAFILES_TEST_POSTGRES.</summary>
+    External,
+
+    /// <summary>Testcontainers: LocalStack and PostgreSQL containers (a Docker engine answered).</summary>
+    Docker,
+
+    /// <summary>Plain local processes on free ports: fauxqs under Node 22 and PostgreSQL (Debian's or embedded-postgres).</summary>
+    LocalProcesses,
+}
+
+/// <summary>
+/// One SQS/SNS/S3 endpoint and one PostgreSQL server for tests. Resolution order, per service: an already running
+/// service named by an environment variable (SAGAFILES_TEST_AWS_SERVICE_URL, SAGAFILES_TEST_POSTGRES); else
+/// Testcontainers when <c>docker info</c> answers; else local processes (fauxqs, PostgreSQL) supervised by
+/// scripts/run-supervised.sh, so they die with the test host even when it is killed. Everything started here is
+/// stopped by <see cref="DisposeAsync" />.
+/// </summary>
+public sealed class TestStack : IAsyncDisposable
+{
+    public const string AwsServiceUrlVariable = "SAGAFILES_TEST_AWS_SERVICE_URL";
+    public const string PostgresVariable = "SAGAFILES_TEST_POSTGRES";
+
+    readonly List<IAsyncDisposable> _owned = [];
+    readonly List<string> _createdDatabases = [];
+    readonly Lock _sync = new();
+    bool _disposed;
+
+    TestStack()
+    {
+    }
+
+    /// <summary>One endpoint serving SQS, SNS and S3.</summary>
+    public Uri AwsServiceUrl { get; private set; } = null!;
+
+    public string Region => "us-east-1";
+
+    public AWSCredentials Credentials { get; } = new BasicAWSCredentials("test", "test");
+
+    /// <summary>Superuser connection to the <c>postgres</c> database.</summary>
+    public string PostgresConnectionString { get; private set; } = "";
+
+    /// <summary>Where the SQS/SNS/S3 endpoint came from.</summary>
+    public TestStackMode AwsMode { get; private set; }
+
+    /// <summary>Where the PostgreSQL server came from.</summary>
+    public TestStackMode PostgresMode { get; private set; }
+
+    /// <summary>Starts (or finds) the services; waits until both answer.</summary>
+    public static async Task<TestStack> StartAsync(CancellationToken ct = default)
+    {
+        var stack = new TestStack();
+        try
+        {
+            var awsUrl = Environment.GetEnvironmentVariable(AwsServiceUrlVariable);
+            var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+            if (!string.IsNullOrWhiteSpace(awsUrl))
+            {
+                stack.AwsServiceUrl = new Uri(awsUrl);
+                stack.AwsMode = TestStackMode.External;
+            }
+
+            if (!string.IsNullOrWhiteSpace(postgres))
+            {
+                stack.PostgresConnectionString = postgres;
+                stack.PostgresMode = TestStackMode.External;
+            }
+
+            var needAws = stack.AwsServiceUrl is null;
+            var needPostgres = stack.PostgresConnectionString.Length == 0;
+            if (needAws || needPostgres)
+            {
+                if (await DockerStack.IsAvailableAsync(ct))
+                    await stack.StartWithDockerAsync(needAws, needPostgres, ct);
+                else
+                    await stack.StartLocalProcessesAsync(needAws, needPostgres, ct);
+            }
+
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task StartWithDockerAsync(bool aws, bool postgres, CancellationToken ct)
+    {
+        var docker = new DockerStack();
+        Own(docker);
+        var (awsUrl, pg) = await docker.StartAsync(aws, postgres, ct);
+        if (aws)
+        {
+            AwsServiceUrl = awsUrl!;
+            AwsMode = TestStackMode.Docker;
+        }
+
+        if (postgres)
+        {
+            PostgresConnectionString = pg!;
+            PostgresMode = TestStackMode.Docker;
+        }
+    }
+
+    async Task StartLocalProcessesAsync(bool aws, bool postgres, CancellationToken ct)
+    {
+        var local = new LocalProcessStack();
+        Own(local);
+        await local.StartAsync(aws, postgres, ct);
+        if (aws)
+        {
+            AwsServiceUrl = local.AwsServiceUrl!;
+            AwsMode = TestStackMode.LocalProcesses;
+        }
+
+        if (postgres)
+        {
+            PostgresConnectionString = local.PostgresConnectionString!;
+            PostgresMode = TestStackMode.LocalProcesses;
+        }
+    }
+
+    void Own(IAsyncDisposable resource)
+    {
+        lock (_sync)
+            _owned.Add(resource);
+    }
+
+    public IAmazonSQS CreateSqsClient() => new AmazonSQSClient(Credentials,
+        new AmazonSQSConfig { ServiceURL = AwsServiceUrl.ToString(), AuthenticationRegion = Region });
+
+    public IAmazonSnsClient CreateSnsClient() =>
+        new AmazonSnsClient(new AmazonSnsClientOptions { Region = Region, ServiceUrl = AwsServiceUrl }, Credentials);
+
+    /// <summary>An S3 client with path-style addressing (emulators do not resolve bucket.host names).</summary>
+    public IAmazonS3 CreateS3Client() => new AmazonS3Client(Credentials,
+        new AmazonS3Config { ServiceURL = AwsServiceUrl.ToString(), AuthenticationRegion = Region, ForcePathStyle = true });
+
+    /// <summary>
+    /// Creates a new empty database named after <paramref name="prefix" /> plus a unique suffix and returns a
+    /// connection string to it (same server and credentials as <see cref="PostgresConnectionString" />). Databases
+    /// created on an external server are dropped again by <see cref="DisposeAsync" />.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var name = DatabaseName(prefix);
+        await using (var connection = new NpgsqlConnection(PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        lock (_sync)
+            _createdDatabases.Add(name);
+        return new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name }.ConnectionString;
+    }
+
+    internal static string DatabaseName(string prefix)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in prefix.ToLowerInvariant())
+            sb.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '_');
+        var clean = sb.ToString().Trim('_');
+        if (clean.Length == 0 || char.IsDigit(clean[0]))
+            clean = "db_" + clean;
+        var suffix = "_" + Guid.NewGuid().ToString("N")[..12];
+        if (clean.Length > 63 - suffix.Length)
+            clean = clean[..(63 - suffix.Length)];
+        return clean + suffix;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<IAsyncDisposable> owned;
+        List<string> databases;
+        lock (_sync)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            owned = [.. _owned];
+            databases = [.. _createdDatabases];
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        if (PostgresMode == TestStackMode.External && databases.Count > 0)
+            await DropDatabasesAsync(databases);
+
+        var errors = new List<Exception>();
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await owned[i].DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
+        }
+
+        if (errors.Count > 0)
+            throw new AggregateException("Stopping the test stack failed.", errors);
+    }
+
+    async Task DropDatabasesAsync(List<string> databases)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(PostgresConnectionString);
+            await connection.OpenAsync();
+            foreach (var name in databases)
+            {
+                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"TestStack: could not drop test databases: {e.Message}");
+        }
+    }
+
+    public override string ToString()
+    {
+        var pg = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
+        return $"SQS/SNS/S3 at {AwsServiceUrl} ({AwsMode}), PostgreSQL at {pg.Host}:{pg.Port} ({PostgresMode})";
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SagaFiles.Testing;
+
+/// <summary>Process helpers and locations of the repository's scripts and tools.</summary>
+static partial class Tools
+{
+    static readonly Lazy<string> Root = new(FindRepositoryRoot);
+
+    /// <summary>The directory holding SagaFiles.sln, found by walking up from the test assembly.</summary>
+    public static string RepositoryRoot => Root.Value;
+
+    public static string Script(string name) => Path.Combine(RepositoryRoot, "scripts", name);
+
+    public static string ToolsDirectory => Path.Combine(RepositoryRoot, ".tools");
+
+    public static bool IsRoot => OperatingSystem.IsLinux() && NativeMethods.geteuid() == 0;
+
+    static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SagaFiles.sln")))
+                return dir.FullName;
+        }
+
+        throw new InvalidOperationException($"SagaFiles.sln not found above {AppContext.BaseDirectory}.");
+    }
+
+    public static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+
+        return null;
+    }
+
+    public sealed record Result(int ExitCode, string Output);
+
+    /// <summary>Runs a command to completion, capturing stdout and stderr together; kills it on timeout (TimeoutException).</summary>
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct,
+        string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? RepositoryRoot,
+        };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            ct.ThrowIfCancellationRequested();
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s.\n{Tail(output.ToString())}");
+        }
+
+        lock (output)
+            return new Result(process.ExitCode, output.ToString());
+
+        void Append(string? line)
+        {
+            if (line == null)
+                return;
+            lock (output)
+                output.AppendLine(line);
+        }
+    }
+
+    /// <summary>The last lines of a text, for exception messages.</summary>
+    public static string Tail(string text, int lines = 40)
+    {
+        var all = text.TrimEnd().Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    public static void SendSignal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);
+
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
+    static class NativeMethods
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern uint geteuid();
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int kill(int pid, int sig);
+    }
+}
