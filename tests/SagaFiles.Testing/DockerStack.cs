@@ -7,8 +7,8 @@ namespace SagaFiles.Testing;
 /// <summary>LocalStack (SQS, SNS, S3) and PostgreSQL through Testcontainers, used when a Docker engine answers.</summary>
 sealed class DockerStack : IAsyncDisposable
 {
-    // LocalStack images published from March 2026 on need an auth token; 4.9 is the last community tag we rely on.
-    const string LocalStackImage = "localstack/localstack:4.9";
+    // Since March 2026 the latest (2026.x) LocalStack images need LOCALSTACK_AUTH_TOKEN; 4.x tags start without one.
+    const string LocalStackImage = "localstack/localstack:4.14.0";
     const string PostgresImage = "postgres:16-alpine";
 
     LocalStackContainer? _localStack;
@@ -35,7 +35,10 @@ sealed class DockerStack : IAsyncDisposable
         var tasks = new List<Task>();
         if (aws)
         {
-            _localStack = new LocalStackBuilder(LocalStackImage).WithEnvironment("SERVICES", "sqs,sns,s3").Build();
+            var builder = new LocalStackBuilder(LocalStackImage).WithEnvironment("SERVICES", "sqs,sns,s3");
+            if (Environment.GetEnvironmentVariable("LOCALSTACK_AUTH_TOKEN") is { Length: > 0 } token)
+                builder = builder.WithEnvironment("LOCALSTACK_AUTH_TOKEN", token);
+            _localStack = builder.Build();
             tasks.Add(_localStack.StartAsync(ct));
         }
 

@@ -40,13 +40,43 @@ sealed class LocalProcessStack : IAsyncDisposable
                 throw new InvalidOperationException($"No PostgreSQL binaries: none under /usr/lib/postgresql/*/bin and none in {postgresBin}.");
         }
 
-        _directory = Directory.CreateTempSubdirectory("sagafiles-stack-").FullName;
+        RemoveStaleDirectories();
+        _directory = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
+        await File.WriteAllTextAsync(Path.Combine(_directory, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), ct);
         var tasks = new List<Task>();
         if (aws)
             tasks.Add(StartFauxqsAsync(ct));
         if (postgres)
             tasks.Add(StartPostgresAsync(postgresBin!, ct));
         await Task.WhenAll(tasks);
+    }
+
+    const string DirectoryPrefix = "sagafiles-stack-";
+    const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// Deletes the directories of stacks whose test host died without disposing (SIGKILL): their processes are
+    /// already gone (run-supervised.sh), their data directories are not.
+    /// </summary>
+    static void RemoveStaleDirectories()
+    {
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+            {
+                var owner = Path.Combine(dir, OwnerFile);
+                if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner), CultureInfo.InvariantCulture, out var pid) ||
+                    Directory.Exists($"/proc/{pid}"))
+                    continue;
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(owner) < TimeSpan.FromSeconds(30))
+                    continue; // give a dying stack's wrappers time to stop their processes
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // best effort
+        }
     }
 
     static async Task InstallToolsAsync(CancellationToken ct)
