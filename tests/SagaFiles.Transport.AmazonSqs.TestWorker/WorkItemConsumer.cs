@@ -8,6 +8,5 @@ public sealed class WorkItemConsumer : IConsumer<WorkItem>
     public async Task Consume(ConsumeContext<WorkItem> context)
     {
         await context.Publish(new WorkItemDone(context.Message.Id, context.Message.Sequence, Environment.ProcessId));
-        await Console.Out.WriteLineAsync($"consumed {context.Message.Id}");
     }
 }
