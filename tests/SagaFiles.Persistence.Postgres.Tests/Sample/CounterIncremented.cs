@@ -1,0 +1,3 @@
+namespace SagaFiles.Persistence.Postgres.Tests.Sample;
+
+public record CounterIncremented(Guid CounterId);

@@ -1,0 +1,7 @@
+using NUnit.Framework;
+using SagaFiles.Testing;
+
+namespace SagaFiles.Persistence.Postgres.Tests;
+
+[SetUpFixture]
+public sealed class StackSetUp : TestStackSetUpFixture;
