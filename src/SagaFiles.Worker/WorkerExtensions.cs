@@ -1,13 +1,22 @@
+using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Data;
 using SagaFiles.ServiceDefaults;
 
 namespace SagaFiles.Worker;
 
 public static class WorkerExtensions
 {
-    /// <summary>The worker hosts the saga and the step consumers; start as many processes as the load needs.</summary>
+    /// <summary>The worker hosts the file saga and the step consumers; start as many processes as the load needs.</summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.AddSagaFilesMessaging(_ => { });
+        builder.Services.AddSagaFilesDatabase(builder.Configuration);
+        builder.AddSagaFilesStorage();
+        builder.AddSagaFilesMessaging(x =>
+        {
+            x.AddSagaFilesOutbox();
+            x.AddFileSaga();
+            x.AddSagaFilesConsumers();
+        });
         return builder;
     }
 }

@@ -1,0 +1,21 @@
+using FastEndpoints;
+using FluentValidation;
+
+namespace SagaFiles.Api.Features.Files.Download;
+
+public sealed class Request
+{
+    public Guid Id { get; init; }
+
+    /// <summary><c>original</c> (as uploaded) or <c>result</c> (the processed output).</summary>
+    [QueryParam]
+    public string What { get; init; } = "result";
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.What).Must(w => w is "original" or "result").WithMessage("'what' must be 'original' or 'result'.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using FastEndpoints;
+using Microsoft.EntityFrameworkCore;
+using SagaFiles.Components.Data;
+
+namespace SagaFiles.Api.Features.Files.Events;
+
+/// <summary>GET /files/{id}/events: the file's history, oldest first.</summary>
+public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/files/{id:guid}/events");
+        AllowAnonymous();
+        Description(d => d.ProducesProblemDetails(404));
+        Summary(s => s.Summary = "The file's history: each transition with time, step, attempt, worker, duration and error");
+    }
+
+    public override async Task HandleAsync(Get.Request request, CancellationToken ct)
+    {
+        var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == request.Id, ct);
+        if (file == null)
+        {
+            await Send.NotFoundAsync(ct);
+            return;
+        }
+
+        var events = file.History.OrderBy(h => h.At)
+            .Select(h => new Event(h.At, h.From, h.To, h.Step, h.Attempt, h.WorkerHost, h.DurationMs, h.Error)).ToList();
+        await Send.OkAsync(new Response(file.CorrelationId, events), ct);
+    }
+}

@@ -1,0 +1,3 @@
+namespace SagaFiles.Api.Features.Files.Get;
+
+public sealed record Request(Guid Id);

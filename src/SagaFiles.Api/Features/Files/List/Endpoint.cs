@@ -1,0 +1,32 @@
+using FastEndpoints;
+using Microsoft.EntityFrameworkCore;
+using SagaFiles.Components.Data;
+
+namespace SagaFiles.Api.Features.Files.List;
+
+/// <summary>GET /files?status=&amp;page=&amp;limit=: newest first, with the total count.</summary>
+public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/files");
+        AllowAnonymous();
+        Description(d => d.ProducesProblemDetails(400));
+        Summary(s => s.Summary = "List files, newest first, optionally by status");
+    }
+
+    public override async Task HandleAsync(Request request, CancellationToken ct)
+    {
+        var files = db.Files.AsNoTracking();
+        if (request.Status is { } status)
+        {
+            var states = FileStatuses.States(status);
+            files = files.Where(x => states.Contains(x.CurrentState));
+        }
+
+        var total = await files.CountAsync(ct);
+        var page = await files.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.CorrelationId)
+            .Skip((request.Page - 1) * request.Limit).Take(request.Limit).ToListAsync(ct);
+        await Send.OkAsync(new Response(page.Select(SagaFiles.Api.Features.Files.Get.Response.From).ToList(), request.Page, request.Limit, total), ct);
+    }
+}

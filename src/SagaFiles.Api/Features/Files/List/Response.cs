@@ -1,0 +1,3 @@
+namespace SagaFiles.Api.Features.Files.List;
+
+public sealed record Response(IReadOnlyList<Get.Response> Items, int Page, int Limit, int Total);

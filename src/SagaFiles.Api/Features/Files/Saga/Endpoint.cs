@@ -1,0 +1,26 @@
+using FastEndpoints;
+using Microsoft.EntityFrameworkCore;
+using SagaFiles.Components.Data;
+
+namespace SagaFiles.Api.Features.Files.Saga;
+
+/// <summary>GET /files/{id}/saga: the saga instance behind a file.</summary>
+public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Response>
+{
+    public override void Configure()
+    {
+        Get("/files/{id:guid}/saga");
+        AllowAnonymous();
+        Description(d => d.ProducesProblemDetails(404));
+        Summary(s => s.Summary = "The file's saga: state, version, step attempts and timings, last fault");
+    }
+
+    public override async Task HandleAsync(Get.Request request, CancellationToken ct)
+    {
+        var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == request.Id, ct);
+        if (file == null)
+            await Send.NotFoundAsync(ct);
+        else
+            await Send.OkAsync(Response.From(file), ct);
+    }
+}

@@ -1,0 +1,114 @@
+using FastEndpoints;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using SagaFiles.Components.Data;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Contracts;
+using SagaFiles.Processing;
+using SagaFiles.Storage;
+
+namespace SagaFiles.Api.Features.Files.Upload;
+
+/// <summary>
+/// POST /files: streams the file part to the incoming bucket (never whole in memory), then records the file as Pending
+/// and publishes FileUploaded in one transaction (the bus outbox), and answers 202 with where to follow it.
+/// </summary>
+public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage, IPublishEndpoint publish,
+    TimeProvider clock, ILogger<Endpoint> logger) : EndpointWithoutRequest<Response>
+{
+    public override void Configure()
+    {
+        Post("/files");
+        AllowAnonymous();
+        AllowFileUploads(dontAutoBindFormData: true);
+        // Kestrel's own limit answers without a problem body; ours (below) does, so Kestrel's sits just above it.
+        MaxRequestBodySize(storage.Value.MaxUploadBytes + 1024 * 1024);
+        Description(d => d.Accepts<IFormFile>("multipart/form-data").Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(413));
+        Summary(s =>
+        {
+            s.Summary = "Upload a file for processing";
+            s.Description = "Multipart form with a 'file' part and optional 'tags' (key=value,key=value). Answers 202 with the file's id and links.";
+        });
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var limit = storage.Value.MaxUploadBytes;
+        if (HttpContext.Request.ContentLength > limit + 1024 * 1024)
+        {
+            await TooLarge(limit, ct);
+            return;
+        }
+
+        var fileId = NewId.NextGuid();
+        string? originalName = null, contentType = null, tagsText = null;
+        long size = 0;
+        string? key = null;
+
+        await foreach (var section in FormMultipartSectionsAsync(ct))
+        {
+            if (section.IsFileSection && section.FileSection!.Name == "file" && key == null)
+            {
+                originalName = section.FileSection.FileName;
+                contentType = string.IsNullOrWhiteSpace(section.FileSection.Section.ContentType)
+                    ? "application/octet-stream"
+                    : section.FileSection.Section.ContentType;
+                key = $"uploads/{fileId}/{FileNames.Sanitize(originalName)}";
+                await using var limited = new LimitedReadStream(section.FileSection.FileStream!, limit);
+                try
+                {
+                    size = await store.PutAsync(storage.Value.IncomingBucket, key, limited, contentType, null, ct);
+                }
+                catch (Exception exception) when (exception is UploadTooLargeException || exception.InnerException is UploadTooLargeException)
+                {
+                    await store.DeletePrefixAsync(storage.Value.IncomingBucket, $"uploads/{fileId}/", CancellationToken.None);
+                    await TooLarge(limit, ct);
+                    return;
+                }
+            }
+            else if (section.IsFormSection && section.FormSection!.Name == "tags")
+                tagsText = await section.FormSection.GetValueAsync(ct);
+        }
+
+        if (key == null)
+            AddError("file", "The multipart form must contain a file part named 'file'.");
+        if (UploadTags.TryParse(tagsText, out var tags) is { } tagProblem)
+            AddError("tags", tagProblem);
+        if (ValidationFailed)
+        {
+            if (key != null)
+                await store.DeletePrefixAsync(storage.Value.IncomingBucket, $"uploads/{fileId}/", CancellationToken.None);
+            await Send.ErrorsAsync(400, ct);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var uploaded = new FileUploaded
+        {
+            FileId = fileId,
+            Bucket = storage.Value.IncomingBucket,
+            Key = key!,
+            OriginalName = originalName!,
+            ContentType = contentType!,
+            Size = size,
+            Tags = tags,
+            UploadedAt = now
+        };
+        var file = new FileState { CorrelationId = fileId, CurrentState = "Pending" };
+        file.Accept(uploaded, now);
+        db.Files.Add(file);
+        // The bus outbox holds the publish until SaveChanges: the file record and its message commit together.
+        await publish.Publish(uploaded, ct);
+        await db.SaveChangesAsync(ct);
+
+        logger.LogInformation("File {FileId} received: {OriginalName}, {Size} bytes", fileId, originalName, size);
+        HttpContext.Response.Headers.Location = $"/files/{fileId}";
+        await Send.ResponseAsync(new Response(fileId, FileStatus.Pending, originalName!, size, FileLinks.For(fileId)), 202, ct);
+    }
+
+    Task TooLarge(long limit, CancellationToken ct)
+    {
+        AddError("file", $"The file is larger than the {limit:N0}-byte upload limit.");
+        return Send.ErrorsAsync(413, ct);
+    }
+}

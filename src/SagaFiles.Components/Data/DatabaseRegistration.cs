@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SagaFiles.Components.StateMachines;
+
+namespace SagaFiles.Components.Data;
+
+public static class DatabaseRegistration
+{
+    public const string ConnectionStringName = "SagaFiles";
+
+    /// <summary>The database, from <c>ConnectionStrings:SagaFiles</c>; start-up fails clearly without it.</summary>
+    public static IServiceCollection AddSagaFilesDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set: SagaFiles needs its Postgres database.");
+        services.AddDbContext<SagaFilesDbContext>(options => options.UseNpgsql(connectionString,
+            npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention());
+        return services;
+    }
+
+    /// <summary>The inbox/outbox: what a saga or the API publishes commits with its database changes.</summary>
+    public static void AddSagaFilesOutbox(this IBusRegistrationConfigurator configurator) =>
+        configurator.AddEntityFrameworkOutbox<SagaFilesDbContext>(o =>
+        {
+            o.UsePostgres();
+            o.UseBusOutbox();
+            o.QueryDelay = TimeSpan.FromSeconds(1);
+            o.DuplicateDetectionWindow = TimeSpan.FromMinutes(30);
+        });
+
+    /// <summary>The file saga, persisted in Postgres with optimistic concurrency.</summary>
+    public static void AddFileSaga(this IBusRegistrationConfigurator configurator) =>
+        configurator.AddSagaStateMachine<FileStateMachine, FileState, FileStateDefinition>()
+            .EntityFrameworkRepository(r =>
+            {
+                r.ConcurrencyMode = ConcurrencyMode.Optimistic;
+                r.ExistingDbContext<SagaFilesDbContext>();
+                r.UsePostgres();
+            });
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using SagaFiles.Components.StateMachines;
+
+namespace SagaFiles.Components.Data;
+
+/// <summary>SagaFiles' database: the file sagas (which are the file records) and the inbox/outbox tables.</summary>
+public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : DbContext(options)
+{
+    public DbSet<FileState> Files => Set<FileState>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        new FileStateMap().Configure(modelBuilder);
+        modelBuilder.AddTransactionalOutboxEntities();
+    }
+}

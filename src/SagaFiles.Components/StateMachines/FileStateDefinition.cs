@@ -1,0 +1,23 @@
+using SagaFiles.Components.Data;
+using SagaFiles.Persistence.Postgres;
+
+namespace SagaFiles.Components.StateMachines;
+
+/// <summary>
+/// The file saga's endpoint: a consume that lost an optimistic-concurrency race is retried against the fresh row, and
+/// the inbox/outbox makes each message count once and commits the saga's changes with the commands it sends.
+/// </summary>
+public sealed class FileStateDefinition : SagaDefinition<FileState>
+{
+    public FileStateDefinition()
+    {
+        Endpoint(e => e.Name = "file-saga");
+    }
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<FileState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseSagaConcurrencyRetry();
+        endpointConfigurator.UseEntityFrameworkOutbox<SagaFilesDbContext>(context);
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SagaFiles.Components.Data;
+
+namespace SagaFiles.Components.StateMachines;
+
+/// <summary>The <c>files</c> table: one row per file, its saga's state and the file's record in one.</summary>
+public sealed class FileStateMap : SagaClassMap<FileState>
+{
+    protected override void Configure(EntityTypeBuilder<FileState> entity, ModelBuilder model)
+    {
+        entity.ToTable("files");
+        entity.Property(x => x.CurrentState).HasMaxLength(32);
+        entity.Property(x => x.Version).IsXminRowVersion();
+        entity.Property(x => x.OriginalName).HasMaxLength(512);
+        entity.Property(x => x.ContentType).HasMaxLength(256);
+        entity.Property(x => x.Sha256).HasMaxLength(64);
+        entity.Property(x => x.Tags).IsJsonColumn();
+        entity.Property(x => x.Steps).IsJsonColumn();
+        entity.Property(x => x.History).IsJsonColumn();
+
+        // GET /files?status= lists newest first within a status.
+        entity.HasIndex(x => new { x.CurrentState, x.CreatedAt });
+        entity.HasIndex(x => x.CreatedAt);
+    }
+}
