@@ -53,6 +53,10 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxCon
         string lockStatement)
         where T : class
     {
+        // Every step re-reads what it locks: an inbox row still tracked from an earlier step would win over the row just
+        // locked (identity resolution) and carry another copy's outdated Consumed/xmin. Earlier steps are committed.
+        _dbContext.ChangeTracker.Clear();
+
         await using var transaction = await _dbContext.Database.BeginTransactionAsync(_isolationLevel, context.CancellationToken).ConfigureAwait(false);
         try
         {

@@ -10,6 +10,7 @@ namespace SagaFiles.Persistence.Postgres.Tests.Support;
 public sealed class ReceiveCounter : IReceiveObserver
 {
     readonly ConcurrentDictionary<Guid, int> _finished = new();
+    readonly ConcurrentDictionary<ReceiveContext, byte> _seen = new(ReferenceEqualityComparer.Instance);
     readonly ConcurrentQueue<Exception> _consumeFaults = new();
     readonly Lock _lock = new();
     readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
@@ -73,6 +74,10 @@ public sealed class ReceiveCounter : IReceiveObserver
 
     void Finished(ReceiveContext context)
     {
+        // a faulted receive may report both ReceiveFault and PostReceive: count each receive once
+        if (!_seen.TryAdd(context, 0))
+            return;
+
         var messageId = context.GetMessageId() ?? Guid.Empty;
         _finished.AddOrUpdate(messageId, 1, (_, n) => n + 1);
 
