@@ -24,6 +24,9 @@ parent_alive() { [[ "$(start_time "$parent" 2>/dev/null)" == "$parent_start" ]];
 # $child is the command's pid, its session id and its process group id.
 setsid "$@" &
 child=$!
+# Our stdout/stderr may be a pipe to the dead parent: a message must not kill us (SIGPIPE) before the group is stopped.
+# Set only now, so that the command keeps the default SIGPIPE disposition.
+trap '' PIPE
 
 group_alive() { kill -0 -- "-$child" 2>/dev/null; }
 stop_group() {
