@@ -164,14 +164,7 @@ public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
         }
         catch (Exception)
         {
-            try
-            {
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // connection lost: the server rolls back on its own
-            }
+            await transaction.RollbackQuietlyAsync().ConfigureAwait(false);
 
             throw;
         }

@@ -113,14 +113,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxCon
         }
         catch (Exception)
         {
-            try
-            {
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // connection lost: the server rolls back on its own
-            }
+            await transaction.RollbackQuietlyAsync().ConfigureAwait(false);
 
             // Nothing tracked survives a rolled back transaction (a retry in the same scope must not save it again).
             _dbContext.ChangeTracker.Clear();

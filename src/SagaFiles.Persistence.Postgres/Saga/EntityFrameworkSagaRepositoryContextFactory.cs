@@ -2,7 +2,6 @@ using MassTransit;
 using MassTransit.EntityFrameworkCoreIntegration;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MassTransit.EntityFrameworkCoreIntegration
 {
@@ -136,7 +135,7 @@ namespace SagaFiles.Persistence.Postgres.Saga
                 }
                 catch
                 {
-                    await RollbackQuietly(transaction).ConfigureAwait(false);
+                    await transaction.RollbackQuietlyAsync().ConfigureAwait(false);
                     throw;
                 }
             }
@@ -144,18 +143,6 @@ namespace SagaFiles.Persistence.Postgres.Saga
             // A retrying execution strategy (EnableRetryOnFailure) only accepts user transactions inside ExecuteAsync.
             var strategy = dbContext.Database.CreateExecutionStrategy();
             await strategy.ExecuteAsync(Attempt, cancellationToken).ConfigureAwait(false);
-        }
-
-        static async Task RollbackQuietly(IDbContextTransaction transaction)
-        {
-            try
-            {
-                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // the connection may be gone; the transaction dies with it
-            }
         }
     }
 }
