@@ -38,6 +38,7 @@ public static class MessagingExtensions
 
                     h.Scope(messaging.Prefix);
                     h.MaxReceiveCount(messaging.MaxReceiveCount);
+                    h.WaitTimeSeconds(messaging.ReceiveWaitSeconds);
                 });
                 cfg.UseDelayedMessageScheduler();
                 cfg.ConfigureEndpoints(context);

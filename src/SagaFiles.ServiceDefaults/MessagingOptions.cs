@@ -14,4 +14,8 @@ public sealed class MessagingOptions
     /// <summary>Receives before SQS moves a message that keeps crashing its consumer to the queue's <c>_dlq</c>.</summary>
     [Range(1, 1000)]
     public int MaxReceiveCount { get; set; } = 3;
+
+    /// <summary>SQS long-polling wait in seconds (0 to 20); a stopping worker waits at most this long for receives in progress.</summary>
+    [Range(0, 20)]
+    public int ReceiveWaitSeconds { get; set; } = 20;
 }

@@ -7,7 +7,7 @@ namespace SagaFiles.Testing;
 /// process group and kills that group when this process disappears (even by SIGKILL) or when the wrapper gets
 /// SIGTERM (<see cref="DisposeAsync" />). Output goes to a log file whose tail ends up in start-up errors.
 /// </summary>
-sealed class SupervisedProcess : IAsyncDisposable
+public sealed class SupervisedProcess : IAsyncDisposable
 {
     const int GraceSeconds = 10;
 

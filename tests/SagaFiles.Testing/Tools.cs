@@ -5,7 +5,7 @@ using System.Text;
 namespace SagaFiles.Testing;
 
 /// <summary>Process helpers and locations of the repository's scripts and tools.</summary>
-static partial class Tools
+public static partial class Tools
 {
     static readonly Lazy<string> Root = new(FindRepositoryRoot);
 

@@ -1,4 +1,5 @@
 using FastEndpoints;
+using FluentValidation.Results;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
@@ -71,9 +72,9 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
         }
 
         if (key == null)
-            AddError("file", "The multipart form must contain a file part named 'file'.");
+            AddError(new ValidationFailure("file", "The multipart form must contain a file part named 'file'."));
         if (UploadTags.TryParse(tagsText, out var tags) is { } tagProblem)
-            AddError("tags", tagProblem);
+            AddError(new ValidationFailure("tags", tagProblem));
         if (ValidationFailed)
         {
             if (key != null)
@@ -108,7 +109,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
 
     Task TooLarge(long limit, CancellationToken ct)
     {
-        AddError("file", $"The file is larger than the {limit:N0}-byte upload limit.");
+        AddError(new ValidationFailure("file", $"The file is larger than the {limit:N0}-byte upload limit."));
         return Send.ErrorsAsync(413, ct);
     }
 }

@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace SagaFiles.Api.Tests;
+
+/// <summary>What a user of the API does: upload, poll until the file settles, fetch it back.</summary>
+public static class Files
+{
+    static readonly HttpClient Storage = new();
+
+    public static MultipartFormDataContent Form(byte[] content, string fileName, string? tags = null, string contentType = "application/octet-stream")
+    {
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        var form = new MultipartFormDataContent { { file, "file", fileName } };
+        if (tags != null)
+            form.Add(new StringContent(tags), "tags");
+        return form;
+    }
+
+    public static async Task<Guid> Upload(byte[] content, string fileName, string? tags = null)
+    {
+        var response = await SagaFilesApp.Api.PostAsync("/files", Form(content, fileName, tags));
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("id").GetGuid();
+    }
+
+    public static async Task<JsonElement> Get(Guid id, string path = "") =>
+        await SagaFilesApp.Api.GetFromJsonAsync<JsonElement>($"/files/{id}{path}");
+
+    /// <summary>Polls until the file is Completed or Failed.</summary>
+    public static async Task<JsonElement> WaitUntilSettled(Guid id, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var file = await Get(id);
+            var status = file.GetProperty("status").GetString();
+            if (status is "Completed" or "Failed")
+                return file;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"File {id} still {status} after the timeout: {file}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Follows the download redirect to the presigned URL and returns the bytes.</summary>
+    public static async Task<byte[]> Download(Guid id, string what)
+    {
+        var redirect = await SagaFilesApp.Api.GetAsync($"/files/{id}/download?what={what}");
+        redirect.StatusCode.ShouldBe(HttpStatusCode.Redirect, await redirect.Content.ReadAsStringAsync());
+        return await Storage.GetByteArrayAsync(redirect.Headers.Location);
+    }
+}

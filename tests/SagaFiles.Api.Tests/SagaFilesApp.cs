@@ -1,0 +1,103 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using SagaFiles.Testing;
+
+namespace SagaFiles.Api.Tests;
+
+/// <summary>
+/// SagaFiles as it runs: the API in-process and two worker processes, all on the test stack's Postgres and SQS/SNS/S3,
+/// with their own database and queue prefix. Started once for the assembly.
+/// </summary>
+[SetUpFixture]
+public sealed class SagaFilesApp : TestStackSetUpFixture
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    static readonly List<SupervisedProcess> Workers = [];
+    static WebApplicationFactory<Program>? _factory;
+
+    public static HttpClient Api { get; private set; } = null!;
+
+    public static IReadOnlyList<SupervisedProcess> WorkerProcesses => Workers;
+
+    [OneTimeSetUp]
+    public async Task StartApp()
+    {
+        var connectionString = await Stack.CreateDatabaseAsync("api");
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__SagaFiles"] = connectionString,
+            ["AWS__ServiceURL"] = Stack.AwsServiceUrl.ToString(),
+            ["AWS__Region"] = Stack.Region,
+            ["AWS__AccessKey"] = "test",
+            ["AWS__SecretKey"] = "test",
+            ["Messaging__Prefix"] = $"e2e{Guid.NewGuid():N}"[..12],
+            ["Messaging__ReceiveWaitSeconds"] = "2",
+            ["Storage__IncomingBucket"] = "e2e-incoming",
+            ["Storage__StagingBucket"] = "e2e-staging",
+            ["Storage__ProcessedBucket"] = "e2e-processed"
+        };
+
+        // The API migrates the database and creates the buckets; workers start after it so both are there.
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            foreach (var (key, value) in settings)
+                host.UseSetting(key.Replace("__", ":"), value);
+        });
+        Api = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        (await Api.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        for (var i = 1; i <= 2; i++)
+            Workers.Add(await StartWorker(i, settings));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopApp()
+    {
+        foreach (var worker in Workers)
+            await worker.DisposeAsync();
+        Api?.Dispose();
+        if (_factory != null)
+            await _factory.DisposeAsync();
+    }
+
+    static async Task<SupervisedProcess> StartWorker(int number, Dictionary<string, string> settings)
+    {
+        var port = FreePort();
+        var environment = new Dictionary<string, string>(settings) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(Tools.RepositoryRoot, "src", "SagaFiles.Worker", "bin", configuration, "net10.0", "SagaFiles.Worker.dll");
+        var log = Path.Combine(Path.GetTempPath(), $"sagafiles-e2e-worker{number}-{Environment.ProcessId}.log");
+        var worker = SupervisedProcess.Start($"worker {number}", log, "dotnet", [dll], environment);
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (worker.HasExited)
+                throw new InvalidOperationException($"Worker {number} exited.\n{worker.Describe()}");
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
+                    return worker;
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Worker {number} was not ready within 60 s.\n{worker.Describe()}");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text;
+
+namespace SagaFiles.Api.Tests;
+
+public class Upload_Specs
+{
+    [Test]
+    public async Task An_upload_answers_202_with_the_id_status_links_and_location()
+    {
+        var response = await SagaFilesApp.Api.PostAsync("/files", Files.Form(Encoding.UTF8.GetBytes("a\n1\n"), "accepted.csv", "team=data"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var id = body.GetProperty("id").GetGuid();
+        body.GetProperty("status").GetString().ShouldBe("Pending");
+        body.GetProperty("links").GetProperty("self").GetString().ShouldBe($"/files/{id}");
+        response.Headers.Location!.ToString().ShouldBe($"/files/{id}");
+        (await Files.Get(id)).GetProperty("originalName").GetString().ShouldBe("accepted.csv");
+    }
+
+    [Test]
+    public async Task An_oversized_upload_is_rejected_with_413_and_nothing_is_kept()
+    {
+        var response = await SagaFilesApp.Api.PostAsync("/files", Files.Form(new byte[10 * 1024 * 1024 + 1], "big.bin"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("upload limit");
+    }
+
+    [Test]
+    public async Task An_upload_without_a_file_part_is_400()
+    {
+        var form = new MultipartFormDataContent { { new StringContent("a=b"), "tags" } };
+        var response = await SagaFilesApp.Api.PostAsync("/files", form);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("file part named");
+    }
+
+    [Test]
+    public async Task Malformed_tags_are_400()
+    {
+        var response = await SagaFilesApp.Api.PostAsync("/files", Files.Form(Encoding.UTF8.GetBytes("a\n1\n"), "tags.csv", "no-equals-sign"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("key=value");
+    }
+}
