@@ -48,7 +48,7 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
                 host.UseSetting(key.Replace("__", ":"), value);
         });
         Api = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        (await Api.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await WaitUntilReady("API", () => Api.GetAsync("/health/ready"), () => "");
 
         for (var i = 1; i <= 2; i++)
             Workers.Add(await StartWorker(i, settings));
@@ -74,24 +74,38 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         var worker = SupervisedProcess.Start($"worker {number}", log, "dotnet", [dll], environment);
 
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        await WaitUntilReady($"worker {number}", () =>
         {
             if (worker.HasExited)
                 throw new InvalidOperationException($"Worker {number} exited.\n{worker.Describe()}");
+            return http.GetAsync($"http://127.0.0.1:{port}/health/ready");
+        }, worker.Describe);
+        return worker;
+    }
+
+    /// <summary>Waits for /health/ready to answer 200: the database, the bus endpoints and storage all answer.</summary>
+    static async Task WaitUntilReady(string what, Func<Task<HttpResponseMessage>> probe, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
             try
             {
-                if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
-                    return worker;
+                var response = await probe();
+                if (response.IsSuccessStatusCode)
+                    return;
+                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException exception)
             {
+                last = exception.Message;
             }
 
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"Worker {number} was not ready within 60 s.\n{worker.Describe()}");
+        throw new TimeoutException($"The {what} was not ready within 60 s ({last}).\n{describe()}");
     }
 
     static int FreePort()
