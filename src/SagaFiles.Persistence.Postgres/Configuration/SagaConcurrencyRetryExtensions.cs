@@ -16,11 +16,6 @@ namespace SagaFiles.Persistence.Postgres;
 public static class SagaConcurrencyRetryExtensions
 {
     /// <summary>Default schedule: 20 attempts, exponential from 10 ms up to 1 s with random jitter (spreads racing retries apart).</summary>
-    public static void UseSagaConcurrencyRetry<T>(this IPipeConfigurator<T> configurator, int retryLimit = 20)
-        where T : class, PipeContext =>
-        configurator.UseRetry(r => r.Exponential(retryLimit, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(25))
-            .HandleConcurrency());
-
     public static void UseSagaConcurrencyRetry(this IConsumePipeConfigurator configurator, int retryLimit = 20) =>
         configurator.UseMessageRetry(r => r.Exponential(retryLimit, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(25))
             .HandleConcurrency());
