@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Processing.Hashing;
+using SagaFiles.Storage;
+
+namespace SagaFiles.Components.Consumers;
+
+/// <summary>Streams the staged original through SHA-256; nothing is written, so running twice changes nothing.</summary>
+public sealed class ComputeChecksumConsumer(IObjectStore store, ILogger<ComputeChecksumConsumer> logger) : IConsumer<ComputeChecksum>
+{
+    public async Task Consume(ConsumeContext<ComputeChecksum> context)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        using var step = StepScope.Begin(logger, command, FileSteps.Checksum);
+
+        Sha256Checksum checksum;
+        await using (var content = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
+            checksum = await Sha256.ComputeAsync(content, cancellationToken);
+        logger.LogInformation("SHA-256 of {Bytes} bytes: {Sha256}", checksum.Length, checksum.Hex);
+
+        await context.Publish(new ChecksumComputed
+        {
+            FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+            Sha256 = checksum.Hex, Size = checksum.Length
+        }, cancellationToken);
+    }
+}
+
+public sealed class ComputeChecksumConsumerDefinition() : StepConsumerDefinition<ComputeChecksumConsumer>(Environment.ProcessorCount);

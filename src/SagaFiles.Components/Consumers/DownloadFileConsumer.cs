@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Processing.Detection;
+using SagaFiles.Storage;
+
+namespace SagaFiles.Components.Consumers;
+
+/// <summary>
+/// Takes custody of an upload: copies it (on the server) to <c>staging/{fileId}/original</c>, rejects an empty or
+/// oversized file, and detects its type from its first 64 KiB and its name. Running twice overwrites the same key.
+/// </summary>
+public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, ILogger<DownloadFileConsumer> logger)
+    : IConsumer<DownloadFile>
+{
+    public async Task Consume(ConsumeContext<DownloadFile> context)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        using var step = StepScope.Begin(logger, command, FileSteps.Download);
+
+        var source = new ObjectLocation(command.SourceBucket, command.SourceKey);
+        var upload = await store.HeadAsync(source.Bucket, source.Key, cancellationToken) ??
+            throw new InvalidFileException("The uploaded file is no longer in storage: upload it again.");
+        if (upload.Size == 0)
+            throw new InvalidFileException("The file is empty (0 bytes).");
+        if (upload.Size > options.Value.MaxUploadBytes)
+            throw new InvalidFileException($"The file is {upload.Size:N0} bytes; files of at most {options.Value.MaxUploadBytes:N0} bytes are accepted.");
+
+        var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.FileId));
+        await store.CopyAsync(source, staged, cancellationToken: cancellationToken);
+        var prefix = await store.ReadPrefixAsync(staged.Bucket, staged.Key, FileTypeDetector.PrefixLength, cancellationToken);
+        var type = FileTypeDetector.Detect(prefix, command.OriginalName);
+        logger.LogInformation("Staged {Source} ({Size} bytes) at {Staged}, detected {DetectedType} ({MediaType})",
+            source, upload.Size, staged, type.Kind, type.MediaType);
+
+        await context.Publish(new FileDownloaded
+        {
+            FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+            StagingBucket = staged.Bucket, StagingKey = staged.Key, Size = upload.Size,
+            DetectedType = type.Kind.ToString().ToLowerInvariant(), MediaType = type.MediaType
+        }, cancellationToken);
+    }
+}
+
+public sealed class DownloadFileConsumerDefinition() : StepConsumerDefinition<DownloadFileConsumer>(concurrentMessageLimit: 8);

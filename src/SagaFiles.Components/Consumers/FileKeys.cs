@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace SagaFiles.Components.Consumers;
+
+/// <summary>Where a file's objects live: one staging prefix per file, one dated folder per result.</summary>
+public static class FileKeys
+{
+    /// <summary>Everything staged for the file; deleted once the result is published.</summary>
+    public static string StagingPrefix(Guid fileId) => $"staging/{fileId}/";
+
+    /// <summary>The staged copy of the upload.</summary>
+    public static string StagedOriginal(Guid fileId) => $"{StagingPrefix(fileId)}original";
+
+    /// <summary>A converted result, named as it will be published.</summary>
+    public static string StagedResult(Guid fileId, string resultName) => $"{StagingPrefix(fileId)}result/{resultName}";
+
+    /// <summary>The published result, dated (UTC) by when the file was received.</summary>
+    public static string Processed(Guid fileId, DateTimeOffset receivedAt, string resultName) =>
+        string.Create(CultureInfo.InvariantCulture, $"processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}/{resultName}");
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using Amazon.Runtime;
+using SagaFiles.Processing.Conversion;
+using SagaFiles.Storage;
+
+namespace SagaFiles.Components.Consumers;
+
+/// <summary>
+/// What every step endpoint shares: the queue named by the endpoint name formatter (kebab-case: download-file, ...),
+/// a few quick in-process retries for transient storage and network errors, and none for a file that cannot be
+/// processed, so its step faults at once with the reason.
+/// </summary>
+public abstract class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    /// <summary>Waits between in-process retries; their sum stays far below the queue's visibility timeout.</summary>
+    public static readonly TimeSpan[] RetryIntervals = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
+    static readonly HashSet<string> TransientErrorCodes =
+        new(["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "InternalError", "ServiceUnavailable"], StringComparer.Ordinal);
+
+    protected StepConsumerDefinition(int concurrentMessageLimit) => ConcurrentMessageLimit = concurrentMessageLimit;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UseMessageRetry(ConfigureRetry);
+
+    public static void ConfigureRetry(IRetryConfigurator retry)
+    {
+        retry.Ignore<InvalidFileException>();
+        retry.Ignore<ConversionException>();
+        retry.Ignore<ObjectNotFoundException>();
+        retry.Handle<IOException>();
+        retry.Handle<HttpRequestException>();
+        retry.Handle<TimeoutException>();
+        retry.Handle<AmazonServiceException>(IsTransient);
+        retry.Intervals(RetryIntervals);
+    }
+
+    /// <summary>S3 5xx, throttling and timeouts, and requests that never got an answer.</summary>
+    public static bool IsTransient(AmazonServiceException exception) =>
+        (int)exception.StatusCode >= 500 || exception.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout ||
+        (exception.ErrorCode is { } code && TransientErrorCodes.Contains(code)) ||
+        exception.InnerException is HttpRequestException or IOException or TimeoutException;
+}

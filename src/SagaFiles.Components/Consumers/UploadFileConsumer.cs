@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Processing;
+using SagaFiles.Storage;
+
+namespace SagaFiles.Components.Consumers;
+
+/// <summary>
+/// Publishes the result: a server-side copy to <c>processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with its metadata
+/// (sha256, source-key, row-count, format), then deletes the file's staging prefix. A retry after staging was
+/// cleaned finds the result already there with the same sha256 and only finishes the clean-up.
+/// </summary>
+public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, ILogger<UploadFileConsumer> logger)
+    : IConsumer<UploadFile>
+{
+    public const string Sha256Metadata = "sha256";
+    public const string SourceKeyMetadata = "source-key";
+    public const string RowCountMetadata = "row-count";
+    public const string FormatMetadata = "format";
+
+    public async Task Consume(ConsumeContext<UploadFile> context)
+    {
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        using var step = StepScope.Begin(logger, command, FileSteps.Upload);
+
+        var destination = new ObjectLocation(options.Value.ProcessedBucket,
+            FileKeys.Processed(command.FileId, command.ReceivedAt, FileNames.Sanitize(command.ResultName)));
+        var published = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
+        if (published is not null && published.Metadata.GetValueOrDefault(Sha256Metadata) == command.Sha256)
+            logger.LogInformation("{Destination} is already published; only staging is left to clean", destination);
+        else
+        {
+            published = await store.CopyAsync(new ObjectLocation(command.ResultBucket, command.ResultKey), destination,
+                Metadata(command), cancellationToken);
+            logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
+        }
+
+        var deleted = await store.DeletePrefixAsync(options.Value.StagingBucket, FileKeys.StagingPrefix(command.FileId), cancellationToken);
+        logger.LogInformation("Deleted {Count} staged object(s)", deleted);
+
+        await context.Publish(new ResultUploaded
+        {
+            FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+            Bucket = destination.Bucket, Key = destination.Key, Size = published.Size
+        }, cancellationToken);
+    }
+
+    static Dictionary<string, string> Metadata(UploadFile command)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [Sha256Metadata] = command.Sha256,
+            // Metadata travels as an ASCII header: a key with other characters is percent-encoded.
+            [SourceKeyMetadata] = Ascii.IsValid(command.SourceKey) ? command.SourceKey : Uri.EscapeDataString(command.SourceKey),
+            [FormatMetadata] = command.Format
+        };
+        if (command.RowCount is { } rows)
+            metadata[RowCountMetadata] = rows.ToString(CultureInfo.InvariantCulture);
+        return metadata;
+    }
+}
+
+public sealed class UploadFileConsumerDefinition() : StepConsumerDefinition<UploadFileConsumer>(concurrentMessageLimit: 8);
