@@ -11,7 +11,8 @@ public static class MessagingExtensions
     /// The bus every SagaFiles host uses. This is the one place that names the transport: switching to
     /// MassTransit.AmazonSQS changes the package reference and the <c>UsingAmazonSqs</c> host block below (docs/adr/0001).
     /// </summary>
-    public static IHostApplicationBuilder AddSagaFilesMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    public static IHostApplicationBuilder AddSagaFilesMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure,
+        Action<IAmazonSqsBusFactoryConfigurator>? configureTransport = null)
     {
         builder.Services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -41,6 +42,7 @@ public static class MessagingExtensions
                     h.WaitTimeSeconds(messaging.ReceiveWaitSeconds);
                 });
                 cfg.UseDelayedMessageScheduler();
+                configureTransport?.Invoke(cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });

@@ -57,4 +57,18 @@ public class Publish_Specs
         await Task.Delay(TimeSpan.FromSeconds(2));
         log.Count.ShouldBe(2, "a duplicated subscription would deliver the event twice");
     }
+
+    [Test]
+    public async Task An_event_published_before_its_consumer_ever_started_waits_in_a_declared_queue()
+    {
+        var scope = SqsBus.NewScope("declared");
+        var orderId = Guid.NewGuid();
+        await using (var publisher = await SqsBus.StartAsync(scope, configure: (_, cfg) => cfg.DeclareSubscription<OrderSubmitted>("Billing")))
+            await publisher.Bus.Publish(new OrderSubmitted(orderId, 7));
+
+        var log = new ConsumedLog<Consumed>();
+        await using var consumer = await SqsBus.StartAsync(scope, x => x.AddConsumer<BillingConsumer>(), services: s => s.AddSingleton(log));
+
+        (await log.WaitFor(1, Timeout)).Single().Id.ShouldBe(orderId);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using SagaFiles.Components.Data;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Contracts;
 using SagaFiles.Persistence.Postgres.Migrations;
 using SagaFiles.ServiceDefaults;
 using Scalar.AspNetCore;
@@ -15,7 +17,10 @@ public static class ApiExtensions
         builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
         builder.AddSagaFilesStorage();
         builder.Services.AddHostedService<EnsureBucketsOnStart>();
-        builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox());
+        // The API publishes FileUploaded; declaring the saga's subscription keeps uploads made before the first worker
+        // ever started waiting in its queue rather than dropped by a topic nobody subscribes to yet.
+        builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
+            transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
         builder.Services.AddFastEndpoints();
         builder.Services.AddOpenApi();
         return builder;

@@ -9,9 +9,12 @@ namespace SagaFiles.Components.StateMachines;
 /// </summary>
 public sealed class FileStateDefinition : SagaDefinition<FileState>
 {
+    /// <summary>The saga's queue.</summary>
+    public const string QueueName = "file-saga";
+
     public FileStateDefinition()
     {
-        Endpoint(e => e.Name = "file-saga");
+        Endpoint(e => e.Name = QueueName);
     }
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<FileState> sagaConfigurator,

@@ -13,7 +13,7 @@ public sealed class AmazonSqsBusFactoryConfigurator : BusFactoryConfigurator, IA
         _busConfiguration = busConfiguration;
         _hostConfiguration = busConfiguration.HostConfiguration;
         busConfiguration.BusEndpointConfiguration.Consume.Configurator.AutoStart = true;
-        busConfiguration.ConnectBusObserver(new ClientDisposingBusObserver(_hostConfiguration));
+        busConfiguration.ConnectBusObserver(new BusLifecycle(_hostConfiguration));
     }
 
     public new AmazonSqsPublishTopology PublishTopology => _busConfiguration.Topology.Publish;
@@ -26,6 +26,10 @@ public sealed class AmazonSqsBusFactoryConfigurator : BusFactoryConfigurator, IA
     }
 
     public void Host(AmazonSqsHostSettings settings) => _hostConfiguration.Settings = settings;
+
+    public void DeclareSubscription<T>(string queueName)
+        where T : class =>
+        _hostConfiguration.DeclaredSubscriptions.Add((queueName, _busConfiguration.Topology.Publish.GetTopicName<T>()));
 
     /// <summary>The bus's own temporary queue, for responses: unique per process, deleted when the bus stops.</summary>
     public IReceiveEndpointConfiguration CreateBusEndpointConfiguration(Action<IReceiveEndpointConfigurator> configure)
@@ -52,7 +56,8 @@ public sealed class AmazonSqsBusFactoryConfigurator : BusFactoryConfigurator, IA
     public void ReceiveEndpoint(string queueName, Action<IReceiveEndpointConfigurator> configureEndpoint) =>
         _hostConfiguration.ReceiveEndpoint(queueName, configureEndpoint);
 
-    sealed class ClientDisposingBusObserver(AmazonSqsHostConfiguration hostConfiguration) : IBusObserver
+    /// <summary>Declares queues and subscriptions before the bus starts; flushes deletes and releases clients after it stops.</summary>
+    sealed class BusLifecycle(AmazonSqsHostConfiguration hostConfiguration) : IBusObserver
     {
         public void PostCreate(IBus bus)
         {
@@ -62,7 +67,7 @@ public sealed class AmazonSqsBusFactoryConfigurator : BusFactoryConfigurator, IA
         {
         }
 
-        public Task PreStart(IBus bus) => Task.CompletedTask;
+        public Task PreStart(IBus bus) => hostConfiguration.DeclareSubscriptionsAsync(CancellationToken.None);
 
         public Task PostStart(IBus bus, Task<BusReady> busReady) => Task.CompletedTask;
 

@@ -31,6 +31,19 @@ public sealed class AmazonSqsHostConfiguration
 
     public AmazonSqsClientContext Client => _client.Value;
 
+    /// <summary>Queues (by endpoint name) to subscribe to topics when the bus starts, without consuming from them.</summary>
+    public List<(string QueueName, string TopicName)> DeclaredSubscriptions { get; } = [];
+
+    public async Task DeclareSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (queueName, topicName) in DeclaredSubscriptions)
+        {
+            var queue = await Client.GetQueue(AmazonSqsEntityNames.Scoped(Settings.Scope, queueName), Client.DefaultQueueOptions, cancellationToken)
+                .ConfigureAwait(false);
+            await Client.Subscribe(queue, [AmazonSqsEntityNames.Scoped(Settings.Scope, topicName)], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public override Uri HostAddress => Settings.HostAddress;
 
     public override IBusTopology Topology => _topology.Value;

@@ -43,7 +43,11 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
     public Task<string> GetTopicArn(string name, CancellationToken cancellationToken) =>
         Cached(_topics, name, async () => await Sns.CreateTopicAsync(name, null, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Subscribes the queue to the topics (raw delivery) and lets exactly those topics send to it.</summary>
+    /// <summary>
+    /// Subscribes the queue to the topics (raw delivery) and lets this bus's topics send to it. The policy names the
+    /// scope's topics by pattern rather than listing them, so every process that subscribes the queue (a worker, or an
+    /// API declaring it before the first worker starts) writes the same policy and none drops another's topics.
+    /// </summary>
     public async Task Subscribe(SqsQueue queue, IReadOnlyCollection<string> topicNames, CancellationToken cancellationToken)
     {
         if (topicNames.Count == 0)
@@ -53,7 +57,7 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
         await Sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest
         {
             QueueUrl = queue.Url,
-            Attributes = new Dictionary<string, string> { [QueueAttributeName.Policy] = AllowTopicsPolicy(queue.Arn, topicArns) }
+            Attributes = new Dictionary<string, string> { [QueueAttributeName.Policy] = AllowScopeTopicsPolicy(queue.Arn, topicArns[0]) }
         }, cancellationToken).ConfigureAwait(false);
 
         foreach (var topicArn in topicArns)
@@ -160,8 +164,12 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
         return new SqsQueue(name, url, actual.Attributes[QueueAttributeName.QueueArn], visibility);
     }
 
-    static string AllowTopicsPolicy(string queueArn, IEnumerable<string> topicArns) =>
-        JsonSerializer.Serialize(new
+    string AllowScopeTopicsPolicy(string queueArn, string topicArn)
+    {
+        // arn:aws:sns:{region}:{account}:{name}: allow the account's topics in this region under the bus's scope.
+        var account = string.Join(':', topicArn.Split(':')[..5]);
+        var pattern = string.IsNullOrEmpty(Settings.Scope) ? $"{account}:*" : $"{account}:{Settings.Scope}_*";
+        return JsonSerializer.Serialize(new
         {
             Version = "2012-10-17",
             Statement = new[]
@@ -173,10 +181,11 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
                     Principal = new { Service = "sns.amazonaws.com" },
                     Action = "sqs:SendMessage",
                     Resource = queueArn,
-                    Condition = new { ArnEquals = new Dictionary<string, string[]> { ["aws:SourceArn"] = topicArns.ToArray() } }
+                    Condition = new { ArnLike = new Dictionary<string, string> { ["aws:SourceArn"] = pattern } }
                 }
             }
         });
+    }
 
     /// <summary>Runs <paramref name="create" /> once per key across concurrent callers; a failure is not cached.</summary>
     static async Task<T> Cached<T>(ConcurrentDictionary<string, Lazy<Task<T>>> cache, string key, Func<Task<T>> create)
