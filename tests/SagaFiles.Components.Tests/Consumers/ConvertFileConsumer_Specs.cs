@@ -1,0 +1,85 @@
+using NUnit.Framework;
+using ParquetSharp;
+using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Tests.Support;
+using SagaFiles.Processing.Conversion;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.Consumers;
+
+public class ConvertFileConsumer_Specs : StepSpec
+{
+    [Test]
+    public async Task A_CSV_becomes_a_readable_Parquet_file_in_staging()
+    {
+        var (upload, downloaded, _) = await StageAsync("Q1 orders.csv", Csv(rows: 1_000));
+
+        var converted = await ConvertAsync(downloaded, "../Q1 orders.csv");
+
+        converted.Format.ShouldBe("parquet");
+        converted.ResultName.ShouldBe("Q1 orders.parquet");
+        converted.ResultBucket.ShouldBe(Storage.Options.StagingBucket);
+        converted.ResultKey.ShouldBe($"staging/{upload.FileId}/result/Q1 orders.parquet");
+        converted.RowCount.ShouldBe(1_000);
+        converted.ColumnCount.ShouldBe(4);
+        var parquet = await Storage.ReadAllAsync(converted.ResultBucket, converted.ResultKey);
+        converted.Size.ShouldBe(parquet.Length);
+        using (var reader = new ParquetFileReader(new MemoryStream(parquet)))
+        {
+            reader.FileMetaData.NumRows.ShouldBe(1_000);
+            Enumerable.Range(0, reader.FileMetaData.NumColumns).Select(i => reader.FileMetaData.Schema.Column(i).Name)
+                .ShouldBe(["id", "name", "amount", "day"]);
+        }
+
+        (await Storage.Store.HeadAsync(converted.ResultBucket, converted.ResultKey)).ShouldNotBeNull().ContentType
+            .ShouldBe("application/vnd.apache.parquet");
+        TempFilesOf(upload.FileId).ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Converting_twice_leaves_one_result()
+    {
+        var (upload, downloaded, _) = await StageAsync("data.tsv", "a\tb\n1\tx\n2\ty\n"u8.ToArray());
+
+        var first = await ConvertAsync(downloaded, "data.tsv");
+        var second = await ConvertAsync(downloaded, "data.tsv", attempt: 2);
+
+        second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
+        first.RowCount.ShouldBe(2);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/"))
+            .ShouldBe([$"staging/{upload.FileId}/original", $"staging/{upload.FileId}/result/data.parquet"], ignoreOrder: true);
+    }
+
+    [Test]
+    public async Task A_file_that_is_not_tabular_passes_through_as_the_staged_original()
+    {
+        var content = Png(5_000);
+        var (upload, downloaded, _) = await StageAsync("scan.PNG", content);
+
+        var converted = await ConvertAsync(downloaded, "scan.PNG");
+
+        converted.Format.ShouldBe("original");
+        converted.ResultBucket.ShouldBe(downloaded.StagingBucket);
+        converted.ResultKey.ShouldBe(downloaded.StagingKey);
+        converted.ResultName.ShouldBe("scan.PNG");
+        converted.Size.ShouldBe(content.Length);
+        converted.RowCount.ShouldBeNull();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
+    }
+
+    [Test]
+    public async Task A_malformed_CSV_faults_at_once_naming_the_line()
+    {
+        var (upload, downloaded, _) = await StageAsync("ragged.csv", "a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n"u8.ToArray());
+
+        var fault = await Steps.FaultAsync(StepEndpoints.Convert, ConvertCommand(downloaded, "ragged.csv"));
+
+        var exception = fault.Exceptions.ShouldHaveSingleItem();
+        exception.ExceptionType.ShouldBe(typeof(ConversionException).FullName);
+        exception.Message.ShouldBe("Line 4: expected 3 fields as in the header, found 4 (a ragged row).");
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/result/")).ShouldBeEmpty();
+        TempFilesOf(upload.FileId).ShouldBeEmpty();
+    }
+
+    static string[] TempFilesOf(Guid fileId) => Directory.GetFiles(Path.GetTempPath(), $"sagafiles-{fileId:N}-*");
+}

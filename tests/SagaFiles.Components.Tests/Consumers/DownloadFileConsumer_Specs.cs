@@ -1,0 +1,79 @@
+using NUnit.Framework;
+using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Tests.Support;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.Consumers;
+
+public class DownloadFileConsumer_Specs : StepSpec
+{
+    [Test]
+    public async Task An_upload_is_copied_into_staging_and_its_type_detected()
+    {
+        var content = Csv(rows: 20);
+        var command = await UploadAsync(Guid.NewGuid(), "orders.csv", content, "text/plain");
+
+        var downloaded = await DownloadAsync(command with { Attempt = 2 });
+
+        downloaded.Attempt.ShouldBe(2);
+        downloaded.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
+        downloaded.Duration.ShouldBeGreaterThan(TimeSpan.Zero);
+        downloaded.StagingBucket.ShouldBe(Storage.Options.StagingBucket);
+        downloaded.StagingKey.ShouldBe($"staging/{command.FileId}/original");
+        downloaded.Size.ShouldBe(content.Length);
+        downloaded.DetectedType.ShouldBe("csv");
+        downloaded.MediaType.ShouldBe("text/csv");
+        (await Storage.ReadAllAsync(downloaded.StagingBucket, downloaded.StagingKey)).ShouldBe(content);
+        (await Storage.KeysAsync(Storage.Options.IncomingBucket, command.SourceKey)).ShouldBe([command.SourceKey]);
+    }
+
+    [Test]
+    public async Task Downloading_twice_leaves_one_staged_copy()
+    {
+        var content = Png(70_000);
+        var command = await UploadAsync(Guid.NewGuid(), "photo", content);
+
+        var first = await DownloadAsync(command);
+        var second = await DownloadAsync(command with { Attempt = 2 });
+
+        second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
+        first.DetectedType.ShouldBe("png");
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{command.FileId}/")).ShouldBe([first.StagingKey]);
+        (await Storage.ReadAllAsync(first.StagingBucket, first.StagingKey)).ShouldBe(content);
+    }
+
+    [Test]
+    public async Task An_empty_file_faults_at_once_with_a_clear_reason_and_stages_nothing()
+    {
+        var command = await UploadAsync(Guid.NewGuid(), "empty.csv", []);
+
+        var fault = await Steps.FaultAsync(StepEndpoints.Download, command);
+
+        var exception = fault.Exceptions.ShouldHaveSingleItem();
+        exception.ExceptionType.ShouldBe(typeof(InvalidFileException).FullName);
+        exception.Message.ShouldBe("The file is empty (0 bytes).");
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{command.FileId}/")).ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task An_upload_that_is_gone_faults_with_a_reason_the_user_can_act_on()
+    {
+        var command = await UploadAsync(Guid.NewGuid(), "gone.csv", Csv(2));
+        await Storage.Store.DeletePrefixAsync(command.SourceBucket, command.SourceKey);
+
+        var fault = await Steps.FaultAsync(StepEndpoints.Download, command);
+
+        fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("The uploaded file is no longer in storage: upload it again.");
+    }
+
+    [Test]
+    public async Task A_file_over_the_size_limit_is_refused()
+    {
+        var content = new byte[Storage.Options.MaxUploadBytes + 1];
+        var command = await UploadAsync(Guid.NewGuid(), "big.bin", content);
+
+        var fault = await Steps.FaultAsync(StepEndpoints.Download, command);
+
+        fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("The file is 10,485,761 bytes; files of at most 10,485,760 bytes are accepted.");
+    }
+}

@@ -1,0 +1,90 @@
+using NUnit.Framework;
+using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Tests.Support;
+using SagaFiles.Contracts;
+using SagaFiles.Storage;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.Consumers;
+
+/// <summary>Transient storage errors are retried in process; a file that cannot be processed is not (see the fault specs).</summary>
+public class StepRetry_Specs
+{
+    TestStorage _storage = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateBuckets() => _storage = await TestStorage.CreateAsync();
+
+    [OneTimeTearDown]
+    public void DisposeStorage() => _storage.Dispose();
+
+    [Test]
+    public async Task A_step_that_meets_a_passing_IO_error_is_retried_and_completes()
+    {
+        var store = new FlakyObjectStore(_storage.Store, failures: 2);
+        await using var steps = await StepHarness.StartAsync(_storage, store);
+        var command = await UploadAsync("a.csv");
+
+        var downloaded = await steps.RunAsync<FileDownloaded>(StepEndpoints.Download, command);
+
+        downloaded.DetectedType.ShouldBe("csv");
+        store.Failed.ShouldBe(2);
+    }
+
+    [Test]
+    public async Task A_step_whose_IO_errors_persist_faults_after_its_retries()
+    {
+        var store = new FlakyObjectStore(_storage.Store, failures: int.MaxValue);
+        await using var steps = await StepHarness.StartAsync(_storage, store);
+        var command = await UploadAsync("b.csv");
+
+        var (fault, retries) = await steps.FaultAfterRetriesAsync(StepEndpoints.Download, command);
+
+        retries.ShouldBe(StepConsumerDefinition<DownloadFileConsumer>.RetryIntervals.Length);
+        fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(IOException).FullName);
+        store.Failed.ShouldBe(retries + 1);
+    }
+
+    async Task<DownloadFile> UploadAsync(string name)
+    {
+        var fileId = Guid.NewGuid();
+        var key = $"uploads/{fileId}/{name}";
+        await _storage.Store.PutAsync(_storage.Options.IncomingBucket, key, new MemoryStream("a,b\n1,2\n"u8.ToArray()), "text/csv");
+        return new DownloadFile { FileId = fileId, Attempt = 1, SourceBucket = _storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
+    }
+
+    /// <summary>Fails the first <paramref name="failures" /> HEAD requests as a dropped connection would.</summary>
+    sealed class FlakyObjectStore(IObjectStore inner, int failures) : IObjectStore
+    {
+        int _calls;
+
+        public int Failed => Math.Min(_calls, failures);
+
+        public Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new IOException("The connection was reset.")
+                : inner.HeadAsync(bucket, key, cancellationToken);
+
+        public Task<long> PutAsync(string bucket, string key, Stream content, string contentType,
+            IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+            inner.PutAsync(bucket, key, content, contentType, metadata, cancellationToken);
+
+        public Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
+            inner.OpenReadAsync(bucket, key, cancellationToken);
+
+        public Task<byte[]> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default) =>
+            inner.ReadPrefixAsync(bucket, key, bytes, cancellationToken);
+
+        public Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
+            IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+            inner.CopyAsync(source, destination, metadata, cancellationToken);
+
+        public Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default) =>
+            inner.DeletePrefixAsync(bucket, prefix, cancellationToken);
+
+        public Uri GetDownloadUrl(string bucket, string key, TimeSpan lifetime, string? downloadFileName = null) =>
+            inner.GetDownloadUrl(bucket, key, lifetime, downloadFileName);
+
+        public Task EnsureBucketsAsync(CancellationToken cancellationToken = default) => inner.EnsureBucketsAsync(cancellationToken);
+    }
+}

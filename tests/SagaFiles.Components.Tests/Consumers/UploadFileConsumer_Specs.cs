@@ -1,0 +1,46 @@
+using NUnit.Framework;
+using SagaFiles.Components.Tests.Support;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.Consumers;
+
+public class UploadFileConsumer_Specs : StepSpec
+{
+    [Test]
+    public async Task The_result_is_published_under_its_date_with_its_metadata_and_staging_is_cleaned()
+    {
+        var (upload, downloaded, checksum) = await StageAsync("sales.csv", Csv(rows: 50));
+        var converted = await ConvertAsync(downloaded, "sales.csv");
+
+        var uploaded = await PublishAsync(converted, checksum.Sha256, upload);
+
+        // Received 2026-03-09 23:30 at UTC-2: 2026-03-10 in UTC.
+        uploaded.Bucket.ShouldBe(Storage.Options.ProcessedBucket);
+        uploaded.Key.ShouldBe($"processed/2026/03/10/{upload.FileId}/sales.parquet");
+        uploaded.Size.ShouldBe(converted.Size);
+        uploaded.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
+        var published = (await Storage.Store.HeadAsync(uploaded.Bucket, uploaded.Key)).ShouldNotBeNull();
+        published.Metadata.ShouldBe(new Dictionary<string, string>
+        {
+            ["sha256"] = checksum.Sha256, ["source-key"] = upload.SourceKey, ["row-count"] = "50", ["format"] = "parquet"
+        }, ignoreOrder: true);
+        published.ContentType.ShouldBe("application/vnd.apache.parquet");
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Publishing_again_after_staging_was_cleaned_keeps_the_one_result()
+    {
+        var (upload, downloaded, checksum) = await StageAsync("notes.csv", Csv(rows: 3));
+        var converted = await ConvertAsync(downloaded, "notes.csv");
+        var first = await PublishAsync(converted, checksum.Sha256, upload);
+        var bytes = await Storage.ReadAllAsync(first.Bucket, first.Key);
+
+        var second = await PublishAsync(converted, checksum.Sha256, upload, attempt: 2);
+
+        second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"processed/2026/03/10/{upload.FileId}/")).ShouldBe([first.Key]);
+        (await Storage.ReadAllAsync(second.Bucket, second.Key)).ShouldBe(bytes);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBeEmpty();
+    }
+}

@@ -1,0 +1,94 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SagaFiles.Components.Consumers;
+using SagaFiles.Contracts;
+using SagaFiles.Storage;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.Support;
+
+/// <summary>
+/// The four step consumers, registered as the worker registers them, on MassTransit's in-memory test harness, with
+/// their storage on the emulator's real S3 API. Commands go to the step queues by name, as the saga sends them.
+/// </summary>
+public sealed class StepHarness : IAsyncDisposable
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    readonly ServiceProvider _provider;
+    readonly PublishedMessages _published = new();
+    readonly ConnectHandle _observer;
+
+    StepHarness(ServiceProvider provider)
+    {
+        _provider = provider;
+        Harness = provider.GetRequiredService<ITestHarness>();
+        _observer = Harness.Bus.ConnectPublishObserver(_published);
+    }
+
+    public ITestHarness Harness { get; }
+
+    /// <param name="storage">The buckets and store the consumers use.</param>
+    /// <param name="store">Another store in front of <paramref name="storage" />'s, to inject failures.</param>
+    public static async Task<StepHarness> StartAsync(TestStorage storage, IObjectStore? store = null)
+    {
+        var provider = new ServiceCollection()
+            .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton(store ?? storage.Store)
+            .AddSingleton(Options.Create(storage.Options))
+            .AddMassTransitTestHarness(x =>
+            {
+                x.SetKebabCaseEndpointNameFormatter();
+                x.AddSagaFilesConsumers();
+            })
+            .BuildServiceProvider(validateScopes: true);
+        var harness = new StepHarness(provider);
+        await harness.Harness.Start();
+        return harness;
+    }
+
+    /// <summary>Sends <paramref name="command" /> to <paramref name="endpoint" /> and returns the completion it publishes.</summary>
+    public async Task<TCompleted> RunAsync<TCompleted>(string endpoint, StepCommand command)
+        where TCompleted : StepCompleted
+    {
+        await Send(endpoint, command);
+        var completed = await _published.WaitFor<TCompleted>(m => m.FileId == command.FileId && m.Attempt == command.Attempt, Timeout);
+        // A fault for the same command would mean the step also failed.
+        _published.Snapshot().OfType<Fault>().ShouldBeEmpty();
+        return completed;
+    }
+
+    /// <summary>Sends <paramref name="command" /> and returns the fault it ends in, after checking it was not retried.</summary>
+    public async Task<Fault<TCommand>> FaultAsync<TCommand>(string endpoint, TCommand command)
+        where TCommand : StepCommand
+    {
+        var (fault, retries) = await FaultAfterRetriesAsync(endpoint, command);
+        retries.ShouldBe(0, "a permanent error faults at once");
+        return fault;
+    }
+
+    /// <summary>Sends <paramref name="command" /> and returns the fault it ends in and how often it was retried first.</summary>
+    public async Task<(Fault<TCommand> Fault, int Retries)> FaultAfterRetriesAsync<TCommand>(string endpoint, TCommand command)
+        where TCommand : StepCommand
+    {
+        await Send(endpoint, command);
+        var fault = await _published.WaitFor<Fault<TCommand>>(
+            m => m.Message.FileId == command.FileId && m.Message.Attempt == command.Attempt, Timeout);
+        return (fault, _published.RetriesBefore(fault));
+    }
+
+    async Task Send(string endpoint, StepCommand command)
+    {
+        var send = await Harness.Bus.GetSendEndpoint(StepEndpoints.Address(endpoint));
+        await send.Send(command, command.GetType());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _observer.Disconnect();
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+    }
+}
