@@ -44,6 +44,8 @@ public static class Extensions
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // Shared by the bus (SQS/SNS) and storage (S3): one registration, validated once at start-up.
+        builder.Services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 

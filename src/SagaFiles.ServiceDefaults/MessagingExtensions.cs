@@ -14,7 +14,6 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddSagaFilesMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure,
         Action<IAmazonSqsBusFactoryConfigurator>? configureTransport = null)
     {
-        builder.Services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddMassTransit(x =>

@@ -17,7 +17,6 @@ public static class StorageExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSagaFilesStorage(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.TryAddSingleton<IAmazonS3>(services =>
