@@ -1,5 +1,4 @@
 using FastEndpoints;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
 using SagaFiles.Storage;
@@ -19,7 +18,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == request.Id, ct);
+        var file = await db.Files.ReadAsync(request.Id, ct);
         if (file == null)
         {
             await Send.NotFoundAsync(ct);

@@ -1,5 +1,4 @@
 using FastEndpoints;
-using Microsoft.EntityFrameworkCore;
 using SagaFiles.Components.Data;
 
 namespace SagaFiles.Api.Features.Files.Events;
@@ -17,7 +16,7 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Resp
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
-        var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == request.Id, ct);
+        var file = await db.Files.ReadAsync(request.Id, ct);
         if (file == null)
         {
             await Send.NotFoundAsync(ct);
