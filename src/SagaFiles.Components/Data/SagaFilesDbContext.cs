@@ -8,9 +8,12 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 {
     public DbSet<FileState> Files => Set<FileState>();
 
+    public DbSet<UploadKey> UploadKeys => Set<UploadKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
+        modelBuilder.ApplyConfiguration(new UploadKeyConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

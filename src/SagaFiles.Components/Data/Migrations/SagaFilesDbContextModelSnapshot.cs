@@ -239,6 +239,30 @@ namespace SagaFiles.Components.Data.Migrations
                     b.ToTable("outbox_state", (string)null);
                 });
 
+            modelBuilder.Entity("SagaFiles.Components.Data.UploadKey", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.HasKey("Key")
+                        .HasName("pk_upload_keys");
+
+                    b.HasIndex("FileId")
+                        .HasDatabaseName("ix_upload_keys_file_id");
+
+                    b.ToTable("upload_keys", (string)null);
+                });
+
             modelBuilder.Entity("SagaFiles.Components.StateMachines.FileState", b =>
                 {
                     b.Property<Guid>("CorrelationId")

@@ -1,10 +1,12 @@
 using FastEndpoints;
 using FluentValidation.Results;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
+using SagaFiles.Persistence.Postgres;
 using SagaFiles.Processing;
 using SagaFiles.Storage;
 
@@ -12,7 +14,8 @@ namespace SagaFiles.Api.Features.Files.Upload;
 
 /// <summary>
 /// POST /files: streams the file part to the incoming bucket (never whole in memory), then records the file as Pending
-/// and publishes FileUploaded in one transaction (the bus outbox), and answers 202 with where to follow it.
+/// and publishes FileUploaded in one transaction (the bus outbox), and answers 202 with where to follow it. With an
+/// <c>Idempotency-Key</c> header, a key seen before answers with the first upload's file: nothing is stored or published again.
 /// </summary>
 public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage, IPublishEndpoint publish,
     TimeProvider clock, ILogger<Endpoint> logger) : EndpointWithoutRequest<Response>
@@ -28,7 +31,9 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
         Summary(s =>
         {
             s.Summary = "Upload a file for processing";
-            s.Description = "Multipart form with a 'file' part and optional 'tags' (key=value,key=value). Answers 202 with the file's id and links.";
+            s.Description = "Multipart form with a 'file' part and optional 'tags' (key=value,key=value). Answers 202 with the file's id and links. "
+                + "An optional Idempotency-Key header (1 to 200 printable ASCII characters) makes retries safe: a repeated key answers "
+                + "with the first upload's file (header Idempotent-Replayed: true) and keeps nothing of the repeat.";
         });
     }
 
@@ -40,6 +45,16 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
             await TooLarge(limit, ct);
             return;
         }
+
+        if (IdempotencyKey.TryRead(HttpContext.Request.Headers, out var idempotencyKey) is { } keyProblem)
+        {
+            AddError(new ValidationFailure(IdempotencyKey.Header, keyProblem));
+            await Send.ErrorsAsync(400, ct);
+            return;
+        }
+
+        if (idempotencyKey != null && await ReplayAsync(idempotencyKey, ct))
+            return;
 
         var fileId = NewId.NextGuid();
         string? originalName = null, contentType = null, tagsText = null;
@@ -98,13 +113,45 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
         var file = new FileState { CorrelationId = fileId, CurrentState = "Pending" };
         file.Accept(uploaded, now);
         db.Files.Add(file);
-        // The bus outbox holds the publish until SaveChanges: the file record and its message commit together.
+        if (idempotencyKey != null)
+            db.UploadKeys.Add(new UploadKey { Key = idempotencyKey, FileId = fileId, CreatedAt = now });
+        // The bus outbox holds the publish until SaveChanges: the file record, its key and its message commit together.
         await publish.Publish(uploaded, ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException exception) when (idempotencyKey != null && PostgresConcurrency.IsUniqueViolation(exception))
+        {
+            // A concurrent upload with the same key committed first: its file is the answer, this one's bytes go.
+            db.ChangeTracker.Clear();
+            await store.DeletePrefixAsync(storage.Value.IncomingBucket, $"uploads/{fileId}/", CancellationToken.None);
+            if (await ReplayAsync(idempotencyKey, ct))
+                return;
+            throw;
+        }
 
         logger.LogInformation("File {FileId} received: {OriginalName}, {Size} bytes", fileId, originalName, size);
         HttpContext.Response.Headers.Location = $"/files/{fileId}";
         await Send.ResponseAsync(new Response(fileId, FileStatus.Pending, originalName!, size, FileLinks.For(fileId)), 202, ct);
+    }
+
+    /// <summary>Answers with the file an earlier upload with this key created, as that upload was answered; false when there is none.</summary>
+    async Task<bool> ReplayAsync(string idempotencyKey, CancellationToken ct)
+    {
+        var first = await db.UploadKeys.AsNoTracking()
+            .Where(x => x.Key == idempotencyKey)
+            .Join(db.Files, k => k.FileId, f => f.CorrelationId, (_, f) => new { f.CorrelationId, f.OriginalName, f.Size })
+            .SingleOrDefaultAsync(ct);
+        if (first == null)
+            return false;
+
+        logger.LogInformation("Upload with a known idempotency key answered with file {FileId}", first.CorrelationId);
+        HttpContext.Response.Headers.Location = $"/files/{first.CorrelationId}";
+        HttpContext.Response.Headers[IdempotencyKey.ReplayedHeader] = "true";
+        await Send.ResponseAsync(new Response(first.CorrelationId, FileStatus.Pending, first.OriginalName, first.Size, FileLinks.For(first.CorrelationId)),
+            202, ct);
+        return true;
     }
 
     Task TooLarge(long limit, CancellationToken ct)
