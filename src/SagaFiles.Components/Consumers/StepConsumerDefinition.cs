@@ -21,20 +21,37 @@ public abstract class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TCo
 
     protected StepConsumerDefinition(int concurrentMessageLimit) => ConcurrentMessageLimit = concurrentMessageLimit;
 
+    /// <summary>Redeliveries after the in-process retries: the message goes back to the queue for a later try.</summary>
+    public static readonly TimeSpan[] RedeliveryIntervals = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
+
+    // Immediate retries first, then delayed redelivery, then (after the fault) the saga's scheduled step retry.
+    // UseMessageRetry sits directly after UseDelayedRedelivery, or every redelivery would publish a Fault (MassTransit #4458).
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context) =>
+        IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseDelayedRedelivery(ConfigureRedelivery);
         endpointConfigurator.UseMessageRetry(ConfigureRetry);
+    }
+
+    public static void ConfigureRedelivery(IRetryConfigurator redelivery)
+    {
+        HandleTransient(redelivery);
+        redelivery.Intervals(RedeliveryIntervals);
+    }
 
     public static void ConfigureRetry(IRetryConfigurator retry)
     {
-        retry.Ignore<InvalidFileException>();
-        retry.Ignore<ConversionException>();
-        retry.Ignore<ObjectNotFoundException>();
+        HandleTransient(retry);
+        retry.Intervals(RetryIntervals);
+    }
+
+    static void HandleTransient(IRetryConfigurator retry)
+    {
+        retry.IgnorePermanent();
         retry.Handle<IOException>();
         retry.Handle<HttpRequestException>();
         retry.Handle<TimeoutException>();
         retry.Handle<AmazonServiceException>(IsTransient);
-        retry.Intervals(RetryIntervals);
     }
 
     /// <summary>S3 5xx, throttling and timeouts, and requests that never got an answer.</summary>

@@ -30,8 +30,10 @@ public static class DatabaseRegistration
             o.DuplicateDetectionWindow = TimeSpan.FromMinutes(30);
         });
 
-    /// <summary>The file saga, persisted in Postgres with optimistic concurrency.</summary>
-    public static void AddFileSaga(this IBusRegistrationConfigurator configurator) =>
+    /// <summary>The file saga, persisted in Postgres with optimistic concurrency; its retry and timeout settings validated at start-up.</summary>
+    public static void AddFileSaga(this IBusRegistrationConfigurator configurator)
+    {
+        configurator.AddOptions<FileSagaOptions>().BindConfiguration(FileSagaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         configurator.AddSagaStateMachine<FileStateMachine, FileState, FileStateDefinition>()
             .EntityFrameworkRepository(r =>
             {
@@ -39,4 +41,5 @@ public static class DatabaseRegistration
                 r.ExistingDbContext<SagaFilesDbContext>();
                 r.UsePostgres();
             });
+    }
 }

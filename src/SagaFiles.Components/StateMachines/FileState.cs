@@ -62,6 +62,19 @@ public class FileState : SagaStateMachineInstance
 
     public DateTimeOffset? StepStartedAt { get; set; }
 
+    /// <summary>The current attempt's timeout (a scheduled <c>StepTimedOut</c>), while it is pending.</summary>
+    public Guid? StepTimeoutTokenId { get; set; }
+
+    public DateTimeOffset? StepTimeoutAt { get; set; }
+
+    /// <summary>The next attempt after a failed one (a scheduled <c>StepRetryDue</c>), while it is pending.</summary>
+    public Guid? StepRetryTokenId { get; set; }
+
+    public DateTimeOffset? StepRetryAt { get; set; }
+
+    /// <summary>The current step's attempts made before the last manual retry: they do not count against the attempt limit.</summary>
+    public int AttemptsBeforeManualRetry { get; set; }
+
     public string? ErrorMessage { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

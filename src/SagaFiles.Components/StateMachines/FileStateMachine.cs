@@ -1,16 +1,24 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SagaFiles.Components.StateMachines;
 
 /// <summary>
 /// A file's way through SagaFiles: Pending -> Downloading -> Checksumming -> Converting -> Uploading -> Completed,
-/// or Failed when a step faults. Each step is a command to a consumer queue; its completion moves the file on.
-/// A completion for an older attempt, or one arriving twice, changes nothing.
+/// or Failed. Each step is a command to a consumer queue; its completion moves the file on.
+/// <list type="bullet">
+/// <item>An attempt that faults with a permanent error (invalid content) fails the file at once.</item>
+/// <item>Any other fault, or no answer within the step timeout, counts as an attempt: the step is tried again after a
+/// backoff (a fault) or at once (a timeout), up to <see cref="FileSagaOptions.MaxAttempts" />, then the file fails.</item>
+/// <item>An answer for an older attempt, a repeated answer, or a stale timer changes nothing.</item>
+/// <item>A Failed file resumes from the step that failed when a user asks for a retry.</item>
+/// </list>
 /// </summary>
 public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 {
-    public FileStateMachine(TimeProvider clock, ILogger<FileStateMachine> logger)
+    public FileStateMachine(TimeProvider clock, IOptions<FileSagaOptions> options, ILogger<FileStateMachine> logger)
     {
+        var settings = options.Value;
         InstanceState(x => x.CurrentState);
 
         Event(() => Uploaded, x => x.CorrelateById(m => m.Message.FileId));
@@ -22,64 +30,58 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         Event(() => ChecksumFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => ConvertFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => UploadFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
+        Event(() => RetryRequested, x => x.CorrelateById(m => m.Message.FileId));
+        Schedule(() => StepTimeout, x => x.StepTimeoutTokenId, s =>
+        {
+            s.Delay = settings.StepTimeout;
+            s.Received = r => r.CorrelateById(m => m.Message.FileId);
+        });
+        Schedule(() => StepRetry, x => x.StepRetryTokenId, s =>
+        {
+            s.Delay = settings.FirstRetryDelay;
+            s.Received = r => r.CorrelateById(m => m.Message.FileId);
+        });
 
         // The API records an upload as Pending in the same transaction that publishes FileUploaded;
         // other ways in (S3 polling, a watched folder) publish FileUploaded alone.
         Initially(
             When(Uploaded)
                 .Then(context => context.Saga.Accept(context.Message, clock.GetUtcNow()))
-                .StartDownload(clock)
+                .StartStep(this, FileSteps.Download, clock, settings)
                 .TransitionTo(Downloading));
 
         During(Pending,
             When(Uploaded)
                 .Then(context => context.Saga.Accept(context.Message, clock.GetUtcNow()))
-                .StartDownload(clock)
+                .StartStep(this, FileSteps.Download, clock, settings)
                 .TransitionTo(Downloading));
 
         During(Downloading,
             When(Downloaded, context => context.Message.Attempt == context.Saga.Attempt)
                 .Then(context =>
                 {
-                    context.Saga.CompleteStep(context.Message, clock.GetUtcNow());
                     context.Saga.StagingBucket = context.Message.StagingBucket;
                     context.Saga.StagingKey = context.Message.StagingKey;
                     context.Saga.DetectedType = context.Message.DetectedType;
                     context.Saga.MediaType = context.Message.MediaType;
                 })
-                .StartStep(FileSteps.Checksum, StepEndpoints.Checksum, clock, (file, attempt) => new ComputeChecksum
-                {
-                    FileId = file.CorrelationId,
-                    Attempt = attempt,
-                    Bucket = file.StagingBucket!,
-                    Key = file.StagingKey!
-                })
+                .CompleteStep(this, clock)
+                .StartStep(this, FileSteps.Checksum, clock, settings)
                 .TransitionTo(Checksumming),
-            When(DownloadFaulted).FailStep(clock).TransitionTo(Failed));
+            When(DownloadFaulted).RetryOrFail(this, clock, settings));
 
         During(Checksumming,
             When(ChecksumComputed, context => context.Message.Attempt == context.Saga.Attempt)
-                .Then(context =>
-                {
-                    context.Saga.CompleteStep(context.Message, clock.GetUtcNow());
-                    context.Saga.Sha256 = context.Message.Sha256;
-                })
-                .StartStep(FileSteps.Convert, StepEndpoints.Convert, clock, (file, attempt) => new ConvertFile
-                {
-                    FileId = file.CorrelationId,
-                    Attempt = attempt,
-                    Bucket = file.StagingBucket!,
-                    Key = file.StagingKey!,
-                    OriginalName = file.OriginalName
-                })
+                .Then(context => context.Saga.Sha256 = context.Message.Sha256)
+                .CompleteStep(this, clock)
+                .StartStep(this, FileSteps.Convert, clock, settings)
                 .TransitionTo(Converting),
-            When(ChecksumFaulted).FailStep(clock).TransitionTo(Failed));
+            When(ChecksumFaulted).RetryOrFail(this, clock, settings));
 
         During(Converting,
             When(Converted, context => context.Message.Attempt == context.Saga.Attempt)
                 .Then(context =>
                 {
-                    context.Saga.CompleteStep(context.Message, clock.GetUtcNow());
                     context.Saga.ResultBucket = context.Message.ResultBucket;
                     context.Saga.ResultKey = context.Message.ResultKey;
                     context.Saga.ResultName = context.Message.ResultName;
@@ -87,29 +89,15 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                     context.Saga.RowCount = context.Message.RowCount;
                     context.Saga.ColumnCount = context.Message.ColumnCount;
                 })
-                .StartStep(FileSteps.Upload, StepEndpoints.Upload, clock, (file, attempt) => new UploadFile
-                {
-                    FileId = file.CorrelationId,
-                    Attempt = attempt,
-                    ResultBucket = file.ResultBucket!,
-                    ResultKey = file.ResultKey!,
-                    ResultName = file.ResultName!,
-                    Format = file.OutputFormat!,
-                    Sha256 = file.Sha256!,
-                    SourceKey = file.SourceKey,
-                    RowCount = file.RowCount,
-                    ReceivedAt = file.CreatedAt
-                })
+                .CompleteStep(this, clock)
+                .StartStep(this, FileSteps.Upload, clock, settings)
                 .TransitionTo(Uploading),
-            When(ConvertFaulted).FailStep(clock).TransitionTo(Failed));
+            When(ConvertFaulted).RetryOrFail(this, clock, settings));
 
         During(Uploading,
             When(ResultUploaded, context => context.Message.Attempt == context.Saga.Attempt)
-                .Then(context =>
-                {
-                    context.Saga.CompleteStep(context.Message, clock.GetUtcNow());
-                    context.Saga.Finish(context.Message, clock.GetUtcNow());
-                })
+                .CompleteStep(this, clock)
+                .Then(context => context.Saga.Finish(context.Message, clock.GetUtcNow()))
                 .Publish(context => new FileProcessingCompleted
                 {
                     FileId = context.Saga.CorrelationId,
@@ -118,9 +106,34 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                     CompletedAt = context.Saga.ProcessedAt!.Value
                 })
                 .TransitionTo(Completed),
-            When(UploadFaulted).FailStep(clock).TransitionTo(Failed));
+            When(UploadFaulted).RetryOrFail(this, clock, settings));
 
-        // Duplicates and late answers (a redelivered completion, a fault after a retry succeeded) change nothing.
+        // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails.
+        During(Downloading, Checksumming, Converting, Uploading,
+            When(StepTimeout.Received, context => IsCurrent(context.Saga, context.Message.Step, context.Message.Attempt))
+                .Then(context => context.Saga.StepTimeoutAt = null)
+                .IfElse(context => context.Saga.CountedAttempts() < settings.MaxAttempts,
+                    retry => retry
+                        .Then(context => context.Saga.AttemptFailed($"No answer within {settings.StepTimeout}.", clock.GetUtcNow(), null))
+                        .StartStep(this, context => context.Saga.CurrentStep!, clock, settings),
+                    fail => fail
+                        .FailFile(this, context => $"No answer within {settings.StepTimeout}, {context.Saga.CountedAttempts()} attempts.", clock)),
+            When(StepRetry.Received, context => IsCurrent(context.Saga, context.Message.Step, context.Message.Attempt))
+                .Then(context => context.Saga.StepRetryAt = null)
+                .StartStep(this, context => context.Saga.CurrentStep!, clock, settings));
+
+        During(Failed,
+            When(RetryRequested)
+                .Then(context =>
+                {
+                    context.Saga.AttemptsBeforeManualRetry = context.Saga.Attempt;
+                    context.Saga.ErrorMessage = null;
+                })
+                .StartStep(this, context => context.Saga.CurrentStep!, clock, settings)
+                .ResumeInStepState(this));
+
+        // Duplicates and late answers (a redelivered completion, a fault after a retry succeeded, a timer that fired
+        // after its step moved on) change nothing.
         OnUnhandledEvent(context =>
         {
             logger.LogInformation("Ignored {Event} for file {FileId} in state {State}", context.Event.Name, context.Saga.CorrelationId,
@@ -163,6 +176,23 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     public Event<Fault<UploadFile>> UploadFaulted { get; } = null!;
 
+    public Event<FileRetryRequested> RetryRequested { get; } = null!;
+
+    public Schedule<FileState, StepTimedOut> StepTimeout { get; } = null!;
+
+    public Schedule<FileState, StepRetryDue> StepRetry { get; } = null!;
+
+    /// <summary>The state a step runs in.</summary>
+    public State StateOf(string step) => step switch
+    {
+        FileSteps.Download => Downloading,
+        FileSteps.Checksum => Checksumming,
+        FileSteps.Convert => Converting,
+        _ => Uploading
+    };
+
+    static bool IsCurrent(FileState file, string step, int attempt) => file.CurrentStep == step && file.Attempt == attempt;
+
     /// <summary>Writes each transition into the file's history, with the worker and duration of the step that caused it.</summary>
     sealed class HistoryObserver(TimeProvider clock) : IStateObserver<FileState>
     {
@@ -183,30 +213,80 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 /// <summary>The recurring parts of the machine, named so the machine reads like the spec.</summary>
 static class FileStateMachineActivities
 {
-    public static EventActivityBinder<FileState, FileUploaded> StartDownload(this EventActivityBinder<FileState, FileUploaded> binder,
-        TimeProvider clock) =>
-        binder.StartStep(FileSteps.Download, StepEndpoints.Download, clock, (file, attempt) => new DownloadFile
-        {
-            FileId = file.CorrelationId,
-            Attempt = attempt,
-            SourceBucket = file.SourceBucket,
-            SourceKey = file.SourceKey,
-            OriginalName = file.OriginalName
-        });
+    public static EventActivityBinder<FileState, TEvent> StartStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        FileStateMachine machine, string step, TimeProvider clock, FileSagaOptions settings)
+        where TEvent : class =>
+        binder.StartStep(machine, _ => step, clock, settings);
 
-    /// <summary>Starts the step's next attempt and sends its command to the step's queue.</summary>
-    public static EventActivityBinder<FileState, TEvent> StartStep<TEvent, TCommand>(this EventActivityBinder<FileState, TEvent> binder,
-        string step, string endpoint, TimeProvider clock, Func<FileState, int, TCommand> command)
-        where TEvent : class
-        where TCommand : class =>
-        binder.Send(StepEndpoints.Address(endpoint), context => command(context.Saga, context.Saga.StartStep(step, clock.GetUtcNow())));
-
-    /// <summary>Records why the step failed, and tells whoever listens.</summary>
-    public static EventActivityBinder<FileState, Fault<TCommand>> FailStep<TCommand>(this EventActivityBinder<FileState, Fault<TCommand>> binder,
-        TimeProvider clock)
-        where TCommand : class =>
+    /// <summary>Starts the step's next attempt: its timeout is scheduled and its command sent to the step's queue.</summary>
+    public static EventActivityBinder<FileState, TEvent> StartStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, string> step, TimeProvider clock, FileSagaOptions settings)
+        where TEvent : class =>
         binder
-            .Then(context => context.Saga.Fail(context.Message.Exceptions.FirstOrDefault()?.Message ?? "The step faulted.", clock.GetUtcNow()))
+            .Then(context =>
+            {
+                var now = clock.GetUtcNow();
+                context.Saga.StartStep(step(context), now);
+                context.Saga.StepTimeoutAt = now + settings.StepTimeout;
+            })
+            .Schedule(machine.StepTimeout, context => new StepTimedOut
+            {
+                FileId = context.Saga.CorrelationId,
+                Step = context.Saga.CurrentStep!,
+                Attempt = context.Saga.Attempt
+            })
+            .ThenAsync(async context =>
+            {
+                var command = FileSteps.Command(context.Saga, context.Saga.CurrentStep!, context.Saga.Attempt);
+                var endpoint = await context.GetSendEndpoint(FileSteps.Address(context.Saga.CurrentStep!));
+                await endpoint.Send(command, command.GetType(), context.CancellationToken);
+            });
+
+    /// <summary>Records the finished step (duration, worker) and stops its timeout.</summary>
+    public static EventActivityBinder<FileState, TEvent> CompleteStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        FileStateMachine machine, TimeProvider clock)
+        where TEvent : StepCompleted =>
+        binder
+            .Then(context =>
+            {
+                context.Saga.CompleteStep(context.Message, clock.GetUtcNow());
+                context.Saga.StepTimeoutAt = null;
+            })
+            .Unschedule(machine.StepTimeout);
+
+    /// <summary>
+    /// A step's attempt faulted: a permanent error, or the last allowed attempt, fails the file; otherwise the next attempt
+    /// is scheduled after a backoff. A fault for another attempt than the current one changes nothing.
+    /// </summary>
+    public static EventActivityBinder<FileState, Fault<TCommand>> RetryOrFail<TCommand>(this EventActivityBinder<FileState, Fault<TCommand>> binder,
+        FileStateMachine machine, TimeProvider clock, FileSagaOptions settings)
+        where TCommand : StepCommand =>
+        binder.If(context => context.Message.Message.Attempt == context.Saga.Attempt, current => current
+            .Unschedule(machine.StepTimeout)
+            .Then(context => context.Saga.StepTimeoutAt = null)
+            .IfElse(context => !PermanentFailures.IsPermanent(context.Message.Exceptions.FirstOrDefault()?.ExceptionType)
+                    && context.Saga.CountedAttempts() < settings.MaxAttempts,
+                retry => retry
+                    .Then(context =>
+                    {
+                        var now = clock.GetUtcNow();
+                        context.Saga.StepRetryAt = now + settings.RetryDelay(context.Saga.CountedAttempts());
+                        context.Saga.AttemptFailed(Reason(context.Message), now, context.Saga.StepRetryAt);
+                    })
+                    .Schedule(machine.StepRetry,
+                        context => new StepRetryDue { FileId = context.Saga.CorrelationId, Step = context.Saga.CurrentStep!, Attempt = context.Saga.Attempt },
+                        context => settings.RetryDelay(context.Saga.CountedAttempts())),
+                fail => fail.FailFile(machine, context => Reason(context.Message), clock)));
+
+    /// <summary>Fails the file with a reason a user can act on, and tells whoever listens.</summary>
+    public static EventActivityBinder<FileState, TEvent> FailFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, string> reason, TimeProvider clock)
+        where TEvent : class =>
+        binder
+            .Then(context => context.Saga.Fail(reason(context), clock.GetUtcNow()))
+            .Unschedule(machine.StepTimeout)
+            .Unschedule(machine.StepRetry)
+            .Then(context => (context.Saga.StepTimeoutAt, context.Saga.StepRetryAt) = (null, null))
             .Publish(context => new FileProcessingFailed
             {
                 FileId = context.Saga.CorrelationId,
@@ -214,5 +294,16 @@ static class FileStateMachineActivities
                 Attempt = context.Saga.Attempt,
                 Reason = context.Saga.ErrorMessage!,
                 FailedAt = context.Saga.UpdatedAt
-            });
+            })
+            .TransitionTo(machine.Failed);
+
+    /// <summary>Moves a resumed file into the state of the step it resumes.</summary>
+    public static EventActivityBinder<FileState, TEvent> ResumeInStepState<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        FileStateMachine machine)
+        where TEvent : class =>
+        new[] { FileSteps.Download, FileSteps.Checksum, FileSteps.Convert, FileSteps.Upload }.Aggregate(binder, (current, step) =>
+            current.If(context => context.Saga.CurrentStep == step, resume => resume.TransitionTo(machine.StateOf(step))));
+
+    static string Reason<TCommand>(Fault<TCommand> fault) =>
+        fault.Exceptions.FirstOrDefault()?.Message ?? "The step faulted.";
 }

@@ -1,12 +1,57 @@
 namespace SagaFiles.Components.StateMachines;
 
-/// <summary>The names of the four steps, as the API and the history show them.</summary>
+/// <summary>The four steps: their names (as the API and the history show them), queues and commands.</summary>
 public static class FileSteps
 {
     public const string Download = "Download";
     public const string Checksum = "Checksum";
     public const string Convert = "Convert";
     public const string Upload = "Upload";
+
+    public static Uri Address(string step) => StepEndpoints.Address(step switch
+    {
+        Download => StepEndpoints.Download,
+        Checksum => StepEndpoints.Checksum,
+        Convert => StepEndpoints.Convert,
+        Upload => StepEndpoints.Upload,
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Not a step")
+    });
+
+    /// <summary>The command for an attempt of a step, from what the file's record knows so far.</summary>
+    public static StepCommand Command(FileState file, string step, int attempt) => step switch
+    {
+        Download => new DownloadFile
+        {
+            FileId = file.CorrelationId,
+            Attempt = attempt,
+            SourceBucket = file.SourceBucket,
+            SourceKey = file.SourceKey,
+            OriginalName = file.OriginalName
+        },
+        Checksum => new ComputeChecksum { FileId = file.CorrelationId, Attempt = attempt, Bucket = file.StagingBucket!, Key = file.StagingKey! },
+        Convert => new ConvertFile
+        {
+            FileId = file.CorrelationId,
+            Attempt = attempt,
+            Bucket = file.StagingBucket!,
+            Key = file.StagingKey!,
+            OriginalName = file.OriginalName
+        },
+        Upload => new UploadFile
+        {
+            FileId = file.CorrelationId,
+            Attempt = attempt,
+            ResultBucket = file.ResultBucket!,
+            ResultKey = file.ResultKey!,
+            ResultName = file.ResultName!,
+            Format = file.OutputFormat!,
+            Sha256 = file.Sha256!,
+            SourceKey = file.SourceKey,
+            RowCount = file.RowCount,
+            ReceivedAt = file.CreatedAt
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Not a step")
+    };
 }
 
 /// <summary>How a file's record changes as its saga moves: steps started, completed, failed; every change dated and kept.</summary>
@@ -47,6 +92,26 @@ public static class FileStateRecording
         record.DurationMs = completed.Duration.TotalMilliseconds;
         record.WorkerHost = completed.WorkerHost;
         file.UpdatedAt = now;
+    }
+
+    /// <summary>Attempts of the current step that count against the limit (a manual retry starts a fresh budget).</summary>
+    public static int CountedAttempts(this FileState file) => file.Attempt - file.AttemptsBeforeManualRetry;
+
+    /// <summary>Records an attempt that failed but will be tried again, in the step and in the history.</summary>
+    public static void AttemptFailed(this FileState file, string reason, DateTimeOffset now, DateTimeOffset? retryAt)
+    {
+        file.Step(file.CurrentStep ?? "").LastError = reason;
+        file.UpdatedAt = now;
+        var next = retryAt is { } at ? $"attempt {file.Attempt + 1} at {at:O}" : $"attempt {file.Attempt + 1} now";
+        file.History.Add(new FileHistoryEntry
+        {
+            At = now,
+            From = file.CurrentState,
+            To = file.CurrentState,
+            Step = file.CurrentStep,
+            Attempt = file.Attempt,
+            Error = $"{reason} (retrying: {next})"
+        });
     }
 
     public static void Fail(this FileState file, string reason, DateTimeOffset now)

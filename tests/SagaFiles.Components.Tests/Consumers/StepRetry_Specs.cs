@@ -42,7 +42,8 @@ public class StepRetry_Specs
 
         retries.ShouldBe(StepConsumerDefinition<DownloadFileConsumer>.RetryIntervals.Length);
         fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(IOException).FullName);
-        store.Failed.ShouldBe(retries + 1);
+        store.Failed.ShouldBe((retries + 1) * (StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length + 1),
+            "every redelivery runs the in-process retries again");
     }
 
     async Task<DownloadFile> UploadAsync(string name)

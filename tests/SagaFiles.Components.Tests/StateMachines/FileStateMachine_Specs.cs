@@ -1,4 +1,7 @@
 using MassTransit;
+using MassTransit.InMemoryTransport;
+using Microsoft.Extensions.Options;
+using SagaFiles.Components.Consumers;
 using MassTransit.Events;
 using MassTransit.Metadata;
 using MassTransit.Testing;
@@ -13,8 +16,16 @@ namespace SagaFiles.Components.Tests.StateMachines;
 /// <summary>The file saga on MassTransit's in-memory test harness: transitions, commands, faults, stale and duplicate answers.</summary>
 public class FileStateMachine_Specs
 {
+    static readonly FileSagaOptions Settings = new()
+    {
+        MaxAttempts = 3,
+        FirstRetryDelay = TimeSpan.FromMinutes(5),
+        StepTimeout = TimeSpan.FromMinutes(15)
+    };
+
     ServiceProvider _provider = null!;
     ITestHarness _harness = null!;
+    IInMemoryDelayProvider _delay = null!;
     ISagaStateMachineTestHarness<FileStateMachine, FileState> _saga = null!;
     FileStateMachine _machine = null!;
 
@@ -23,9 +34,11 @@ public class FileStateMachine_Specs
     {
         _provider = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(Settings))
             .AddMassTransitTestHarness(x => x.AddSagaStateMachine<FileStateMachine, FileState>().InMemoryRepository())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
+        _delay = _provider.GetRequiredService<IInMemoryDelayProvider>();
         await _harness.Start();
         _saga = _harness.GetSagaStateMachineHarness<FileStateMachine, FileState>();
         _machine = _saga.StateMachine;
@@ -90,14 +103,13 @@ public class FileStateMachine_Specs
     }
 
     [Test]
-    public async Task A_step_that_faults_fails_the_file_with_the_step_attempt_and_reason()
+    public async Task A_step_that_faults_with_a_permanent_error_fails_the_file_at_once_with_the_step_attempt_and_reason()
     {
         var fileId = Guid.NewGuid();
         await _harness.Bus.Publish(Uploaded(fileId));
         var download = await Sent<DownloadFile>(fileId);
 
-        await _harness.Bus.Publish<Fault<DownloadFile>>(new FaultEvent<DownloadFile>(download, Guid.NewGuid(), HostMetadataCache.Host,
-            new InvalidOperationException("The file is empty (0 bytes)."), [typeof(DownloadFile).FullName!]));
+        await PublishFault(download, new InvalidFileException("The file is empty (0 bytes)."));
 
         (await _saga.Exists(fileId, x => x.Failed)).ShouldNotBeNull();
         var file = _saga.Sagas.Contains(fileId)!;
@@ -127,6 +139,107 @@ public class FileStateMachine_Specs
         (await _harness.Published.Any<Fault<FileDownloaded>>()).ShouldBeFalse();
         _harness.Sent.Select<ComputeChecksum>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1);
         _saga.Sagas.Contains(fileId)!.History.Count.ShouldBe(2);
+    }
+
+    [Test]
+    public async Task A_transient_fault_is_retried_after_a_doubling_backoff_until_the_attempts_run_out()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+
+        for (var attempt = 1; attempt <= Settings.MaxAttempts; attempt++)
+        {
+            var download = (await Sent<DownloadFile>(fileId, attempt))!;
+            await PublishFault(download, new IOException($"S3 said 503 on attempt {attempt}"));
+            if (attempt == Settings.MaxAttempts)
+                break;
+
+            var file = await Settled(fileId, f => f.StepRetryAt != null && f.Attempt == attempt);
+            file.CurrentState.ShouldBe("Downloading");
+            (file.StepRetryAt!.Value - file.UpdatedAt).ShouldBe(Settings.RetryDelay(attempt), TimeSpan.FromSeconds(1));
+            (await Sent<DownloadFile>(fileId, attempt + 1, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("not before the backoff");
+            await _delay.Advance(Settings.RetryDelay(attempt));
+        }
+
+        (await _saga.Exists(fileId, x => x.Failed)).ShouldNotBeNull();
+        var failed = _saga.Sagas.Contains(fileId)!;
+        failed.Attempt.ShouldBe(3);
+        failed.ErrorMessage.ShouldBe("S3 said 503 on attempt 3");
+        failed.History.Count(h => h.Error?.Contains("retrying") == true).ShouldBe(2, "the history shows both retries");
+    }
+
+    [Test]
+    public async Task A_step_that_does_not_answer_in_time_is_sent_again_and_the_late_answer_is_ignored()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await Sent<DownloadFile>(fileId, 1);
+
+        await _delay.Advance(Settings.StepTimeout);
+        await Sent<DownloadFile>(fileId, 2);
+        _saga.Sagas.Contains(fileId)!.History.ShouldContain(h => h.Error != null && h.Error.Contains("No answer within"));
+
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 2));
+        (await _saga.Exists(fileId, x => x.Checksumming)).ShouldNotBeNull();
+        _harness.Sent.Select<ComputeChecksum>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1);
+    }
+
+    [Test]
+    public async Task A_failed_file_retried_by_a_user_resumes_from_the_step_that_failed()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        var checksum = (await Sent<ComputeChecksum>(fileId, 1))!;
+        await PublishFault(checksum, new InvalidFileException("Unreadable."));
+        (await _saga.Exists(fileId, x => x.Failed)).ShouldNotBeNull();
+
+        await _harness.Bus.Publish(new FileRetryRequested { FileId = fileId, RequestedAt = DateTimeOffset.UtcNow });
+
+        (await _saga.Exists(fileId, x => x.Checksumming)).ShouldNotBeNull();
+        var resumed = (await Sent<ComputeChecksum>(fileId, 2))!;
+        resumed.Key.ShouldBe($"staging/{fileId}/original");
+        var file = _saga.Sagas.Contains(fileId)!;
+        file.ErrorMessage.ShouldBeNull();
+        file.CountedAttempts().ShouldBe(1, "a manual retry starts a fresh attempt budget");
+        _harness.Sent.Select<DownloadFile>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1, "earlier steps are not repeated");
+    }
+
+    Task PublishFault<T>(T command, Exception exception)
+        where T : class =>
+        _harness.Bus.Publish<Fault<T>>(new FaultEvent<T>(command, Guid.NewGuid(), HostMetadataCache.Host, exception, [typeof(T).FullName!]));
+
+    async Task<FileState> Settled(Guid fileId, Func<FileState, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var file = _saga.Sagas.Contains(fileId);
+            if (file != null && condition(file))
+                return file;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"File {fileId} did not reach the expected state.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The command of one attempt, or null when it was not sent within <paramref name="wait" />.</summary>
+    async Task<T?> Sent<T>(Guid fileId, int attempt, TimeSpan? wait = null)
+        where T : StepCommand
+    {
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            var sent = _harness.Sent.Select<T>(x => x.Context.Message.FileId == fileId && x.Context.Message.Attempt == attempt).FirstOrDefault();
+            if (sent != null)
+                return sent.Context.Message;
+            await Task.Delay(20);
+        }
+
+        if (wait == null)
+            Assert.Fail($"{typeof(T).Name} attempt {attempt} was not sent");
+        return null;
     }
 
     async Task<T> Sent<T>(Guid fileId)

@@ -1,3 +1,4 @@
+using MassTransit.InMemoryTransport;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,9 +75,28 @@ public sealed class StepHarness : IAsyncDisposable
         where TCommand : StepCommand
     {
         await Send(endpoint, command);
-        var fault = await _published.WaitFor<Fault<TCommand>>(
-            m => m.Message.FileId == command.FileId && m.Message.Attempt == command.Attempt, Timeout);
-        return (fault, _published.RetriesBefore(fault));
+        // Delayed redeliveries wait on the harness's clock: move it on while the fault is awaited.
+        using var faulted = new CancellationTokenSource();
+        var delay = _provider.GetRequiredService<IInMemoryDelayProvider>();
+        var clock = Task.Run(async () =>
+        {
+            while (!faulted.IsCancellationRequested)
+            {
+                await delay.Advance(TimeSpan.FromMinutes(1));
+                await Task.Delay(100, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            var fault = await _published.WaitFor<Fault<TCommand>>(
+                m => m.Message.FileId == command.FileId && m.Message.Attempt == command.Attempt, Timeout);
+            return (fault, _published.RetriesBefore(fault));
+        }
+        finally
+        {
+            await faulted.CancelAsync();
+            await clock;
+        }
     }
 
     async Task Send(string endpoint, StepCommand command)

@@ -273,6 +273,10 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
 
+                    b.Property<int>("AttemptsBeforeManualRetry")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts_before_manual_retry");
+
                     b.Property<int?>("ColumnCount")
                         .HasColumnType("integer")
                         .HasColumnName("column_count");
@@ -383,9 +387,25 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("staging_key");
 
+                    b.Property<DateTimeOffset?>("StepRetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("step_retry_at");
+
+                    b.Property<Guid?>("StepRetryTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("step_retry_token_id");
+
                     b.Property<DateTimeOffset?>("StepStartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("step_started_at");
+
+                    b.Property<DateTimeOffset?>("StepTimeoutAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("step_timeout_at");
+
+                    b.Property<Guid?>("StepTimeoutTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("step_timeout_token_id");
 
                     b.Property<string>("Steps")
                         .IsRequired()

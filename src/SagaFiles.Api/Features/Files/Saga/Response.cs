@@ -24,13 +24,23 @@ public sealed record Response(
         file.Attempt,
         file.StepStartedAt,
         file.Steps,
-        [],
+        PendingSchedules(file),
         file.ErrorMessage == null ? null : new Fault(file.CurrentStep, file.Attempt, file.ErrorMessage),
         file.CreatedAt,
         file.UpdatedAt);
+
+    static List<ScheduledMessage> PendingSchedules(FileState file)
+    {
+        var scheduled = new List<ScheduledMessage>();
+        if (file is { StepTimeoutTokenId: { } timeoutToken, StepTimeoutAt: { } timeoutAt })
+            scheduled.Add(new ScheduledMessage("StepTimeout", file.CurrentStep, file.Attempt, timeoutAt, timeoutToken));
+        if (file is { StepRetryTokenId: { } retryToken, StepRetryAt: { } retryAt })
+            scheduled.Add(new ScheduledMessage("StepRetry", file.CurrentStep, file.Attempt + 1, retryAt, retryToken));
+        return scheduled;
+    }
 }
 
 /// <summary>A retry or timeout the saga has scheduled and not yet received.</summary>
-public sealed record ScheduledMessage(string Kind, DateTimeOffset DueAt, Guid TokenId);
+public sealed record ScheduledMessage(string Kind, string? Step, int Attempt, DateTimeOffset DueAt, Guid TokenId);
 
 public sealed record Fault(string? Step, int Attempt, string Message);

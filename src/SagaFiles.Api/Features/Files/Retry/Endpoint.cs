@@ -1,0 +1,43 @@
+using FastEndpoints;
+using FluentValidation.Results;
+using MassTransit;
+using SagaFiles.Components.Data;
+using SagaFiles.Contracts;
+
+namespace SagaFiles.Api.Features.Files.Retry;
+
+/// <summary>POST /files/{id}/retry: a Failed file is processed again from the step that failed.</summary>
+public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, TimeProvider clock) : Endpoint<Get.Request, Upload.Response>
+{
+    public override void Configure()
+    {
+        Post("/files/{id:guid}/retry");
+        AllowAnonymous();
+        Description(d => d.Produces<Upload.Response>(202).ProducesProblemDetails(404).ProducesProblemDetails(409));
+        Summary(s => s.Summary = "Retry a Failed file from the step that failed");
+    }
+
+    public override async Task HandleAsync(Get.Request request, CancellationToken ct)
+    {
+        var file = await db.Files.ReadAsync(request.Id, ct);
+        if (file == null)
+        {
+            await Send.NotFoundAsync(ct);
+            return;
+        }
+
+        if (FileStatuses.Of(file) != FileStatus.Failed)
+        {
+            AddError(new ValidationFailure("id", $"Only a Failed file can be retried; this one is {FileStatuses.Of(file)}."));
+            await Send.ErrorsAsync(409, ct);
+            return;
+        }
+
+        // Through the bus outbox: the request is kept if the broker is briefly unreachable.
+        await publish.Publish(new FileRetryRequested { FileId = file.CorrelationId, RequestedAt = clock.GetUtcNow() }, ct);
+        await db.SaveChangesAsync(ct);
+        HttpContext.Response.Headers.Location = $"/files/{file.CorrelationId}";
+        await Send.ResponseAsync(new Upload.Response(file.CorrelationId, FileStatus.Failed, file.OriginalName, file.Size, FileLinks.For(file.CorrelationId)),
+            202, ct);
+    }
+}

@@ -1,0 +1,9 @@
+namespace SagaFiles.Contracts;
+
+/// <summary>A user asked for a Failed file to be processed again, from the step that failed.</summary>
+public record FileRetryRequested
+{
+    public required Guid FileId { get; init; }
+
+    public required DateTimeOffset RequestedAt { get; init; }
+}
