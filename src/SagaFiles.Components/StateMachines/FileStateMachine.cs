@@ -68,7 +68,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .CompleteStep(this, clock)
                 .StartStep(this, FileSteps.Checksum, clock, settings)
                 .TransitionTo(Checksumming),
-            When(DownloadFaulted).RetryOrFail(this, clock, settings));
+            When(DownloadFaulted).RetryOrFail(this, clock, settings, logger));
 
         During(Checksumming,
             When(ChecksumComputed, context => context.Message.Attempt == context.Saga.Attempt)
@@ -76,7 +76,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .CompleteStep(this, clock)
                 .StartStep(this, FileSteps.Convert, clock, settings)
                 .TransitionTo(Converting),
-            When(ChecksumFaulted).RetryOrFail(this, clock, settings));
+            When(ChecksumFaulted).RetryOrFail(this, clock, settings, logger));
 
         During(Converting,
             When(Converted, context => context.Message.Attempt == context.Saga.Attempt)
@@ -92,7 +92,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .CompleteStep(this, clock)
                 .StartStep(this, FileSteps.Upload, clock, settings)
                 .TransitionTo(Uploading),
-            When(ConvertFaulted).RetryOrFail(this, clock, settings));
+            When(ConvertFaulted).RetryOrFail(this, clock, settings, logger));
 
         During(Uploading,
             When(ResultUploaded, context => context.Message.Attempt == context.Saga.Attempt)
@@ -106,12 +106,17 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                     CompletedAt = context.Saga.ProcessedAt!.Value
                 })
                 .TransitionTo(Completed),
-            When(UploadFaulted).RetryOrFail(this, clock, settings));
+            When(UploadFaulted).RetryOrFail(this, clock, settings, logger));
 
         // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails.
         During(Downloading, Checksumming, Converting, Uploading,
             When(StepTimeout.Received, context => IsCurrent(context.Saga, context.Message.Step, context.Message.Attempt))
-                .Then(context => context.Saga.StepTimeoutAt = null)
+                .Then(context =>
+                {
+                    context.Saga.StepTimeoutAt = null;
+                    logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}", context.Saga.CorrelationId,
+                        context.Saga.CurrentStep, context.Saga.Attempt, settings.StepTimeout);
+                })
                 .IfElse(context => context.Saga.CountedAttempts() < settings.MaxAttempts,
                     retry => retry
                         .Then(context => context.Saga.AttemptFailed($"No answer within {settings.StepTimeout}.", clock.GetUtcNow(), null))
@@ -259,11 +264,16 @@ static class FileStateMachineActivities
     /// is scheduled after a backoff. A fault for another attempt than the current one changes nothing.
     /// </summary>
     public static EventActivityBinder<FileState, Fault<TCommand>> RetryOrFail<TCommand>(this EventActivityBinder<FileState, Fault<TCommand>> binder,
-        FileStateMachine machine, TimeProvider clock, FileSagaOptions settings)
+        FileStateMachine machine, TimeProvider clock, FileSagaOptions settings, ILogger logger)
         where TCommand : StepCommand =>
         binder.If(context => context.Message.Message.Attempt == context.Saga.Attempt, current => current
             .Unschedule(machine.StepTimeout)
-            .Then(context => context.Saga.StepTimeoutAt = null)
+            .Then(context =>
+            {
+                context.Saga.StepTimeoutAt = null;
+                logger.LogWarning("File {FileId}: {Step} attempt {Attempt} faulted ({ExceptionType}): {Reason}", context.Saga.CorrelationId,
+                    context.Saga.CurrentStep, context.Saga.Attempt, context.Message.Exceptions.FirstOrDefault()?.ExceptionType, Reason(context.Message));
+            })
             .IfElse(context => !PermanentFailures.IsPermanent(context.Message.Exceptions.FirstOrDefault()?.ExceptionType)
                     && context.Saga.CountedAttempts() < settings.MaxAttempts,
                 retry => retry
@@ -272,6 +282,8 @@ static class FileStateMachineActivities
                         var now = clock.GetUtcNow();
                         context.Saga.StepRetryAt = now + settings.RetryDelay(context.Saga.CountedAttempts());
                         context.Saga.AttemptFailed(Reason(context.Message), now, context.Saga.StepRetryAt);
+                        logger.LogInformation("File {FileId}: {Step} attempt {NextAttempt} scheduled at {RetryAt}", context.Saga.CorrelationId,
+                            context.Saga.CurrentStep, context.Saga.Attempt + 1, context.Saga.StepRetryAt);
                     })
                     .Schedule(machine.StepRetry,
                         context => new StepRetryDue { FileId = context.Saga.CorrelationId, Step = context.Saga.CurrentStep!, Attempt = context.Saga.Attempt },
