@@ -20,6 +20,9 @@ namespace SagaFiles.Api.Features.Files.Upload;
 public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage, IPublishEndpoint publish,
     TimeProvider clock, ILogger<Endpoint> logger) : EndpointWithoutRequest<Response>
 {
+    /// <summary>The longest file name the record keeps as given (files.original_name).</summary>
+    public const int MaxOriginalNameLength = 512;
+
     public override void Configure()
     {
         Post("/files");
@@ -66,6 +69,15 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
             if (section.IsFileSection && section.FileSection!.Name == "file" && key == null)
             {
                 originalName = section.FileSection.FileName;
+                if (originalName.Length > MaxOriginalNameLength)
+                {
+                    // Checked before the bytes are read: the record keeps the name as given, up to its column's length.
+                    AddError(new ValidationFailure("file",
+                        $"The file name is {originalName.Length:N0} characters long; at most {MaxOriginalNameLength} are allowed."));
+                    await Send.ErrorsAsync(400, ct);
+                    return;
+                }
+
                 contentType = string.IsNullOrWhiteSpace(section.FileSection.Section.ContentType)
                     ? "application/octet-stream"
                     : section.FileSection.Section.ContentType;
