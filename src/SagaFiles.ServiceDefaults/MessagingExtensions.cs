@@ -15,6 +15,7 @@ public static class MessagingExtensions
         Action<IAmazonSqsBusFactoryConfigurator>? configureTransport = null)
     {
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSagaFilesDeadLetterRedrive();
 
         builder.Services.AddMassTransit(x =>
         {

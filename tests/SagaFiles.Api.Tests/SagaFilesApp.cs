@@ -21,6 +21,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     public static HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The scope of this run's queues and topics (Messaging:Prefix).</summary>
+    public static string MessagingPrefix { get; } = $"e2e{Guid.NewGuid():N}"[..12];
+
     public static IReadOnlyList<SupervisedProcess> WorkerProcesses => Workers;
 
     [OneTimeSetUp]
@@ -34,7 +37,7 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
             ["AWS__Region"] = Stack.Region,
             ["AWS__AccessKey"] = "test",
             ["AWS__SecretKey"] = "test",
-            ["Messaging__Prefix"] = $"e2e{Guid.NewGuid():N}"[..12],
+            ["Messaging__Prefix"] = MessagingPrefix,
             ["Messaging__ReceiveWaitSeconds"] = "2",
             ["Storage__IncomingBucket"] = "e2e-incoming",
             ["Storage__StagingBucket"] = "e2e-staging",

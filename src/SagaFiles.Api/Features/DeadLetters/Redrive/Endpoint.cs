@@ -1,0 +1,45 @@
+using FastEndpoints;
+using FluentValidation.Results;
+using SagaFiles.Transport.AmazonSqs.Transport;
+
+namespace SagaFiles.Api.Features.DeadLetters.Redrive;
+
+/// <summary>
+/// POST /dead-letters/{queue}/redrive: moves the messages in <c>{queue}_error</c> back to <c>{queue}</c> as fresh deliveries
+/// (the fault's headers removed) and answers how many moved.
+/// </summary>
+public sealed class Endpoint(AmazonSqsDeadLetterRedrive redrive, ILogger<Endpoint> logger) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Post("/dead-letters/{queue}/redrive");
+        AllowAnonymous();
+        Description(d => d.Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(404));
+        Summary(s =>
+        {
+            s.Summary = "Redrive a queue's faulted messages";
+            s.Description = "Moves every message in the queue's error queue (e.g. convert-file_error) back to the queue, without the fault "
+                + "headers, deleting each from the error queue once sent. 404 when the queue has no error queue.";
+        });
+    }
+
+    public override async Task HandleAsync(Request request, CancellationToken ct)
+    {
+        if (redrive.ValidateQueueName(request.Queue) is { } problem)
+        {
+            AddError(new ValidationFailure("queue", problem));
+            await Send.ErrorsAsync(400, ct);
+            return;
+        }
+
+        if (await redrive.RedriveAsync(request.Queue, ct) is not { } moved)
+        {
+            AddError(new ValidationFailure("queue", $"Queue '{request.Queue}' has no error queue (nothing has faulted there), or does not exist."));
+            await Send.ErrorsAsync(404, ct);
+            return;
+        }
+
+        logger.LogInformation("Redrove {Moved} messages from {Queue}_error", moved, request.Queue);
+        await Send.OkAsync(new Response(request.Queue, moved), ct);
+    }
+}

@@ -1,0 +1,3 @@
+namespace SagaFiles.Api.Features.DeadLetters.Redrive;
+
+public sealed record Response(string Queue, int Moved);
