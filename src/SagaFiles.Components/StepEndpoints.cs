@@ -7,6 +7,7 @@ public static class StepEndpoints
     public const string Checksum = "compute-checksum";
     public const string Convert = "convert-file";
     public const string Upload = "upload-file";
+    public const string PreserveFailed = "preserve-failed-file";
 
     public static Uri Address(string endpoint) => new($"queue:{endpoint}");
 }

@@ -54,6 +54,20 @@ public class FileProcessing_Specs
         file.GetProperty("status").GetString().ShouldBe("Failed");
         file.GetProperty("currentStep").GetString().ShouldBe("Download");
         file.GetProperty("errorMessage").GetString()!.ShouldContain("empty");
+
+        // The original is kept under failed/{timestamp}_{name} in the incoming bucket.
+        using var s3 = SagaFilesApp.Stack.CreateS3Client();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<Amazon.S3.Model.S3Object> kept;
+        do
+        {
+            var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = "failed/" });
+            kept = (listed.S3Objects ?? []).Where(o => o.Key.EndsWith("_empty.csv", StringComparison.Ordinal)).ToList();
+            if (kept.Count > 0)
+                break;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+        kept.ShouldNotBeEmpty();
     }
 
     [Test]

@@ -17,6 +17,7 @@ public static class ComponentsRegistration
         configurator.AddConsumer<ComputeChecksumConsumer, ComputeChecksumConsumerDefinition>();
         configurator.AddConsumer<ConvertFileConsumer, ConvertFileConsumerDefinition>();
         configurator.AddConsumer<UploadFileConsumer, UploadFileConsumerDefinition>();
+        configurator.AddConsumer<PreserveFailedFileConsumer, PreserveFailedFileConsumerDefinition>();
         return configurator;
     }
 }

@@ -307,6 +307,14 @@ static class FileStateMachineActivities
                 Reason = context.Saga.ErrorMessage!,
                 FailedAt = context.Saga.UpdatedAt
             })
+            .Send(StepEndpoints.Address(StepEndpoints.PreserveFailed), context => new PreserveFailedFile
+            {
+                FileId = context.Saga.CorrelationId,
+                SourceBucket = context.Saga.SourceBucket,
+                SourceKey = context.Saga.SourceKey,
+                OriginalName = context.Saga.OriginalName,
+                FailedAt = context.Saga.UpdatedAt
+            })
             .TransitionTo(machine.Failed);
 
     /// <summary>Moves a resumed file into the state of the step it resumes.</summary>

@@ -1,0 +1,15 @@
+namespace SagaFiles.Contracts;
+
+/// <summary>Keep a failed file's original where operators look for it: <c>failed/{timestamp}_{name}</c> in the incoming bucket.</summary>
+public record PreserveFailedFile
+{
+    public required Guid FileId { get; init; }
+
+    public required string SourceBucket { get; init; }
+
+    public required string SourceKey { get; init; }
+
+    public required string OriginalName { get; init; }
+
+    public required DateTimeOffset FailedAt { get; init; }
+}
