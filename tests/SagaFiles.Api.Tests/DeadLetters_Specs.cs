@@ -6,7 +6,7 @@ namespace SagaFiles.Api.Tests;
 public class DeadLetters_Specs
 {
     [Test]
-    public async Task Redrive_moves_the_error_queues_messages_back_without_their_fault_headers()
+    public async Task Redrive_moves_the_error_queues_messages_back_without_their_fault_headers_or_redelivery_count()
     {
         using var sqs = SagaFilesApp.Stack.CreateSqsClient();
         var queue = $"{SagaFilesApp.MessagingPrefix}_parked-work";
@@ -18,7 +18,8 @@ public class DeadLetters_Specs
             ["MT-Host-MachineName"] = "worker-1",
             ["MT-Fault-ExceptionType"] = "System.InvalidOperationException",
             ["MT-Fault-Message"] = "boom",
-            ["MT-Reason"] = "fault"
+            ["MT-Reason"] = "fault",
+            ["MT-Redelivery-Count"] = "3"
         };
         await sqs.SendMessageAsync(new SendMessageRequest(errorUrl, "{\"message\":{\"id\":1}}")
         {

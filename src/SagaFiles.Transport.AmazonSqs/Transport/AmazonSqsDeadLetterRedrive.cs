@@ -7,7 +7,8 @@ namespace SagaFiles.Transport.AmazonSqs.Transport;
 
 /// <summary>
 /// Moves the messages of a queue's <c>_error</c> queue back to the queue, as fresh deliveries: body and message attributes
-/// are kept, the fault's headers (<c>MT-Fault-*</c>, <c>MT-Reason</c>) are taken out of <c>MT-Headers</c>. Each message is
+/// are kept, the fault's headers (<c>MT-Fault-*</c>, <c>MT-Reason</c>) and the redelivery count (else a consumer with delayed
+/// redelivery would treat the message as having used up its redeliveries) are taken out of <c>MT-Headers</c>. Each message is
 /// deleted from the error queue only after it was sent, so a crash in between duplicates a message but never loses one.
 /// </summary>
 public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
@@ -62,7 +63,7 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
         }
     }
 
-    /// <summary>The message attributes minus the fault's headers; an <c>MT-Headers</c> left empty is dropped (SQS refuses empty values).</summary>
+    /// <summary>The message attributes minus the fault's headers and the redelivery count; an <c>MT-Headers</c> left empty is dropped (SQS refuses empty values).</summary>
     static Dictionary<string, MessageAttributeValue> WithoutFaultHeaders(Dictionary<string, MessageAttributeValue> attributes)
     {
         var kept = new Dictionary<string, MessageAttributeValue>(attributes, StringComparer.Ordinal);
@@ -71,7 +72,8 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
 
         var headers = (JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [])
             .Where(h => !h.Key.StartsWith(FaultHeaderPrefix, StringComparison.OrdinalIgnoreCase)
-                && !h.Key.Equals(MessageHeaders.Reason, StringComparison.OrdinalIgnoreCase))
+                && !h.Key.Equals(MessageHeaders.Reason, StringComparison.OrdinalIgnoreCase)
+                && !h.Key.Equals(MessageHeaders.RedeliveryCount, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(h => h.Key, h => h.Value);
         if (headers.Count == 0)
             kept.Remove(SqsTransportHeaders.HeadersAttribute);
