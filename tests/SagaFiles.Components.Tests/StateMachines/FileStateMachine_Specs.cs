@@ -159,6 +159,7 @@ public class FileStateMachine_Specs
             var file = await Settled(fileId, f => f.StepRetryAt != null && f.Attempt == attempt);
             file.CurrentState.ShouldBe("Downloading");
             (file.StepRetryAt!.Value - file.UpdatedAt).ShouldBe(Settings.RetryDelay(attempt), TimeSpan.FromSeconds(1));
+            await Scheduled<StepRetryDue>(x => x.FileId == fileId && x.Attempt == attempt);
             (await Sent<DownloadFile>(fileId, attempt + 1, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("not before the backoff");
             await _delay.Advance(Settings.RetryDelay(attempt));
         }
@@ -177,6 +178,7 @@ public class FileStateMachine_Specs
         await _harness.Bus.Publish(Uploaded(fileId));
         await Sent<DownloadFile>(fileId, 1);
 
+        await Scheduled<StepTimedOut>(x => x.FileId == fileId && x.Attempt == 1);
         await _delay.Advance(Settings.StepTimeout);
         await Sent<DownloadFile>(fileId, 2);
         _saga.Sagas.Contains(fileId)!.History.ShouldContain(h => h.Error != null && h.Error.Contains("No answer within"));
@@ -208,7 +210,15 @@ public class FileStateMachine_Specs
         _harness.Sent.Select<DownloadFile>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1, "earlier steps are not repeated");
     }
 
-    Task PublishFault<T>(T command, Exception exception)
+    /// <summary>Waits until the saga's scheduled message is with the delayed scheduler, so moving the clock on delivers it.</summary>
+    async Task Scheduled<T>(Func<T, bool> match)
+        where T : class
+    {
+        (await _harness.Sent.Any<T>(x => match(x.Context.Message))).ShouldBeTrue($"{typeof(T).Name} was not scheduled");
+        await _harness.InactivityTask;
+    }
+
+        Task PublishFault<T>(T command, Exception exception)
         where T : class =>
         _harness.Bus.Publish<Fault<T>>(new FaultEvent<T>(command, Guid.NewGuid(), HostMetadataCache.Host, exception, [typeof(T).FullName!]));
 
