@@ -42,6 +42,11 @@ namespace SagaFiles.Components.Data.Migrations
                     current_step = table.Column<string>(type: "text", nullable: true),
                     attempt = table.Column<int>(type: "integer", nullable: false),
                     step_started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    step_timeout_token_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    step_timeout_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    step_retry_token_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    step_retry_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts_before_manual_retry = table.Column<int>(type: "integer", nullable: false),
                     error_message = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -91,6 +96,19 @@ namespace SagaFiles.Components.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_outbox_state", x => x.outbox_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "upload_keys",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    file_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_upload_keys", x => x.key);
                 });
 
             migrationBuilder.CreateTable(
@@ -178,6 +196,11 @@ namespace SagaFiles.Components.Data.Migrations
                 name: "ix_outbox_state_created",
                 table: "outbox_state",
                 column: "created");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_upload_keys_file_id",
+                table: "upload_keys",
+                column: "file_id");
         }
 
         /// <inheritdoc />
@@ -188,6 +211,9 @@ namespace SagaFiles.Components.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_message");
+
+            migrationBuilder.DropTable(
+                name: "upload_keys");
 
             migrationBuilder.DropTable(
                 name: "inbox_state");

@@ -12,8 +12,8 @@ using SagaFiles.Components.Data;
 namespace SagaFiles.Components.Data.Migrations
 {
     [DbContext(typeof(SagaFilesDbContext))]
-    [Migration("20261123093631_UploadKeys")]
-    partial class UploadKeys
+    [Migration("20261123100504_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -276,6 +276,10 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
 
+                    b.Property<int>("AttemptsBeforeManualRetry")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts_before_manual_retry");
+
                     b.Property<int?>("ColumnCount")
                         .HasColumnType("integer")
                         .HasColumnName("column_count");
@@ -386,9 +390,25 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("staging_key");
 
+                    b.Property<DateTimeOffset?>("StepRetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("step_retry_at");
+
+                    b.Property<Guid?>("StepRetryTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("step_retry_token_id");
+
                     b.Property<DateTimeOffset?>("StepStartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("step_started_at");
+
+                    b.Property<DateTimeOffset?>("StepTimeoutAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("step_timeout_at");
+
+                    b.Property<Guid?>("StepTimeoutTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("step_timeout_token_id");
 
                     b.Property<string>("Steps")
                         .IsRequired()
