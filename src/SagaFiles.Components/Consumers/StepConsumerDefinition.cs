@@ -1,7 +1,5 @@
 using System.Net;
 using Amazon.Runtime;
-using SagaFiles.Processing.Conversion;
-using SagaFiles.Storage;
 
 namespace SagaFiles.Components.Consumers;
 

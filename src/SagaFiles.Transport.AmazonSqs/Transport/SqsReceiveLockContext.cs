@@ -33,9 +33,6 @@ public sealed class SqsReceiveLockContext : ReceiveLockContext, IAsyncDisposable
         _renewalTask = Task.Run(RenewVisibilityAsync);
     }
 
-    /// <summary>Visibility extensions made so far (observable for diagnostics and tests).</summary>
-    public int Renewals { get; private set; }
-
     public async Task Complete()
     {
         await StopRenewalAsync().ConfigureAwait(false);
@@ -99,7 +96,6 @@ public sealed class SqsReceiveLockContext : ReceiveLockContext, IAsyncDisposable
                 }
 
                 await _client.ChangeVisibility(_queue, _message.ReceiptHandle, timeout, _renewal.Token).ConfigureAwait(false);
-                Renewals++;
             }
             catch (OperationCanceledException) when (_renewal.IsCancellationRequested)
             {
