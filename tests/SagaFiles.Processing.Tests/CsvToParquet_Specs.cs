@@ -37,7 +37,7 @@ public class CsvToParquet_Specs
         result.RowCount.ShouldBe(4);
         result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
             ("id", ColumnType.Int64), ("price", ColumnType.Double), ("amount", ColumnType.Decimal),
-            ("active", ColumnType.Boolean), ("created", ColumnType.Timestamp), ("day", ColumnType.Timestamp),
+            ("active", ColumnType.Boolean), ("created", ColumnType.Timestamp), ("day", ColumnType.Date),
             ("name", ColumnType.String)
         ]);
         result.Columns.Single(c => c.Name == "amount").Scale.ShouldBe(2);
@@ -54,8 +54,8 @@ public class CsvToParquet_Specs
             new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc),
             null
         ]);
-        file.Values<DateTime?>("day").ShouldBe([
-            new DateTime(2024, 3, 1), new DateTime(2024, 12, 31), new DateTime(2000, 2, 29), null
+        file.Values<DateOnly?>("day").ShouldBe([
+            new DateOnly(2024, 3, 1), new DateOnly(2024, 12, 31), new DateOnly(2000, 2, 29), null
         ]);
         file.Values<string?>("name").ShouldBe(["Ann", "Bob", null, "Dee"]);
     }
@@ -63,7 +63,7 @@ public class CsvToParquet_Specs
     [Test]
     public async Task The_parquet_schema_carries_logical_types_and_zstd()
     {
-        var (_, file) = await Convert("n,d,t,s\n1,12345678901234567.5,2024-01-01,x\n");
+        var (_, file) = await Convert("n,d,t,day,s\n1,12345678901234567.5,2024-01-01T08:00Z,2024-01-01,x\n");
         using var _ = file;
 
         file.Descriptor("n").PhysicalType.ShouldBe(PhysicalType.Int64);
@@ -71,8 +71,21 @@ public class CsvToParquet_Specs
         var timestamp = file.Descriptor("t").LogicalType.ShouldBeOfType<TimestampLogicalType>();
         timestamp.IsAdjustedToUtc.ShouldBeTrue();
         timestamp.TimeUnit.ShouldBe(TimeUnit.Micros);
+        file.Descriptor("day").LogicalType.ShouldBeOfType<DateLogicalType>();
         file.Descriptor("s").LogicalType.ShouldBeOfType<StringLogicalType>();
         file.CompressionOf("s").ShouldBe(Compression.Zstd);
+    }
+
+    [Test]
+    public async Task A_column_mixing_dates_and_date_times_widens_to_timestamp()
+    {
+        var (result, file) = await Convert("when\n2024-03-01\n2024-03-02T10:30:00Z\n");
+        using var _ = file;
+
+        result.Columns.Single().Type.ShouldBe(ColumnType.Timestamp);
+        file.Values<DateTime?>("when").ShouldBe([
+            new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2024, 3, 2, 10, 30, 0, DateTimeKind.Utc)
+        ]);
     }
 
     [Test]

@@ -2,7 +2,7 @@ using ParquetSharp;
 
 namespace SagaFiles.Processing.Conversion;
 
-/// <summary>One row group's worth of a column's values, parsed from CSV fields and written as one Parquet column chunk.</summary>
+/// <summary>One row group's worth of a column's values, parsed from text and written as one Parquet column chunk.</summary>
 abstract class ColumnBuffer
 {
     public static ColumnBuffer Create(string name, ColumnSpec spec, int capacity) => spec.Type switch
@@ -17,11 +17,16 @@ abstract class ColumnBuffer
         ColumnType.Timestamp => new ValueBuffer<DateTime>(
             new Column<DateTime?>(name, LogicalType.Timestamp(true, TimeUnit.Micros)), capacity,
             FieldParsers.TryParseTimestamp),
+        ColumnType.Date => new ValueBuffer<DateOnly>(new Column<DateOnly?>(name, LogicalType.Date()), capacity,
+            FieldParsers.TryParseDate),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, null)
     };
 
     /// <summary>The Parquet schema column.</summary>
     public abstract Column Column { get; }
+
+    /// <summary>Values buffered since the last flush.</summary>
+    public abstract int Count { get; }
 
     /// <summary>Appends a value; false, appending nothing, when the field does not fit the column's type.</summary>
     public abstract bool TryAppend(ReadOnlySpan<char> field);
@@ -38,6 +43,8 @@ abstract class ColumnBuffer<T>(Column column, int capacity) : ColumnBuffer
     int _count;
 
     public override Column Column => column;
+
+    public override int Count => _count;
 
     public override bool TryAppend(ReadOnlySpan<char> field)
     {

@@ -1,19 +1,18 @@
 namespace SagaFiles.Processing.Conversion;
 
-/// <summary>How one column is written: its type, decimal scale, and whether to dictionary-encode it.</summary>
-readonly record struct ColumnSpec(ColumnType Type, int Scale, bool UseDictionary);
-
 /// <summary>
-/// What the values seen in one column have in common; <see cref="Infer" /> picks the narrowest type that holds every
-/// one of them without loss. Also counts distinct values (up to a cap) to decide on dictionary encoding.
+/// What the text values seen in one column have in common; <see cref="Infer" /> picks the narrowest type that holds
+/// every one of them without loss, and values of conflicting types widen the column to a string (dates mixed with
+/// date-times widen to a timestamp). Also counts distinct values (up to a cap) to decide on dictionary encoding.
 /// </summary>
-sealed class ColumnProfile
+public sealed class ColumnProfile
 {
     const int DistinctLimit = 4096;
 
     HashSet<string>? _distinct = new(StringComparer.Ordinal);
     long _values;
     bool _allBoolean = true;
+    bool _allDate = true;
     bool _allTimestamp = true;
     bool _allNumeric = true;
     bool _allInt64 = true;
@@ -22,12 +21,14 @@ sealed class ColumnProfile
     int _maxIntegerDigits;
     int _maxScale;
 
-    /// <summary>Records one non-empty value.</summary>
+    /// <summary>Records one non-null value (callers decide what is null: CSV's empty fields are).</summary>
     public void Observe(ReadOnlySpan<char> value)
     {
         _values++;
         if (_allBoolean)
             _allBoolean = FieldParsers.TryParseBoolean(value, out _);
+        if (_allDate)
+            _allDate = FieldParsers.TryParseDate(value, out _);
         if (_allTimestamp)
             _allTimestamp = FieldParsers.TryParseTimestamp(value, out _);
         if (_allNumeric)
@@ -36,12 +37,15 @@ sealed class ColumnProfile
             ObserveDistinct(value);
     }
 
+    /// <summary>The narrowest spec holding every observed value; a string when none was observed.</summary>
     public ColumnSpec Infer()
     {
         if (_values == 0)
             return new ColumnSpec(ColumnType.String, 0, true);
         if (_allBoolean)
             return new ColumnSpec(ColumnType.Boolean, 0, false);
+        if (_allDate)
+            return new ColumnSpec(ColumnType.Date, 0, false);
         if (_allTimestamp)
             return new ColumnSpec(ColumnType.Timestamp, 0, false);
         if (_allNumeric)

@@ -1,6 +1,6 @@
 namespace SagaFiles.Processing.Conversion;
 
-/// <summary>The Parquet type a CSV column is written as. Every column is nullable.</summary>
+/// <summary>The Parquet type a column is written as. Every column is nullable.</summary>
 public enum ColumnType
 {
     /// <summary>UTF-8 string (BYTE_ARRAY, STRING).</summary>
@@ -18,6 +18,9 @@ public enum ColumnType
     /// <summary>BOOLEAN, from true/false in any letter case.</summary>
     Boolean,
 
-    /// <summary>TIMESTAMP(isAdjustedToUTC, MICROS), from ISO 8601 dates and date-times.</summary>
-    Timestamp
+    /// <summary>TIMESTAMP(isAdjustedToUTC, MICROS), from ISO 8601 date-times (and dates, in a column mixing both).</summary>
+    Timestamp,
+
+    /// <summary>DATE (days since 1970-01-01), from yyyy-MM-dd.</summary>
+    Date
 }

@@ -11,11 +11,11 @@ public sealed record CsvConversionOptions
     /// <summary>How many leading data rows column types are inferred from.</summary>
     public int SampleRows { get; init; } = 10_000;
 
-    /// <summary>Rows per Parquet row group; memory use grows with it, not with the file.</summary>
-    public int RowGroupSize { get; init; } = 65_536;
+    /// <inheritdoc cref="ParquetWriteOptions.RowGroupSize" />
+    public int RowGroupSize { get; init; } = ParquetWriteOptions.Default.RowGroupSize;
 
-    /// <summary>ZSTD level: 3 (zstd's own default) rather than ParquetSharp's 1 or Parquet.Net's 19.</summary>
-    public int CompressionLevel { get; init; } = 3;
+    /// <inheritdoc cref="ParquetWriteOptions.CompressionLevel" />
+    public int CompressionLevel { get; init; } = ParquetWriteOptions.Default.CompressionLevel;
 
     /// <summary>The longest record accepted, in characters; a longer one fails the conversion.</summary>
     public int MaxRecordLength { get; init; } = 16 * 1024 * 1024;
@@ -33,14 +33,14 @@ public sealed record CsvConversionOptions
         return new CsvConversionOptions { Delimiter = type.Delimiter ?? (type.Kind == FileKind.Tsv ? '\t' : ',') };
     }
 
+    internal ParquetWriteOptions ParquetOptions => new() { RowGroupSize = RowGroupSize, CompressionLevel = CompressionLevel };
+
     internal void Validate()
     {
         if (Delimiter is '"' or '\r' or '\n')
             throw new ArgumentException($"'{Delimiter}' cannot be a delimiter.", nameof(Delimiter));
         ArgumentOutOfRangeException.ThrowIfLessThan(SampleRows, 1, nameof(SampleRows));
-        ArgumentOutOfRangeException.ThrowIfLessThan(RowGroupSize, 1, nameof(RowGroupSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CompressionLevel, 1, nameof(CompressionLevel));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(CompressionLevel, 22, nameof(CompressionLevel));
+        ParquetOptions.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordLength, 1024, nameof(MaxRecordLength));
     }
 }

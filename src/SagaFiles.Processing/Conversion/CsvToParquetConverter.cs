@@ -1,6 +1,3 @@
-using ParquetSharp;
-using ParquetSharp.Schema;
-
 namespace SagaFiles.Processing.Conversion;
 
 /// <summary>
@@ -58,8 +55,10 @@ public sealed class CsvToParquetConverter
         }
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var written = pass.Written!.Value;
         var columns = header.Select((name, i) => new ConvertedColumn(name, specs[i].Type, specs[i].Scale)).ToList();
-        return new ConversionResult(pass.Rows, columns, input.Length - inputStart, pass.OutputBytes, pass.RowGroups, restarted);
+        return new ConversionResult(written.Rows, columns, input.Length - inputStart, written.OutputBytes, written.RowGroups,
+            restarted);
     }
 
     /// <summary>Reads the header and up to <paramref name="rowLimit" /> rows, and infers each column's spec.</summary>
@@ -86,71 +85,26 @@ public sealed class CsvToParquetConverter
     {
         await using var reader = await CsvRecordReader.OpenAsync(input, inputStart, options, cancellationToken)
             .ConfigureAwait(false);
-        var buffers = header.Select((name, i) => ColumnBuffer.Create(name, specs[i], options.RowGroupSize)).ToArray();
-        var counting = new WriteCountingStream(output);
-        using var properties = WriterProperties(header, specs, options);
-        using var writer = new ParquetFileWriter(counting, buffers.Select(b => b.Column).ToArray(), LogicalTypeFactory.Default,
-            properties, keyValueMetadata: null, leaveOpen: true);
-
-        long rows = 0;
-        var rowGroups = 0;
-        var buffered = 0;
+        using var writer = new ParquetTableWriter(output, header, specs, options.ParquetOptions);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            for (var c = 0; c < buffers.Length; c++)
+            for (var c = 0; c < header.Count; c++)
             {
                 var field = reader.Field(c);
                 if (field.IsEmpty)
-                    buffers[c].AppendNull();
-                else if (!buffers[c].TryAppend(field))
-                    return new WritePass(rows, rowGroups, counting.BytesWritten,
-                        new Mismatch(reader.Line, c, specs[c], field.ToString()));
+                    writer.AppendNull(c);
+                else if (!writer.TryAppend(c, field))
+                    return new WritePass(null, new Mismatch(reader.Line, c, specs[c], field.ToString()));
             }
 
-            rows++;
-            if (++buffered == options.RowGroupSize)
-            {
-                FlushRowGroup(writer, buffers);
-                rowGroups++;
-                buffered = 0;
-            }
+            writer.EndRow();
         }
 
-        if (buffered > 0)
-        {
-            FlushRowGroup(writer, buffers);
-            rowGroups++;
-        }
-
-        writer.Close();
-        return new WritePass(rows, rowGroups, counting.BytesWritten, null);
+        return new WritePass(writer.Close(), null);
     }
 
-    static void FlushRowGroup(ParquetFileWriter writer, ColumnBuffer[] buffers)
-    {
-        using var rowGroup = writer.AppendRowGroup();
-        foreach (var buffer in buffers)
-            buffer.Flush(rowGroup);
-    }
-
-    /// <summary>ZSTD at the configured level; dictionaries only for low-cardinality string columns.</summary>
-    static WriterProperties WriterProperties(IReadOnlyList<string> header, ColumnSpec[] specs, CsvConversionOptions options)
-    {
-        var builder = new WriterPropertiesBuilder()
-            .Compression(Compression.Zstd)
-            .CompressionLevel(options.CompressionLevel)
-            .DisableDictionary()
-            .CreatedBy("SagaFiles.Processing");
-        for (var c = 0; c < specs.Length; c++)
-        {
-            if (specs[c].UseDictionary)
-                builder.EnableDictionary(new ColumnPath([header[c]]));
-        }
-
-        return builder.Build();
-    }
-
-    sealed record WritePass(long Rows, int RowGroups, long OutputBytes, Mismatch? Mismatch);
+    /// <summary>Either the summary of a complete file or the value that did not fit its column.</summary>
+    sealed record WritePass(ParquetWriteSummary? Written, Mismatch? Mismatch);
 
     sealed record Mismatch(long Line, int Column, ColumnSpec Spec, string Value)
     {

@@ -141,6 +141,16 @@ static class FieldParsers
         return text.Equals("false", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>A calendar date written exactly yyyy-MM-dd.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 10 || !TryParseTimestamp(text, out var midnight))
+            return false;
+        date = DateOnly.FromDateTime(midnight);
+        return true;
+    }
+
     /// <summary>
     /// ISO 8601: yyyy-MM-dd, optionally followed by 'T' or ' ', HH:mm[:ss[.fffffffff]], and Z or ±HH[:mm]. Without an
     /// offset the value is taken as UTC. The result is UTC.

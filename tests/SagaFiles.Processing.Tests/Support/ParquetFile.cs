@@ -7,7 +7,11 @@ sealed class ParquetFile : IDisposable
 {
     readonly ParquetFileReader _reader;
 
-    public ParquetFile(byte[] content) => _reader = new ParquetFileReader(new MemoryStream(content));
+    public ParquetFile(byte[] content) =>
+        _reader = new ParquetFileReader(new MemoryStream(content))
+        {
+            LogicalTypeFactory = new LogicalTypeFactory { DateAsDateOnly = true } // DATE columns read as DateOnly
+        };
 
     public long RowCount => _reader.FileMetaData.NumRows;
 

@@ -1,0 +1,145 @@
+using ParquetSharp;
+using ParquetSharp.Schema;
+
+namespace SagaFiles.Processing.Conversion;
+
+/// <summary>
+/// Writes rows of text values as a typed Parquet file (ZSTD, dictionaries only where a <see cref="ColumnSpec" /> asks),
+/// one row group at a time, so memory depends on <see cref="ParquetWriteOptions.RowGroupSize" /> and not on the file.
+/// Any format that yields rows of text (CSV, JSON, SQL dumps) can feed it; <see cref="ColumnProfile" /> infers the specs.
+/// <para>
+/// Per row: one <see cref="TryAppend" /> or <see cref="AppendNull" /> per column, in any order, then <see cref="EndRow" />.
+/// Values are taken literally: an empty value is an empty string in a string column and does not fit any other type;
+/// call <see cref="AppendNull" /> for a missing value.
+/// </para>
+/// </summary>
+public sealed class ParquetTableWriter : IDisposable
+{
+    readonly IReadOnlyList<string> _columnNames;
+    readonly ColumnBuffer[] _buffers;
+    readonly int _rowGroupSize;
+    readonly WriteCountingStream _output;
+    readonly WriterProperties _properties;
+    readonly ParquetFileWriter _writer;
+    long _rows;
+    int _rowGroups;
+    int _buffered;
+    bool _closed;
+
+    /// <param name="output">Receives the Parquet file from its current position; need not seek; left open.</param>
+    /// <param name="columnNames">Unique (case-sensitively) column names.</param>
+    /// <param name="specs">Each column's type, one per name.</param>
+    /// <param name="options">Row-group size and compression level.</param>
+    public ParquetTableWriter(Stream output, IReadOnlyList<string> columnNames, IReadOnlyList<ColumnSpec> specs,
+        ParquetWriteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(columnNames);
+        ArgumentNullException.ThrowIfNull(specs);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!output.CanWrite)
+            throw new ArgumentException("The output must be writable.", nameof(output));
+        if (columnNames.Count == 0)
+            throw new ArgumentException("A table needs at least one column.", nameof(columnNames));
+        if (specs.Count != columnNames.Count)
+            throw new ArgumentException($"{specs.Count} specs for {columnNames.Count} columns.", nameof(specs));
+        if (columnNames.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new ArgumentException($"The column name '{repeated.Key}' is used more than once.", nameof(columnNames));
+
+        _columnNames = columnNames;
+        _rowGroupSize = options.RowGroupSize;
+        _buffers = columnNames.Select((name, c) => ColumnBuffer.Create(name, specs[c], options.RowGroupSize)).ToArray();
+        _output = new WriteCountingStream(output);
+        _properties = WriterProperties(columnNames, specs, options);
+        _writer = new ParquetFileWriter(_output, _buffers.Select(b => b.Column).ToArray(), LogicalTypeFactory.Default,
+            _properties, keyValueMetadata: null, leaveOpen: true);
+    }
+
+    /// <summary>Sets the current row's value of a column; false, appending nothing, when it does not fit the type.</summary>
+    public bool TryAppend(int column, ReadOnlySpan<char> value) => Unset(column).TryAppend(value);
+
+    /// <summary>Sets the current row's value of a column to null.</summary>
+    public void AppendNull(int column) => Unset(column).AppendNull();
+
+    /// <summary>Completes the current row (every column must have its value) and writes a row group when one is full.</summary>
+    public void EndRow()
+    {
+        EnsureOpen();
+        for (var c = 0; c < _buffers.Length; c++)
+        {
+            if (_buffers[c].Count == _buffered)
+                throw new InvalidOperationException($"Column '{_columnNames[c]}' has no value in row {_rows + 1}.");
+        }
+
+        _rows++;
+        if (++_buffered == _rowGroupSize)
+            FlushRowGroup();
+    }
+
+    /// <summary>Writes the last row group and the file footer; the writer cannot be used afterwards.</summary>
+    public ParquetWriteSummary Close()
+    {
+        EnsureOpen();
+        if (_buffers.Any(b => b.Count != _buffered))
+            throw new InvalidOperationException($"Row {_rows + 1} was started but not ended: call EndRow first.");
+        if (_buffered > 0)
+            FlushRowGroup();
+        _writer.Close();
+        _closed = true;
+        return new ParquetWriteSummary(_rows, _rowGroups, _output.BytesWritten);
+    }
+
+    /// <summary>Releases the native writer; without <see cref="Close" /> the output holds no valid file.</summary>
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _properties.Dispose();
+    }
+
+    ColumnBuffer Unset(int column)
+    {
+        EnsureOpen();
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, _buffers.Length);
+        var buffer = _buffers[column];
+        if (buffer.Count != _buffered)
+            throw new InvalidOperationException($"Column '{_columnNames[column]}' already has a value in row {_rows + 1}.");
+        return buffer;
+    }
+
+    void EnsureOpen()
+    {
+        if (_closed)
+            throw new InvalidOperationException("The writer is closed.");
+    }
+
+    void FlushRowGroup()
+    {
+        using (var rowGroup = _writer.AppendRowGroup())
+        {
+            foreach (var buffer in _buffers)
+                buffer.Flush(rowGroup);
+        }
+
+        _rowGroups++;
+        _buffered = 0;
+    }
+
+    static WriterProperties WriterProperties(IReadOnlyList<string> columnNames, IReadOnlyList<ColumnSpec> specs,
+        ParquetWriteOptions options)
+    {
+        var builder = new WriterPropertiesBuilder()
+            .Compression(Compression.Zstd)
+            .CompressionLevel(options.CompressionLevel)
+            .DisableDictionary()
+            .CreatedBy("SagaFiles.Processing");
+        for (var c = 0; c < specs.Count; c++)
+        {
+            if (specs[c].UseDictionary)
+                builder.EnableDictionary(new ColumnPath([columnNames[c]]));
+        }
+
+        return builder.Build();
+    }
+}

@@ -1,0 +1,164 @@
+using ParquetSharp;
+using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Tests.Support;
+
+namespace SagaFiles.Processing.Tests;
+
+public class ParquetTableWriter_Specs
+{
+    static readonly ColumnSpec Int64 = new(ColumnType.Int64, 0, false);
+    static readonly ColumnSpec Text = new(ColumnType.String, 0, false);
+
+    [Test]
+    public void Rows_of_text_are_written_as_typed_columns_and_read_back()
+    {
+        string[] names = ["id", "price", "amount", "ok", "at", "day", "name"];
+        ColumnSpec[] specs =
+        [
+            Int64, new(ColumnType.Double, 0, false), new(ColumnType.Decimal, 2, false), new(ColumnType.Boolean, 0, false),
+            new(ColumnType.Timestamp, 0, false), new(ColumnType.Date, 0, false), new(ColumnType.String, 0, true)
+        ];
+        using var output = new MemoryStream();
+        ParquetWriteSummary summary;
+        using (var writer = new ParquetTableWriter(output, names, specs, ParquetWriteOptions.Default))
+        {
+            string?[][] rows =
+            [
+                ["7", "1.5", "12345678901234567.89", "true", "2024-03-01T10:00:00+01:00", "2024-02-29", ""],
+                [null, null, null, null, null, null, null]
+            ];
+            foreach (var row in rows)
+            {
+                for (var c = 0; c < row.Length; c++)
+                {
+                    if (row[c] is { } value)
+                        writer.TryAppend(c, value).ShouldBeTrue();
+                    else
+                        writer.AppendNull(c);
+                }
+
+                writer.EndRow();
+            }
+
+            summary = writer.Close();
+        }
+
+        summary.ShouldBe(new ParquetWriteSummary(2, 1, output.Length));
+        using var file = new ParquetFile(output.ToArray());
+        file.Values<long?>("id").ShouldBe([7L, null]);
+        file.Values<double?>("price").ShouldBe([1.5, null]);
+        file.Values<decimal?>("amount").ShouldBe([12345678901234567.89m, null]);
+        file.Values<bool?>("ok").ShouldBe([true, null]);
+        file.Values<DateTime?>("at").ShouldBe([new DateTime(2024, 3, 1, 9, 0, 0, DateTimeKind.Utc), null]);
+        file.Values<DateOnly?>("day").ShouldBe([new DateOnly(2024, 2, 29), null]);
+        file.Values<string?>("name").ShouldBe(["", null]);
+        file.Descriptor("day").LogicalType.ShouldBeOfType<DateLogicalType>();
+        file.CompressionOf("id").ShouldBe(Compression.Zstd);
+    }
+
+    [Test]
+    public void A_value_that_does_not_fit_is_refused_and_the_row_can_still_be_completed()
+    {
+        using var output = new MemoryStream();
+        using (var writer = new ParquetTableWriter(output, ["n"], [Int64], ParquetWriteOptions.Default))
+        {
+            writer.TryAppend(0, "12x").ShouldBeFalse();
+            writer.TryAppend(0, "").ShouldBeFalse();
+            writer.TryAppend(0, "12").ShouldBeTrue();
+            writer.EndRow();
+            writer.Close().Rows.ShouldBe(1);
+        }
+
+        using var file = new ParquetFile(output.ToArray());
+        file.Values<long?>("n").ShouldBe([12L]);
+    }
+
+    [Test]
+    public void Row_groups_are_written_as_they_fill()
+    {
+        using var output = new MemoryStream();
+        using var writer = new ParquetTableWriter(output, ["n"], [Int64], new ParquetWriteOptions { RowGroupSize = 3 });
+        for (var i = 0; i < 7; i++)
+        {
+            writer.TryAppend(0, i.ToString()).ShouldBeTrue();
+            writer.EndRow();
+        }
+
+        var written = output.Length;
+        var summary = writer.Close();
+
+        written.ShouldBeGreaterThan(0); // two full row groups went out before Close
+        summary.Rows.ShouldBe(7);
+        summary.RowGroups.ShouldBe(3);
+        using var file = new ParquetFile(output.ToArray());
+        file.RowGroupCount.ShouldBe(3);
+        file.Values<long?>("n").ShouldBe(Enumerable.Range(0, 7).Select(i => (long?)i).ToArray());
+    }
+
+    [Test]
+    public void No_rows_give_a_valid_empty_file()
+    {
+        using var output = new MemoryStream();
+        using (var writer = new ParquetTableWriter(output, ["a", "b"], [Text, Int64], ParquetWriteOptions.Default))
+            writer.Close().ShouldBe(new ParquetWriteSummary(0, 0, output.Length));
+
+        using var file = new ParquetFile(output.ToArray());
+        file.RowCount.ShouldBe(0);
+        file.ColumnNames.ShouldBe(["a", "b"]);
+    }
+
+    [Test]
+    public void The_output_is_left_open()
+    {
+        using var output = new MemoryStream();
+        using (var writer = new ParquetTableWriter(output, ["a"], [Text], ParquetWriteOptions.Default))
+            writer.Close();
+
+        output.CanWrite.ShouldBeTrue();
+    }
+
+    [Test]
+    public void Repeated_column_names_are_refused()
+    {
+        var error = Should.Throw<ArgumentException>(() =>
+            new ParquetTableWriter(new MemoryStream(), ["a", "b", "a"], [Text, Text, Text], ParquetWriteOptions.Default));
+
+        error.Message.ShouldContain("'a' is used more than once");
+    }
+
+    [Test]
+    public void A_spec_count_different_from_the_names_is_refused()
+    {
+        Should.Throw<ArgumentException>(() =>
+            new ParquetTableWriter(new MemoryStream(), ["a", "b"], [Text], ParquetWriteOptions.Default));
+    }
+
+    [TestCase(0, 3)]
+    [TestCase(1000, 0)]
+    [TestCase(1000, 23)]
+    public void Out_of_range_options_are_refused(int rowGroupSize, int compressionLevel)
+    {
+        var options = new ParquetWriteOptions { RowGroupSize = rowGroupSize, CompressionLevel = compressionLevel };
+
+        Should.Throw<ArgumentOutOfRangeException>(() => new ParquetTableWriter(new MemoryStream(), ["a"], [Text], options));
+    }
+
+    [Test]
+    public void A_row_missing_a_column_cannot_end()
+    {
+        using var writer = new ParquetTableWriter(new MemoryStream(), ["a", "b"], [Text, Text], ParquetWriteOptions.Default);
+        writer.TryAppend(0, "x");
+
+        Should.Throw<InvalidOperationException>(writer.EndRow).Message.ShouldContain("Column 'b' has no value in row 1");
+    }
+
+    [Test]
+    public void A_column_cannot_get_two_values_in_one_row()
+    {
+        using var writer = new ParquetTableWriter(new MemoryStream(), ["a"], [Text], ParquetWriteOptions.Default);
+        writer.AppendNull(0);
+
+        Should.Throw<InvalidOperationException>(() => writer.TryAppend(0, "x"))
+            .Message.ShouldContain("Column 'a' already has a value in row 1");
+    }
+}
