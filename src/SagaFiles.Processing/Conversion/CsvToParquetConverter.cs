@@ -20,14 +20,9 @@ public sealed class CsvToParquetConverter
     public async Task<ConversionResult> ConvertAsync(Stream input, Stream output, CsvConversionOptions options,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
+        ConversionStreams.Validate(input, output);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (!input.CanRead || !input.CanSeek)
-            throw new ArgumentException("The input must be readable and seekable: stage it to a file first.", nameof(input));
-        if (!output.CanWrite)
-            throw new ArgumentException("The output must be writable.", nameof(output));
 
         var inputStart = input.Position;
         var outputStart = output.CanSeek ? output.Position : 0;
