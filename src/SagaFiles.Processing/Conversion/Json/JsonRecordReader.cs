@@ -1,0 +1,83 @@
+using System.Text.Json;
+
+namespace SagaFiles.Processing.Conversion.Json;
+
+/// <summary>
+/// Finds the objects that become rows: the document's one object, each element of its top-level array, or each line of
+/// JSON Lines. Anything else at that level fails the conversion naming the line.
+/// </summary>
+sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
+{
+    bool _started;
+    bool _inArray;
+    bool _ended;
+    long _elements;
+
+    /// <summary>Moves to the next record's opening brace; false when there are no more.</summary>
+    public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+    {
+        if (_ended)
+            return false;
+        var any = await tokens.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (!_started)
+        {
+            _started = true;
+            if (!any)
+                throw new ConversionException("The input holds no JSON: it is empty or only whitespace.");
+            if (!lines && tokens.TokenType == JsonTokenType.StartArray)
+            {
+                _inArray = true;
+                any = await tokens.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (!lines && !_inArray)
+        {
+            return any ? throw SecondDocument() : End();
+        }
+
+        if (_inArray)
+        {
+            if (tokens.TokenType == JsonTokenType.EndArray)
+            {
+                _inArray = false;
+                return await tokens.ReadAsync(cancellationToken).ConfigureAwait(false) ? throw SecondDocument() : End();
+            }
+
+            _elements++;
+            return tokens.TokenType == JsonTokenType.StartObject
+                ? true
+                : throw new ConversionException(
+                    $"element {_elements} of the top-level array is {Describe(tokens.TokenType)}; each element must be " +
+                    "an object (it becomes a row).", tokens.Line);
+        }
+
+        if (!any)
+            return End();
+        if (tokens.TokenType == JsonTokenType.StartObject)
+            return true;
+        throw new ConversionException(lines
+            ? $"the JSON Lines record is {Describe(tokens.TokenType)}; each line must hold one object (it becomes a row)."
+            : $"the document is {Describe(tokens.TokenType)}; expected an object, an array of objects, or JSON Lines " +
+              "(one object per line, .jsonl).", tokens.Line);
+    }
+
+    bool End()
+    {
+        _ended = true;
+        return false;
+    }
+
+    ConversionException SecondDocument() => new(
+        "another JSON value follows the end of the document: objects one after another are JSON Lines " +
+        "(one object per line, .jsonl); a JSON document holds them in one array.", tokens.Line);
+
+    static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString()
+    };
+}

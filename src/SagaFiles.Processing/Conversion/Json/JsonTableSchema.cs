@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace SagaFiles.Processing.Conversion.Json;
+
+/// <summary>
+/// The key paths of every record and what their values were: the schema pass feeds it the whole input (a key can first
+/// appear in the last record), then <see cref="Complete" /> decides the columns, in order of first appearance.
+/// </summary>
+sealed class JsonTableSchema(int maxKeyPaths) : IJsonRecordSink
+{
+    readonly Dictionary<string, JsonColumn> _byPath = new(StringComparer.Ordinal);
+    readonly List<JsonColumn> _columns = [];
+
+    /// <summary>The record itself, parent of the top-level keys.</summary>
+    public JsonPathNode Root { get; } = new(null);
+
+    public bool WantsArrayText => false;
+
+    /// <summary>The node of <paramref name="key" /> inside <paramref name="parent" />, added when new.</summary>
+    public JsonPathNode Child(JsonPathNode parent, ReadOnlySpan<char> key, long line)
+    {
+        if (parent.TryGetChild(key, out var child))
+            return child;
+
+        var name = key.ToString();
+        var path = parent.Column is { } outer ? $"{outer.Path}.{name}" : name;
+        if (!_byPath.TryGetValue(path, out var column))
+        {
+            if (_columns.Count == maxKeyPaths)
+                throw new ConversionException(
+                    $"the objects hold more than {maxKeyPaths:N0} distinct key paths (the last one: '{Excerpt.Of(path)}'): " +
+                    "keys that are data (ids, dates) make a column each; store such maps as arrays of objects.", line);
+            column = new JsonColumn(path);
+            _byPath.Add(path, column);
+            _columns.Add(column);
+        }
+
+        child = new JsonPathNode(column);
+        parent.AddChild(name, child);
+        return child;
+    }
+
+    public void Accept(JsonColumn column, JsonValueKind kind, ReadOnlySpan<char> text, long line) =>
+        column.Observe(kind, text);
+
+    public void EndRecord()
+    {
+    }
+
+    /// <summary>Numbers the written columns and names them: unique, case-insensitively, as query engines need.</summary>
+    public (IReadOnlyList<string> Names, IReadOnlyList<ColumnSpec> Specs) Complete()
+    {
+        var written = _columns.Where(c => c.IsWritten).ToList();
+        if (written.Count == 0)
+            throw new ConversionException(
+                "no object in the input has a key (an empty array, or only empty objects): there are no columns to write.");
+        for (var i = 0; i < written.Count; i++)
+            written[i].Index = i;
+        return (CsvRecordReader.UniqueNames(written.Select(c => c.Path).ToList()), written.Select(c => c.Infer()).ToList());
+    }
+}
