@@ -74,6 +74,9 @@ static class FieldParsers
     /// <summary>Doubles keep every value with up to 15 significant digits exactly (DBL_DIG).</summary>
     public const int DoubleSignificantDigits = 15;
 
+    /// <summary>Enough digits to name any double exactly (DBL_DECIMAL_DIG).</summary>
+    const int RoundTripDigits = 17;
+
     /// <summary>Decimal columns are DECIMAL(29, s); integer digits plus scale stay within .NET decimal's 28.</summary>
     public const int DecimalPrecision = 29;
 
@@ -108,14 +111,41 @@ static class FieldParsers
         return true;
     }
 
+    /// <summary>
+    /// Up to 15 significant digits, which every double keeps; 16 or 17 only when the double's shortest form is the same
+    /// number (databases write doubles that way: 0.30000000000000004).
+    /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<char> text, out double value)
     {
         var shape = NumberShape.Of(text);
-        if (shape.IsNumber && shape.SignificantDigits <= DoubleSignificantDigits &&
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+        if (shape.IsNumber && shape.SignificantDigits <= RoundTripDigits &&
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) &&
+            (shape.SignificantDigits <= DoubleSignificantDigits || IsShortestForm(text, value)))
             return true;
         value = 0;
         return false;
+    }
+
+    static bool IsShortestForm(ReadOnlySpan<char> text, double value)
+    {
+        Span<char> shortest = stackalloc char[32];
+        return value.TryFormat(shortest, out var length, "R", CultureInfo.InvariantCulture) &&
+               Canonical(text) == Canonical(shortest[..length]);
+    }
+
+    /// <summary>A number's sign, significant digits and the power of ten of its first digit, however it is written.</summary>
+    static (bool Negative, string Digits, int Exponent) Canonical(ReadOnlySpan<char> number)
+    {
+        var negative = number.StartsWith('-');
+        if (negative)
+            number = number[1..];
+        var e = number.IndexOfAny('e', 'E');
+        var exponent = e < 0 ? 0 : int.Parse(number[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var mantissa = e < 0 ? number : number[..e];
+        var point = mantissa.IndexOf('.');
+        var digits = point < 0 ? mantissa.ToString() : string.Concat(mantissa[..point], mantissa[(point + 1)..]);
+        var leadingZeros = digits.Length - digits.TrimStart('0').Length;
+        return (negative, digits.Trim('0'), (point < 0 ? mantissa.Length : point) - leadingZeros + exponent);
     }
 
     public static bool TryParseDecimal(ReadOnlySpan<char> text, int scale, out decimal value)
