@@ -1,0 +1,575 @@
+using System.Text;
+
+namespace SagaFiles.Processing.Conversion.Sql;
+
+/// <summary>
+/// One conversion of a dump: reads it statement by statement, keeps the tables CREATE TABLE defines and writes the rows
+/// of INSERT ... VALUES and COPY ... FROM stdin into them. Every other statement is skipped.
+/// <para>
+/// The parsing methods share one convention: they start on the first token of what they read and leave the tokenizer on
+/// the first token after it; a statement's method ends on its delimiter.
+/// </para>
+/// </summary>
+sealed class SqlDumpReader(
+    Stream input,
+    Func<string, Stream> openTableOutput,
+    SqlConversionOptions options,
+    CancellationToken cancellationToken) : IDisposable
+{
+    const int RowsBetweenCancellationChecks = 4096;
+
+    static readonly HashSet<string> CreateModifiers =
+        new(["OR", "REPLACE", "GLOBAL", "LOCAL", "TEMPORARY", "TEMP", "UNLOGGED"], StringComparer.OrdinalIgnoreCase);
+
+    static readonly HashSet<string> InsertModifiers =
+        new(["LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE"], StringComparer.OrdinalIgnoreCase);
+
+    static readonly HashSet<string> TableConstraints =
+        new(["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "LIKE", "EXCLUDE"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>MySQL's index clauses; in PostgreSQL these words can be plain column names.</summary>
+    static readonly HashSet<string> MySqlIndexes =
+        new(["KEY", "INDEX", "FULLTEXT", "SPATIAL"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Words that end a column's type and start its constraints or attributes.</summary>
+    static readonly HashSet<string> ColumnAttributes = new([
+        "NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE", "REFERENCES", "CHECK", "CONSTRAINT", "COLLATE", "GENERATED",
+        "AUTO_INCREMENT", "COMMENT", "CHARACTER", "CHARSET", "ON", "AS", "STORAGE", "COMPRESSION", "VISIBLE",
+        "INVISIBLE", "SRID", "KEY"
+    ], StringComparer.OrdinalIgnoreCase);
+
+    static readonly HashSet<string> CopyFormatOptions = new(
+        ["CSV", "BINARY", "DELIMITER", "NULL", "HEADER", "QUOTE", "ESCAPE", "FORCE_QUOTE", "FORCE_NOT_NULL"],
+        StringComparer.OrdinalIgnoreCase);
+
+    readonly SqlTokenizer _tokens = new(input, options.MaxValueLength);
+    readonly List<SqlTable> _created = [];
+    readonly Dictionary<string, SqlTable> _byQualifiedName = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, SqlTable?> _byName = new(StringComparer.OrdinalIgnoreCase); // null: in several schemas
+    readonly HashSet<string> _enumTypes = new(StringComparer.OrdinalIgnoreCase);
+    readonly HashSet<string> _fileNames = new(StringComparer.OrdinalIgnoreCase);
+    readonly RowValues _row = new();
+    long _statementLine;
+    long _rowsWritten;
+
+    public long BytesRead => _tokens.BytesRead;
+
+    public async Task<IReadOnlyList<SqlTableConversion>> ReadAsync()
+    {
+        while (await _tokens.NextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _statementLine = _tokens.Line;
+            if (_tokens.Kind == SqlTokenKind.Delimiter)
+                continue;
+            if (_tokens.IsSymbol('\\'))
+                await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // psql's \connect, \restrict
+            else if (_tokens.IsWord("DELIMITER"))
+                await ChangeDelimiterAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("CREATE"))
+                await CreateAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("INSERT") || _tokens.IsWord("REPLACE"))
+                await InsertAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("COPY"))
+                await CopyAsync().ConfigureAwait(false);
+            else
+                await SkipStatementAsync().ConfigureAwait(false);
+        }
+
+        if (_created.Count == 0)
+            throw new ConversionException(
+                "The input has no CREATE TABLE statement, so there is no table to convert: is it a SQL dump with its schema?");
+
+        foreach (var table in _created.Where(t => !t.IsFinished))
+        {
+            if (!table.IsOpen)
+                table.Open(openTableOutput, options.Parquet); // a table without rows still gets its schema
+            table.Finish();
+        }
+
+        return _created.Select(t => new SqlTableConversion(t.FileName, t.Result())).ToList();
+    }
+
+    public void Dispose()
+    {
+        foreach (var table in _created)
+            table.Dispose();
+    }
+
+    /// <summary>mysql's client command DELIMITER ;; (around trigger and routine bodies): the rest of the line.</summary>
+    async Task ChangeDelimiterAsync()
+    {
+        await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        var delimiter = _tokens.Text.Trim().ToString();
+        if (delimiter.Length == 0)
+            throw new ConversionException("DELIMITER needs a delimiter on the same line.", _statementLine);
+        _tokens.Delimiter = delimiter;
+    }
+
+    async Task CreateAsync()
+    {
+        await NextAsync().ConfigureAwait(false);
+        while (_tokens.Kind == SqlTokenKind.Word && Contains(CreateModifiers, _tokens.Text))
+            await NextAsync().ConfigureAwait(false);
+
+        if (_tokens.IsWord("TYPE"))
+        {
+            await NextAsync().ConfigureAwait(false);
+            var type = await ReadNameAsync("a type name").ConfigureAwait(false);
+            if (_tokens.IsWord("AS") && await NextAsync().ConfigureAwait(false) && _tokens.IsWord("ENUM"))
+                _enumTypes.Add(type.Name);
+        }
+        else if (_tokens.IsWord("TABLE"))
+        {
+            await NextAsync().ConfigureAwait(false);
+            if (_tokens.IsWord("IF"))
+            {
+                for (var word = 0; word < 3; word++)
+                    await NextAsync().ConfigureAwait(false); // IF NOT EXISTS
+            }
+
+            var name = await ReadNameAsync("a table name").ConfigureAwait(false);
+            // Without a column list (AS SELECT, PARTITION OF) the dump does not say what the columns are.
+            if (_tokens.IsSymbol('('))
+                Register(name, await ReadColumnsAsync(name.Name).ConfigureAwait(false));
+        }
+
+        await SkipStatementAsync().ConfigureAwait(false); // ENGINE=..., WITH (...), and the rest of other CREATEs
+    }
+
+    async Task<List<SqlColumn>> ReadColumnsAsync(string table)
+    {
+        var columns = new List<SqlColumn>();
+        await NextAsync().ConfigureAwait(false);
+        while (!_tokens.IsSymbol(')'))
+        {
+            var constraint = _tokens.Kind == SqlTokenKind.Word &&
+                             (Contains(TableConstraints, _tokens.Text) || (_tokens.IsMySql && Contains(MySqlIndexes, _tokens.Text)));
+            if (constraint)
+                await SkipListItemAsync($"table '{table}'").ConfigureAwait(false);
+            else
+                columns.Add(await ReadColumnAsync(table).ConfigureAwait(false));
+
+            if (_tokens.IsSymbol(','))
+                await NextAsync().ConfigureAwait(false);
+            else if (!_tokens.IsSymbol(')'))
+                throw new ConversionException($"unexpected '{_tokens.Text}' in the column list of table '{table}'.", _tokens.Line);
+        }
+
+        await NextAsync().ConfigureAwait(false);
+        return columns;
+    }
+
+    async Task<SqlColumn> ReadColumnAsync(string table)
+    {
+        if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName))
+            throw new ConversionException($"expected a column name in table '{table}', found '{_tokens.Text}'.", _tokens.Line);
+        var name = _tokens.Text.ToString();
+        await NextAsync().ConfigureAwait(false);
+
+        var type = new StringBuilder();
+        while (!(_tokens.IsSymbol(',') || _tokens.IsSymbol(')')))
+        {
+            if (type.Length > 0 && _tokens.Kind == SqlTokenKind.Word && Contains(ColumnAttributes, _tokens.Text))
+            {
+                await SkipListItemAsync($"table '{table}'").ConfigureAwait(false);
+                break;
+            }
+
+            if (_tokens.IsSymbol('('))
+            {
+                await AppendTypeArgumentsAsync(type, table).ConfigureAwait(false);
+                continue;
+            }
+
+            if (_tokens.Kind == SqlTokenKind.Delimiter)
+                throw ParenthesesNotClosed($"table '{table}'");
+            if (type.Length > 0 && _tokens.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName && type[^1] is not ('.' or '['))
+                type.Append(' ');
+            type.Append(_tokens.Text);
+            await NextAsync().ConfigureAwait(false);
+        }
+
+        var declared = type.ToString();
+        return new SqlColumn(name, declared, SqlColumnTypes.Map(declared, _enumTypes));
+    }
+
+    /// <summary>A type's arguments as written, "(10,2)" or "('a','b')", appended to its name.</summary>
+    async Task AppendTypeArgumentsAsync(StringBuilder type, string table)
+    {
+        var depth = 0;
+        do
+        {
+            if (_tokens.Kind == SqlTokenKind.Delimiter)
+                throw ParenthesesNotClosed($"table '{table}'");
+            if (_tokens.IsSymbol('('))
+                depth++;
+            else if (_tokens.IsSymbol(')'))
+                depth--;
+            if (_tokens.Kind == SqlTokenKind.String)
+                type.Append('\'').Append(_tokens.Text).Append('\'');
+            else
+                type.Append(_tokens.Text);
+            await NextAsync().ConfigureAwait(false);
+        } while (depth > 0);
+    }
+
+    /// <summary>Skips to the ',' or ')' that ends the current item of a parenthesized list, over nested parentheses.</summary>
+    async Task SkipListItemAsync(string what)
+    {
+        var depth = 0;
+        while (depth > 0 || !(_tokens.IsSymbol(',') || _tokens.IsSymbol(')')))
+        {
+            if (_tokens.Kind == SqlTokenKind.Delimiter)
+                throw ParenthesesNotClosed(what);
+            if (_tokens.IsSymbol('('))
+                depth++;
+            else if (_tokens.IsSymbol(')'))
+                depth--;
+            await NextAsync().ConfigureAwait(false);
+        }
+    }
+
+    ConversionException ParenthesesNotClosed(string what) =>
+        new($"the parentheses of {what} are not closed before the statement ends.", _tokens.Line);
+
+    void Register(TableName name, List<SqlColumn> columns)
+    {
+        if (columns.Count == 0)
+            return; // nothing to write (CREATE TABLE t () or only LIKE other)
+        if (_byQualifiedName.ContainsKey(name.Key))
+            throw new ConversionException($"table '{name}' is created a second time.", _statementLine);
+        if (columns.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new ConversionException($"column '{repeated.Key}' is declared twice in table '{name}'.", _statementLine);
+
+        var table = new SqlTable(name.Name, UniqueFileName(name.Name), columns);
+        _created.Add(table);
+        _byQualifiedName[name.Key] = table;
+        _byName[name.Name] = _byName.ContainsKey(name.Name) ? null : table;
+    }
+
+    string UniqueFileName(string table)
+    {
+        var safe = FileNames.Sanitize(table.Replace('/', '_').Replace('\\', '_')); // a name, not a path
+        var candidate = safe;
+        for (var suffix = 2; !_fileNames.Add(candidate); suffix++)
+            candidate = $"{safe}_{suffix}";
+        return candidate;
+    }
+
+    SqlTable Lookup(TableName name, string statement)
+    {
+        if (_byQualifiedName.TryGetValue(name.Key, out var table))
+            return table;
+        // An unqualified reference finds the one table of that name; a qualified one finds a table created unqualified.
+        if (name.Schema is null && _byName.TryGetValue(name.Name, out var single))
+        {
+            return single ?? throw new ConversionException(
+                $"{statement} into table '{name}', which several schemas define: qualify it with its schema.", _statementLine);
+        }
+
+        if (name.Schema is not null && _byQualifiedName.TryGetValue(name.Name, out var unqualified))
+            return unqualified;
+        throw new ConversionException($"{statement} into table '{name}', which no CREATE TABLE before it defines.",
+            _statementLine);
+    }
+
+    async Task InsertAsync()
+    {
+        await NextAsync().ConfigureAwait(false);
+        while (_tokens.Kind == SqlTokenKind.Word && Contains(InsertModifiers, _tokens.Text))
+            await NextAsync().ConfigureAwait(false);
+        if (_tokens.IsWord("INTO"))
+            await NextAsync().ConfigureAwait(false);
+
+        var table = Lookup(await ReadNameAsync("a table name").ConfigureAwait(false), "INSERT");
+        var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
+        if (_tokens.IsWord("OVERRIDING"))
+        {
+            for (var word = 0; word < 3; word++)
+                await NextAsync().ConfigureAwait(false); // OVERRIDING SYSTEM VALUE
+        }
+
+        if (!(_tokens.IsWord("VALUES") || _tokens.IsWord("VALUE")))
+            throw new ConversionException(
+                $"only INSERT ... VALUES with literal rows can be converted, but this INSERT into '{table.Name}' has " +
+                $"'{_tokens.Text}' where VALUES belongs.", _tokens.Line);
+
+        await NextAsync().ConfigureAwait(false);
+        for (var rowNumber = 1;; rowNumber++)
+        {
+            var where = $"row {rowNumber} of the INSERT into '{table.Name}'";
+            if (!_tokens.IsSymbol('('))
+                throw new ConversionException($"expected '(' to start {where}, found '{_tokens.Text}'.", _tokens.Line);
+            var rowLine = _tokens.Line;
+            _row.Clear();
+            await NextAsync().ConfigureAwait(false);
+            while (!_tokens.IsSymbol(')'))
+            {
+                await ReadValueAsync(where).ConfigureAwait(false);
+                if (_tokens.IsSymbol(','))
+                    await NextAsync().ConfigureAwait(false);
+                else if (!_tokens.IsSymbol(')'))
+                    throw new ConversionException($"expected ',' or ')' after a value in {where}, found '{_tokens.Text}'.",
+                        _tokens.Line);
+            }
+
+            WriteRow(table, mapping, rowLine, where);
+            await NextAsync().ConfigureAwait(false);
+            if (!_tokens.IsSymbol(','))
+                break;
+            await NextAsync().ConfigureAwait(false);
+        }
+
+        await SkipStatementAsync().ConfigureAwait(false); // ON CONFLICT, ON DUPLICATE KEY UPDATE, RETURNING
+    }
+
+    /// <summary>A literal: string, number (signed), NULL, TRUE/FALSE, optionally cast (::type) or introduced (_binary).</summary>
+    async Task ReadValueAsync(string where)
+    {
+        if (_tokens.Kind is SqlTokenKind.String or SqlTokenKind.Number)
+        {
+            _row.Add(_tokens.Text);
+        }
+        else if (_tokens.IsSymbol('-') || _tokens.IsSymbol('+'))
+        {
+            var negative = _tokens.IsSymbol('-');
+            await NextAsync().ConfigureAwait(false);
+            if (_tokens.Kind != SqlTokenKind.Number)
+                throw NotALiteral(where);
+            _row.Start();
+            if (negative)
+                _row.Append('-');
+            _row.Append(_tokens.Text);
+            _row.End();
+        }
+        else if (_tokens.IsWord("NULL"))
+        {
+            _row.AddNull();
+        }
+        else if (_tokens.IsWord("TRUE") || _tokens.IsWord("FALSE"))
+        {
+            _row.Add(_tokens.IsWord("TRUE") ? "true" : "false");
+        }
+        else if (_tokens.Kind == SqlTokenKind.Word && _tokens.Text[0] == '_')
+        {
+            await NextAsync().ConfigureAwait(false); // MySQL's character set introducer: _binary '...', _utf8mb4 '...'
+            if (_tokens.Kind != SqlTokenKind.String)
+                throw NotALiteral(where);
+            _row.Add(_tokens.Text);
+        }
+        else
+        {
+            throw NotALiteral(where);
+        }
+
+        await NextAsync().ConfigureAwait(false);
+        if (_tokens.IsSymbol(':'))
+            await SkipListItemAsync(where).ConfigureAwait(false); // a cast, '...'::jsonb: the literal is the value
+    }
+
+    ConversionException NotALiteral(string where) =>
+        new($"'{_tokens.Text}' in {where} is not a literal value; only strings, numbers, NULL, TRUE and FALSE can be converted.",
+            _tokens.Line);
+
+    async Task CopyAsync()
+    {
+        await NextAsync().ConfigureAwait(false);
+        var table = Lookup(await ReadNameAsync("a table name").ConfigureAwait(false), "COPY");
+        var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
+        if (!_tokens.IsWord("FROM"))
+        {
+            await SkipStatementAsync().ConfigureAwait(false); // COPY ... TO: an export, no rows in the dump
+            return;
+        }
+
+        await NextAsync().ConfigureAwait(false);
+        if (!_tokens.IsWord("STDIN"))
+            throw new ConversionException(
+                $"COPY into '{table.Name}' reads from {_tokens.Text}, not stdin: its rows are not in the dump.", _tokens.Line);
+        while (await NextAsync().ConfigureAwait(false) && _tokens.Kind != SqlTokenKind.Delimiter)
+        {
+            if (_tokens.Kind == SqlTokenKind.Word && Contains(CopyFormatOptions, _tokens.Text))
+                throw new ConversionException(
+                    $"COPY into '{table.Name}' sets {_tokens.Text.ToString().ToUpperInvariant()}: only COPY's default text " +
+                    "format (as pg_dump writes it) can be converted.", _tokens.Line);
+        }
+
+        await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // the rows start on the next line
+        var where = $"the COPY row for table '{table.Name}'";
+        while (true)
+        {
+            if (!await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false))
+                throw new ConversionException(
+                    $"the COPY data for table '{table.Name}' has no end marker (a line \\.) before the end of the input.",
+                    _statementLine);
+            if (_tokens.Text is @"\.")
+                return;
+            ReadCopyFields(_tokens.Text);
+            WriteRow(table, mapping, _tokens.Line, where);
+        }
+    }
+
+    /// <summary>COPY's text format: fields split by tabs, \N for null, backslash escapes.</summary>
+    void ReadCopyFields(ReadOnlySpan<char> line)
+    {
+        _row.Clear();
+        while (true)
+        {
+            var tab = line.IndexOf('\t');
+            var field = tab < 0 ? line : line[..tab];
+            if (field is @"\N")
+                _row.AddNull();
+            else if (!field.Contains('\\'))
+                _row.Add(field);
+            else
+                AppendCopyUnescaped(field);
+            if (tab < 0)
+                return;
+            line = line[(tab + 1)..];
+        }
+    }
+
+    void AppendCopyUnescaped(ReadOnlySpan<char> field)
+    {
+        _row.Start();
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] != '\\' || i + 1 == field.Length)
+            {
+                _row.Append(field[i]);
+                continue;
+            }
+
+            var c = field[++i];
+            switch (c)
+            {
+                case 'b': _row.Append('\b'); break;
+                case 'f': _row.Append('\f'); break;
+                case 'n': _row.Append('\n'); break;
+                case 'r': _row.Append('\r'); break;
+                case 't': _row.Append('\t'); break;
+                case 'v': _row.Append('\v'); break;
+                case >= '0' and <= '7': _row.Append((char)ReadCode(field, ref i, 3, 8)); break;
+                case 'x' when i + 1 < field.Length && char.IsAsciiHexDigit(field[i + 1]):
+                    i++;
+                    _row.Append((char)ReadCode(field, ref i, 2, 16));
+                    break;
+                default: _row.Append(c); break;
+            }
+        }
+
+        _row.End();
+    }
+
+    /// <summary>Up to <paramref name="maxDigits" /> digits from <paramref name="i" /> on; leaves i on the last one.</summary>
+    static int ReadCode(ReadOnlySpan<char> field, ref int i, int maxDigits, int radix)
+    {
+        var code = 0;
+        for (var digits = 0; digits < maxDigits && i < field.Length; digits++, i++)
+        {
+            var digit = char.IsAsciiDigit(field[i]) ? field[i] - '0' : char.IsAsciiHexDigit(field[i]) ? (field[i] | 0x20) - 'a' + 10 : radix;
+            if (digit >= radix)
+                break;
+            code = code * radix + digit;
+        }
+
+        i--;
+        return code;
+    }
+
+    void WriteRow(SqlTable table, ColumnMapping mapping, long line, string where)
+    {
+        var expected = mapping.Targets.Length;
+        if (_row.Count != expected)
+        {
+            var columns = mapping == table.AllColumns ? $"table '{table.Name}' has" : "its column list names";
+            throw new ConversionException($"{where} has {_row.Count} values, but {columns} {expected} columns.", line);
+        }
+
+        EnsureOpen(table, line);
+        if (table.TryWriteRow(_row, mapping, ++_rowsWritten) is { } misfit)
+            throw new ConversionException($"{where}: {misfit}", line);
+        if (_rowsWritten % RowsBetweenCancellationChecks == 0)
+            cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    void EnsureOpen(SqlTable table, long line)
+    {
+        if (table.IsOpen)
+            return;
+        if (table.IsFinished)
+            throw new ConversionException(
+                $"rows for table '{table.Name}' come after the rows of {options.MaxOpenTables} other tables, when its file " +
+                "was already finished to bound memory: keep each table's rows together, as pg_dump and mysqldump do, " +
+                "or raise MaxOpenTables.", line);
+
+        var open = _created.Where(t => t.IsOpen).ToList();
+        if (open.Count >= options.MaxOpenTables)
+            open.MinBy(t => t.LastWrite)!.Finish();
+        table.Open(openTableOutput, options.Parquet);
+    }
+
+    async Task<ColumnMapping> ReadColumnListAsync(SqlTable table)
+    {
+        var names = new List<string>();
+        await NextAsync().ConfigureAwait(false);
+        while (!_tokens.IsSymbol(')'))
+        {
+            if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName))
+                throw new ConversionException(
+                    $"expected a column name in the column list for table '{table.Name}', found '{_tokens.Text}'.", _tokens.Line);
+            names.Add(_tokens.Text.ToString());
+            await NextAsync().ConfigureAwait(false);
+            if (_tokens.IsSymbol(','))
+                await NextAsync().ConfigureAwait(false);
+        }
+
+        await NextAsync().ConfigureAwait(false);
+        var mapping = table.MapColumns(names, out var error);
+        return error is null ? mapping : throw new ConversionException(error, _statementLine);
+    }
+
+    /// <summary>A possibly qualified name (schema.table, `db`.`t`, public."Order"); the last part is the name.</summary>
+    async Task<TableName> ReadNameAsync(string what)
+    {
+        string? qualifier = null;
+        while (true)
+        {
+            if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName))
+                throw new ConversionException($"expected {what}, found '{_tokens.Text}'.", _tokens.Line);
+            var part = _tokens.Text.ToString();
+            await NextAsync().ConfigureAwait(false);
+            if (!_tokens.IsSymbol('.'))
+                return new TableName(qualifier, part);
+            qualifier = part;
+            await NextAsync().ConfigureAwait(false);
+        }
+    }
+
+    async Task SkipStatementAsync()
+    {
+        while (_tokens.Kind != SqlTokenKind.Delimiter)
+            await NextAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The next token of the current statement; the input must not end before the statement does.</summary>
+    async Task<bool> NextAsync()
+    {
+        if (!await _tokens.NextAsync(cancellationToken).ConfigureAwait(false))
+            throw new ConversionException(
+                $"the statement that starts here does not end with '{_tokens.Delimiter}' before the end of the input.",
+                _statementLine);
+        return true;
+    }
+
+    static bool Contains(HashSet<string> words, ReadOnlySpan<char> word) =>
+        words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+
+    readonly record struct TableName(string? Schema, string Name)
+    {
+        public string Key => Schema is null ? Name : $"{Schema}.{Name}";
+
+        public override string ToString() => Key;
+    }
+}

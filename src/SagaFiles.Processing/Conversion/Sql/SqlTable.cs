@@ -1,0 +1,156 @@
+namespace SagaFiles.Processing.Conversion.Sql;
+
+/// <summary>A column as CREATE TABLE declares it, with the Parquet column it becomes.</summary>
+sealed record SqlColumn(string Name, string DeclaredType, ColumnSpec Spec);
+
+/// <summary>Which table column each value of a row goes to, and which columns the rows leave out (null).</summary>
+sealed record ColumnMapping(int[] Targets, int[] Unlisted);
+
+/// <summary>A table of the dump and, while its rows arrive, the Parquet file they are written to.</summary>
+sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> columns) : IDisposable
+{
+    const int MaxShownValue = 80;
+
+    ParquetTableWriter? _writer;
+    ParquetWriteSummary? _summary;
+
+    /// <summary>The table's name without its schema, as declared.</summary>
+    public string Name => name;
+
+    /// <summary>The name its output is opened under: <see cref="Name" /> made a safe, unique file name.</summary>
+    public string FileName => fileName;
+
+    public IReadOnlyList<SqlColumn> Columns => columns;
+
+    /// <summary>Rows go in the table's column order, every column given.</summary>
+    public ColumnMapping AllColumns { get; } = new(Enumerable.Range(0, columns.Count).ToArray(), []);
+
+    public bool IsOpen => _writer is not null;
+
+    public bool IsFinished => _summary is not null;
+
+    /// <summary>When the table last received a row, to close the least recently written when too many are open.</summary>
+    public long LastWrite { get; private set; }
+
+    /// <summary>Maps the columns an INSERT or COPY lists to the table's; null when a name is not a column of it.</summary>
+    public ColumnMapping MapColumns(IReadOnlyList<string> listed, out string? error)
+    {
+        var targets = new int[listed.Count];
+        for (var i = 0; i < listed.Count; i++)
+        {
+            targets[i] = IndexOf(listed[i]);
+            if (targets[i] < 0 || targets.AsSpan(0, i).Contains(targets[i]))
+            {
+                error = targets[i] < 0
+                    ? $"table '{name}' has no column '{listed[i]}'."
+                    : $"column '{listed[i]}' of table '{name}' is listed twice.";
+                return AllColumns;
+            }
+        }
+
+        error = null;
+        return new ColumnMapping(targets, Enumerable.Range(0, columns.Count).Except(targets).ToArray());
+    }
+
+    public void Open(Func<string, Stream> openOutput, ParquetWriteOptions options)
+    {
+        var output = openOutput(fileName) ??
+                     throw new InvalidOperationException($"openTableOutput returned no stream for table '{fileName}'.");
+        _writer = new ParquetTableWriter(output, columns.Select(c => c.Name).ToList(), columns.Select(c => c.Spec).ToList(),
+            options);
+    }
+
+    /// <summary>Writes a row; on a value that does not fit its column, returns why (naming table, column and value).</summary>
+    public string? TryWriteRow(RowValues row, ColumnMapping mapping, long sequence)
+    {
+        var writer = _writer ?? throw new InvalidOperationException($"Table '{name}' is not open.");
+        LastWrite = sequence;
+        for (var i = 0; i < row.Count; i++)
+        {
+            var column = mapping.Targets[i];
+            if (row.IsNull(i))
+                writer.AppendNull(column);
+            else if (!TryAppend(writer, column, row[i]))
+                return Misfit(column, row[i]);
+        }
+
+        foreach (var column in mapping.Unlisted)
+            writer.AppendNull(column);
+        writer.EndRow();
+        return null;
+    }
+
+    /// <summary>Writes the file's last row group and footer; the output stays open for the caller.</summary>
+    public void Finish()
+    {
+        var writer = _writer ?? throw new InvalidOperationException($"Table '{name}' is not open.");
+        _summary = writer.Close();
+        writer.Dispose();
+        _writer = null;
+    }
+
+    /// <remarks>Per-table input bytes are not tracked: the dump's size is in <see cref="SqlDumpConversionResult" />.</remarks>
+    public ConversionResult Result()
+    {
+        var summary = _summary ?? throw new InvalidOperationException($"Table '{name}' is not finished.");
+        return new ConversionResult(summary.Rows,
+            columns.Select(c => new ConvertedColumn(c.Name, c.Spec.Type, c.Spec.Scale)).ToList(), 0, summary.OutputBytes,
+            summary.RowGroups, Restarted: false);
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    int IndexOf(string column)
+    {
+        for (var c = 0; c < columns.Count; c++)
+        {
+            if (string.Equals(columns[c].Name, column, StringComparison.OrdinalIgnoreCase))
+                return c;
+        }
+
+        return -1;
+    }
+
+    bool TryAppend(ParquetTableWriter writer, int column, ReadOnlySpan<char> value)
+    {
+        switch (columns[column].Spec.Type)
+        {
+            case ColumnType.Boolean:
+                return TryParseBoolean(value, out var flag) && writer.TryAppend(column, flag ? "true" : "false");
+            case ColumnType.Date or ColumnType.Timestamp when value.StartsWith("0000-00-00"):
+                writer.AppendNull(column); // MySQL's "zero date" stands for no date
+                return true;
+            default:
+                return writer.TryAppend(column, value);
+        }
+    }
+
+    /// <summary>PostgreSQL's spellings (t/f from COPY, true/false, yes/no, on/off) and MySQL's 1/0.</summary>
+    static bool TryParseBoolean(ReadOnlySpan<char> value, out bool flag)
+    {
+        flag = value.Equals("1", StringComparison.Ordinal) || IsAny(value, "t", "true", "y", "yes", "on");
+        return flag || value.Equals("0", StringComparison.Ordinal) || IsAny(value, "f", "false", "n", "no", "off");
+    }
+
+    static bool IsAny(ReadOnlySpan<char> value, params ReadOnlySpan<string> spellings)
+    {
+        foreach (var spelling in spellings)
+        {
+            if (value.Equals(spelling, StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+
+        return false;
+    }
+
+    string Misfit(int column, ReadOnlySpan<char> value)
+    {
+        var shown = value.Length <= MaxShownValue ? value.ToString() : $"{value[..MaxShownValue]}...";
+        return $"value \"{shown}\" in column '{columns[column].Name}' of table '{name}' does not fit its type " +
+               $"{columns[column].DeclaredType}.";
+    }
+}

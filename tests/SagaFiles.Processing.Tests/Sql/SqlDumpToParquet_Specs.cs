@@ -1,0 +1,544 @@
+using System.Text;
+using ParquetSharp;
+using Encoding = System.Text.Encoding;
+using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Conversion.Sql;
+using SagaFiles.Processing.Tests.Support;
+
+namespace SagaFiles.Processing.Tests.Sql;
+
+public class SqlDumpToParquet_Specs
+{
+    const string PgDumpHeader = """
+                                --
+                                -- PostgreSQL database dump
+                                --
+
+                                \restrict 7fGhQ2mZ
+
+                                -- Dumped from database version 16.4
+                                -- Dumped by pg_dump version 16.4
+
+                                SET statement_timeout = 0;
+                                SET client_encoding = 'UTF8';
+                                SET standard_conforming_strings = on;
+                                SELECT pg_catalog.set_config('search_path', '', false);
+                                SET check_function_bodies = false;
+                                SET xmloption = content;
+                                SET client_min_messages = warning;
+                                SET row_security = off;
+
+                                """;
+
+    const string MySqlDumpHeader = """
+                                   -- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)
+                                   --
+                                   -- Host: localhost    Database: shop
+                                   -- ------------------------------------------------------
+                                   -- Server version	8.0.36
+
+                                   /*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+                                   /*!40101 SET NAMES utf8mb4 */;
+                                   /*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
+                                   /*!40103 SET TIME_ZONE='+00:00' */;
+                                   /*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+                                   /*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+
+                                   """;
+
+    readonly SqlDumpToParquetConverter _converter = new();
+
+    [Test]
+    public async Task A_pg_dump_with_copy_blocks_becomes_one_typed_file_per_table()
+    {
+        const string dump = PgDumpHeader + """
+            CREATE TYPE public.order_status AS ENUM (
+                'new',
+                'shipped'
+            );
+
+            ALTER TYPE public.order_status OWNER TO shop;
+
+            CREATE FUNCTION public.touch() RETURNS trigger
+                LANGUAGE plpgsql
+                AS $$
+            BEGIN
+              INSERT INTO public.audit VALUES (now());
+              RETURN NEW;
+            END;
+            $$;
+
+            SET default_table_access_method = heap;
+
+            CREATE TABLE public.customers (
+                id integer NOT NULL,
+                name text NOT NULL,
+                email character varying(255),
+                vip boolean DEFAULT false NOT NULL,
+                born date,
+                created_at timestamp with time zone DEFAULT now() NOT NULL
+            );
+
+            ALTER TABLE public.customers OWNER TO shop;
+
+            CREATE SEQUENCE public.customers_id_seq
+                AS integer
+                START WITH 1
+                INCREMENT BY 1
+                NO MINVALUE
+                NO MAXVALUE
+                CACHE 1;
+
+            ALTER SEQUENCE public.customers_id_seq OWNED BY public.customers.id;
+
+            CREATE TABLE public."Order" (
+                id bigint NOT NULL,
+                customer_id integer,
+                total numeric(10,2),
+                weight double precision,
+                status public.order_status DEFAULT 'new'::public.order_status,
+                tags text[],
+                placed timestamp(0) without time zone,
+                CONSTRAINT positive_total CHECK ((total >= (0)::numeric))
+            );
+
+            CREATE TABLE public.audit (
+                at timestamp with time zone
+            );
+
+            ALTER TABLE ONLY public.customers ALTER COLUMN id SET DEFAULT nextval('public.customers_id_seq'::regclass);
+
+            COPY public.customers (id, name, email, vip, born, created_at) FROM stdin;
+            1	Ann O'Neil	ann@example.com	t	1990-04-01	2024-03-01 10:15:30.123456+00
+            2	Bob\tTab	\N	f	\N	2024-03-02 08:00:00+02
+            3	Zoë\\Back\nslash		t	2000-02-29	2024-03-03 00:00:00+00
+            \.
+
+
+            COPY public."Order" (id, customer_id, total, weight, status, tags, placed) FROM stdin;
+            10	1	19.99	0.30000000000000004	new	{a,b}	2024-03-01 10:15:30
+            11	2	-0.50	\N	shipped	\N	2024-03-02 00:00:00
+            \.
+
+
+            COPY public.audit (at) FROM stdin;
+            \.
+
+
+            SELECT pg_catalog.setval('public.customers_id_seq', 3, true);
+
+            ALTER TABLE ONLY public.customers
+                ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+            CREATE INDEX idx_order_customer ON public."Order" USING btree (customer_id);
+
+            --
+            -- PostgreSQL database dump complete
+            --
+
+            \unrestrict 7fGhQ2mZ
+
+            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["customers", "Order", "audit"]);
+        dumpResult.Result.InputBytes.ShouldBe(Encoding.UTF8.GetByteCount(dump));
+
+        var customers = dumpResult.Table("customers");
+        customers.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("id", ColumnType.Int64), ("name", ColumnType.String), ("email", ColumnType.String),
+            ("vip", ColumnType.Boolean), ("born", ColumnType.Date), ("created_at", ColumnType.Timestamp)
+        ]);
+        customers.RowCount.ShouldBe(3);
+        using (var file = dumpResult.File("customers"))
+        {
+            file.Values<long?>("id").ShouldBe([1L, 2L, 3L]);
+            file.Values<string?>("name").ShouldBe(["Ann O'Neil", "Bob\tTab", "Zoë\\Back\nslash"]);
+            file.Values<string?>("email").ShouldBe(["ann@example.com", null, ""]);
+            file.Values<bool?>("vip").ShouldBe([true, false, true]);
+            file.Values<DateOnly?>("born").ShouldBe([new DateOnly(1990, 4, 1), null, new DateOnly(2000, 2, 29)]);
+            file.Values<DateTime?>("created_at").ShouldBe([
+                new DateTime(2024, 3, 1, 10, 15, 30, DateTimeKind.Utc).AddTicks(1_234_560),
+                new DateTime(2024, 3, 2, 6, 0, 0, DateTimeKind.Utc),
+                new DateTime(2024, 3, 3, 0, 0, 0, DateTimeKind.Utc)
+            ]);
+        }
+
+        var orders = dumpResult.Table("Order");
+        orders.Columns.Select(c => (c.Name, c.Type, c.Scale)).ShouldBe([
+            ("id", ColumnType.Int64, 0), ("customer_id", ColumnType.Int64, 0), ("total", ColumnType.Decimal, 2),
+            ("weight", ColumnType.Double, 0), ("status", ColumnType.String, 0), ("tags", ColumnType.String, 0),
+            ("placed", ColumnType.Timestamp, 0)
+        ]);
+        using (var file = dumpResult.File("Order"))
+        {
+            file.Values<decimal?>("total").ShouldBe([19.99m, -0.50m]);
+            file.Descriptor("total").LogicalType.ShouldBeOfType<DecimalLogicalType>().Scale.ShouldBe(2);
+            file.Values<double?>("weight").ShouldBe([0.1 + 0.2, null]); // 17 digits, as pg_dump writes doubles
+            file.Values<string?>("status").ShouldBe(["new", "shipped"]);
+            file.Values<string?>("tags").ShouldBe(["{a,b}", null]);
+            file.Values<DateTime?>("placed").ShouldBe([
+                new DateTime(2024, 3, 1, 10, 15, 30, DateTimeKind.Utc), new DateTime(2024, 3, 2, 0, 0, 0, DateTimeKind.Utc)
+            ]);
+        }
+
+        dumpResult.Table("audit").RowCount.ShouldBe(0);
+        using (var file = dumpResult.File("audit"))
+        {
+            file.RowCount.ShouldBe(0);
+            file.ColumnNames.ShouldBe(["at"]);
+            file.Descriptor("at").LogicalType.ShouldBeOfType<TimestampLogicalType>();
+        }
+    }
+
+    [Test]
+    public async Task A_pg_dump_with_inserts_and_column_inserts_converts_the_same_rows()
+    {
+        const string dump = PgDumpHeader + """
+            CREATE TABLE public.products (
+                id integer GENERATED ALWAYS AS IDENTITY,
+                name text,
+                price numeric(8,2),
+                in_stock boolean,
+                meta jsonb
+            );
+
+            INSERT INTO public.products VALUES (1, 'Tea', 3.50, true, '{"kind": "leaf"}');
+            INSERT INTO public.products VALUES (2, E'Café \'noir\'\n', -1.25, false, NULL);
+            INSERT INTO public.products (id, name, price, in_stock, meta) OVERRIDING SYSTEM VALUE VALUES (3, 'It''s', 0, NULL, '[]'::jsonb);
+            INSERT INTO public.products (name, id) OVERRIDING SYSTEM VALUE VALUES ('Only a name', 4), ('And another', 5);
+            """;
+
+        var dumpResult = await Convert(dump);
+
+        var products = dumpResult.Table("products");
+        products.RowCount.ShouldBe(5);
+        products.Columns.Select(c => c.Type).ShouldBe([
+            ColumnType.Int64, ColumnType.String, ColumnType.Decimal, ColumnType.Boolean, ColumnType.String
+        ]);
+        using var file = dumpResult.File("products");
+        file.Values<long?>("id").ShouldBe([1L, 2L, 3L, 4L, 5L]);
+        file.Values<string?>("name").ShouldBe(["Tea", "Café 'noir'\n", "It's", "Only a name", "And another"]);
+        file.Values<decimal?>("price").ShouldBe([3.50m, -1.25m, 0m, null, null]);
+        file.Values<bool?>("in_stock").ShouldBe([true, false, null, null, null]);
+        file.Values<string?>("meta").ShouldBe(["{\"kind\": \"leaf\"}", null, "[]", null, null]);
+    }
+
+    [Test]
+    public async Task A_mysqldump_with_multi_row_inserts_converts_with_its_escapes_and_types()
+    {
+        const string dump = MySqlDumpHeader + """
+            --
+            -- Table structure for table `orders`
+            --
+
+            DROP TABLE IF EXISTS `orders`;
+            /*!40101 SET @saved_cs_client     = @@character_set_client */;
+            /*!50503 SET character_set_client = utf8mb4 */;
+            CREATE TABLE `orders` (
+              `id` int unsigned NOT NULL AUTO_INCREMENT,
+              `customer` varchar(100) COLLATE utf8mb4_unicode_ci NOT NULL,
+              `total` decimal(10,2) DEFAULT NULL,
+              `paid` tinyint(1) NOT NULL DEFAULT '0',
+              `status` enum('new','shipped') CHARACTER SET utf8mb4 DEFAULT 'new',
+              `placed` datetime DEFAULT CURRENT_TIMESTAMP,
+              `due` date DEFAULT NULL,
+              `big` bigint unsigned DEFAULT NULL,
+              `ratio` double DEFAULT NULL,
+              `note` text,
+              PRIMARY KEY (`id`),
+              KEY `idx_customer` (`customer`),
+              CONSTRAINT `orders_chk` CHECK ((`total` >= 0))
+            ) ENGINE=InnoDB AUTO_INCREMENT=4 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;
+            /*!40101 SET character_set_client = @saved_cs_client */;
+
+            --
+            -- Dumping data for table `orders`
+            --
+
+            LOCK TABLES `orders` WRITE;
+            /*!40000 ALTER TABLE `orders` DISABLE KEYS */;
+            INSERT INTO `orders` VALUES (1,'O\'Brien; \"Ltd\"',9.99,1,'new','2024-03-01 10:15:30','2024-04-01',18446744073709551615,0.25,'line1\nline2\\'),(2,'Ann',NULL,0,'shipped','0000-00-00 00:00:00','0000-00-00',NULL,-1.5e-3,NULL),(3,_binary 'raw',-0.01,1,NULL,NULL,NULL,0,NULL,'');
+            /*!40000 ALTER TABLE `orders` ENABLE KEYS */;
+            UNLOCK TABLES;
+            /*!50003 SET @saved_sql_mode       = @@sql_mode */ ;
+            DELIMITER ;;
+            /*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `orders_touch` BEFORE UPDATE ON `orders` FOR EACH ROW BEGIN
+              INSERT INTO `orders` VALUES (NEW.id);
+            END */;;
+            CREATE DEFINER=`root`@`localhost` PROCEDURE `add_order`(IN c varchar(100))
+            BEGIN
+              INSERT INTO `orders` (`customer`) VALUES (c);
+            END ;;
+            DELIMITER ;
+            /*!50003 SET sql_mode              = @saved_sql_mode */ ;
+            /*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
+
+            -- Dump completed on 2024-03-05 12:00:00
+            """;
+
+        var dumpResult = await Convert(dump);
+
+        var orders = dumpResult.Table("orders");
+        orders.RowCount.ShouldBe(3);
+        orders.Columns.Select(c => (c.Name, c.Type, c.Scale)).ShouldBe([
+            ("id", ColumnType.Int64, 0), ("customer", ColumnType.String, 0), ("total", ColumnType.Decimal, 2),
+            ("paid", ColumnType.Boolean, 0), ("status", ColumnType.String, 0), ("placed", ColumnType.Timestamp, 0),
+            ("due", ColumnType.Date, 0), ("big", ColumnType.Decimal, 0), ("ratio", ColumnType.Double, 0),
+            ("note", ColumnType.String, 0)
+        ]);
+        using var file = dumpResult.File("orders");
+        file.Values<long?>("id").ShouldBe([1L, 2L, 3L]);
+        file.Values<string?>("customer").ShouldBe(["O'Brien; \"Ltd\"", "Ann", "raw"]);
+        file.Values<decimal?>("total").ShouldBe([9.99m, null, -0.01m]);
+        file.Values<bool?>("paid").ShouldBe([true, false, true]);
+        file.Values<string?>("status").ShouldBe(["new", "shipped", null]);
+        file.Values<DateTime?>("placed").ShouldBe([new DateTime(2024, 3, 1, 10, 15, 30, DateTimeKind.Utc), null, null]);
+        file.Values<DateOnly?>("due").ShouldBe([new DateOnly(2024, 4, 1), null, null]); // the zero date is no date
+        file.Values<decimal?>("big").ShouldBe([18446744073709551615m, null, 0m]);
+        file.Values<double?>("ratio").ShouldBe([0.25, -0.0015, null]);
+        file.Values<string?>("note").ShouldBe(["line1\nline2\\", null, ""]);
+    }
+
+    [Test]
+    public async Task Schema_qualified_and_quoted_names_resolve_to_safe_unique_file_names()
+    {
+        const string dump = """
+                            CREATE TABLE sales.orders (id int);
+                            CREATE TABLE archive.orders (id int);
+                            CREATE TABLE `shop`.`order items` (`sku` varchar(20));
+                            CREATE TABLE public."Q1/Q2 report" ("Value" int);
+                            INSERT INTO archive.orders VALUES (2);
+                            INSERT INTO sales.orders VALUES (1);
+                            INSERT INTO `shop`.`order items` (`SKU`) VALUES ('A-1');
+                            INSERT INTO "Q1/Q2 report" VALUES (7);
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["orders", "orders_2", "order items", "Q1_Q2 report"]);
+        using (var sales = dumpResult.File("orders"))
+            sales.Values<long?>("id").ShouldBe([1L]);
+        using (var archive = dumpResult.File("orders_2"))
+            archive.Values<long?>("id").ShouldBe([2L]);
+        using (var items = dumpResult.File("order items"))
+            items.Values<string?>("sku").ShouldBe(["A-1"]);
+        using (var report = dumpResult.File("Q1_Q2 report"))
+            report.Values<long?>("Value").ShouldBe([7L]);
+    }
+
+    [Test]
+    public async Task Copy_data_with_crlf_line_ends_and_a_byte_order_mark_converts()
+    {
+        const string dump = "\uFEFFCREATE TABLE t (a int, b text);\r\nCOPY t (a, b) FROM stdin;\r\n1\tx\r\n2\t\\N\r\n\\.\r\n";
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("t");
+        file.Values<long?>("a").ShouldBe([1L, 2L]);
+        file.Values<string?>("b").ShouldBe(["x", null]);
+    }
+
+    [Test]
+    public async Task Row_groups_are_written_as_rows_stream_and_tables_finish_one_after_another()
+    {
+        const int rows = 25_000;
+        var dump = new StringBuilder("CREATE TABLE a (n bigint, s text);\nCREATE TABLE b (n bigint);\nCOPY a (n, s) FROM stdin;\n");
+        for (var i = 0; i < rows; i++)
+            dump.Append(i).Append("\trow ").Append(i).Append('\n');
+        dump.Append("\\.\nINSERT INTO b VALUES (1),(2),(3);\n");
+        var options = new SqlConversionOptions
+            { Parquet = new ParquetWriteOptions { RowGroupSize = 10_000 }, MaxOpenTables = 1 };
+
+        var dumpResult = await Convert(dump.ToString(), options);
+
+        var a = dumpResult.Table("a");
+        a.RowCount.ShouldBe(rows);
+        a.RowGroupCount.ShouldBe(3);
+        using (var file = dumpResult.File("a"))
+        {
+            file.RowGroupCount.ShouldBe(3);
+            file.Values<long?>("n")[^1].ShouldBe(rows - 1);
+            file.Values<string?>("s")[^1].ShouldBe($"row {rows - 1}");
+        }
+
+        dumpResult.Table("b").RowCount.ShouldBe(3);
+    }
+
+    [Test]
+    public async Task Rows_of_a_table_already_finished_to_bound_memory_fail_naming_the_table()
+    {
+        const string dump = "CREATE TABLE a (n int);\nCREATE TABLE b (n int);\n" +
+                            "INSERT INTO a VALUES (1);\nINSERT INTO b VALUES (1);\nINSERT INTO a VALUES (2);\n";
+
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert(dump, new SqlConversionOptions { MaxOpenTables = 1 }));
+
+        error.LineNumber.ShouldBe(5);
+        error.Message.ShouldContain("rows for table 'a' come after the rows of 1 other tables");
+    }
+
+    [Test]
+    public async Task Interleaved_rows_of_a_few_tables_convert()
+    {
+        const string dump = "CREATE TABLE a (n int);\nCREATE TABLE b (n int);\n" +
+                            "INSERT INTO a VALUES (1);\nINSERT INTO b VALUES (10);\nINSERT INTO a VALUES (2);\n";
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("a");
+        file.Values<long?>("n").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task An_insert_into_a_table_never_created_fails_naming_it()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE a (n int);\n\nINSERT INTO public.missing VALUES (1);\n"));
+
+        error.LineNumber.ShouldBe(3);
+        error.Message.ShouldBe("Line 3: INSERT into table 'public.missing', which no CREATE TABLE before it defines.");
+    }
+
+    [Test]
+    public async Task A_copy_into_a_table_never_created_fails_naming_it()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE a (n int);\nCOPY b (n) FROM stdin;\n1\n\\.\n"));
+
+        error.Message.ShouldBe("Line 2: COPY into table 'b', which no CREATE TABLE before it defines.");
+    }
+
+    [TestCase("INSERT INTO t VALUES (1, 'x'), (2, 'y', 3);",
+        "Line 2: row 2 of the INSERT into 't' has 3 values, but table 't' has 2 columns.")]
+    [TestCase("INSERT INTO t (a) VALUES (1, 'x');",
+        "Line 2: row 1 of the INSERT into 't' has 2 values, but its column list names 1 columns.")]
+    [TestCase("COPY t (a, b) FROM stdin;\n1\tx\n2\n\\.",
+        "Line 4: the COPY row for table 't' has 1 values, but its column list names 2 columns.")]
+    public async Task A_row_with_the_wrong_number_of_values_fails_naming_its_line(string statement, string message)
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert($"CREATE TABLE t (a int, b text);\n{statement}\n"));
+
+        error.Message.ShouldBe(message);
+    }
+
+    [TestCase("INSERT INTO t VALUES (1, 'true', 'soon');", "value \"soon\" in column 'c' of table 't' does not fit its type date.")]
+    [TestCase("INSERT INTO t VALUES (1.5, 'x', NULL);",
+        "value \"1.5\" in column 'a' of table 't' does not fit its type integer.")]
+    [TestCase("INSERT INTO t VALUES (1, 'maybe', NULL);",
+        "value \"maybe\" in column 'b' of table 't' does not fit its type boolean.")]
+    public async Task A_value_that_does_not_fit_its_column_type_fails_naming_table_column_and_value(string insert,
+        string message)
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert($"CREATE TABLE t (a integer, b boolean, c date);\n{insert}\n"));
+
+        error.LineNumber.ShouldBe(2);
+        error.Message.ShouldBe($"Line 2: row 1 of the INSERT into 't': {message}");
+    }
+
+    [Test]
+    public async Task A_number_too_precise_for_its_decimal_column_fails()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (price numeric(6,2));\nCOPY t FROM stdin;\n1.25\n1.255\n\\.\n"));
+
+        error.Message.ShouldBe(
+            "Line 4: the COPY row for table 't': value \"1.255\" in column 'price' of table 't' does not fit its type numeric(6,2).");
+    }
+
+    [Test]
+    public async Task A_double_written_with_more_digits_than_a_double_keeps_fails()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (x float8);\nINSERT INTO t VALUES (0.30000000000000004), (0.12345678901234567);\n"));
+
+        error.Message.ShouldBe("Line 2: row 2 of the INSERT into 't': value \"0.12345678901234567\" in column 'x' of table 't' " +
+                               "does not fit its type float8.");
+    }
+
+    [Test]
+    public async Task An_unterminated_string_fails_naming_the_line_it_opens_on()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (a text);\nINSERT INTO t VALUES ('open\n);\n"));
+
+        error.LineNumber.ShouldBe(2);
+        error.Message.ShouldContain("a string that opens with ' here is never closed");
+    }
+
+    [Test]
+    public async Task An_unterminated_statement_fails_naming_the_line_it_starts_on()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (a int);\nINSERT INTO t VALUES (1),\n(2)\n"));
+
+        error.LineNumber.ShouldBe(2);
+        error.Message.ShouldBe("Line 2: the statement that starts here does not end with ';' before the end of the input.");
+    }
+
+    [Test]
+    public async Task Copy_data_without_its_end_marker_fails()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (a int);\nCOPY t (a) FROM stdin;\n1\n2\n"));
+
+        error.LineNumber.ShouldBe(2);
+        error.Message.ShouldContain("the COPY data for table 't' has no end marker");
+    }
+
+    [Test]
+    public async Task A_file_without_create_table_fails()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert("SET NAMES utf8mb4;\nSELECT 1;\n"));
+
+        error.LineNumber.ShouldBeNull();
+        error.Message.ShouldContain("no CREATE TABLE statement");
+    }
+
+    [Test]
+    public async Task A_value_that_is_an_expression_fails_saying_only_literals_convert()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (a int, at timestamp);\nINSERT INTO t VALUES (1, now());\n"));
+
+        error.Message.ShouldBe("Line 2: 'now' in row 1 of the INSERT into 't' is not a literal value; only strings, numbers, " +
+                               "NULL, TRUE and FALSE can be converted.");
+    }
+
+    [Test]
+    public async Task Copy_in_csv_format_fails_saying_only_the_text_format_converts()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (a int);\nCOPY t (a) FROM stdin WITH (FORMAT csv);\n1\n\\.\n"));
+
+        error.Message.ShouldContain("sets CSV: only COPY's default text format");
+    }
+
+    [Test]
+    public async Task Invalid_utf8_fails_naming_the_line()
+    {
+        await using var input = new MemoryStream([.. "CREATE TABLE t (a text);\nINSERT INTO t VALUES ('"u8, 0xC3, 0x28, .. "');\n"u8]);
+
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            _converter.ConvertAsync(input, _ => new MemoryStream(), SqlConversionOptions.Default));
+
+        error.Message.ShouldContain("not valid UTF-8");
+    }
+
+    async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
+    {
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));
+        var outputs = new Dictionary<string, MemoryStream>();
+        var result = await _converter.ConvertAsync(input, table => outputs[table] = new MemoryStream(),
+            options ?? SqlConversionOptions.Default);
+        return new DumpConversion(result, outputs);
+    }
+
+    sealed record DumpConversion(SqlDumpConversionResult Result, Dictionary<string, MemoryStream> Outputs)
+    {
+        public ConversionResult Table(string name) => Result.Tables.Single(t => t.Table == name).Result;
+
+        public ParquetFile File(string name) => new(Outputs[name].ToArray());
+    }
+}
