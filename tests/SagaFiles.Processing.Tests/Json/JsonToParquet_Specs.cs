@@ -211,6 +211,16 @@ public class JsonToParquet_Specs
     }
 
     [Test]
+    public async Task Json_lines_also_read_objects_that_span_or_share_lines()
+    {
+        var (result, file) = await Convert("{\"a\": 1} {\"a\": 2}\n{\n  \"a\": 3\n}\n", JsonConversionOptions.JsonLines);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(3);
+        file.Values<long?>("a").ShouldBe([1L, 2L, 3L]);
+    }
+
+    [Test]
     public async Task Keys_differing_only_in_case_and_empty_keys_get_unique_names()
     {
         var (result, file) = await Convert("""{"Name": "a", "name": "b", "": 1}""");

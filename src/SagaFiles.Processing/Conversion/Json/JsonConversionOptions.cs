@@ -5,8 +5,8 @@ namespace SagaFiles.Processing.Conversion.Json;
 /// <summary>Settings for <see cref="JsonToParquetConverter" />.</summary>
 public sealed record JsonConversionOptions
 {
-    /// <summary>JSON Lines: one object per line (blank lines skipped). Otherwise one document: an object or an array of
-    /// objects.</summary>
+    /// <summary>JSON Lines: one object per line, blank lines skipped (objects that span lines or share one, as in
+    /// concatenated JSON, are read too). Otherwise one document: an object or an array of objects.</summary>
     public bool Lines { get; init; }
 
     /// <summary>Row-group size and compression of the Parquet written.</summary>
