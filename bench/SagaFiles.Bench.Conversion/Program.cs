@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Hashing;
+
+// Usage (bench/conversion.sh runs it):
+//   SagaFiles.Bench.Conversion run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5]
+//   SagaFiles.Bench.Conversion peak-rss <csv> <parquet>      one conversion, then this process's VmHWM
+// Every timing is the median of <runs> after one warm-up, measured inside its process (no start-up cost): ours through
+// CsvToParquetConverter with the worker's options, DuckDB's COPY ... TO (FORMAT parquet, COMPRESSION zstd) on 1 and 2
+// threads, Sha256.ComputeAsync (the checksum step) against `openssl dgst -sha256` (minus openssl's own start-up).
+const double MB = 1_000_000;
+if (args is ["peak-rss", var rssCsv, var rssParquet])
+{
+    var (elapsed, result) = await Convert(rssCsv, rssParquet);
+    Console.WriteLine(JsonSerializer.Serialize(new PeakRss(PeakResidentBytes(), elapsed.TotalSeconds, result.RowCount)));
+    return 0;
+}
+
+if (args is not ["run", var workDir, var duckDbDir, ..])
+{
+    Console.Error.WriteLine("usage: run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5] | peak-rss <csv> <parquet>");
+    return 2;
+}
+
+var csvMegabytes = args.Length > 3 ? int.Parse(args[3]) : 100;
+var rssMegabytes = args.Length > 4 ? int.Parse(args[4]) : 1024;
+var runs = args.Length > 5 ? int.Parse(args[5]) : 5;
+Directory.CreateDirectory(workDir);
+var duckDbScript = Path.GetFullPath(Path.Combine(duckDbDir, "duckdb-bench.mjs"));
+
+var (csv, csvRows) = Generated(workDir, csvMegabytes);
+var csvBytes = new FileInfo(csv).Length;
+Console.WriteLine($"{csv}: {csvBytes / MB:F1} MB, {csvRows:N0} rows, {OrdersCsv.Columns} columns; median of {runs} runs after a warm-up");
+
+var ours = Path.Combine(workDir, "sagafiles.parquet");
+await Convert(csv, ours);
+var ourTimes = new List<double>();
+ConversionResult? converted = null;
+for (var i = 0; i < runs; i++)
+{
+    (var elapsed, converted) = await Convert(csv, ours);
+    ourTimes.Add(elapsed.TotalSeconds);
+}
+
+var ourSeconds = Median(ourTimes);
+var ourBytes = new FileInfo(ours).Length;
+Console.WriteLine($"SagaFiles wrote {converted!.RowGroupCount} row groups{(converted.Restarted ? ", after a restart with wider types" : "")}: " +
+                  string.Join(", ", converted.Columns.Select(c => $"{c.Name} {c.Type}")));
+var duckDbParquet = Path.Combine(workDir, "duckdb.parquet");
+var duckDbOneThread = DuckDbConvert(csv, Path.Combine(workDir, "duckdb-2t.parquet"), threads: 2);
+var duckDbTwoThreads = duckDbOneThread;
+duckDbOneThread = DuckDbConvert(csv, duckDbParquet, threads: 1);
+
+var ourProfile = DuckDbProfile(ours);
+var theirProfile = DuckDbProfile(duckDbParquet);
+var readBack = ReadBack(ourProfile, theirProfile, csvRows, converted.RowCount);
+
+var (ourDigest, ourHashSeconds) = (string.Empty, 0.0);
+var hashTimes = new List<double>();
+for (var i = 0; i <= runs; i++)
+{
+    var clock = Stopwatch.StartNew();
+    await using (var input = new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        ourDigest = (await Sha256.ComputeAsync(input)).Hex;
+    if (i > 0)
+        hashTimes.Add(clock.Elapsed.TotalSeconds);
+}
+
+ourHashSeconds = Median(hashTimes);
+var empty = Path.Combine(workDir, "empty");
+File.WriteAllBytes(empty, []);
+var opensslStartSeconds = Median(Enumerable.Range(0, runs + 1).Select(_ => OpensslDigest(empty).Seconds).Skip(1));
+var opensslRuns = Enumerable.Range(0, runs + 1).Select(_ => OpensslDigest(csv)).Skip(1).ToList();
+var opensslSeconds = Median(opensslRuns.Select(r => r.Seconds)) - opensslStartSeconds;
+var digestsAgree = opensslRuns.All(r => r.Hex == ourDigest);
+
+var (rssCsv2, rssRows) = Generated(workDir, rssMegabytes);
+var peak = PeakRssOfChild(rssCsv2, Path.Combine(workDir, "peak-rss.parquet"));
+
+Console.WriteLine();
+Console.WriteLine($"{"",-34}{"time",10}{"throughput",14}{"output",12}");
+Row("SagaFiles", ourSeconds, csvBytes, ourBytes);
+Row("DuckDB, 1 thread", duckDbOneThread.Seconds, csvBytes, duckDbOneThread.Bytes);
+Row("DuckDB, 2 threads", duckDbTwoThreads.Seconds, csvBytes, duckDbTwoThreads.Bytes);
+Row("SHA-256, SagaFiles", ourHashSeconds, csvBytes, null);
+Row($"SHA-256, openssl (-{opensslStartSeconds * 1000:F0} ms start)", opensslSeconds, csvBytes, null);
+Console.WriteLine($"{"peak RSS, " + rssMegabytes + " MB CSV",-34}{peak.ResidentBytes / MB,8:F0} MB  " +
+                  $"({peak.Rows:N0} rows in {peak.Seconds:F1} s, a separate process, VmHWM)");
+Console.WriteLine();
+
+var targets = new[]
+{
+    Target("conversion time / DuckDB 1 thread", ourSeconds / duckDbOneThread.Seconds, "x", 1.00, atMost: true),
+    Target("output size / DuckDB 1 thread", (double)ourBytes / duckDbOneThread.Bytes, "x", 1.05, atMost: true),
+    Target("SHA-256 rate / openssl", opensslSeconds / ourHashSeconds, "x", 0.90, atMost: false),
+    Target($"peak RSS, {rssMegabytes} MB CSV", peak.ResidentBytes / MB, " MB", 200, atMost: true),
+    (Pass: readBack is null && digestsAgree && peak.Rows == rssRows,
+        Line: $"{(readBack is null && digestsAgree && peak.Rows == rssRows ? "PASS" : "FAIL")}  read back by DuckDB: " +
+              (readBack ?? $"{csvRows:N0} rows, non-null and distinct counts equal to DuckDB's own in every column") +
+              $"; SHA-256 digests {(digestsAgree ? "equal" : "DIFFER")}; {peak.Rows:N0} of {rssRows:N0} rows in the RSS run")
+};
+foreach (var target in targets)
+    Console.WriteLine(target.Line);
+return targets.All(t => t.Pass) ? 0 : 1;
+
+static void Row(string name, double seconds, long inputBytes, long? outputBytes) =>
+    Console.WriteLine($"{name,-34}{seconds,8:F3} s{inputBytes / MB / seconds,9:F0} MB/s" +
+                      (outputBytes is { } bytes ? $"{bytes / MB,9:F2} MB" : ""));
+
+static (bool Pass, string Line) Target(string name, double value, string unit, double limit, bool atMost)
+{
+    var pass = atMost ? value <= limit : value >= limit;
+    return (pass, $"{(pass ? "PASS" : "FAIL")}  {name,-36}{value,7:F2}{unit}  (target {(atMost ? "<=" : ">=")} {limit:0.00}{unit})");
+}
+
+// The generated file is cached by size: the generator is deterministic, so a cached file is the same file.
+static (string Path, long Rows) Generated(string workDir, int megabytes)
+{
+    var path = Path.Combine(workDir, $"orders-{megabytes}MB.csv");
+    var rowsPath = path + ".rows";
+    if (!File.Exists(path) || !File.Exists(rowsPath))
+        File.WriteAllText(rowsPath, OrdersCsv.Write(path, megabytes * 1_000_000L).ToString());
+    return (path, long.Parse(File.ReadAllText(rowsPath)));
+}
+
+static async Task<(TimeSpan Elapsed, ConversionResult Result)> Convert(string csv, string parquet)
+{
+    var clock = Stopwatch.StartNew();
+    await using var input = new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    await using var output = new FileStream(parquet, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+    var result = await new CsvToParquetConverter().ConvertAsync(input, output, CsvConversionOptions.Csv);
+    return (clock.Elapsed, result);
+}
+
+DuckDbRun DuckDbConvert(string csv, string parquet, int threads)
+{
+    var report = Json<DuckDbTimes>(RunNode("convert", csv, parquet, threads.ToString(), runs.ToString()));
+    return new DuckDbRun(Median(report.Seconds), report.Bytes);
+}
+
+ParquetProfile DuckDbProfile(string parquet) => Json<ParquetProfile>(RunNode("profile", parquet));
+
+string RunNode(params string[] arguments) => Run("node", [duckDbScript, .. arguments]).Output;
+
+// Null when our file holds what the CSV holds; otherwise what differs.
+static string? ReadBack(ParquetProfile ours, ParquetProfile theirs, long csvRows, long reportedRows)
+{
+    if (ours.Rows != csvRows || reportedRows != csvRows)
+        return $"{ours.Rows:N0} rows read back, {reportedRows:N0} reported, the CSV has {csvRows:N0}";
+    var differing = ours.Columns.Zip(theirs.Columns).Where(pair => pair.First != pair.Second)
+        .Select(pair => $"{pair.First} vs DuckDB's {pair.Second}").ToList();
+    return ours.Columns.Length != theirs.Columns.Length ? $"{ours.Columns.Length} columns, DuckDB wrote {theirs.Columns.Length}"
+        : differing.Count > 0 ? string.Join("; ", differing)
+        : null;
+}
+
+static (string Hex, double Seconds) OpensslDigest(string file)
+{
+    var (output, seconds) = Run("openssl", ["dgst", "-sha256", "-r", file]);
+    return (output.Split(' ')[0], seconds);
+}
+
+static PeakRss PeakRssOfChild(string csv, string parquet)
+{
+    // Run as `dotnet x.dll` or through the apphost alike.
+    var self = Environment.ProcessPath!;
+    string[] prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(OrdersCsv).Assembly.Location] : [];
+    return Json<PeakRss>(Run(self, [.. prefix, "peak-rss", csv, parquet]).Output);
+}
+
+static long PeakResidentBytes()
+{
+    var line = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return long.Parse(line["VmHWM:".Length..].Replace("kB", "").Trim()) * 1024;
+}
+
+static (string Output, double Seconds) Run(string file, string[] arguments)
+{
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(new ProcessStartInfo(file, arguments)
+        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+    var stderr = process.StandardError.ReadToEndAsync();
+    var output = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    var seconds = clock.Elapsed.TotalSeconds;
+    if (process.ExitCode != 0)
+        throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {stderr.Result}");
+    return (output.Trim(), seconds);
+}
+
+static T Json<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web)!;
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+sealed record PeakRss(long ResidentBytes, double Seconds, long Rows);
+
+sealed record DuckDbTimes(double[] Seconds, long Bytes);
+
+sealed record DuckDbRun(double Seconds, long Bytes);
+
+sealed record ColumnCounts(string Name, long NonNull, long Distinct)
+{
+    public override string ToString() => $"{Name}: {NonNull:N0} values, {Distinct:N0} distinct";
+}
+
+sealed record ParquetProfile(long Rows, ColumnCounts[] Columns);
