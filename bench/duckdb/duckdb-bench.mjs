@@ -14,12 +14,16 @@ if (mode === 'convert') {
   const copy = `COPY (SELECT * FROM read_csv(${quoted(csv)})) TO ${quoted(parquet)} (FORMAT parquet, COMPRESSION zstd)`;
   await connection.run(copy); // warm-up
   const seconds = [];
+  const cpuSeconds = [];
   for (let i = 0; i < Number(runs); i++) {
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     await connection.run(copy);
+    const used = process.cpuUsage(cpu);
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    cpuSeconds.push((used.user + used.system) / 1e6);
   }
-  console.log(JSON.stringify({ seconds, bytes: statSync(parquet).size }));
+  console.log(JSON.stringify({ seconds, cpuSeconds, bytes: statSync(parquet).size }));
 } else if (mode === 'profile') {
   // Type-independent, so our file and DuckDB's own compare even where the two chose different column types.
   const [parquet] = args;
