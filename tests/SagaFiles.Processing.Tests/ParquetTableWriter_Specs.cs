@@ -95,6 +95,32 @@ public class ParquetTableWriter_Specs
         file.Values<long?>("n").ShouldBe(Enumerable.Range(0, 7).Select(i => (long?)i).ToArray());
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Strings_keep_their_text_across_row_groups_nulls_and_empties_included(bool dictionary)
+    {
+        string?[] values = ["Grüße", null, "", "日本語", "🙂 ok", new string('x', 10_000), null, "plain", "Grüße", ""];
+        using var output = new MemoryStream();
+        using (var writer = new ParquetTableWriter(output, ["s"], [new ColumnSpec(ColumnType.String, 0, dictionary)],
+                   new ParquetWriteOptions { RowGroupSize = 3 }))
+        {
+            foreach (var value in values)
+            {
+                if (value is null)
+                    writer.AppendNull(0);
+                else
+                    writer.TryAppend(0, value).ShouldBeTrue();
+                writer.EndRow();
+            }
+
+            writer.Close();
+        }
+
+        using var file = new ParquetFile(output.ToArray());
+        file.RowGroupCount.ShouldBe(4);
+        file.Values<string?>("s").ShouldBe(values);
+    }
+
     [Test]
     public void No_rows_give_a_valid_empty_file()
     {

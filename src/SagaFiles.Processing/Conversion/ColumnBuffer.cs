@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ParquetSharp;
 
 namespace SagaFiles.Processing.Conversion;
@@ -37,9 +38,69 @@ abstract class ColumnBuffer
     public abstract void Flush(RowGroupWriter rowGroup);
 }
 
-abstract class ColumnBuffer<T>(Column column, int capacity) : ColumnBuffer
+/// <summary>
+/// Strings go from the field's characters straight to UTF-8 in one buffer per row group and reach Parquet as pointers
+/// into it: no string object per value for the GC, and no second UTF-16 to UTF-8 conversion inside ParquetSharp.
+/// </summary>
+sealed class StringBuffer(string name, int capacity) : ColumnBuffer
 {
-    readonly T[] _values = new T[capacity];
+    const short Present = 1;
+    const short Missing = 0;
+
+    readonly short[] _definitionLevels = new short[capacity];
+    readonly int[] _valueEnds = new int[capacity];
+    readonly ByteArray[] _values = new ByteArray[capacity];
+    byte[] _utf8 = new byte[capacity * 16];
+    int _count;
+    int _valueCount;
+    int _utf8Length;
+
+    public override Column Column { get; } = new Column<string>(name, LogicalType.String());
+
+    public override int Count => _count;
+
+    public override bool TryAppend(ReadOnlySpan<char> field)
+    {
+        var room = _utf8Length + System.Text.Encoding.UTF8.GetMaxByteCount(field.Length);
+        if (room > _utf8.Length)
+            Array.Resize(ref _utf8, Math.Max(room, _utf8.Length * 2));
+        _utf8Length += System.Text.Encoding.UTF8.GetBytes(field, _utf8.AsSpan(_utf8Length));
+        _valueEnds[_valueCount++] = _utf8Length;
+        _definitionLevels[_count++] = Present;
+        return true;
+    }
+
+    public override void AppendNull() => _definitionLevels[_count++] = Missing;
+
+    public override void Flush(RowGroupWriter rowGroup)
+    {
+        var pinned = GCHandle.Alloc(_utf8, GCHandleType.Pinned);
+        try
+        {
+            var start = 0;
+            for (var i = 0; i < _valueCount; i++)
+            {
+                _values[i] = new ByteArray(pinned.AddrOfPinnedObject() + start, _valueEnds[i] - start);
+                start = _valueEnds[i];
+            }
+
+            using var writer = (ColumnWriter<ByteArray>)rowGroup.NextColumn();
+            writer.WriteBatch(_count, _definitionLevels.AsSpan(0, _count), default, _values.AsSpan(0, _valueCount));
+        }
+        finally
+        {
+            pinned.Free();
+        }
+
+        _count = _valueCount = _utf8Length = 0;
+    }
+}
+
+/// <summary>A column of a value type, parsed by one of <see cref="FieldParsers" />.</summary>
+sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) : ColumnBuffer
+    where T : struct
+{
+    readonly T?[] _values = new T?[capacity];
     int _count;
 
     public override Column Column => column;
@@ -48,44 +109,19 @@ abstract class ColumnBuffer<T>(Column column, int capacity) : ColumnBuffer
 
     public override bool TryAppend(ReadOnlySpan<char> field)
     {
-        if (!TryParse(field, out var value))
+        if (!parse(field, out var value))
             return false;
         _values[_count++] = value;
         return true;
     }
 
-    public override void AppendNull() => _values[_count++] = default!;
+    public override void AppendNull() => _values[_count++] = null;
 
     public override void Flush(RowGroupWriter rowGroup)
     {
-        using (var writer = rowGroup.NextColumn().LogicalWriter<T>())
+        using (var writer = rowGroup.NextColumn().LogicalWriter<T?>())
             writer.WriteBatch(_values.AsSpan(0, _count));
-        Array.Clear(_values, 0, _count); // let the strings of this row group go
         _count = 0;
-    }
-
-    protected abstract bool TryParse(ReadOnlySpan<char> field, out T value);
-}
-
-sealed class StringBuffer(string name, int capacity)
-    : ColumnBuffer<string?>(new Column<string>(name, LogicalType.String()), capacity)
-{
-    protected override bool TryParse(ReadOnlySpan<char> field, out string? value)
-    {
-        value = field.ToString();
-        return true;
-    }
-}
-
-/// <summary>A column of a value type, parsed by one of <see cref="FieldParsers" />.</summary>
-sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) : ColumnBuffer<T?>(column, capacity)
-    where T : struct
-{
-    protected override bool TryParse(ReadOnlySpan<char> field, out T? value)
-    {
-        var parsed = parse(field, out var parsedValue);
-        value = parsedValue;
-        return parsed;
     }
 }
 
