@@ -119,8 +119,9 @@ static class FieldParsers
     {
         var shape = NumberShape.Of(text);
         if (shape.IsNumber && shape.SignificantDigits <= RoundTripDigits &&
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) &&
-            (shape.SignificantDigits <= DoubleSignificantDigits || IsShortestForm(text, value)))
+            (TryParseExactDouble(text, shape, out value) ||
+             (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) &&
+              (shape.SignificantDigits <= DoubleSignificantDigits || IsShortestForm(text, value)))))
             return true;
         value = 0;
         return false;
@@ -146,6 +147,34 @@ static class FieldParsers
         var digits = point < 0 ? mantissa.ToString() : string.Concat(mantissa[..point], mantissa[(point + 1)..]);
         var leadingZeros = digits.Length - digits.TrimStart('0').Length;
         return (negative, digits.Trim('0'), (point < 0 ? mantissa.Length : point) - leadingZeros + exponent);
+    }
+
+    /// <summary>Powers of ten a double holds exactly (up to 10^22).</summary>
+    static readonly double[] ExactPowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+         1e21, 1e22];
+
+    /// <summary>
+    /// Clinger's fast path, for a number without exponent whose digits fit 2^53: both the digits as an integer and the
+    /// power of ten are exact doubles, so one correctly rounded division gives what double.Parse gives, several times
+    /// faster. False, with no value, for anything else.
+    /// </summary>
+    static bool TryParseExactDouble(ReadOnlySpan<char> text, NumberShape shape, out double value)
+    {
+        value = 0;
+        if (shape.HasExponent || shape.Scale >= ExactPowersOfTen.Length || shape.IntegerDigits + shape.Scale > DoubleSignificantDigits)
+            return false;
+        ulong digits = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+                digits = digits * 10 + (uint)(c - '0');
+        }
+
+        value = digits / ExactPowersOfTen[shape.Scale];
+        if (text[0] == '-')
+            value = -value;
+        return true;
     }
 
     public static bool TryParseDecimal(ReadOnlySpan<char> text, int scale, out decimal value)
