@@ -1,7 +1,10 @@
 namespace SagaFiles.Processing.Conversion;
 
-/// <summary>The input cannot be converted: malformed CSV, an empty file, invalid UTF-8, and the like.</summary>
-public sealed class ConversionException : Exception
+/// <summary>
+/// The input cannot be converted: malformed CSV, an empty file, invalid UTF-8, a hostile archive, and the like. Permanent:
+/// another attempt gives the same result.
+/// </summary>
+public class ConversionException : Exception
 {
     public ConversionException(string message, long? lineNumber = null, Exception? innerException = null)
         : base(lineNumber is { } line ? $"Line {line}: {message}" : message, innerException) =>

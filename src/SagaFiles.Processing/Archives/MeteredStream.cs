@@ -1,0 +1,109 @@
+namespace SagaFiles.Processing.Archives;
+
+/// <summary>
+/// A read-only, forward-only view of decompressed bytes that charges them to an <see cref="ExpansionBudget" />, checks
+/// the total at the end against what the archive stated, and turns the decompressor's errors (which the caller would
+/// otherwise retry as transient) into <see cref="ArchiveRejectedException" />.
+/// </summary>
+/// <param name="inner">The decompressed bytes; disposed with this stream unless <paramref name="leaveInnerOpen" />.</param>
+/// <param name="budget">Where the bytes are charged; null when a wrapping stream charges them already.</param>
+/// <param name="subject">What the messages name: <c>entry "a.csv"</c>, <c>the gzip data</c>.</param>
+/// <param name="verifyEnd">Called once with the total when <paramref name="inner" /> ends; throws when it is wrong.</param>
+/// <param name="leaveInnerOpen">Whether <paramref name="inner" /> belongs to someone else (a tar entry's data belongs to
+/// its reader, which skips what was not read).</param>
+sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject, Action<long>? verifyEnd, bool leaveInnerOpen = false)
+    : Stream
+{
+    long _read;
+    bool _ended;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _read;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read;
+        try
+        {
+            read = inner.Read(buffer);
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            throw Corrupt(e);
+        }
+
+        return Observe(read, buffer.IsEmpty);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            throw Corrupt(e);
+        }
+
+        return Observe(read, buffer.IsEmpty);
+    }
+
+    int Observe(int read, bool askedForNothing)
+    {
+        if (read > 0)
+        {
+            _read += read;
+            budget?.Charge(read);
+        }
+        else if (!askedForNothing && !_ended)
+        {
+            _ended = true;
+            verifyEnd?.Invoke(_read);
+        }
+
+        return read;
+    }
+
+    /// <summary>What the decompressors and <see cref="System.Formats.Tar.TarReader" /> throw on damaged input.</summary>
+    public static bool IsCorruption(Exception e) => e is InvalidDataException or EndOfStreamException or FormatException;
+
+    ArchiveRejectedException Corrupt(Exception e) =>
+        new(ArchiveRejection.Corrupt, $"{subject} is corrupt or truncated: {e.Message}", e);
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveInnerOpen)
+            inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (!leaveInnerOpen)
+            await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
