@@ -25,6 +25,7 @@ public static class ArchiveFormatDetector
         if (!staged.CanSeek)
             throw new ArgumentException("The file must be seekable (a staged file).", nameof(staged));
 
+        staged.Position = 0;
         return type.Kind switch
         {
             FileKind.Zip => type.Extension == ".zip" ? ArchiveFormat.Zip : null,
@@ -41,7 +42,6 @@ public static class ArchiveFormatDetector
 
     static async Task<bool> IsTarInside(Stream staged, DetectedFileType type, CancellationToken cancellationToken)
     {
-        staged.Position = 0;
         byte[] block;
         try
         {
