@@ -132,13 +132,16 @@ public static class ArchiveReader
     static async IAsyncEnumerable<ArchiveEntry> ReadTarAsync(Stream archive, bool gzipped, ExpansionBudget budget,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var guard = new TarMetadataGuard();
         var tar = gzipped
-            ? Decompressed(archive, budget, "the tar.gz archive")
-            : new MeteredStream(archive, budget, "the tar archive", verifyEnd: null, leaveInnerOpen: true);
+            ? Decompressed(archive, budget, "the tar.gz archive", guard.Observe)
+            : new MeteredStream(archive, budget, "the tar archive", verifyEnd: null, leaveInnerOpen: true, guard.Observe);
         await using var reader = new TarReader(tar, leaveOpen: false);
         var index = 0;
         while (await NextTarEntryAsync(reader, cancellationToken).ConfigureAwait(false) is { } entry)
         {
+            // TarReader has read the headers and no further: the entry's data starts here.
+            guard.ExpectHeaderAt(tar.Position + TarHeader.Padded(entry.Length));
             budget.CountEntry(entry.Name);
             var path = EntryPaths.Normalize(entry.Name);
             if (!IsTarFile(entry) || EntryPaths.NamesDirectory(entry.Name))
@@ -194,6 +197,7 @@ public static class ArchiveReader
         yield return new ArchiveEntry(0, path, EntryPaths.LastSegment(path), content, DeclaredLength: null);
     }
 
-    static MeteredStream Decompressed(Stream gzip, ExpansionBudget budget, string subject) =>
-        new(new GZipStream(gzip, CompressionMode.Decompress, leaveOpen: true), budget, subject, GZipFraming.TrailerCheck(gzip));
+    static MeteredStream Decompressed(Stream gzip, ExpansionBudget budget, string subject, ReadObserver? observe = null) =>
+        new(new GZipStream(gzip, CompressionMode.Decompress, leaveOpen: true), budget, subject, GZipFraming.TrailerCheck(gzip),
+            observe: observe);
 }

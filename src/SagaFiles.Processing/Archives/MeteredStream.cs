@@ -1,5 +1,8 @@
 namespace SagaFiles.Processing.Archives;
 
+/// <summary>Sees the bytes read through a <see cref="MeteredStream" />, and where in it they were.</summary>
+delegate void ReadObserver(long position, ReadOnlySpan<byte> bytes);
+
 /// <summary>
 /// A read-only, forward-only view of decompressed bytes that charges them to an <see cref="ExpansionBudget" />, checks
 /// the total at the end against what the archive stated, and turns the decompressor's errors (which the caller would
@@ -11,8 +14,9 @@ namespace SagaFiles.Processing.Archives;
 /// <param name="verifyEnd">Called once with the total when <paramref name="inner" /> ends; throws when it is wrong.</param>
 /// <param name="leaveInnerOpen">Whether <paramref name="inner" /> belongs to someone else (a tar entry's data belongs to
 /// its reader, which skips what was not read).</param>
-sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject, Action<long>? verifyEnd, bool leaveInnerOpen = false)
-    : Stream
+/// <param name="observe">Sees every byte read, before the reader does.</param>
+sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject, Action<long>? verifyEnd,
+    bool leaveInnerOpen = false, ReadObserver? observe = null) : Stream
 {
     long _read;
     bool _ended;
@@ -42,7 +46,7 @@ sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject
             throw Corrupt(e);
         }
 
-        return Observe(read, buffer.IsEmpty);
+        return Observe(buffer[..read], buffer.IsEmpty);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -60,15 +64,16 @@ sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject
             throw Corrupt(e);
         }
 
-        return Observe(read, buffer.IsEmpty);
+        return Observe(buffer.Span[..read], buffer.IsEmpty);
     }
 
-    int Observe(int read, bool askedForNothing)
+    int Observe(ReadOnlySpan<byte> read, bool askedForNothing)
     {
-        if (read > 0)
+        if (!read.IsEmpty)
         {
-            _read += read;
-            budget?.Charge(read);
+            observe?.Invoke(_read, read);
+            _read += read.Length;
+            budget?.Charge(read.Length);
         }
         else if (!askedForNothing && !_ended)
         {
@@ -76,7 +81,7 @@ sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject
             verifyEnd?.Invoke(_read);
         }
 
-        return read;
+        return read.Length;
     }
 
     /// <summary>What the decompressors and <see cref="System.Formats.Tar.TarReader" /> throw on damaged input.</summary>

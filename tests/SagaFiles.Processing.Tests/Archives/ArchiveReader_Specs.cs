@@ -58,6 +58,24 @@ public class ArchiveReader_Specs
     }
 
     [Test]
+    public async Task Long_tar_names_in_pax_and_gnu_headers_are_read_whole()
+    {
+        var longPath = string.Join('/', Enumerable.Repeat("a-rather-long-folder-name", 8)) + "/data.csv";
+        var stream = new MemoryStream();
+        using (var writer = new TarWriter(stream, TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, longPath) { DataStream = new MemoryStream(Csv) });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "pax/" + longPath) { DataStream = new MemoryStream(Json) });
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, "short.bin") { DataStream = new MemoryStream(Binary) });
+        }
+
+        stream.Position = 0;
+        var entries = await ReadAllAsync(stream, ArchiveFormat.Tar);
+
+        entries.Select(e => (e.Path, e.Content)).ShouldBe([(longPath, Hex(Csv)), ("pax/" + longPath, Hex(Json)), ("short.bin", Hex(Binary))]);
+    }
+
+    [Test]
     public async Task Tar_links_devices_and_fifos_are_skipped_never_followed()
     {
         var tar = Tar(

@@ -155,6 +155,48 @@ public class ArchiveRejection_Specs
     }
 
     [Test]
+    public async Task A_tar_header_declaring_a_gigabyte_of_metadata_is_rejected_before_it_is_allocated()
+    {
+        byte[] hostile = [.. PaxHeaderDeclaring(1L << 30), .. new byte[4096]];
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var tar = await RejectionOf(new MemoryStream(hostile), ArchiveFormat.Tar);
+        var tgz = await RejectionOf(GZip(hostile), ArchiveFormat.TarGZip);
+
+        (GC.GetTotalAllocatedBytes(precise: true) - before).ShouldBeLessThan(64L * MiB);
+        tar.Reason.ShouldBe(ArchiveRejection.Corrupt);
+        tar.Message.ShouldBe("the tar archive is corrupt or hostile: the header at byte 0 declares 1 GiB of metadata (the limit is 1 MiB)");
+        tgz.Message.ShouldBe(tar.Message);
+    }
+
+    [Test]
+    public async Task A_hostile_metadata_header_after_other_entries_is_found_where_their_data_ends()
+    {
+        var first = Tar(RegularFile("a.csv", Csv), RegularFile("b.bin", new byte[1000])).ToArray();
+        var entries = first[..^1024]; // without the two end blocks
+        byte[] hostile = [.. entries, .. PaxHeaderDeclaring(1L << 30), .. new byte[4096]];
+
+        var error = await RejectionOf(new MemoryStream(hostile), ArchiveFormat.Tar);
+
+        error.Message.ShouldBe($"the tar archive is corrupt or hostile: the header at byte {entries.Length} declares 1 GiB of metadata " +
+                               "(the limit is 1 MiB)");
+    }
+
+    /// <summary>A PAX extended header ('x') whose size field says <paramref name="size" />.</summary>
+    static byte[] PaxHeaderDeclaring(long size)
+    {
+        var header = new byte[512];
+        Utf8("PaxHeaders/x").CopyTo(header, 0);
+        Utf8("0000644\0").CopyTo(header, 100);
+        Utf8(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
+        header[156] = (byte)'x';
+        Utf8("ustar\0" + "00").CopyTo(header, 257);
+        var checksum = header.Sum(b => b) + 8 * ' ';
+        Utf8(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        return header;
+    }
+
+    [Test]
     public async Task A_truncated_zip_is_rejected()
     {
         var zip = Zip(("a.csv", Csv), ("b.csv", Csv));
