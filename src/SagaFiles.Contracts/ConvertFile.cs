@@ -1,6 +1,7 @@
 namespace SagaFiles.Contracts;
 
-/// <summary>Convert the staged original: tabular data to Parquet, anything else passes through.</summary>
+/// <summary>Process the staged original with the processor its type and tags route to: tabular data to Parquet, archives
+/// into child files, anything else passes through.</summary>
 public record ConvertFile : StepCommand
 {
     public required string Bucket { get; init; }
@@ -8,4 +9,10 @@ public record ConvertFile : StepCommand
     public required string Key { get; init; }
 
     public required string OriginalName { get; init; }
+
+    /// <summary>The file's tags: routing rules may choose the processor by them.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How many archives deep the file is; an archive past the nesting limit is not expanded.</summary>
+    public int ArchiveDepth { get; init; }
 }

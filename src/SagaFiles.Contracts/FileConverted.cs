@@ -1,21 +1,17 @@
 namespace SagaFiles.Contracts;
 
-/// <summary>The result is in staging, ready to publish.</summary>
+/// <summary>
+/// The file was processed: its results are in staging, ready to publish, or (an archive) each entry became a child file
+/// with its own saga.
+/// </summary>
 public record FileConverted : StepCompleted
 {
-    public required string ResultBucket { get; init; }
+    /// <summary>The processor the routing chose: <c>parquet</c>, <c>archive</c>, <c>pass-through</c>, ...</summary>
+    public required string Processor { get; init; }
 
-    public required string ResultKey { get; init; }
+    /// <summary>What to publish; empty for an archive.</summary>
+    public required IReadOnlyList<FileOutput> Outputs { get; init; }
 
-    /// <summary>The result's file name (the original's, with the new format's extension).</summary>
-    public required string ResultName { get; init; }
-
-    /// <summary><c>parquet</c>, or <c>original</c> when the file passed through unchanged.</summary>
-    public required string Format { get; init; }
-
-    public required long Size { get; init; }
-
-    public long? RowCount { get; init; }
-
-    public int? ColumnCount { get; init; }
+    /// <summary>The child files an archive expanded into (their <see cref="FileUploaded" /> already published); null otherwise.</summary>
+    public int? ChildCount { get; init; }
 }

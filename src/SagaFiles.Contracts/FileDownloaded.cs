@@ -13,4 +13,7 @@ public record FileDownloaded : StepCompleted
     public required string DetectedType { get; init; }
 
     public required string MediaType { get; init; }
+
+    /// <summary>What the content is, broadly (<c>tabular</c>, <c>archive</c>, <c>image</c>, <c>document</c>, <c>text</c>, <c>binary</c>).</summary>
+    public string? Category { get; init; }
 }

@@ -18,4 +18,10 @@ public record FileUploaded
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     public required DateTimeOffset UploadedAt { get; init; }
+
+    /// <summary>The archive this file is an entry of; null for a file received from outside.</summary>
+    public Guid? ParentFileId { get; init; }
+
+    /// <summary>How many archives deep the file is: 0 when received from outside, the parent's depth + 1 for an entry.</summary>
+    public int ArchiveDepth { get; init; }
 }

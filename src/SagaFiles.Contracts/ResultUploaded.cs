@@ -1,11 +1,8 @@
 namespace SagaFiles.Contracts;
 
-/// <summary>The result is in the processed bucket.</summary>
+/// <summary>The results are in the processed bucket.</summary>
 public record ResultUploaded : StepCompleted
 {
-    public required string Bucket { get; init; }
-
-    public required string Key { get; init; }
-
-    public required long Size { get; init; }
+    /// <summary>The published objects, in the order of <see cref="UploadFile.Outputs" />.</summary>
+    public required IReadOnlyList<FileOutput> Outputs { get; init; }
 }

@@ -64,7 +64,7 @@ public class BadInput_Specs
         var file = await Settle(bytes, "random.csv");
 
         PassedThrough(file, "binary");
-        file.GetProperty("output").GetProperty("key").GetString().ShouldEndWith("/random.csv");
+        file.GetProperty("outputs")[0].GetProperty("key").GetString().ShouldEndWith("/random.csv");
     }
 
     [TestCase("../../etc/passwd.csv", "passwd.csv")]
@@ -80,7 +80,7 @@ public class BadInput_Specs
         Completed(file);
         file.GetProperty("originalName").GetString().ShouldBe(name, "the name is shown as given");
         file.GetProperty("key").GetString().ShouldBe($"uploads/{Id(file)}/{storedName}");
-        file.GetProperty("output").GetProperty("key").GetString()!.ShouldNotContain("..");
+        file.GetProperty("outputs")[0].GetProperty("key").GetString()!.ShouldNotContain("..");
     }
 
     [Test]
@@ -102,7 +102,7 @@ public class BadInput_Specs
         Completed(file);
         file.GetProperty("originalName").GetString().ShouldBe(name);
         file.GetProperty("key").GetString().ShouldBe($"uploads/{Id(file)}/{new string('n', 196)}.csv");
-        file.GetProperty("output").GetProperty("format").GetString().ShouldBe("parquet");
+        file.GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("parquet");
     }
 
     [Test]
@@ -161,7 +161,7 @@ public class BadInput_Specs
     {
         Completed(file);
         file.GetProperty("detectedType").GetString().ShouldBe(detectedType, file.ToString());
-        file.GetProperty("output").GetProperty("format").GetString().ShouldBe("original");
+        file.GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("original");
     }
 
     static string Failed(JsonElement file, string step)

@@ -14,9 +14,9 @@ public class FileProcessing_Specs
 
         var file = await Files.WaitUntilSettled(id);
         file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
-        var output = file.GetProperty("output");
+        var output = file.GetProperty("outputs")[0];
         output.GetProperty("format").GetString().ShouldBe("parquet");
-        output.GetProperty("rowCount").GetInt64().ShouldBe(3);
+        output.GetProperty("rows").GetInt64().ShouldBe(3);
         output.GetProperty("key").GetString().ShouldBe($"processed/{DateTime.UtcNow:yyyy/MM/dd}/{id}/fruit.parquet");
         file.GetProperty("sha256").GetString()!.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv))));
         file.GetProperty("tags").GetProperty("source").GetString().ShouldBe("e2e");
@@ -40,7 +40,7 @@ public class FileProcessing_Specs
         var file = await Files.WaitUntilSettled(id);
         file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
         file.GetProperty("detectedType").GetString().ShouldBe("png");
-        file.GetProperty("output").GetProperty("format").GetString().ShouldBe("original");
+        file.GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("original");
         (await Files.Download(id, "result")).ShouldBe(png);
         (await Files.Download(id, "original")).ShouldBe(png);
     }

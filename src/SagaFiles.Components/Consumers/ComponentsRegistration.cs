@@ -1,23 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SagaFiles.Processing.Processors;
+using SagaFiles.Processing.Routing;
 
 namespace SagaFiles.Components.Consumers;
 
 public static class ComponentsRegistration
 {
     /// <summary>
-    /// The four step consumers with their definitions (queues download-file, compute-checksum, convert-file,
-    /// upload-file under the kebab-case formatter) and the default processor registry. Needs an <c>IObjectStore</c>
-    /// and <c>StorageOptions</c> (AddSagaFilesStorage).
+    /// The step consumers with their definitions (queues download-file, compute-checksum, convert-file, upload-file,
+    /// preserve-failed-file under the kebab-case formatter), the processors and the router (section <c>Processing</c>,
+    /// validated at start-up). Needs an <c>IObjectStore</c> and <c>StorageOptions</c> (AddSagaFilesStorage).
     /// </summary>
     public static IBusRegistrationConfigurator AddSagaFilesConsumers(this IBusRegistrationConfigurator configurator)
     {
-        configurator.TryAddSingleton(FileProcessorRegistry.CreateDefault());
+        configurator.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>());
+        configurator.AddFileProcessor<ParquetConversionProcessor>();
+        configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
+
         configurator.AddConsumer<DownloadFileConsumer, DownloadFileConsumerDefinition>();
         configurator.AddConsumer<ComputeChecksumConsumer, ComputeChecksumConsumerDefinition>();
         configurator.AddConsumer<ConvertFileConsumer, ConvertFileConsumerDefinition>();
         configurator.AddConsumer<UploadFileConsumer, UploadFileConsumerDefinition>();
         configurator.AddConsumer<PreserveFailedFileConsumer, PreserveFailedFileConsumerDefinition>();
         return configurator;
+    }
+
+    /// <summary>Registers a processor; routing rules name it by its <see cref="IFileProcessor.Name" />.</summary>
+    public static IServiceCollection AddFileProcessor<TProcessor>(this IServiceCollection services)
+        where TProcessor : class, IFileProcessor
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFileProcessor, TProcessor>());
+        return services;
+    }
+
+    /// <summary>Every rule names a known type or category and a registered processor.</summary>
+    sealed class ProcessingOptionsValidator(IEnumerable<IFileProcessor> processors) : IValidateOptions<ProcessingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ProcessingOptions options)
+        {
+            var problems = FileRouter.Problems(options.Routes, processors.Select(p => p.Name).ToList()).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }

@@ -5,19 +5,27 @@ using SagaFiles.Processing;
 using SagaFiles.Processing.Conversion;
 using SagaFiles.Processing.Detection;
 using SagaFiles.Processing.Processors;
+using SagaFiles.Processing.Routing;
 using SagaFiles.Storage;
 
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Converts the staged original with the processor for its type: CSV/TSV become Parquet at
-/// <c>staging/{fileId}/result/{name}.parquet</c> (through two temp files, deleted on every path); anything else passes
-/// through and the staged original is the result. Running twice overwrites the same key.
+/// Processes the staged original with the processor its type and tags route to (<see cref="FileRouter" />):
+/// <list type="bullet">
+/// <item>pass-through: the staged original is the result, nothing is read;</item>
+/// <item>a converter (Parquet): its results are stored at <c>staging/{fileId}/result/{name}</c>;</item>
+/// <item>archive: each entry is stored under <c>archives/{fileId}/</c> in the incoming bucket and, once every entry is
+/// stored, published as a child file (<see cref="FileUploaded" /> with the parent's id) with an id that follows from
+/// its place in the archive, so running again publishes the same children.</item>
+/// </list>
+/// The original is read through a temp file deleted on every path. Running twice overwrites the same keys.
 /// </summary>
 public sealed class ConvertFileConsumer(
     IObjectStore store,
-    FileProcessorRegistry processors,
-    IOptions<StorageOptions> options,
+    FileRouter router,
+    IEnumerable<IFileProcessor> processors,
+    IOptions<StorageOptions> storage,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
     public async Task Consume(ConsumeContext<ConvertFile> context)
@@ -29,68 +37,80 @@ public sealed class ConvertFileConsumer(
         // The type is detected again, the same way as at download: the command carries the staged key and the name only.
         var prefix = await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
         var type = FileTypeDetector.Detect(prefix, command.OriginalName);
-        var processor = processors.Resolve(type);
+        var route = router.Route(type, command.Tags);
         var name = FileNames.Sanitize(command.OriginalName);
+        logger.LogInformation("Routing {Name} ({DetectedType}, {Category}) to {Processor}", name, type.Name, type.Category, route);
 
-        var converted = processor.Kind == ProcessorKind.PassThrough
-            ? await PassThroughAsync(command, name, cancellationToken)
-            : await ConvertAsync(command, processor, type, name, cancellationToken);
-        await context.Publish(converted with { Duration = step.Elapsed }, cancellationToken);
+        var (outputs, childCount) = route == FileRouter.PassThrough
+            ? ([await PassThroughAsync(command, name, cancellationToken)], null)
+            : await ProcessAsync(context, Processor(route), new ProcessingInput(Stream.Null, name, type, command.ArchiveDepth));
+        await context.Publish(new FileConverted
+        {
+            FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+            Processor = route, Outputs = outputs, ChildCount = childCount
+        }, cancellationToken);
     }
 
-    async Task<FileConverted> PassThroughAsync(ConvertFile command, string name, CancellationToken cancellationToken)
+    IFileProcessor Processor(string route) => processors.FirstOrDefault(p => p.Name == route) ??
+        throw new InvalidOperationException($"No processor named '{route}' is registered (the Processing:Routes configuration names it).");
+
+    async Task<FileOutput> PassThroughAsync(ConvertFile command, string name, CancellationToken cancellationToken)
     {
         var original = await store.HeadAsync(command.Bucket, command.Key, cancellationToken) ??
             throw new ObjectNotFoundException(command.Bucket, command.Key);
         logger.LogInformation("Passing {Name} through unchanged ({Size} bytes)", name, original.Size);
-        return Completed(command, command.Bucket, command.Key, name, ResultFormats.Original, original.Size);
+        return new FileOutput { Bucket = command.Bucket, Key = command.Key, Name = name, Format = ResultFormats.Original, Size = original.Size };
     }
 
-    async Task<FileConverted> ConvertAsync(ConvertFile command, IFileProcessor processor, DetectedFileType type, string name,
-        CancellationToken cancellationToken)
+    /// <returns>The results in staging, and the number of child files for an archive (null for anything else).</returns>
+    async Task<(IReadOnlyList<FileOutput> Results, int? ChildCount)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor, ProcessingInput input)
     {
-        await using var input = TempFile.Create(command.FileId, "input");
+        var command = context.Message;
+        var cancellationToken = context.CancellationToken;
+        await using var content = TempFile.Create(command.FileId, "input");
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
-            await original.CopyToAsync(input, cancellationToken);
-        input.Position = 0;
+            await original.CopyToAsync(content, cancellationToken);
+        content.Position = 0;
 
-        await using var output = TempFile.Create(command.FileId, "output");
-        ProcessingResult result;
+        await using var outputs = new StagedOutputs(store, storage.Value, command);
+        ProcessingOutcome outcome;
         try
         {
-            result = await processor.ProcessAsync(input, output, type, cancellationToken);
+            outcome = await processor.ProcessAsync(input with { Content = content }, outputs, cancellationToken);
         }
-        catch (ConversionException e)
+        catch (Exception e)
         {
-            // Permanent: the definition does not retry it, and its message (with the line number) is the reason shown.
-            logger.LogWarning("{Name} cannot be converted: {Reason}", name, e.Message);
+            await outputs.DeleteChildrenAsync(CancellationToken.None);
+            if (e is ConversionException)
+                // Permanent: the definition does not retry it, and its message (with the line number) is the reason shown.
+                logger.LogWarning("{Name} cannot be processed by {Processor}: {Reason}", input.FileName, processor.Name, e.Message);
             throw;
         }
 
-        var resultName = processor.OutputFileName(name);
-        var resultKey = FileKeys.StagedResult(command.FileId, resultName);
-        output.Position = 0;
-        var size = await store.PutAsync(options.Value.StagingBucket, resultKey, output, result.MediaType, cancellationToken: cancellationToken);
-        logger.LogInformation("Converted {Name} ({InputBytes} bytes) to {ResultName} ({OutputBytes} bytes, {Rows} rows)",
-            name, result.InputBytes, resultName, size, result.Conversion?.RowCount);
+        var results = await outputs.StoreResultsAsync(outcome, cancellationToken);
+        foreach (var result in results)
+            logger.LogInformation("{Processor} turned {Name} ({InputBytes} bytes) into {ResultName} ({OutputBytes} bytes, {Rows} rows)",
+                processor.Name, input.FileName, content.Length, result.Name, result.Size, result.Table?.Rows);
+        if (!outcome.ExpandsIntoChildren)
+            return (results, null);
 
-        return Completed(command, options.Value.StagingBucket, resultKey, resultName, FormatOf(processor.Kind), size) with
-        {
-            RowCount = result.Conversion?.RowCount, ColumnCount = result.Conversion?.Columns.Count
-        };
+        await PublishChildrenAsync(context, outputs.Children);
+        logger.LogInformation("Expanded {Name} into {ChildCount} child files", input.FileName, outputs.Children.Count);
+        return (results, outputs.Children.Count);
     }
 
-    static string FormatOf(ProcessorKind kind) => kind switch
+    async Task PublishChildrenAsync(ConsumeContext<ConvertFile> context, IReadOnlyList<StoredChild> children)
     {
-        ProcessorKind.ParquetConversion => ResultFormats.Parquet,
-        _ => kind.ToString().ToLowerInvariant()
-    };
-
-    static FileConverted Completed(ConvertFile command, string bucket, string key, string name, string format, long size) => new()
-    {
-        FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = TimeSpan.Zero,
-        ResultBucket = bucket, ResultKey = key, ResultName = name, Format = format, Size = size
-    };
+        var command = context.Message;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var child in children)
+            await context.Publish(new FileUploaded
+            {
+                FileId = child.FileId, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = child.Path,
+                ContentType = "application/octet-stream", Size = child.Size, Tags = command.Tags, UploadedAt = now,
+                ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1
+            }, context.CancellationToken);
+    }
 }
 
 /// <summary>Conversion holds a row group in memory and keeps a core busy: half the cores at most.</summary>

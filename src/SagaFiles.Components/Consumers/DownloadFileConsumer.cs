@@ -32,13 +32,13 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         var prefix = await store.ReadPrefixAsync(staged.Bucket, staged.Key, FileTypeDetector.PrefixLength, cancellationToken);
         var type = FileTypeDetector.Detect(prefix, command.OriginalName);
         logger.LogInformation("Staged {Source} ({Size} bytes) at {Staged}, detected {DetectedType} ({MediaType})",
-            source, upload.Size, staged, type.Kind, type.MediaType);
+            source, upload.Size, staged, type.Name, type.MediaType);
 
         await context.Publish(new FileDownloaded
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
             StagingBucket = staged.Bucket, StagingKey = staged.Key, Size = upload.Size,
-            DetectedType = type.Kind.ToString().ToLowerInvariant(), MediaType = type.MediaType
+            DetectedType = type.Name, MediaType = type.MediaType, Category = type.Category
         }, cancellationToken);
     }
 }

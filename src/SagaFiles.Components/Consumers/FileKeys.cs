@@ -14,6 +14,13 @@ public static class FileKeys
     /// <summary>A converted result, named as it will be published.</summary>
     public static string StagedResult(Guid fileId, string resultName) => $"{StagingPrefix(fileId)}result/{resultName}";
 
+    /// <summary>Everything an archive expanded into, in the incoming bucket.</summary>
+    public static string ArchiveEntriesPrefix(Guid archiveFileId) => $"archives/{archiveFileId}/";
+
+    /// <summary>An archive entry, stored as its child file's original.</summary>
+    public static string ArchiveEntry(Guid archiveFileId, int index, string name) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ArchiveEntriesPrefix(archiveFileId)}{index:D5}/{name}");
+
     /// <summary>The published result, dated (UTC) by when the file was received.</summary>
     public static string Processed(Guid fileId, DateTimeOffset receivedAt, string resultName) =>
         string.Create(CultureInfo.InvariantCulture, $"processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}/{resultName}");

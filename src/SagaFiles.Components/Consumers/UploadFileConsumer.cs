@@ -9,9 +9,9 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Publishes the result: a server-side copy to <c>processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with its metadata
-/// (sha256, source-key, row-count, format), then deletes the file's staging prefix. A retry after staging was
-/// cleaned finds the result already there with the same sha256 and only finishes the clean-up.
+/// Publishes the results: a server-side copy of each to <c>processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with its
+/// metadata (sha256 of the original, source-key, format, row-count), then deletes the file's staging prefix. A retry
+/// after staging was cleaned finds the results already there with the same sha256 and only finishes the clean-up.
 /// </summary>
 public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, ILogger<UploadFileConsumer> logger)
     : IConsumer<UploadFile>
@@ -27,17 +27,9 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
         var cancellationToken = context.CancellationToken;
         using var step = StepScope.Begin(logger, command, FileSteps.Upload);
 
-        var destination = new ObjectLocation(options.Value.ProcessedBucket,
-            FileKeys.Processed(command.FileId, command.ReceivedAt, FileNames.Sanitize(command.ResultName)));
-        var published = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
-        if (published is not null && published.Metadata.GetValueOrDefault(Sha256Metadata) == command.Sha256)
-            logger.LogInformation("{Destination} is already published; only staging is left to clean", destination);
-        else
-        {
-            published = await store.CopyAsync(new ObjectLocation(command.ResultBucket, command.ResultKey), destination,
-                Metadata(command), cancellationToken);
-            logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
-        }
+        var published = new List<FileOutput>(command.Outputs.Count);
+        foreach (var output in command.Outputs)
+            published.Add(await PublishAsync(command, output, cancellationToken));
 
         var deleted = await store.DeletePrefixAsync(options.Value.StagingBucket, FileKeys.StagingPrefix(command.FileId), cancellationToken);
         logger.LogInformation("Deleted {Count} staged object(s)", deleted);
@@ -45,20 +37,37 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
         await context.Publish(new ResultUploaded
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
-            Bucket = destination.Bucket, Key = destination.Key, Size = published.Size
+            Outputs = published
         }, cancellationToken);
     }
 
-    static Dictionary<string, string> Metadata(UploadFile command)
+    async Task<FileOutput> PublishAsync(UploadFile command, FileOutput output, CancellationToken cancellationToken)
+    {
+        var destination = new ObjectLocation(options.Value.ProcessedBucket,
+            FileKeys.Processed(command.FileId, command.ReceivedAt, FileNames.Sanitize(output.Name)));
+        var published = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
+        if (published is not null && published.Metadata.GetValueOrDefault(Sha256Metadata) == command.Sha256)
+            logger.LogInformation("{Destination} is already published", destination);
+        else
+        {
+            published = await store.CopyAsync(new ObjectLocation(output.Bucket, output.Key), destination, Metadata(command, output),
+                cancellationToken);
+            logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
+        }
+
+        return output with { Bucket = destination.Bucket, Key = destination.Key, Size = published.Size };
+    }
+
+    static Dictionary<string, string> Metadata(UploadFile command, FileOutput output)
     {
         var metadata = new Dictionary<string, string>
         {
             [Sha256Metadata] = command.Sha256,
             // Metadata travels as an ASCII header: a key with other characters is percent-encoded.
             [SourceKeyMetadata] = Ascii.IsValid(command.SourceKey) ? command.SourceKey : Uri.EscapeDataString(command.SourceKey),
-            [FormatMetadata] = command.Format
+            [FormatMetadata] = output.Format
         };
-        if (command.RowCount is { } rows)
+        if (output.Table?.Rows is { } rows)
             metadata[RowCountMetadata] = rows.ToString(CultureInfo.InvariantCulture);
         return metadata;
     }

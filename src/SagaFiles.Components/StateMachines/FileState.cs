@@ -36,23 +36,31 @@ public class FileState : SagaStateMachineInstance
 
     public string? Sha256 { get; set; }
 
-    public string? ResultBucket { get; set; }
+    /// <summary>The detected kind's broad category (tabular, archive, image, ...).</summary>
+    public string? Category { get; set; }
 
-    public string? ResultKey { get; set; }
+    /// <summary>The processor the routing chose at the convert step.</summary>
+    public string? Processor { get; set; }
 
-    public string? ResultName { get; set; }
+    /// <summary>The results: in staging after the convert step, then where they were published.</summary>
+    public List<FileOutput> Outputs { get; set; } = [];
 
-    public string? OutputBucket { get; set; }
+    /// <summary>The archive this file came out of; null for a file received from outside.</summary>
+    public Guid? ParentFileId { get; set; }
 
-    public string? OutputKey { get; set; }
+    /// <summary>How many archives deep the file is (0: received from outside).</summary>
+    public int ArchiveDepth { get; set; }
 
-    public string? OutputFormat { get; set; }
+    /// <summary>For an archive: how many child files it expanded into; null for any other file.</summary>
+    public int? ChildCount { get; set; }
 
-    public long? OutputSize { get; set; }
+    public int ChildrenCompleted { get; set; }
 
-    public long? RowCount { get; set; }
+    public int ChildrenFailed { get; set; }
 
-    public int? ColumnCount { get; set; }
+    /// <summary>For a child file: the outcome last reported to its parent (true: Completed), so a retried child that
+    /// completes after failing moves between the parent's counts instead of being counted twice.</summary>
+    public bool? ReportedSuccess { get; set; }
 
     /// <summary>The step in progress, or the step that failed.</summary>
     public string? CurrentStep { get; set; }

@@ -7,6 +7,8 @@ namespace SagaFiles.Components.StateMachines;
 /// A file's way through SagaFiles: Pending -> Downloading -> Checksumming -> Converting -> Uploading -> Completed,
 /// or Failed. Each step is a command to a consumer queue; its completion moves the file on.
 /// <list type="bullet">
+/// <item>An archive's convert step expands it into child files, each with its own saga; the archive waits in
+/// AwaitingChildren until every child has reached Completed or Failed, then completes with the counts.</item>
 /// <item>An attempt that faults with a permanent error (invalid content) fails the file at once.</item>
 /// <item>Any other fault, or no answer within the step timeout, counts as an attempt: the step is tried again after a
 /// backoff (a fault) or at once (a timeout), up to <see cref="FileSagaOptions.MaxAttempts" />, then the file fails.</item>
@@ -31,6 +33,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         Event(() => ConvertFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => UploadFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => RetryRequested, x => x.CorrelateById(m => m.Message.FileId));
+        Event(() => ChildFinished, x => x.CorrelateById(m => m.Message.ParentFileId));
         Schedule(() => StepTimeout, x => x.StepTimeoutTokenId, s =>
         {
             s.Delay = settings.StepTimeout;
@@ -64,6 +67,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                     context.Saga.StagingKey = context.Message.StagingKey;
                     context.Saga.DetectedType = context.Message.DetectedType;
                     context.Saga.MediaType = context.Message.MediaType;
+                    context.Saga.Category = context.Message.Category;
                 })
                 .CompleteStep(this, clock)
                 .StartStep(this, FileSteps.Checksum, clock, settings)
@@ -80,32 +84,22 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
         During(Converting,
             When(Converted, context => context.Message.Attempt == context.Saga.Attempt)
-                .Then(context =>
-                {
-                    context.Saga.ResultBucket = context.Message.ResultBucket;
-                    context.Saga.ResultKey = context.Message.ResultKey;
-                    context.Saga.ResultName = context.Message.ResultName;
-                    context.Saga.OutputFormat = context.Message.Format;
-                    context.Saga.RowCount = context.Message.RowCount;
-                    context.Saga.ColumnCount = context.Message.ColumnCount;
-                })
+                .Then(context => context.Saga.Converted(context.Message))
                 .CompleteStep(this, clock)
-                .StartStep(this, FileSteps.Upload, clock, settings)
-                .TransitionTo(Uploading),
+                .IfElse(context => context.Message.ChildCount is null,
+                    results => results
+                        .StartStep(this, FileSteps.Upload, clock, settings)
+                        .TransitionTo(Uploading),
+                    archive => archive
+                        .IfElse(context => context.Saga.AllChildrenFinished(),
+                            done => done.CompleteFile(this, _ => [], clock),
+                            wait => wait.TransitionTo(AwaitingChildren))),
             When(ConvertFaulted).RetryOrFail(this, clock, settings, logger));
 
         During(Uploading,
             When(ResultUploaded, context => context.Message.Attempt == context.Saga.Attempt)
                 .CompleteStep(this, clock)
-                .Then(context => context.Saga.Finish(context.Message, clock.GetUtcNow()))
-                .Publish(context => new FileProcessingCompleted
-                {
-                    FileId = context.Saga.CorrelationId,
-                    Bucket = context.Saga.OutputBucket!,
-                    Key = context.Saga.OutputKey!,
-                    CompletedAt = context.Saga.ProcessedAt!.Value
-                })
-                .TransitionTo(Completed),
+                .CompleteFile(this, context => context.Message.Outputs, clock),
             When(UploadFaulted).RetryOrFail(this, clock, settings, logger));
 
         // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails.
@@ -126,6 +120,14 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(StepRetry.Received, context => IsCurrent(context.Saga, context.Message.Step, context.Message.Attempt))
                 .Then(context => context.Saga.StepRetryAt = null)
                 .StartStep(this, context => context.Saga.CurrentStep!, clock, settings));
+
+        // Children may finish before their archive has recorded how many there are (they start as soon as they are
+        // published), and a retried child may report again after the archive completed: every report is counted.
+        DuringAny(
+            When(ChildFinished)
+                .Then(context => context.Saga.ChildFinished(context.Message, clock.GetUtcNow()))
+                .If(context => context.Saga.CurrentState == nameof(AwaitingChildren) && context.Saga.AllChildrenFinished(),
+                    done => done.CompleteFile(this, _ => [], clock)));
 
         During(Failed,
             When(RetryRequested)
@@ -159,6 +161,9 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     public State Uploading { get; } = null!;
 
+    /// <summary>An archive whose entries are being processed as child files.</summary>
+    public State AwaitingChildren { get; } = null!;
+
     public State Completed { get; } = null!;
 
     public State Failed { get; } = null!;
@@ -182,6 +187,8 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
     public Event<Fault<UploadFile>> UploadFaulted { get; } = null!;
 
     public Event<FileRetryRequested> RetryRequested { get; } = null!;
+
+    public Event<ChildFileFinished> ChildFinished { get; } = null!;
 
     public Schedule<FileState, StepTimedOut> StepTimeout { get; } = null!;
 
@@ -290,6 +297,34 @@ static class FileStateMachineActivities
                         context => settings.RetryDelay(context.Saga.CountedAttempts())),
                 fail => fail.FailFile(machine, context => Reason(context.Message), clock)));
 
+    /// <summary>Completes the file with its published results (none for an archive), and tells whoever listens.</summary>
+    public static EventActivityBinder<FileState, TEvent> CompleteFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, IReadOnlyList<FileOutput>> published, TimeProvider clock)
+        where TEvent : class =>
+        binder
+            .Then(context => context.Saga.Finish(published(context), clock.GetUtcNow()))
+            .Publish(context => new FileProcessingCompleted
+            {
+                FileId = context.Saga.CorrelationId,
+                Outputs = context.Saga.Outputs,
+                CompletedAt = context.Saga.ProcessedAt!.Value
+            })
+            .ReportToParent(succeeded: true)
+            .TransitionTo(machine.Completed);
+
+    /// <summary>A file from an archive tells its parent how it ended (and how it ended before, if it was retried).</summary>
+    static EventActivityBinder<FileState, TEvent> ReportToParent<TEvent>(this EventActivityBinder<FileState, TEvent> binder, bool succeeded)
+        where TEvent : class =>
+        binder.If(context => context.Saga.ParentFileId != null, child => child
+            .Publish(context => new ChildFileFinished
+            {
+                ParentFileId = context.Saga.ParentFileId!.Value,
+                FileId = context.Saga.CorrelationId,
+                Succeeded = succeeded,
+                PreviouslySucceeded = context.Saga.ReportedSuccess
+            })
+            .Then(context => context.Saga.ReportedSuccess = succeeded));
+
     /// <summary>Fails the file with a reason a user can act on, and tells whoever listens.</summary>
     public static EventActivityBinder<FileState, TEvent> FailFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
         FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, string> reason, TimeProvider clock)
@@ -315,6 +350,7 @@ static class FileStateMachineActivities
                 OriginalName = context.Saga.OriginalName,
                 FailedAt = context.Saga.UpdatedAt
             })
+            .ReportToParent(succeeded: false)
             .TransitionTo(machine.Failed);
 
     /// <summary>Moves a resumed file into the state of the step it resumes.</summary>

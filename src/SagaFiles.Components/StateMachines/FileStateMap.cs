@@ -18,9 +18,15 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.Property(x => x.Tags).IsJsonColumn();
         entity.Property(x => x.Steps).IsJsonColumn();
         entity.Property(x => x.History).IsJsonColumn();
+        entity.Property(x => x.Outputs).IsJsonColumn();
+        entity.Property(x => x.DetectedType).HasMaxLength(32);
+        entity.Property(x => x.Category).HasMaxLength(32);
+        entity.Property(x => x.Processor).HasMaxLength(64);
 
         // GET /files?status= lists newest first within a status.
         entity.HasIndex(x => new { x.CurrentState, x.CreatedAt });
         entity.HasIndex(x => x.CreatedAt);
+        // An archive's children: GET /files?parent=.
+        entity.HasIndex(x => x.ParentFileId);
     }
 }

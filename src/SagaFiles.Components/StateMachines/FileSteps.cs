@@ -35,19 +35,17 @@ public static class FileSteps
             Attempt = attempt,
             Bucket = file.StagingBucket!,
             Key = file.StagingKey!,
-            OriginalName = file.OriginalName
+            OriginalName = file.OriginalName,
+            Tags = file.Tags,
+            ArchiveDepth = file.ArchiveDepth
         },
         Upload => new UploadFile
         {
             FileId = file.CorrelationId,
             Attempt = attempt,
-            ResultBucket = file.ResultBucket!,
-            ResultKey = file.ResultKey!,
-            ResultName = file.ResultName!,
-            Format = file.OutputFormat!,
+            Outputs = file.Outputs,
             Sha256 = file.Sha256!,
             SourceKey = file.SourceKey,
-            RowCount = file.RowCount,
             ReceivedAt = file.CreatedAt
         },
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Not a step")
@@ -65,6 +63,8 @@ public static class FileStateRecording
         file.Tags = new Dictionary<string, string>(uploaded.Tags);
         file.SourceBucket = uploaded.Bucket;
         file.SourceKey = uploaded.Key;
+        file.ParentFileId = uploaded.ParentFileId;
+        file.ArchiveDepth = uploaded.ArchiveDepth;
         if (file.CreatedAt == default)
             file.CreatedAt = uploaded.UploadedAt;
         file.UpdatedAt = now;
@@ -122,11 +122,38 @@ public static class FileStateRecording
         file.UpdatedAt = now;
     }
 
-    public static void Finish(this FileState file, ResultUploaded uploaded, DateTimeOffset now)
+    public static void Converted(this FileState file, FileConverted converted)
     {
-        file.OutputBucket = uploaded.Bucket;
-        file.OutputKey = uploaded.Key;
-        file.OutputSize = uploaded.Size;
+        file.Processor = converted.Processor;
+        file.Outputs = [.. converted.Outputs];
+        file.ChildCount = converted.ChildCount;
+    }
+
+    /// <summary>Counts a child's outcome, moving it from the count it was in when it reports again.</summary>
+    public static void ChildFinished(this FileState file, ChildFileFinished finished, DateTimeOffset now)
+    {
+        if (finished.PreviouslySucceeded is { } before)
+        {
+            if (before)
+                file.ChildrenCompleted--;
+            else
+                file.ChildrenFailed--;
+        }
+
+        if (finished.Succeeded)
+            file.ChildrenCompleted++;
+        else
+            file.ChildrenFailed++;
+        file.UpdatedAt = now;
+    }
+
+    /// <summary>An archive whose every child has reached Completed or Failed.</summary>
+    public static bool AllChildrenFinished(this FileState file) =>
+        file.ChildCount is { } count && file.ChildrenCompleted + file.ChildrenFailed >= count;
+
+    public static void Finish(this FileState file, IReadOnlyList<FileOutput> published, DateTimeOffset now)
+    {
+        file.Outputs = [.. published];
         file.ProcessedAt = now;
         file.CurrentStep = null;
         file.UpdatedAt = now;

@@ -8,6 +8,12 @@ namespace SagaFiles.Processing.Detection;
 /// <param name="Delimiter">The field delimiter of delimited text (',', ';', '|' or '\t'); null otherwise.</param>
 public sealed record DetectedFileType(FileKind Kind, string MediaType, string Extension, char? Delimiter = null)
 {
+    /// <summary>The kind's short name (<c>csv</c>, <c>jsonl</c>, <c>zip</c>, ...), as stored and shown.</summary>
+    public string Name => FileKinds.Name(Kind);
+
+    /// <summary>The broad category (<c>tabular</c>, <c>archive</c>, <c>image</c>, ...), as stored, shown and routed on.</summary>
+    public string Category => FileKinds.Category(Kind);
+
     /// <summary>The content is rows and columns: delimited text (CSV/TSV) or Parquet.</summary>
     public bool IsTabular => Kind is FileKind.Csv or FileKind.Tsv or FileKind.Parquet;
 }

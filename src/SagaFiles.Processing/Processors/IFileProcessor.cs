@@ -1,24 +1,17 @@
-using SagaFiles.Processing.Detection;
-
 namespace SagaFiles.Processing.Processors;
 
 /// <summary>
-/// Turns a staged input file into the file that is stored. A new kind of processing is one implementation plus one
-/// registration in <see cref="FileProcessorRegistry" />.
+/// Turns a staged file into what is published: results (a Parquet file per table, say) or child files (the entries of
+/// an archive). A new processor is this interface implemented once, registered once (AddFileProcessor), and named in a
+/// routing rule (<see cref="FileRouter" />). Pass-through is built in: it needs no processor because the staged
+/// original is published as it is.
 /// </summary>
 public interface IFileProcessor
 {
-    ProcessorKind Kind { get; }
+    /// <summary>The name routing rules use: <c>parquet</c>, <c>archive</c>, ...</summary>
+    string Name { get; }
 
-    /// <summary>Whether this processor handles files of <paramref name="type" />.</summary>
-    bool CanProcess(DetectedFileType type);
-
-    /// <summary>The name of the output for an input named <paramref name="fileName" /> (already sanitized).</summary>
-    string OutputFileName(string fileName);
-
-    /// <param name="input">The staged input, read from its current position; seekable.</param>
-    /// <param name="output">Receives the result; left open.</param>
-    /// <param name="type">The input's detected type.</param>
-    /// <param name="cancellationToken">Cancels the processing.</param>
-    Task<ProcessingResult> ProcessAsync(Stream input, Stream output, DetectedFileType type, CancellationToken cancellationToken);
+    /// <summary>Processes <paramref name="input" />, writing into <paramref name="outputs" />.</summary>
+    /// <exception cref="Conversion.ConversionException">The content cannot be processed; the message says why, for users.</exception>
+    Task<ProcessingOutcome> ProcessAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken);
 }

@@ -1,28 +1,30 @@
 using SagaFiles.Processing.Conversion;
 using SagaFiles.Processing.Detection;
+using SagaFiles.Processing.Routing;
 
 namespace SagaFiles.Processing.Processors;
 
-/// <summary>CSV and TSV become Parquet (see <see cref="CsvToParquetConverter" />).</summary>
-public sealed class ParquetConversionProcessor(CsvToParquetConverter converter) : IFileProcessor
+/// <summary>Tabular text becomes Parquet with ZSTD: CSV and TSV (<see cref="CsvToParquetConverter" />).</summary>
+public sealed class ParquetConversionProcessor : IFileProcessor
 {
     public const string ParquetMediaType = "application/vnd.apache.parquet";
+    public const string ParquetFormat = "parquet";
 
-    public ParquetConversionProcessor() : this(new CsvToParquetConverter())
+    readonly CsvToParquetConverter _csv = new();
+
+    public string Name => FileRouter.Parquet;
+
+    public async Task<ProcessingOutcome> ProcessAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
     {
-    }
-
-    public ProcessorKind Kind => ProcessorKind.ParquetConversion;
-
-    public bool CanProcess(DetectedFileType type) => type.Kind is FileKind.Csv or FileKind.Tsv;
-
-    public string OutputFileName(string fileName) => Path.ChangeExtension(fileName, ".parquet");
-
-    public async Task<ProcessingResult> ProcessAsync(Stream input, Stream output, DetectedFileType type,
-        CancellationToken cancellationToken)
-    {
-        var result = await converter.ConvertAsync(input, output, CsvConversionOptions.For(type), cancellationToken)
-            .ConfigureAwait(false);
-        return new ProcessingResult(Kind, ParquetMediaType, result.InputBytes, result.OutputBytes, result);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var name = Path.ChangeExtension(input.FileName, ".parquet");
+        var table = input.Type.Kind switch
+        {
+            FileKind.Csv or FileKind.Tsv => await _csv.ConvertAsync(input.Content, outputs.CreateResult(name),
+                CsvConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
+            _ => throw new ConversionException($"{input.Type.Name} content cannot be converted to Parquet.")
+        };
+        return new ProcessingOutcome([new ProcessedResult(name, ParquetFormat, ParquetMediaType, table)]);
     }
 }

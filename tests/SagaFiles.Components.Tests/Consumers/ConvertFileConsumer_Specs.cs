@@ -16,14 +16,18 @@ public class ConvertFileConsumer_Specs : StepSpec
 
         var converted = await ConvertAsync(downloaded, "../Q1 orders.csv");
 
-        converted.Format.ShouldBe("parquet");
-        converted.ResultName.ShouldBe("Q1 orders.parquet");
-        converted.ResultBucket.ShouldBe(Storage.Options.StagingBucket);
-        converted.ResultKey.ShouldBe($"staging/{upload.FileId}/result/Q1 orders.parquet");
-        converted.RowCount.ShouldBe(1_000);
-        converted.ColumnCount.ShouldBe(4);
-        var parquet = await Storage.ReadAllAsync(converted.ResultBucket, converted.ResultKey);
-        converted.Size.ShouldBe(parquet.Length);
+        converted.Processor.ShouldBe("parquet");
+        converted.ChildCount.ShouldBeNull();
+        var result = converted.Outputs.ShouldHaveSingleItem();
+        result.Format.ShouldBe("parquet");
+        result.Name.ShouldBe("Q1 orders.parquet");
+        result.Bucket.ShouldBe(Storage.Options.StagingBucket);
+        result.Key.ShouldBe($"staging/{upload.FileId}/result/Q1 orders.parquet");
+        var table = result.Table.ShouldNotBeNull();
+        table.Rows.ShouldBe(1_000);
+        table.Columns.Select(c => c.Name).ShouldBe(["id", "name", "amount", "day"]);
+        var parquet = await Storage.ReadAllAsync(result.Bucket, result.Key);
+        result.Size.ShouldBe(parquet.Length);
         using (var reader = new ParquetFileReader(new MemoryStream(parquet)))
         {
             reader.FileMetaData.NumRows.ShouldBe(1_000);
@@ -31,7 +35,7 @@ public class ConvertFileConsumer_Specs : StepSpec
                 .ShouldBe(["id", "name", "amount", "day"]);
         }
 
-        (await Storage.Store.HeadAsync(converted.ResultBucket, converted.ResultKey)).ShouldNotBeNull().ContentType
+        (await Storage.Store.HeadAsync(result.Bucket, result.Key)).ShouldNotBeNull().ContentType
             .ShouldBe("application/vnd.apache.parquet");
         TempFilesOf(upload.FileId).ShouldBeEmpty();
     }
@@ -44,8 +48,8 @@ public class ConvertFileConsumer_Specs : StepSpec
         var first = await ConvertAsync(downloaded, "data.tsv");
         var second = await ConvertAsync(downloaded, "data.tsv", attempt: 2);
 
-        second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
-        first.RowCount.ShouldBe(2);
+        second.Outputs.ShouldBeEquivalentTo(first.Outputs);
+        first.Outputs.ShouldHaveSingleItem().Table.ShouldNotBeNull().Rows.ShouldBe(2);
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/"))
             .ShouldBe([$"staging/{upload.FileId}/original", $"staging/{upload.FileId}/result/data.parquet"], ignoreOrder: true);
     }
@@ -58,12 +62,14 @@ public class ConvertFileConsumer_Specs : StepSpec
 
         var converted = await ConvertAsync(downloaded, "scan.PNG");
 
-        converted.Format.ShouldBe("original");
-        converted.ResultBucket.ShouldBe(downloaded.StagingBucket);
-        converted.ResultKey.ShouldBe(downloaded.StagingKey);
-        converted.ResultName.ShouldBe("scan.PNG");
-        converted.Size.ShouldBe(content.Length);
-        converted.RowCount.ShouldBeNull();
+        converted.Processor.ShouldBe("pass-through");
+        var result = converted.Outputs.ShouldHaveSingleItem();
+        result.Format.ShouldBe("original");
+        result.Bucket.ShouldBe(downloaded.StagingBucket);
+        result.Key.ShouldBe(downloaded.StagingKey);
+        result.Name.ShouldBe("scan.PNG");
+        result.Size.ShouldBe(content.Length);
+        result.Table.ShouldBeNull();
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
     }
 

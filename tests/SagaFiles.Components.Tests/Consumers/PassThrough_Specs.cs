@@ -16,11 +16,11 @@ public class PassThrough_Specs : StepSpec
         var downloaded = await DownloadAsync(upload);
         var checksum = await ChecksumAsync(downloaded);
         var converted = await ConvertAsync(downloaded, upload.OriginalName);
-        var uploaded = await PublishAsync(converted, checksum.Sha256, upload);
+        var uploaded = (await PublishAsync(converted, checksum.Sha256, upload)).Outputs.ShouldHaveSingleItem();
 
         downloaded.DetectedType.ShouldBe("png");
         checksum.Sha256.ShouldBe(Sha256Hex(content));
-        converted.Format.ShouldBe("original");
+        converted.Outputs.ShouldHaveSingleItem().Format.ShouldBe("original");
         uploaded.Key.ShouldBe($"processed/2026/03/10/{upload.FileId}/holiday photo.png");
         (await Storage.ReadAllAsync(uploaded.Bucket, uploaded.Key)).ShouldBe(content);
         var published = (await Storage.Store.HeadAsync(uploaded.Bucket, uploaded.Key)).ShouldNotBeNull();

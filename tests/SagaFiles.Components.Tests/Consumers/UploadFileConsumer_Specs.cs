@@ -12,13 +12,15 @@ public class UploadFileConsumer_Specs : StepSpec
         var (upload, downloaded, checksum) = await StageAsync("sales.csv", Csv(rows: 50));
         var converted = await ConvertAsync(downloaded, "sales.csv");
 
-        var uploaded = await PublishAsync(converted, checksum.Sha256, upload);
+        var completion = await PublishAsync(converted, checksum.Sha256, upload);
 
+        var uploaded = completion.Outputs.ShouldHaveSingleItem();
         // Received 2026-03-09 23:30 at UTC-2: 2026-03-10 in UTC.
         uploaded.Bucket.ShouldBe(Storage.Options.ProcessedBucket);
         uploaded.Key.ShouldBe($"processed/2026/03/10/{upload.FileId}/sales.parquet");
-        uploaded.Size.ShouldBe(converted.Size);
-        uploaded.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
+        uploaded.Size.ShouldBe(converted.Outputs[0].Size);
+        uploaded.Table.ShouldBeEquivalentTo(converted.Outputs[0].Table);
+        completion.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
         var published = (await Storage.Store.HeadAsync(uploaded.Bucket, uploaded.Key)).ShouldNotBeNull();
         published.Metadata.ShouldBe(new Dictionary<string, string>
         {
@@ -33,12 +35,12 @@ public class UploadFileConsumer_Specs : StepSpec
     {
         var (upload, downloaded, checksum) = await StageAsync("notes.csv", Csv(rows: 3));
         var converted = await ConvertAsync(downloaded, "notes.csv");
-        var first = await PublishAsync(converted, checksum.Sha256, upload);
+        var first = (await PublishAsync(converted, checksum.Sha256, upload)).Outputs.ShouldHaveSingleItem();
         var bytes = await Storage.ReadAllAsync(first.Bucket, first.Key);
 
-        var second = await PublishAsync(converted, checksum.Sha256, upload, attempt: 2);
+        var second = (await PublishAsync(converted, checksum.Sha256, upload, attempt: 2)).Outputs.ShouldHaveSingleItem();
 
-        second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
+        second.ShouldBeEquivalentTo(first);
         (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"processed/2026/03/10/{upload.FileId}/")).ShouldBe([first.Key]);
         (await Storage.ReadAllAsync(second.Bucket, second.Key)).ShouldBe(bytes);
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBeEmpty();

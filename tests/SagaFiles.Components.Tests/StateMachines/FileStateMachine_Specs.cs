@@ -74,21 +74,27 @@ public class FileStateMachine_Specs
         (await _saga.Exists(fileId, x => x.Converting)).ShouldNotBeNull();
         await Sent<ConvertFile>(fileId);
 
+        var staged = new FileOutput
+        {
+            Bucket = "staging", Key = $"staging/{fileId}/result/data.parquet", Name = "data.parquet", Format = "parquet", Size = 20,
+            Table = new TableShape { Rows = 3, RowGroups = 1, Columns = [new TableColumn("a", "int64"), new TableColumn("b", "string")] }
+        };
         await _harness.Bus.Publish(new FileConverted
         {
-            FileId = fileId, Attempt = 1, WorkerHost = "w1/1", Duration = TimeSpan.FromMilliseconds(30), ResultBucket = "staging",
-            ResultKey = $"staging/{fileId}/result/data.parquet", ResultName = "data.parquet", Format = "parquet", Size = 20, RowCount = 3,
-            ColumnCount = 2
+            FileId = fileId, Attempt = 1, WorkerHost = "w1/1", Duration = TimeSpan.FromMilliseconds(30), Processor = "parquet",
+            Outputs = [staged]
         });
         (await _saga.Exists(fileId, x => x.Uploading)).ShouldNotBeNull();
         var upload = await Sent<UploadFile>(fileId);
         upload.Sha256.ShouldBe("ab");
-        upload.RowCount.ShouldBe(3);
+        var sent = upload.Outputs.ShouldHaveSingleItem();
+        (sent.Key, sent.Size, sent.Table!.Rows).ShouldBe((staged.Key, 20, 3));
+        sent.Table.Columns.ShouldBe(staged.Table.Columns);
 
+        var published = staged with { Bucket = "processed", Key = $"processed/2026/11/23/{fileId}/data.parquet" };
         await _harness.Bus.Publish(new ResultUploaded
         {
-            FileId = fileId, Attempt = 1, WorkerHost = "w2/1", Duration = TimeSpan.FromMilliseconds(5), Bucket = "processed",
-            Key = $"processed/2026/11/23/{fileId}/data.parquet", Size = 20
+            FileId = fileId, Attempt = 1, WorkerHost = "w2/1", Duration = TimeSpan.FromMilliseconds(5), Outputs = [published]
         });
         (await _saga.Exists(fileId, x => x.Completed)).ShouldNotBeNull();
         (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue();
@@ -98,7 +104,8 @@ public class FileStateMachine_Specs
         file.History[1].WorkerHost.ShouldBe("w1/1");
         file.Steps.Select(s => (s.Step, s.Attempts)).ShouldBe([("Download", 1), ("Checksum", 1), ("Convert", 1), ("Upload", 1)]);
         file.Steps.ShouldAllBe(s => s.CompletedAt != null && s.DurationMs != null);
-        file.OutputKey.ShouldBe($"processed/2026/11/23/{fileId}/data.parquet");
+        file.Outputs.ShouldHaveSingleItem().Key.ShouldBe($"processed/2026/11/23/{fileId}/data.parquet");
+        file.Processor.ShouldBe("parquet");
         file.ProcessedAt.ShouldNotBeNull();
     }
 

@@ -1,6 +1,7 @@
 using MassTransit.InMemoryTransport;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public sealed class StepHarness : IAsyncDisposable
             .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
             .AddSingleton(store ?? storage.Store)
             .AddSingleton(Options.Create(storage.Options))
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddMassTransitTestHarness(x =>
             {
                 x.SetKebabCaseEndpointNameFormatter();

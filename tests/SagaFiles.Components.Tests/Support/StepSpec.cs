@@ -56,9 +56,8 @@ public abstract class StepSpec
     protected Task<ResultUploaded> PublishAsync(FileConverted converted, string sha256, DownloadFile upload, int attempt = 1) =>
         Steps.RunAsync<ResultUploaded>(StepEndpoints.Upload, new UploadFile
         {
-            FileId = converted.FileId, Attempt = attempt, ResultBucket = converted.ResultBucket, ResultKey = converted.ResultKey,
-            ResultName = converted.ResultName, Format = converted.Format, Sha256 = sha256, SourceKey = upload.SourceKey,
-            RowCount = converted.RowCount, ReceivedAt = ReceivedAt
+            FileId = converted.FileId, Attempt = attempt, Outputs = converted.Outputs, Sha256 = sha256, SourceKey = upload.SourceKey,
+            ReceivedAt = ReceivedAt
         });
 
     /// <summary>Takes a file through download and checksum, as the saga does before conversion.</summary>

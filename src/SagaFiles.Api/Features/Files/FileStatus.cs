@@ -13,7 +13,7 @@ public enum FileStatus
 
 public static class FileStatuses
 {
-    public static readonly string[] ProcessingStates = ["Downloading", "Checksumming", "Converting", "Uploading"];
+    public static readonly string[] ProcessingStates = ["Downloading", "Checksumming", "Converting", "Uploading", "AwaitingChildren"];
 
     public static FileStatus Of(FileState file) => file.CurrentState switch
     {

@@ -269,6 +269,10 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("correlation_id");
 
+                    b.Property<int>("ArchiveDepth")
+                        .HasColumnType("integer")
+                        .HasColumnName("archive_depth");
+
                     b.Property<int>("Attempt")
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
@@ -277,9 +281,22 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts_before_manual_retry");
 
-                    b.Property<int?>("ColumnCount")
+                    b.Property<string>("Category")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("category");
+
+                    b.Property<int?>("ChildCount")
                         .HasColumnType("integer")
-                        .HasColumnName("column_count");
+                        .HasColumnName("child_count");
+
+                    b.Property<int>("ChildrenCompleted")
+                        .HasColumnType("integer")
+                        .HasColumnName("children_completed");
+
+                    b.Property<int>("ChildrenFailed")
+                        .HasColumnType("integer")
+                        .HasColumnName("children_failed");
 
                     b.Property<string>("ContentType")
                         .IsRequired()
@@ -302,7 +319,8 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnName("current_step");
 
                     b.Property<string>("DetectedType")
-                        .HasColumnType("text")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("detected_type");
 
                     b.Property<string>("ErrorMessage")
@@ -324,41 +342,27 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("original_name");
 
-                    b.Property<string>("OutputBucket")
-                        .HasColumnType("text")
-                        .HasColumnName("output_bucket");
+                    b.Property<string>("Outputs")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("outputs");
 
-                    b.Property<string>("OutputFormat")
-                        .HasColumnType("text")
-                        .HasColumnName("output_format");
-
-                    b.Property<string>("OutputKey")
-                        .HasColumnType("text")
-                        .HasColumnName("output_key");
-
-                    b.Property<long?>("OutputSize")
-                        .HasColumnType("bigint")
-                        .HasColumnName("output_size");
+                    b.Property<Guid?>("ParentFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_file_id");
 
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
-                    b.Property<string>("ResultBucket")
-                        .HasColumnType("text")
-                        .HasColumnName("result_bucket");
+                    b.Property<string>("Processor")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("processor");
 
-                    b.Property<string>("ResultKey")
-                        .HasColumnType("text")
-                        .HasColumnName("result_key");
-
-                    b.Property<string>("ResultName")
-                        .HasColumnType("text")
-                        .HasColumnName("result_name");
-
-                    b.Property<long?>("RowCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("row_count");
+                    b.Property<bool?>("ReportedSuccess")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reported_success");
 
                     b.Property<string>("Sha256")
                         .HasMaxLength(64)
@@ -432,6 +436,9 @@ namespace SagaFiles.Components.Data.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_files_created_at");
+
+                    b.HasIndex("ParentFileId")
+                        .HasDatabaseName("ix_files_parent_file_id");
 
                     b.HasIndex("CurrentState", "CreatedAt")
                         .HasDatabaseName("ix_files_current_state_created_at");

@@ -5,7 +5,7 @@ using SagaFiles.Storage;
 
 namespace SagaFiles.Api.Features.Files.Download;
 
-/// <summary>GET /files/{id}/download?what=original|result: a redirect to a short-lived presigned URL.</summary>
+/// <summary>GET /files/{id}/download?what=original|result&amp;name=: a redirect to a short-lived presigned URL.</summary>
 public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage) : Endpoint<Request>
 {
     public override void Configure()
@@ -25,14 +25,30 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
             return;
         }
 
-        var (bucket, key, name) = request.What == "original"
-            ? (file.SourceBucket, file.SourceKey, file.OriginalName)
-            : (file.OutputBucket, file.OutputKey, file.ResultName);
-        if (bucket == null || key == null)
+        string bucket, key, name;
+        if (request.What == "original")
+            (bucket, key, name) = (file.SourceBucket, file.SourceKey, file.OriginalName);
+        else if (file.CurrentState != "Completed" || file.Outputs.Count == 0)
         {
-            AddError(x => x.What, "The file has no result yet: it is not Completed.");
+            AddError(x => x.What, file.ChildCount != null
+                ? "The file is an archive: its entries are files of their own (see /files?parent=)."
+                : "The file has no result yet: it is not Completed.");
             await Send.ErrorsAsync(409, ct);
             return;
+        }
+        else
+        {
+            var output = request.Name == null && file.Outputs.Count == 1
+                ? file.Outputs[0]
+                : file.Outputs.FirstOrDefault(o => o.Name == request.Name);
+            if (output == null)
+            {
+                AddError(x => x.Name!, $"Name one of the file's {file.Outputs.Count} results: {string.Join(", ", file.Outputs.Select(o => o.Name))}.");
+                await Send.ErrorsAsync(400, ct);
+                return;
+            }
+
+            (bucket, key, name) = (output.Bucket, output.Key, output.Name);
         }
 
         await Send.RedirectAsync(store.GetDownloadUrl(bucket, key, storage.Value.PresignedUrlLifetime, name).ToString(), isPermanent: false,

@@ -11,6 +11,10 @@ public sealed class Request
     [QueryParam]
     public string What { get; init; } = "result";
 
+    /// <summary>Which result, by name, when there are several (a SQL dump gives one Parquet file per table).</summary>
+    [QueryParam]
+    public string? Name { get; init; }
+
     public sealed class Validator : Validator<Request>
     {
         public Validator()

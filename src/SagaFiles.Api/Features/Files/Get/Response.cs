@@ -1,3 +1,4 @@
+using SagaFiles.Contracts;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Features.Files.Get;
@@ -10,6 +11,7 @@ public sealed record Response(
     string Key,
     string ContentType,
     string? DetectedType,
+    string? Category,
     long Size,
     IReadOnlyDictionary<string, string> Tags,
     FileStatus Status,
@@ -17,7 +19,10 @@ public sealed record Response(
     int Attempt,
     string? ErrorMessage,
     string? Sha256,
-    Output? Output,
+    string? Processor,
+    IReadOnlyList<Output> Outputs,
+    Conversion? Conversion,
+    Archive? Archive,
     DateTimeOffset? ProcessedAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -30,6 +35,7 @@ public sealed record Response(
         file.SourceKey,
         file.ContentType,
         file.DetectedType,
+        file.Category,
         file.Size,
         file.Tags,
         FileStatuses.Of(file),
@@ -37,13 +43,45 @@ public sealed record Response(
         file.Attempt,
         file.ErrorMessage,
         file.Sha256,
-        file.OutputKey == null
-            ? null
-            : new Output(file.OutputBucket!, file.OutputKey, file.OutputFormat ?? "original", file.OutputSize ?? 0, file.RowCount, file.ColumnCount),
+        file.Processor,
+        file.Outputs.Select(Output.From).ToList(),
+        Conversion.Of(file),
+        Archive.Of(file),
         file.ProcessedAt,
         file.CreatedAt,
         file.UpdatedAt,
         FileLinks.For(file.CorrelationId));
 }
 
-public sealed record Output(string Bucket, string Key, string Format, long Size, long? RowCount, int? ColumnCount);
+/// <summary>A result: in staging until the file completes, then where it was published.</summary>
+public sealed record Output(string Name, string Bucket, string Key, string Format, long Size, long? Rows, IReadOnlyList<TableColumn>? Schema)
+{
+    public static Output From(FileOutput output) =>
+        new(output.Name, output.Bucket, output.Key, output.Format, output.Size, output.Table?.Rows, output.Table?.Columns);
+}
+
+/// <summary>What a conversion to Parquet made of the file, over all its tables.</summary>
+/// <param name="Rows">Rows written.</param>
+/// <param name="Columns">Columns written (summed over the tables of a SQL dump).</param>
+/// <param name="CompressionRatio">The original's size over the total size of the Parquet written (3.5: a third and a bit).</param>
+public sealed record Conversion(int Tables, long Rows, int Columns, double CompressionRatio)
+{
+    public static Conversion? Of(FileState file)
+    {
+        var tables = file.Outputs.Where(o => o.Table != null).ToList();
+        if (tables.Count == 0)
+            return null;
+        var written = tables.Sum(t => t.Size);
+        return new Conversion(tables.Count, tables.Sum(t => t.Table!.Rows), tables.Sum(t => t.Table!.Columns.Count),
+            written == 0 ? 0 : Math.Round((double)file.Size / written, 2));
+    }
+}
+
+/// <summary>How a file relates to archives: the archive it came out of, and for an archive, its children's progress.</summary>
+public sealed record Archive(Guid? ParentId, int Depth, int? Children, int ChildrenCompleted, int ChildrenFailed, string? ChildrenLink)
+{
+    public static Archive? Of(FileState file) => file.ParentFileId == null && file.ChildCount == null
+        ? null
+        : new Archive(file.ParentFileId, file.ArchiveDepth, file.ChildCount, file.ChildrenCompleted, file.ChildrenFailed,
+            file.ChildCount == null ? null : $"/files?parent={file.CorrelationId}");
+}

@@ -4,7 +4,7 @@ using SagaFiles.Components.Data;
 
 namespace SagaFiles.Api.Features.Files.List;
 
-/// <summary>GET /files?status=&amp;page=&amp;limit=: newest first, with the total count.</summary>
+/// <summary>GET /files?status=&amp;parent=&amp;page=&amp;limit=: newest first, with the total count.</summary>
 public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response>
 {
     public override void Configure()
@@ -12,7 +12,7 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
         Get("/files");
         AllowAnonymous();
         Description(d => d.ProducesProblemDetails(400));
-        Summary(s => s.Summary = "List files, newest first, optionally by status");
+        Summary(s => s.Summary = "List files, newest first, optionally by status or parent archive");
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
@@ -23,6 +23,9 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
             var states = FileStatuses.States(status);
             files = files.Where(x => states.Contains(x.CurrentState));
         }
+
+        if (request.Parent is { } parent)
+            files = files.Where(x => x.ParentFileId == parent);
 
         var total = await files.CountAsync(ct);
         var page = await files.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.CorrelationId)

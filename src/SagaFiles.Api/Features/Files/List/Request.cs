@@ -9,6 +9,10 @@ public sealed class Request
     [QueryParam]
     public FileStatus? Status { get; init; }
 
+    /// <summary>Only the files that came out of this archive.</summary>
+    [QueryParam]
+    public Guid? Parent { get; init; }
+
     /// <summary>1-based page number.</summary>
     [QueryParam]
     public int Page { get; init; } = 1;

@@ -1,0 +1,10 @@
+using SagaFiles.Processing.Detection;
+
+namespace SagaFiles.Processing.Processors;
+
+/// <summary>A staged file to process.</summary>
+/// <param name="Content">The bytes, from position 0; seekable (a staged temp file), left open.</param>
+/// <param name="FileName">The original name, sanitized (<see cref="FileNames.Sanitize" />).</param>
+/// <param name="Type">What detection found.</param>
+/// <param name="ArchiveDepth">How many archives deep the file is (0: received from outside).</param>
+public sealed record ProcessingInput(Stream Content, string FileName, DetectedFileType Type, int ArchiveDepth);

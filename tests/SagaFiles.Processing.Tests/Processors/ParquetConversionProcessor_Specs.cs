@@ -1,0 +1,48 @@
+using System.Text;
+using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Detection;
+using SagaFiles.Processing.Processors;
+using SagaFiles.Processing.Tests.Support;
+
+namespace SagaFiles.Processing.Tests.Processors;
+
+public class ParquetConversionProcessor_Specs
+{
+    readonly ParquetConversionProcessor _processor = new();
+
+    static async Task<(ProcessingOutcome Outcome, MemoryOutputs Outputs)> ProcessAsync(string content, string name)
+    {
+        var bytes = Encoding.UTF8.GetBytes(content);
+        var outputs = new MemoryOutputs();
+        await using var input = new MemoryStream(bytes);
+        var outcome = await new ParquetConversionProcessor().ProcessAsync(
+            new ProcessingInput(input, name, FileTypeDetector.Detect(bytes, name), ArchiveDepth: 0), outputs, CancellationToken.None);
+        return (outcome, outputs);
+    }
+
+    [Test]
+    public async Task A_CSV_becomes_one_Parquet_result_named_after_it_with_its_table_shape()
+    {
+        var (outcome, outputs) = await ProcessAsync("a;b\n1;x\n2;y\n", "отчёт.csv");
+
+        _processor.Name.ShouldBe("parquet");
+        outcome.ExpandsIntoChildren.ShouldBeFalse();
+        var result = outcome.Results.ShouldHaveSingleItem();
+        result.Name.ShouldBe("отчёт.parquet");
+        result.Format.ShouldBe("parquet");
+        result.MediaType.ShouldBe("application/vnd.apache.parquet");
+        var table = result.Table.ShouldNotBeNull();
+        table.RowCount.ShouldBe(2);
+        table.OutputBytes.ShouldBe(outputs.Results["отчёт.parquet"].Length);
+        using var file = new ParquetFile(outputs.Results["отчёт.parquet"].ToArray());
+        file.Values<string?>("b").ShouldBe(["x", "y"]);
+    }
+
+    [Test]
+    public async Task Content_it_cannot_convert_is_refused_with_a_reason()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() => ProcessAsync("hello", "a.txt"));
+
+        error.Message.ShouldBe("text content cannot be converted to Parquet.");
+    }
+}
