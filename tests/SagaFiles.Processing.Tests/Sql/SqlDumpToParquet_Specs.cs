@@ -367,6 +367,36 @@ public class SqlDumpToParquet_Specs
     }
 
     [Test]
+    public async Task A_dump_larger_than_memory_allows_streams_through_with_its_live_memory_bounded()
+    {
+        const long rows = 200_000;
+        const string insert = "INSERT INTO `events` VALUES ";
+        long peakLiveBytes = 0;
+        await using var dump = new GeneratedDump(
+            MySqlDumpHeader + "CREATE TABLE `events` (`id` bigint, `at` datetime, `amount` decimal(12,2), `label` varchar(40));\n" + insert,
+            rows,
+            i =>
+            {
+                if (i % 40_000 == 0)
+                    peakLiveBytes = Math.Max(peakLiveBytes, GC.GetTotalMemory(forceFullCollection: true));
+                var separator = i == 0 ? "" : i % 1000 == 0 ? ";\n" + insert : ",";
+                return $"{separator}({i},'2024-03-01 10:{i % 60:00}:00',{i % 1000}.25,'label {i % 97}')";
+            },
+            ";\n");
+
+        var options = new SqlConversionOptions { Parquet = new ParquetWriteOptions { RowGroupSize = 16_384 } };
+
+        var result = await _converter.ConvertAsync(dump, _ => Stream.Null, options);
+
+        var events = result.Tables.Single().Result;
+        events.RowCount.ShouldBe(rows);
+        events.RowGroupCount.ShouldBe(13);
+        result.InputBytes.ShouldBe(dump.BytesProduced);
+        dump.BytesProduced.ShouldBeGreaterThan(9_000_000);
+        peakLiveBytes.ShouldBeLessThan(6_000_000); // holding the dump's text alone would take twice its bytes
+    }
+
+    [Test]
     public async Task Rows_of_a_table_already_finished_to_bound_memory_fail_naming_the_table()
     {
         const string dump = "CREATE TABLE a (n int);\nCREATE TABLE b (n int);\n" +

@@ -298,7 +298,7 @@ sealed class SqlDumpReader(
         await NextAsync().ConfigureAwait(false);
         for (var rowNumber = 1;; rowNumber++)
         {
-            var where = $"row {rowNumber} of the INSERT into '{table.Name}'";
+            var where = new RowSource(table, rowNumber);
             if (!_tokens.IsSymbol('('))
                 throw new ConversionException($"expected '(' to start {where}, found '{_tokens.Text}'.", _tokens.Line);
             var rowLine = _tokens.Line;
@@ -314,7 +314,7 @@ sealed class SqlDumpReader(
                         _tokens.Line);
             }
 
-            WriteRow(table, mapping, rowLine, where);
+            WriteRow(mapping, rowLine, where);
             await NextAsync().ConfigureAwait(false);
             if (!_tokens.IsSymbol(','))
                 break;
@@ -325,7 +325,7 @@ sealed class SqlDumpReader(
     }
 
     /// <summary>A literal: string, number (signed), NULL, TRUE/FALSE, optionally cast (::type) or introduced (_binary).</summary>
-    async Task ReadValueAsync(string where)
+    async Task ReadValueAsync(RowSource where)
     {
         if (_tokens.Kind is SqlTokenKind.String or SqlTokenKind.Number)
         {
@@ -365,10 +365,10 @@ sealed class SqlDumpReader(
 
         await NextAsync().ConfigureAwait(false);
         if (_tokens.IsSymbol(':'))
-            await SkipListItemAsync(where).ConfigureAwait(false); // a cast, '...'::jsonb: the literal is the value
+            await SkipListItemAsync(where.ToString()).ConfigureAwait(false); // a cast, '...'::jsonb: the literal is the value
     }
 
-    ConversionException NotALiteral(string where) =>
+    ConversionException NotALiteral(RowSource where) =>
         new($"'{_tokens.Text}' in {where} is not a literal value; only strings, numbers, NULL, TRUE and FALSE can be converted.",
             _tokens.Line);
 
@@ -396,7 +396,7 @@ sealed class SqlDumpReader(
         }
 
         await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // the rows start on the next line
-        var where = $"the COPY row for table '{table.Name}'";
+        var where = new RowSource(table, InsertRow: 0);
         while (true)
         {
             if (!await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false))
@@ -406,7 +406,7 @@ sealed class SqlDumpReader(
             if (_tokens.Text is @"\.")
                 return;
             ReadCopyFields(_tokens.Text);
-            WriteRow(table, mapping, _tokens.Line, where);
+            WriteRow(mapping, _tokens.Line, where);
         }
     }
 
@@ -478,12 +478,13 @@ sealed class SqlDumpReader(
         return code;
     }
 
-    void WriteRow(SqlTable table, ColumnMapping mapping, long line, string where)
+    void WriteRow(ColumnMapping mapping, long line, RowSource where)
     {
+        var table = where.Table;
         var expected = mapping.Targets.Length;
         if (_row.Count != expected)
         {
-            var columns = mapping == table.AllColumns ? $"table '{table.Name}' has" : "its column list names";
+            var columns = ReferenceEquals(mapping, table.AllColumns) ? $"table '{table.Name}' has" : "its column list names";
             throw new ConversionException($"{where} has {_row.Count} values, but {columns} {expected} columns.", line);
         }
 
@@ -565,6 +566,14 @@ sealed class SqlDumpReader(
 
     static bool Contains(HashSet<string> words, ReadOnlySpan<char> word) =>
         words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+
+    /// <summary>Where a row comes from, for error messages (built only when one is thrown).</summary>
+    readonly record struct RowSource(SqlTable Table, int InsertRow)
+    {
+        public override string ToString() => InsertRow > 0
+            ? $"row {InsertRow} of the INSERT into '{Table.Name}'"
+            : $"the COPY row for table '{Table.Name}'";
+    }
 
     readonly record struct TableName(string? Schema, string Name)
     {

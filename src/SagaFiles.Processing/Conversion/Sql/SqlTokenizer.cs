@@ -102,7 +102,7 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
 
         Line = _line;
         var c = _chars[_position];
-        if (await AtDelimiterAsync(cancellationToken).ConfigureAwait(false))
+        if (c == Delimiter[0] && (Delimiter.Length == 1 || await AtLongDelimiterAsync(cancellationToken).ConfigureAwait(false)))
         {
             _position += Delimiter.Length;
             Append(Delimiter);
@@ -349,10 +349,14 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     {
         while (_position < _length || await FillAsync(cancellationToken).ConfigureAwait(false))
         {
-            var c = _chars[_position];
-            if (!(char.IsLetterOrDigit(c) || c is '_' or '$'))
+            var available = _chars.AsSpan(_position, _length - _position);
+            var end = 0;
+            while (end < available.Length && (char.IsLetterOrDigit(available[end]) || available[end] is '_' or '$'))
+                end++;
+            Append(available[..end]);
+            _position += end;
+            if (end < available.Length)
                 break;
-            Append(Take());
         }
 
         Kind = SqlTokenKind.Word;
@@ -368,15 +372,9 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
         }
     }
 
-    async ValueTask<bool> AtDelimiterAsync(CancellationToken cancellationToken)
-    {
-        if (_chars[_position] != Delimiter[0])
-            return false;
-        if (Delimiter.Length == 1)
-            return true;
-        return await EnsureAsync(Delimiter.Length, cancellationToken).ConfigureAwait(false) &&
-               _chars.AsSpan(_position, Delimiter.Length).SequenceEqual(Delimiter);
-    }
+    async ValueTask<bool> AtLongDelimiterAsync(CancellationToken cancellationToken) =>
+        await EnsureAsync(Delimiter.Length, cancellationToken).ConfigureAwait(false) &&
+        _chars.AsSpan(_position, Delimiter.Length).SequenceEqual(Delimiter);
 
     /// <summary>The char <paramref name="offset" /> places ahead; '\0' past the end of the input.</summary>
     async ValueTask<char> PeekAsync(int offset, CancellationToken cancellationToken) =>
