@@ -518,6 +518,34 @@ public class SqlDumpToParquet_Specs
     }
 
     [Test]
+    public async Task A_column_list_naming_a_column_the_table_lacks_fails()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (a int);\nINSERT INTO t (a, b) VALUES (1, 2);\n"));
+
+        error.Message.ShouldBe("Line 2: table 't' has no column 'b'.");
+    }
+
+    [Test]
+    public async Task An_unqualified_name_that_several_schemas_define_fails()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE a.t (n int);\nCREATE TABLE b.t (n int);\nINSERT INTO t VALUES (1);\n"));
+
+        error.Message.ShouldBe("Line 3: INSERT into table 't', which several schemas define: qualify it with its schema.");
+    }
+
+    [Test]
+    public async Task A_string_longer_than_allowed_fails_instead_of_filling_memory()
+    {
+        var dump = $"CREATE TABLE t (a text);\nINSERT INTO t VALUES ('{new string('x', 5000)}');\n";
+
+        var error = await Should.ThrowAsync<ConversionException>(() => Convert(dump, new SqlConversionOptions { MaxValueLength = 4096 }));
+
+        error.Message.ShouldBe("Line 2: a value or line longer than the 4,096 characters allowed (is a quote left open?).");
+    }
+
+    [Test]
     public async Task A_file_without_create_table_fails()
     {
         var error = await Should.ThrowAsync<ConversionException>(() => Convert("SET NAMES utf8mb4;\nSELECT 1;\n"));

@@ -20,8 +20,6 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
     /// <summary>The name its output is opened under: <see cref="Name" /> made a safe, unique file name.</summary>
     public string FileName => fileName;
 
-    public IReadOnlyList<SqlColumn> Columns => columns;
-
     /// <summary>Rows go in the table's column order, every column given.</summary>
     public ColumnMapping AllColumns { get; } = new(Enumerable.Range(0, columns.Count).ToArray(), []);
 

@@ -57,7 +57,6 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     long _line = 1;
     char[] _text = new char[256];
     int _textLength;
-    bool _pushedBack;
 
     public SqlTokenKind Kind { get; private set; }
 
@@ -80,18 +79,9 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
 
     public bool IsSymbol(char symbol) => Kind == SqlTokenKind.Symbol && _text[0] == symbol;
 
-    /// <summary>Makes the next <see cref="NextAsync" /> return the current token again.</summary>
-    public void PushBack() => _pushedBack = true;
-
     /// <summary>Moves to the next token; false at the end of the input.</summary>
     public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
     {
-        if (_pushedBack)
-        {
-            _pushedBack = false;
-            return Kind != SqlTokenKind.End;
-        }
-
         _textLength = 0;
         if (!await SkipBlankAsync(cancellationToken).ConfigureAwait(false))
         {
