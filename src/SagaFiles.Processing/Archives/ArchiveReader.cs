@@ -53,7 +53,7 @@ public static class ArchiveReader
     }
 
     /// <summary>The name a single-file gzip's content gets when its header stores none: gunzip's rule.</summary>
-    public static string UnzippedName(string archiveName)
+    static string UnzippedName(string archiveName)
     {
         var name = FileNames.Sanitize(archiveName);
         if (name.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))

@@ -85,7 +85,8 @@ sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject
     }
 
     /// <summary>What the decompressors and <see cref="System.Formats.Tar.TarReader" /> throw on damaged input.</summary>
-    public static bool IsCorruption(Exception e) => e is InvalidDataException or EndOfStreamException or FormatException;
+    public static bool IsCorruption(Exception e) =>
+        e is InvalidDataException or EndOfStreamException or FormatException or OverflowException;
 
     ArchiveRejectedException Corrupt(Exception e) =>
         new(ArchiveRejection.Corrupt, $"{subject} is corrupt or truncated: {e.Message}", e);
