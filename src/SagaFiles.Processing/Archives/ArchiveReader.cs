@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 
 namespace SagaFiles.Processing.Archives;
@@ -85,10 +86,11 @@ public static class ArchiveReader
             budget.Reserve(entry.Length);
 
             var subject = $"entry {ArchiveText.Quote(entry.FullName)}";
-            var declared = entry.Length;
             var inner = await OpenZipEntryAsync(entry, subject, cancellationToken).ConfigureAwait(false);
-            await using var content = new MeteredStream(inner, budget, subject, read => VerifyLength(subject, declared, read));
-            yield return new ArchiveEntry(index++, path, EntryPaths.LastSegment(path), content, declared);
+            var crc = new Crc32(); // .NET checks neither the CRC nor that the data reached its stated length
+            await using var content = new MeteredStream(inner, budget, subject, read => VerifyZipEntry(subject, entry, read, crc),
+                observe: (_, bytes) => crc.Append(bytes));
+            yield return new ArchiveEntry(index++, path, EntryPaths.LastSegment(path), content, entry.Length);
         }
     }
 
@@ -127,6 +129,13 @@ public static class ArchiveReader
         if (read != declared)
             throw new ArchiveRejectedException(ArchiveRejection.Corrupt,
                 $"{subject} is corrupt or truncated: its header says {declared} bytes, it holds {read}");
+    }
+
+    static void VerifyZipEntry(string subject, ZipArchiveEntry entry, long read, Crc32 crc)
+    {
+        VerifyLength(subject, entry.Length, read);
+        if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+            throw new ArchiveRejectedException(ArchiveRejection.Corrupt, $"{subject} is corrupt: its CRC-32 does not match the content");
     }
 
     static async IAsyncEnumerable<ArchiveEntry> ReadTarAsync(Stream archive, bool gzipped, ExpansionBudget budget,
@@ -187,7 +196,7 @@ public static class ArchiveReader
     static async IAsyncEnumerable<ArchiveEntry> ReadGZipAsync(Stream archive, string archiveName, ExpansionBudget budget,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var name = await GZipFraming.ReadFileNameAsync(archive, cancellationToken).ConfigureAwait(false) ?? UnzippedName(archiveName);
+        var name = await GZipHeader.ReadFileNameAsync(archive, cancellationToken).ConfigureAwait(false) ?? UnzippedName(archiveName);
         budget.CountEntry(name);
         var path = EntryPaths.Normalize(name);
         if (path.Length == 0)
@@ -198,6 +207,6 @@ public static class ArchiveReader
     }
 
     static MeteredStream Decompressed(Stream gzip, ExpansionBudget budget, string subject, ReadObserver? observe = null) =>
-        new(new GZipStream(gzip, CompressionMode.Decompress, leaveOpen: true), budget, subject, GZipFraming.TrailerCheck(gzip),
+        new(new GZipStream(gzip, CompressionMode.Decompress, leaveOpen: true), budget, subject, GZipTrailer.Read(gzip).Verify,
             observe: observe);
 }

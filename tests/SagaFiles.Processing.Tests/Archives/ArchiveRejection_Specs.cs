@@ -221,6 +221,25 @@ public class ArchiveRejection_Specs
     }
 
     [Test]
+    public async Task A_zip_entry_whose_bytes_do_not_match_its_crc_is_rejected()
+    {
+        var archive = new MemoryStream();
+        using (var zip = new ZipArchive(archive, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry("stored.csv", CompressionLevel.NoCompression).Open();
+            entry.Write(Csv);
+        }
+
+        var bytes = archive.ToArray();
+        bytes[bytes.AsSpan().IndexOf(Csv)] ^= 0x01; // "id" becomes "hd": same length, no decompressor to notice
+
+        var error = await RejectionOf(new MemoryStream(bytes), ArchiveFormat.Zip);
+
+        error.Reason.ShouldBe(ArchiveRejection.Corrupt);
+        error.Message.ShouldBe("entry \"stored.csv\" is corrupt: its CRC-32 does not match the content");
+    }
+
+    [Test]
     public async Task An_encrypted_zip_entry_is_rejected_as_unsupported()
     {
         var zip = Zip(("secret.csv", Csv)).ToArray();
@@ -257,6 +276,18 @@ public class ArchiveRejection_Specs
         missingTrailer.Message.ShouldStartWith("the gzip data is truncated or corrupt: its trailer records");
         missingTrailer.Message.ShouldContain("but 100000 were decompressed");
         tooShort.Message.ShouldBe("the gzip data is truncated or corrupt: 12 bytes are too few for gzip");
+    }
+
+    [Test]
+    public async Task A_gzip_whose_content_does_not_match_its_crc_is_rejected()
+    {
+        var gzip = GZip(Csv).ToArray();
+        gzip[^8] ^= 0xFF; // the trailer's CRC-32: zlib checks it, with a message of its own
+
+        var error = await RejectionOf(new MemoryStream(gzip), ArchiveFormat.GZip);
+
+        error.Reason.ShouldBe(ArchiveRejection.Corrupt);
+        error.Message.ShouldStartWith("entry \"upload\" is corrupt or truncated: ");
     }
 
     [Test]
