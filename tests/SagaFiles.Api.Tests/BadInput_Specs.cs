@@ -19,7 +19,7 @@ public class BadInput_Specs
         Failed(file, "Download").ShouldContain("empty");
     }
 
-    [TestCase("a,b,c\n1,2,3\n4,5\n6,7,8\n", "ragged.csv", "Line 3: expected 3 fields as in the header, found 2")]
+    [TestCase("a,b,c\n1,2,3\n4,5\n6,7,8\n", "ragged.csv", "Line 3: expected 3 fields as in the first row, found 2")]
     [TestCase("a,b\n1,2\n3,\"open\n4,5\n", "quotes.csv", "Line 3: a quoted field is never closed")]
     public async Task A_malformed_csv_fails_at_convert_naming_the_line(string csv, string name, string expected)
     {
@@ -29,18 +29,23 @@ public class BadInput_Specs
     }
 
     /// <summary>
-    /// Detection decides by content, not by name: bytes that are not valid UTF-8 are not text, so a ".csv" holding them
-    /// (a Latin-1 export, say) is typed "binary" and passes through unchanged rather than being converted.
+    /// Bytes that are not UTF-8 but read as Windows-1252/Latin-1 text (a spreadsheet's "ANSI" export) are text: the file
+    /// is typed "csv" and converts, its accents read as meant. Random bytes stay "binary" (see below).
     /// </summary>
     [Test]
-    public async Task Invalid_utf8_in_a_csv_is_detected_as_binary_and_passes_through_unchanged()
+    public async Task A_latin1_csv_is_detected_as_csv_and_converts_with_its_accents()
     {
         var latin1 = "name,city\nJos"u8.ToArray().Append((byte)0xE9).Concat(",M"u8.ToArray()).Append((byte)0xE1).Concat("laga\n"u8.ToArray()).ToArray();
 
         var file = await Settle(latin1, "latin1.csv");
 
-        PassedThrough(file, "binary");
-        (await Files.Download(Id(file), "result")).ShouldBe(latin1);
+        Completed(file);
+        file.GetProperty("detectedType").GetString().ShouldBe("csv");
+        file.GetProperty("output").GetProperty("rowCount").GetInt64().ShouldBe(1);
+        using var reader = new ParquetSharp.ParquetFileReader(new MemoryStream(await Files.Download(Id(file), "result")));
+        using var rowGroup = reader.RowGroup(0);
+        rowGroup.Column(0).LogicalReader<string?>().ReadAll(1).ShouldBe(["José"]);
+        rowGroup.Column(1).LogicalReader<string?>().ReadAll(1).ShouldBe(["Málaga"]);
     }
 
     /// <summary>Only CSV/TSV are converted: JSON is never parsed, so a truncated document passes through (typed "text", as it is not valid JSON).</summary>

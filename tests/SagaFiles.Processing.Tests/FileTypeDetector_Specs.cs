@@ -142,12 +142,18 @@ public class FileTypeDetector_Specs
     }
 
     [Test]
-    public void Invalid_utf8_is_binary()
+    public void Latin1_text_is_text_and_its_kind_is_sniffed_as_for_utf8()
     {
         var latin1 = Encoding.Latin1.GetBytes("caf\u00e9,cr\u00e8me\n1,2\n");
 
-        FileTypeDetector.Detect(latin1, "menu.csv").Kind.ShouldBe(FileKind.Binary);
+        FileTypeDetector.Detect(latin1, "menu.csv").Kind.ShouldBe(FileKind.Csv);
     }
+
+    [TestCase(new byte[] { 0x63, 0xE9, 0x2C, 0x01, 0x0A, 0x31, 0x2C, 0x32, 0x0A }, TestName = "{m}(a control byte)")]
+    [TestCase(new byte[] { 0x63, 0xE9, 0x2C, 0x81, 0x0A, 0x31, 0x2C, 0x32, 0x0A }, TestName = "{m}(a byte undefined in Windows-1252)")]
+    [TestCase(new byte[] { 0xEF, 0xBB, 0xBF, 0x63, 0xE9, 0x2C, 0x0A, 0x31, 0x2C, 0x32, 0x0A }, TestName = "{m}(after a UTF-8 BOM)")]
+    public void Invalid_utf8_that_cannot_be_latin1_text_is_binary(byte[] content) =>
+        FileTypeDetector.Detect(content, "menu.csv").Kind.ShouldBe(FileKind.Binary);
 
     [Test]
     public void A_long_file_is_judged_on_its_prefix_even_when_it_cuts_a_character_in_two()

@@ -5,74 +5,116 @@ namespace SagaFiles.Processing.Conversion;
 
 /// <summary>
 /// Reads RFC 4180 records with Sylvan.Data.Csv and keeps track of the physical line each record starts on (quoted
-/// fields may span lines), so every error names a line. Rejects records whose field count differs from the header's;
-/// skips blank lines in multi-column input. Errors surface as <see cref="ConversionException" />.
+/// fields may span lines), so every error names a line. The first record is kept aside as <see cref="FirstRecord" />
+/// (a header, or data when the caller says so); records whose field count differs from it are rejected; blank lines
+/// are skipped. Errors surface as <see cref="ConversionException" />.
 /// </summary>
 sealed class CsvRecordReader : IAsyncDisposable
 {
     const int BufferSize = 64 * 1024;
 
-    // Invalid UTF-8 fails the conversion rather than turning into U+FFFD.
-    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     readonly CsvDataReader _reader;
+    readonly Stream _input;
+    readonly long _start;
+    readonly InputEncoding _encoding;
     readonly int _maxRecordLength;
-    long _nextLine;
+    bool _firstRecordPending;
+    bool _onFirstRecord;
+    long _nextLine = 1;
 
-    CsvRecordReader(CsvDataReader reader, int maxRecordLength, IReadOnlyList<string> header, long nextLine)
+    CsvRecordReader(CsvDataReader reader, Stream input, long start, InputEncoding encoding, int maxRecordLength)
     {
         _reader = reader;
+        _input = input;
+        _start = start;
+        _encoding = encoding;
         _maxRecordLength = maxRecordLength;
-        Header = header;
-        _nextLine = nextLine;
     }
 
-    /// <summary>The unique column names from the header row.</summary>
-    public IReadOnlyList<string> Header { get; }
+    /// <summary>The fields of the first record: the header row, unless it was opened as data.</summary>
+    public IReadOnlyList<string> FirstRecord { get; private set; } = [];
+
+    /// <summary>The line the first record starts on (after any blank lines).</summary>
+    public long FirstRecordLine { get; private set; }
 
     /// <summary>The line the current record starts on.</summary>
     public long Line { get; private set; } = 1;
 
-    public int FieldCount => Header.Count;
+    public int FieldCount => FirstRecord.Count;
 
-    /// <summary>Opens <paramref name="input" /> at <paramref name="start" /> and reads the header row.</summary>
-    public static async Task<CsvRecordReader> OpenAsync(Stream input, long start, CsvConversionOptions options,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens <paramref name="input" /> at <paramref name="start" /> and reads the first record; with
+    /// <paramref name="firstRecordIsData" /> the first <see cref="ReadAsync" /> returns it again as data.
+    /// </summary>
+    /// <exception cref="ConversionException">The input holds no record, or the first one is malformed.</exception>
+    public static async Task<CsvRecordReader> OpenAsync(Stream input, long start, InputEncoding encoding,
+        CsvConversionOptions options, bool firstRecordIsData, CancellationToken cancellationToken)
     {
-        input.Position = start;
-        var text = new StreamReader(input, StrictUtf8, detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: true);
+        input.Position = start + encoding.BomLength;
+        var text = new StreamReader(input, encoding.Encoding, detectEncodingFromByteOrderMarks: false, BufferSize,
+            leaveOpen: true);
         var csvOptions = new CsvDataReaderOptions
         {
-            HasHeaders = true,
+            HasHeaders = false,
             Delimiter = options.Delimiter,
             BufferSize = BufferSize,
             MaxBufferSize = options.MaxRecordLength,
             OwnsReader = true
         };
 
-        CsvDataReader reader;
+        CsvDataReader sylvan;
         try
         {
-            reader = await CsvDataReader.CreateAsync(text, csvOptions, cancellationToken).ConfigureAwait(false);
+            sylvan = await CsvDataReader.CreateAsync(text, csvOptions, cancellationToken).ConfigureAwait(false);
         }
-        catch (CsvMissingHeadersException e)
+        catch
         {
             text.Dispose();
-            throw new ConversionException("The input is empty: a header row is required.", null, e);
-        }
-        catch (Exception e) when (Translate(e, 1, options.MaxRecordLength) is { } translated)
-        {
-            text.Dispose();
-            throw translated;
+            throw;
         }
 
-        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        var headerLines = 1 + names.Sum(CountLineBreaks);
-        return new CsvRecordReader(reader, options.MaxRecordLength, UniqueNames(names), 1 + headerLines);
+        var reader = new CsvRecordReader(sylvan, input, start, encoding, options.MaxRecordLength);
+        try
+        {
+            if (!await reader.ReadRecordAsync(cancellationToken).ConfigureAwait(false))
+                throw new ConversionException("The input has no rows: it is empty or holds only blank lines.");
+            var first = new string[sylvan.RowFieldCount];
+            for (var i = 0; i < first.Length; i++)
+                first[i] = sylvan.GetString(i);
+            reader.FirstRecord = first;
+            reader.FirstRecordLine = reader.Line;
+            reader._firstRecordPending = firstRecordIsData;
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Moves to the next data record; false at the end of the input.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        _onFirstRecord = _firstRecordPending;
+        if (_firstRecordPending)
+        {
+            _firstRecordPending = false;
+            Line = FirstRecordLine;
+            return true;
+        }
+
+        if (!await ReadRecordAsync(cancellationToken).ConfigureAwait(false))
+            return false;
+        var fields = _reader.RowFieldCount;
+        if (fields != FieldCount)
+            throw new ConversionException(
+                $"expected {FieldCount} fields as in the first row, found {fields} (a ragged row).", Line);
+        return true;
+    }
+
+    /// <summary>Reads the next record that is not a blank line, translating the reader's errors.</summary>
+    async ValueTask<bool> ReadRecordAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -81,6 +123,10 @@ sealed class CsvRecordReader : IAsyncDisposable
             try
             {
                 read = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw await _encoding.InvalidUtf8ErrorAsync(_input, _start, e, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (Translate(e, Line, _maxRecordLength) is { } translated)
             {
@@ -93,19 +139,16 @@ sealed class CsvRecordReader : IAsyncDisposable
             var fields = _reader.RowFieldCount;
             var lineBreaks = 0;
             for (var i = 0; i < fields; i++)
-                lineBreaks += CountLineBreaks(_reader.GetFieldSpan(i));
+                lineBreaks += _reader.GetFieldSpan(i).Count('\n');
             _nextLine = Line + 1 + lineBreaks;
 
-            if (fields == FieldCount)
+            // A blank line is no record, except in one-column input, where it is an empty value.
+            if (fields > 1 || FieldCount == 1 || !_reader.GetFieldSpan(0).IsEmpty)
                 return true;
-            if (fields == 1 && _reader.GetFieldSpan(0).IsEmpty)
-                continue; // a blank line
-            throw new ConversionException(
-                $"expected {FieldCount} fields as in the header, found {fields} (a ragged row).", Line);
         }
     }
 
-    public ReadOnlySpan<char> Field(int ordinal) => _reader.GetFieldSpan(ordinal);
+    public ReadOnlySpan<char> Field(int ordinal) => _onFirstRecord ? FirstRecord[ordinal] : _reader.GetFieldSpan(ordinal);
 
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
 
@@ -126,10 +169,6 @@ sealed class CsvRecordReader : IAsyncDisposable
         return unique;
     }
 
-    static int CountLineBreaks(string value) => CountLineBreaks(value.AsSpan());
-
-    static int CountLineBreaks(ReadOnlySpan<char> value) => value.Count('\n');
-
     static ConversionException? Translate(Exception exception, long line, int maxRecordLength) => exception switch
     {
         CsvRecordTooLargeException => new ConversionException(
@@ -137,9 +176,11 @@ sealed class CsvRecordReader : IAsyncDisposable
             exception),
         CsvFormatException e when e.Message.Contains("without a closing quote", StringComparison.OrdinalIgnoreCase) =>
             new ConversionException("a quoted field is never closed (unterminated quote).", line, exception),
+        CsvFormatException e when e.Message.Contains("after a closing quote", StringComparison.OrdinalIgnoreCase) =>
+            new ConversionException(
+                "text follows the closing quote of a quoted field (write a quote inside quotes as two: \"\").", line,
+                exception),
         CsvFormatException e => new ConversionException($"malformed CSV: {e.Message}", line, exception),
-        DecoderFallbackException => new ConversionException("the input is not valid UTF-8 (here or in the next lines).", line,
-            exception),
         _ => null
     };
 }

@@ -1,13 +1,22 @@
 namespace SagaFiles.Processing.Conversion;
 
 /// <summary>
-/// Converts CSV/TSV (UTF-8 with or without BOM, RFC 4180 quoting, header row first) to Parquet with ZSTD, in row groups,
-/// so memory depends on the row-group size and not on the file.
+/// Converts CSV/TSV (RFC 4180 quoting) to Parquet with ZSTD, in row groups, so memory depends on the row-group size and
+/// not on the file.
+/// <para>
+/// Text is UTF-8 with or without BOM, or Windows-1252/Latin-1 when the first MiBs are not UTF-8 but read as such text
+/// (<see cref="InputEncoding" />). The first row is the header unless it looks like data (<see cref="HeaderRow" />), in
+/// which case the columns are named column_1..column_n. Every empty field is null.
+/// </para>
 /// <para>
 /// Column types are inferred from the first <see cref="CsvConversionOptions.SampleRows" /> rows. When a later value does
 /// not fit its column's type, no value is dropped or nulled: the converter scans the whole input once to learn every
 /// column's type, rewinds both streams and converts again (so the input must be seekable, and a restart also needs a
-/// seekable output; without one the conversion fails naming the line, column and value). Every empty field is null.
+/// seekable output; without one the conversion fails naming the line, column and value).
+/// </para>
+/// <para>
+/// A quote inside an unquoted field (5'11", 12" pizza) is kept as a literal character, as spreadsheets write it; text
+/// after a closing quote, an unterminated quote and a row with another field count fail naming their line.
 /// </para>
 /// </summary>
 public sealed class CsvToParquetConverter
@@ -16,7 +25,8 @@ public sealed class CsvToParquetConverter
     /// <param name="output">Receives the Parquet file from its current position; left open.</param>
     /// <param name="options">Delimiter, sample size, row-group size, compression level.</param>
     /// <param name="cancellationToken">Checked between records.</param>
-    /// <exception cref="ConversionException">Malformed or empty input; the message names the line.</exception>
+    /// <exception cref="ConversionException">Malformed, empty or header-only input, or text in no known encoding; the
+    /// message names the line where there is one.</exception>
     public async Task<ConversionResult> ConvertAsync(Stream input, Stream output, CsvConversionOptions options,
         CancellationToken cancellationToken = default)
     {
@@ -26,70 +36,94 @@ public sealed class CsvToParquetConverter
 
         var inputStart = input.Position;
         var outputStart = output.CanSeek ? output.Position : 0;
+        var source = new Source(input, inputStart,
+            await InputEncoding.ChooseAsync(input, inputStart, cancellationToken).ConfigureAwait(false), options);
 
-        var (header, specs) = await ProfileAsync(input, inputStart, options, options.SampleRows, cancellationToken)
-            .ConfigureAwait(false);
-        var pass = await WriteAsync(input, inputStart, output, header, specs, options, cancellationToken).ConfigureAwait(false);
+        var table = await ProfileAsync(source, options.SampleRows, hasHeader: null, cancellationToken).ConfigureAwait(false);
+        if (table.Rows == 0)
+            throw new ConversionException(
+                $"The file has a header row ({string.Join(", ", table.Names)}) but no data rows.");
+        var pass = await WriteAsync(source, output, table, cancellationToken).ConfigureAwait(false);
         var restarted = false;
         if (pass.Mismatch is { } mismatch)
         {
             if (!output.CanSeek)
                 throw new ConversionException(
-                    $"{mismatch.Describe(header)}, and the output cannot be rewound to convert again with a wider type.",
+                    $"{mismatch.Describe(table.Names)}, and the output cannot be rewound to convert again with a wider type.",
                     mismatch.Line);
 
-            (header, specs) = await ProfileAsync(input, inputStart, options, long.MaxValue, cancellationToken)
-                .ConfigureAwait(false);
+            table = await ProfileAsync(source, long.MaxValue, table.HasHeader, cancellationToken).ConfigureAwait(false);
             output.SetLength(outputStart);
             output.Position = outputStart;
-            pass = await WriteAsync(input, inputStart, output, header, specs, options, cancellationToken).ConfigureAwait(false);
+            pass = await WriteAsync(source, output, table, cancellationToken).ConfigureAwait(false);
             if (pass.Mismatch is { } again)
                 throw new InvalidOperationException(
-                    $"A full scan did not settle the column types: line {again.Line}, {again.Describe(header)}.");
+                    $"A full scan did not settle the column types: line {again.Line}, {again.Describe(table.Names)}.");
             restarted = true;
         }
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         var written = pass.Written!.Value;
-        var columns = header.Select((name, i) => new ConvertedColumn(name, specs[i].Type, specs[i].Scale)).ToList();
+        var columns = table.Names.Select((name, i) => new ConvertedColumn(name, table.Specs[i].Type, table.Specs[i].Scale))
+            .ToList();
         return new ConversionResult(written.Rows, columns, input.Length - inputStart, written.OutputBytes, written.RowGroups,
             restarted);
     }
 
-    /// <summary>Reads the header and up to <paramref name="rowLimit" /> rows, and infers each column's spec.</summary>
-    static async Task<(IReadOnlyList<string> Header, ColumnSpec[] Specs)> ProfileAsync(Stream input, long start,
-        CsvConversionOptions options, long rowLimit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads up to <paramref name="rowLimit" /> data rows and infers each column's spec; <paramref name="hasHeader" />
+    /// null decides from these rows whether the first row is a header.
+    /// </summary>
+    static async Task<Table> ProfileAsync(Source source, long rowLimit, bool? hasHeader,
+        CancellationToken cancellationToken)
     {
-        await using var reader = await CsvRecordReader.OpenAsync(input, start, options, cancellationToken).ConfigureAwait(false);
-        var profiles = reader.Header.Select(_ => new ColumnProfile()).ToArray();
-        for (long row = 0; row < rowLimit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false); row++)
+        await using var reader = await source.OpenAsync(firstRecordIsData: hasHeader == false, cancellationToken)
+            .ConfigureAwait(false);
+        var profiles = reader.FirstRecord.Select(_ => new ColumnProfile()).ToArray();
+        long rows = 0;
+        for (; rows < rowLimit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false); rows++)
         {
             for (var c = 0; c < profiles.Length; c++)
-            {
-                var field = reader.Field(c);
-                if (!field.IsEmpty)
-                    profiles[c].Observe(field);
-            }
+                Observe(profiles[c], reader.Field(c));
         }
 
-        return (reader.Header, profiles.Select(p => p.Infer()).ToArray());
+        var specs = profiles.Select(p => p.Infer()).ToArray();
+        var isHeader = hasHeader ?? !HeaderRow.IsData(reader.FirstRecord, specs);
+        if (hasHeader is null && !isHeader)
+        {
+            for (var c = 0; c < profiles.Length; c++)
+                Observe(profiles[c], reader.FirstRecord[c]);
+            specs = profiles.Select(p => p.Infer()).ToArray();
+            rows++;
+        }
+
+        var names = isHeader
+            ? CsvRecordReader.UniqueNames(reader.FirstRecord)
+            : HeaderRow.GeneratedNames(reader.FieldCount);
+        return new Table(names, specs, isHeader, rows);
     }
 
-    static async Task<WritePass> WriteAsync(Stream input, long inputStart, Stream output, IReadOnlyList<string> header,
-        ColumnSpec[] specs, CsvConversionOptions options, CancellationToken cancellationToken)
+    /// <summary>Empty fields are nulls: they say nothing about a column's type.</summary>
+    static void Observe(ColumnProfile profile, ReadOnlySpan<char> field)
     {
-        await using var reader = await CsvRecordReader.OpenAsync(input, inputStart, options, cancellationToken)
+        if (!field.IsEmpty)
+            profile.Observe(field);
+    }
+
+    static async Task<WritePass> WriteAsync(Source source, Stream output, Table table, CancellationToken cancellationToken)
+    {
+        await using var reader = await source.OpenAsync(firstRecordIsData: !table.HasHeader, cancellationToken)
             .ConfigureAwait(false);
-        using var writer = new ParquetTableWriter(output, header, specs, options.ParquetOptions);
+        using var writer = new ParquetTableWriter(output, table.Names, table.Specs, source.Options.ParquetOptions);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            for (var c = 0; c < header.Count; c++)
+            for (var c = 0; c < table.Names.Count; c++)
             {
                 var field = reader.Field(c);
                 if (field.IsEmpty)
                     writer.AppendNull(c);
                 else if (!writer.TryAppend(c, field))
-                    return new WritePass(null, new Mismatch(reader.Line, c, specs[c], field.ToString()));
+                    return new WritePass(null, new Mismatch(reader.Line, c, table.Specs[c], field.ToString()));
             }
 
             writer.EndRow();
@@ -98,7 +132,16 @@ public sealed class CsvToParquetConverter
         return new WritePass(writer.Close(), null);
     }
 
-    /// <summary>Either the summary of a complete file or the value that did not fit its column.</summary>
+    /// <summary>The input and how to read it, for each pass over it.</summary>
+    sealed record Source(Stream Input, long Start, InputEncoding Encoding, CsvConversionOptions Options)
+    {
+        public Task<CsvRecordReader> OpenAsync(bool firstRecordIsData, CancellationToken cancellationToken) =>
+            CsvRecordReader.OpenAsync(Input, Start, Encoding, Options, firstRecordIsData, cancellationToken);
+    }
+
+    /// <summary>The columns' names and specs, whether the first row was their header, and how many rows were seen.</summary>
+    sealed record Table(IReadOnlyList<string> Names, ColumnSpec[] Specs, bool HasHeader, long Rows);
+
     sealed record WritePass(ParquetWriteSummary? Written, Mismatch? Mismatch);
 
     sealed record Mismatch(long Line, int Column, ColumnSpec Spec, string Value)

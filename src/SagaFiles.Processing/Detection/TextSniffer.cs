@@ -15,6 +15,16 @@ static partial class TextSniffer
     static readonly byte[] Utf16BeBom = [0xFE, 0xFF];
     static readonly char[] DelimiterCandidates = [',', '\t', ';', '|'];
 
+    /// <summary>Windows-1252, the superset of Latin-1 that spreadsheets export as "ANSI".</summary>
+    internal static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+
+    /// <summary>Bytes no Windows-1252 text holds: C0 controls other than tab, CR and LF, and the five undefined codes.</summary>
+    static readonly SearchValues<byte> NotWindows1252Text = SearchValues.Create(
+    [
+        .. Enumerable.Range(0, 0x20).Where(b => b is not ('\t' or '\r' or '\n')).Select(b => (byte)b),
+        (byte)0x81, (byte)0x8D, (byte)0x8F, (byte)0x90, (byte)0x9D
+    ]);
+
     static readonly string[] SqlStatementStarts =
     [
         "CREATE", "INSERT", "SET", "DROP", "BEGIN", "START", "USE", "ALTER", "LOCK", "UNLOCK", "PRAGMA", "COPY",
@@ -22,8 +32,9 @@ static partial class TextSniffer
     ];
 
     /// <summary>
-    /// Decodes the prefix as UTF-8 (with or without BOM) or BOM-marked UTF-16; null when it is not text: invalid
-    /// UTF-8, a NUL, or more than 1% other control characters.
+    /// Decodes the prefix as UTF-8 (with or without BOM), BOM-marked UTF-16, or, when it is not UTF-8 and has no BOM,
+    /// as Windows-1252 if <see cref="IsWindows1252Text" />; null when it is not text: none of these, a NUL, or more than
+    /// 1% other control characters.
     /// </summary>
     public static string? Decode(ReadOnlySpan<byte> prefix, bool truncated)
     {
@@ -36,13 +47,15 @@ static partial class TextSniffer
         }
         else
         {
-            if (prefix.StartsWith(Utf8Bom))
-                prefix = prefix[3..];
-            if (truncated)
-                prefix = prefix[..CompleteUtf8Length(prefix)];
-            if (!Utf8.IsValid(prefix))
+            var bom = prefix.StartsWith(Utf8Bom);
+            var body = bom ? prefix[3..] : prefix;
+            var complete = truncated ? body[..CompleteUtf8Length(body)] : body;
+            if (Utf8.IsValid(complete))
+                text = Encoding.UTF8.GetString(complete);
+            else if (!bom && IsWindows1252Text(prefix))
+                text = Windows1252.GetString(prefix);
+            else
                 return null;
-            text = Encoding.UTF8.GetString(prefix);
         }
 
         return LooksLikeText(text) ? text : null;
@@ -223,8 +236,14 @@ static partial class TextSniffer
         return controls * 100 <= text.Length;
     }
 
+    /// <summary>
+    /// Whether bytes that are not UTF-8 are plausibly Windows-1252 (or Latin-1) text: they hold no byte that such text
+    /// never does. Random or binary bytes almost always hold one within a few hundred bytes.
+    /// </summary>
+    internal static bool IsWindows1252Text(ReadOnlySpan<byte> bytes) => !bytes.ContainsAny(NotWindows1252Text);
+
     /// <summary>The length of <paramref name="bytes" /> without a multi-byte sequence cut off at its end.</summary>
-    static int CompleteUtf8Length(ReadOnlySpan<byte> bytes)
+    internal static int CompleteUtf8Length(ReadOnlySpan<byte> bytes)
     {
         for (var back = 1; back <= Math.Min(4, bytes.Length); back++)
         {

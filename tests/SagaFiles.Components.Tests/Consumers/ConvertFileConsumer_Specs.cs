@@ -82,7 +82,7 @@ public class ConvertFileConsumer_Specs : StepSpec
 
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(ConversionException).FullName);
-        exception.Message.ShouldBe("Line 4: expected 3 fields as in the header, found 4 (a ragged row).");
+        exception.Message.ShouldBe("Line 4: expected 3 fields as in the first row, found 4 (a ragged row).");
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/result/")).ShouldBeEmpty();
         TempFilesOf(upload.FileId).ShouldBeEmpty();
     }
