@@ -41,7 +41,7 @@ public class BadInput_Specs
 
         Completed(file);
         file.GetProperty("detectedType").GetString().ShouldBe("csv");
-        file.GetProperty("output").GetProperty("rowCount").GetInt64().ShouldBe(1);
+        file.GetProperty("outputs")[0].GetProperty("rows").GetInt64().ShouldBe(1);
         using var reader = new ParquetSharp.ParquetFileReader(new MemoryStream(await Files.Download(Id(file), "result")));
         using var rowGroup = reader.RowGroup(0);
         rowGroup.Column(0).LogicalReader<string?>().ReadAll(1).ShouldBe(["José"]);
