@@ -6,7 +6,7 @@ using SagaFiles.Processing.Hashing;
 // Usage (bench/conversion.sh runs it):
 //   SagaFiles.Bench.Conversion run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5]
 //   SagaFiles.Bench.Conversion peak-rss <csv> <parquet>      one conversion, then this process's VmHWM
-// Every timing is the median of <runs> after one warm-up, measured inside its process (no start-up cost): ours through
+// Every timing is the median of <runs> after a warm-up, measured inside its process (no start-up cost): ours through
 // CsvToParquetConverter with the worker's options, DuckDB's COPY ... TO (FORMAT parquet, COMPRESSION zstd) on 1 and 2
 // threads, Sha256.ComputeAsync (the checksum step) against `openssl dgst -sha256` (minus openssl's own start-up).
 const double MB = 1_000_000;
@@ -33,23 +33,30 @@ var (csv, csvRows) = Generated(workDir, csvMegabytes);
 var csvBytes = new FileInfo(csv).Length;
 Console.WriteLine($"{csv}: {csvBytes / MB:F1} MB, {csvRows:N0} rows, {OrdersCsv.Columns} columns; median of {runs} runs after a warm-up");
 
+// Each round runs ours, then DuckDB on 1 and on 2 threads (each DuckDB process warms up before its timed COPY), so
+// all three see the same load when the machine is shared.
 var ours = Path.Combine(workDir, "sagafiles.parquet");
+var duckDbParquet = Path.Combine(workDir, "duckdb.parquet");
+var duckDbTwoThreadsParquet = Path.Combine(workDir, "duckdb-2t.parquet");
 await Convert(csv, ours);
 var ourTimings = new List<Timing>();
+var duckDbOneThreadRuns = new List<DuckDbRun>();
+var duckDbTwoThreadRuns = new List<DuckDbRun>();
 ConversionResult? converted = null;
 for (var i = 0; i < runs; i++)
 {
     (var timing, converted) = await Convert(csv, ours);
     ourTimings.Add(timing);
+    duckDbOneThreadRuns.Add(DuckDbConvert(csv, duckDbParquet, threads: 1));
+    duckDbTwoThreadRuns.Add(DuckDbConvert(csv, duckDbTwoThreadsParquet, threads: 2));
 }
 
 var ourTime = Timing.Median(ourTimings);
 var ourBytes = new FileInfo(ours).Length;
+var duckDbOneThread = new DuckDbRun(Timing.Median(duckDbOneThreadRuns.Select(r => r.Time)), duckDbOneThreadRuns[0].Bytes);
+var duckDbTwoThreads = new DuckDbRun(Timing.Median(duckDbTwoThreadRuns.Select(r => r.Time)), duckDbTwoThreadRuns[0].Bytes);
 Console.WriteLine($"SagaFiles wrote {converted!.RowGroupCount} row groups{(converted.Restarted ? ", after a restart with wider types" : "")}: " +
                   string.Join(", ", converted.Columns.Select(c => $"{c.Name} {c.Type}")));
-var duckDbParquet = Path.Combine(workDir, "duckdb.parquet");
-var duckDbOneThread = DuckDbConvert(csv, duckDbParquet, threads: 1);
-var duckDbTwoThreads = DuckDbConvert(csv, Path.Combine(workDir, "duckdb-2t.parquet"), threads: 2);
 
 var ourProfile = DuckDbProfile(ours);
 var theirProfile = DuckDbProfile(duckDbParquet);
@@ -145,8 +152,8 @@ static async Task<(Timing Timing, ConversionResult Result)> Convert(string csv, 
 
 DuckDbRun DuckDbConvert(string csv, string parquet, int threads)
 {
-    var report = Json<DuckDbTimes>(RunNode("convert", csv, parquet, threads.ToString(), runs.ToString()));
-    return new DuckDbRun(new Timing(Median(report.Seconds), Median(report.CpuSeconds)), report.Bytes);
+    var report = Json<DuckDbReport>(RunNode("convert", csv, parquet, threads.ToString()));
+    return new DuckDbRun(new Timing(report.Seconds, report.CpuSeconds), report.Bytes);
 }
 
 ParquetProfile DuckDbProfile(string parquet) => Json<ParquetProfile>(RunNode("profile", parquet));
@@ -218,7 +225,7 @@ sealed record Timing(double Seconds, double CpuSeconds)
     }
 }
 
-sealed record DuckDbTimes(double[] Seconds, double[] CpuSeconds, long Bytes);
+sealed record DuckDbReport(double Seconds, double CpuSeconds, long Bytes);
 
 sealed record DuckDbRun(Timing Time, long Bytes);
 
