@@ -28,7 +28,8 @@ static partial class TextSniffer
     static readonly string[] SqlStatementStarts =
     [
         "CREATE", "INSERT", "SET", "DROP", "BEGIN", "START", "USE", "ALTER", "LOCK", "UNLOCK", "PRAGMA", "COPY",
-        "SELECT", "COMMENT", "GRANT", "REVOKE", "DELETE", "UPDATE", "TRUNCATE", "\\connect"
+        "SELECT", "COMMENT", "GRANT", "REVOKE", "DELETE", "UPDATE", "TRUNCATE", "\\connect",
+        "\\restrict" // pg_dump since 17.6, 16.10, 15.14, 14.19 and 13.22 opens with \restrict <key>
     ];
 
     /// <summary>
