@@ -18,6 +18,7 @@ public static class ComponentsRegistration
         configurator.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>());
         configurator.AddFileProcessor<ParquetConversionProcessor>();
+        configurator.AddFileProcessor(services => new ArchiveExpansionProcessor(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Archives));
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
 
         configurator.AddConsumer<DownloadFileConsumer, DownloadFileConsumerDefinition>();
@@ -36,12 +37,31 @@ public static class ComponentsRegistration
         return services;
     }
 
+    /// <summary>Registers a processor that needs settings to be built.</summary>
+    public static IServiceCollection AddFileProcessor<TProcessor>(this IServiceCollection services, Func<IServiceProvider, TProcessor> create)
+        where TProcessor : class, IFileProcessor
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFileProcessor, TProcessor>(create));
+        return services;
+    }
+
     /// <summary>Every rule names a known type or category and a registered processor.</summary>
     sealed class ProcessingOptionsValidator(IEnumerable<IFileProcessor> processors) : IValidateOptions<ProcessingOptions>
     {
         public ValidateOptionsResult Validate(string? name, ProcessingOptions options)
         {
             var problems = FileRouter.Problems(options.Routes, processors.Select(p => p.Name).ToList()).ToList();
+            if (options.Archives.MaxDepth < 1)
+                problems.Add($"Archives:MaxDepth must be at least 1, not {options.Archives.MaxDepth}.");
+            try
+            {
+                options.Archives.Limits.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                problems.Add($"Archives:Limits: {e.Message}");
+            }
+
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }

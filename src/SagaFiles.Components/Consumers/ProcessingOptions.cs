@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using SagaFiles.Processing.Processors;
 using SagaFiles.Processing.Routing;
 
 namespace SagaFiles.Components.Consumers;
@@ -14,7 +14,6 @@ public sealed class ProcessingOptions
     /// </summary>
     public List<RoutingRule> Routes { get; set; } = [];
 
-    /// <summary>Archives nested deeper than this are not expanded: the innermost one fails with the reason.</summary>
-    [Range(1, 10)]
-    public int MaxArchiveDepth { get; set; } = 3;
+    /// <summary>Unpacking limits: nesting depth, total bytes, compression ratio, entries (section <c>Processing:Archives</c>).</summary>
+    public ArchiveExpansionOptions Archives { get; set; } = new();
 }

@@ -11,8 +11,9 @@ public sealed record DetectedFileType(FileKind Kind, string MediaType, string Ex
     /// <summary>The kind's short name (<c>csv</c>, <c>jsonl</c>, <c>zip</c>, ...), as stored and shown.</summary>
     public string Name => FileKinds.Name(Kind);
 
-    /// <summary>The broad category (<c>tabular</c>, <c>archive</c>, <c>image</c>, ...), as stored, shown and routed on.</summary>
-    public string Category => FileKinds.Category(Kind);
+    /// <summary>The broad category (<c>tabular</c>, <c>archive</c>, <c>image</c>, ...), as stored, shown and routed on.
+    /// A zip-based document (.docx, .xlsx, .jar, ...) is a document, not an archive to unpack.</summary>
+    public string Category => Kind == FileKind.Zip && Extension != ".zip" ? FileKinds.Document : FileKinds.Category(Kind);
 
     /// <summary>The content is rows and columns: delimited text (CSV/TSV) or Parquet.</summary>
     public bool IsTabular => Kind is FileKind.Csv or FileKind.Tsv or FileKind.Parquet;

@@ -1,16 +1,23 @@
 using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Conversion.Json;
+using SagaFiles.Processing.Conversion.Sql;
 using SagaFiles.Processing.Detection;
 using SagaFiles.Processing.Routing;
 
 namespace SagaFiles.Processing.Processors;
 
-/// <summary>Tabular text becomes Parquet with ZSTD: CSV and TSV (<see cref="CsvToParquetConverter" />).</summary>
+/// <summary>
+/// Tabular text becomes Parquet with ZSTD: CSV and TSV (<see cref="CsvToParquetConverter" />), JSON and JSON Lines
+/// (<see cref="JsonToParquetConverter" />), one file per table for a SQL dump (<see cref="SqlDumpToParquetConverter" />).
+/// </summary>
 public sealed class ParquetConversionProcessor : IFileProcessor
 {
     public const string ParquetMediaType = "application/vnd.apache.parquet";
     public const string ParquetFormat = "parquet";
 
     readonly CsvToParquetConverter _csv = new();
+    readonly JsonToParquetConverter _json = new();
+    readonly SqlDumpToParquetConverter _sql = new();
 
     public string Name => FileRouter.Parquet;
 
@@ -18,13 +25,27 @@ public sealed class ParquetConversionProcessor : IFileProcessor
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputs);
+        if (input.Type.Kind == FileKind.SqlDump)
+            return await ConvertDumpAsync(input, outputs, cancellationToken).ConfigureAwait(false);
+
         var name = Path.ChangeExtension(input.FileName, ".parquet");
         var table = input.Type.Kind switch
         {
             FileKind.Csv or FileKind.Tsv => await _csv.ConvertAsync(input.Content, outputs.CreateResult(name),
                 CsvConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
+            FileKind.Json or FileKind.JsonLines => await _json.ConvertAsync(input.Content, outputs.CreateResult(name),
+                JsonConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
             _ => throw new ConversionException($"{input.Type.Name} content cannot be converted to Parquet.")
         };
-        return new ProcessingOutcome([new ProcessedResult(name, ParquetFormat, ParquetMediaType, table)]);
+        return new ProcessingOutcome([Result(name, table)]);
     }
+
+    async Task<ProcessingOutcome> ConvertDumpAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
+    {
+        var dump = await _sql.ConvertAsync(input.Content, table => outputs.CreateResult(table + ".parquet"), SqlConversionOptions.Default,
+            cancellationToken).ConfigureAwait(false);
+        return new ProcessingOutcome(dump.Tables.Select(t => Result(t.Table + ".parquet", t.Result)).ToList());
+    }
+
+    static ProcessedResult Result(string name, ConversionResult table) => new(name, ParquetFormat, ParquetMediaType, table);
 }

@@ -14,43 +14,8 @@ using Shouldly;
 namespace SagaFiles.Components.Tests.StateMachines;
 
 /// <summary>The file saga on MassTransit's in-memory test harness: transitions, commands, faults, stale and duplicate answers.</summary>
-public class FileStateMachine_Specs
+public class FileStateMachine_Specs : FileSagaSpec
 {
-    static readonly FileSagaOptions Settings = new()
-    {
-        MaxAttempts = 3,
-        FirstRetryDelay = TimeSpan.FromMinutes(5),
-        StepTimeout = TimeSpan.FromMinutes(15)
-    };
-
-    ServiceProvider _provider = null!;
-    ITestHarness _harness = null!;
-    IInMemoryDelayProvider _delay = null!;
-    ISagaStateMachineTestHarness<FileStateMachine, FileState> _saga = null!;
-    FileStateMachine _machine = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _provider = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(Options.Create(Settings))
-            .AddMassTransitTestHarness(x => x.AddSagaStateMachine<FileStateMachine, FileState>().InMemoryRepository())
-            .BuildServiceProvider(true);
-        _harness = _provider.GetRequiredService<ITestHarness>();
-        _delay = _provider.GetRequiredService<IInMemoryDelayProvider>();
-        await _harness.Start();
-        _saga = _harness.GetSagaStateMachineHarness<FileStateMachine, FileState>();
-        _machine = _saga.StateMachine;
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await _harness.Stop();
-        await _provider.DisposeAsync();
-    }
-
     [Test]
     public async Task An_uploaded_file_goes_through_every_step_to_completed()
     {
@@ -216,72 +181,4 @@ public class FileStateMachine_Specs
         file.CountedAttempts().ShouldBe(1, "a manual retry starts a fresh attempt budget");
         _harness.Sent.Select<DownloadFile>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1, "earlier steps are not repeated");
     }
-
-    /// <summary>Waits until the saga's scheduled message is with the delayed scheduler, so moving the clock on delivers it.</summary>
-    async Task Scheduled<T>(Func<T, bool> match)
-        where T : class
-    {
-        (await _harness.Sent.Any<T>(x => match(x.Context.Message))).ShouldBeTrue($"{typeof(T).Name} was not scheduled");
-        await _harness.InactivityTask;
-    }
-
-        Task PublishFault<T>(T command, Exception exception)
-        where T : class =>
-        _harness.Bus.Publish<Fault<T>>(new FaultEvent<T>(command, Guid.NewGuid(), HostMetadataCache.Host, exception, [typeof(T).FullName!]));
-
-    async Task<FileState> Settled(Guid fileId, Func<FileState, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var file = _saga.Sagas.Contains(fileId);
-            if (file != null && condition(file))
-                return file;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"File {fileId} did not reach the expected state.");
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>The command of one attempt, or null when it was not sent within <paramref name="wait" />.</summary>
-    async Task<T?> Sent<T>(Guid fileId, int attempt, TimeSpan? wait = null)
-        where T : StepCommand
-    {
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            var sent = _harness.Sent.Select<T>(x => x.Context.Message.FileId == fileId && x.Context.Message.Attempt == attempt).FirstOrDefault();
-            if (sent != null)
-                return sent.Context.Message;
-            await Task.Delay(20);
-        }
-
-        if (wait == null)
-            Assert.Fail($"{typeof(T).Name} attempt {attempt} was not sent");
-        return null;
-    }
-
-    async Task<T> Sent<T>(Guid fileId)
-        where T : StepCommand
-    {
-        (await _harness.Sent.Any<T>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue($"{typeof(T).Name} was not sent");
-        return _harness.Sent.Select<T>(x => x.Context.Message.FileId == fileId).Last().Context.Message;
-    }
-
-    static FileUploaded Uploaded(Guid fileId) => new()
-    {
-        FileId = fileId,
-        Bucket = "incoming",
-        Key = $"uploads/{fileId}/data.csv",
-        OriginalName = "data.csv",
-        ContentType = "text/csv",
-        Size = 42,
-        UploadedAt = DateTimeOffset.UtcNow
-    };
-
-    static FileDownloaded Downloaded(Guid fileId, int attempt) => new()
-    {
-        FileId = fileId, Attempt = attempt, WorkerHost = "w", Duration = TimeSpan.FromMilliseconds(1), StagingBucket = "staging",
-        StagingKey = $"staging/{fileId}/original", Size = 42, DetectedType = "Csv", MediaType = "text/csv"
-    };
 }

@@ -1,0 +1,140 @@
+using NUnit.Framework;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Contracts;
+using Shouldly;
+
+namespace SagaFiles.Components.Tests.StateMachines;
+
+/// <summary>An archive's saga waits for its children; each child reports to it when it completes or fails.</summary>
+public class ArchiveSaga_Specs : FileSagaSpec
+{
+    [Test]
+    public async Task An_archive_waits_for_every_child_and_completes_with_the_counts()
+    {
+        var archiveId = await ConvertedArchiveAsync(children: 3);
+        (await _saga.Exists(archiveId, x => x.AwaitingChildren)).ShouldNotBeNull();
+        _harness.Sent.Select<UploadFile>(x => x.Context.Message.FileId == archiveId).ShouldBeEmpty("an archive publishes no result of its own");
+
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: true));
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: false));
+        (await Settled(archiveId, f => f.ChildrenCompleted + f.ChildrenFailed == 2)).CurrentState.ShouldBe("AwaitingChildren");
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: true));
+
+        var archive = await Settled(archiveId, f => f.CurrentState == "Completed");
+        (archive.ChildCount, archive.ChildrenCompleted, archive.ChildrenFailed).ShouldBe((3, 2, 1));
+        archive.Outputs.ShouldBeEmpty();
+        archive.History.Select(h => h.To).ShouldBe(["Downloading", "Checksumming", "Converting", "AwaitingChildren", "Completed"]);
+        (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == archiveId)).ShouldBeTrue();
+    }
+
+    [Test]
+    public async Task Children_that_finish_before_the_archive_records_its_count_are_counted()
+    {
+        var archiveId = Guid.NewGuid();
+        await StartAndConvertAsync(archiveId, converted: null);
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: true));
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: true));
+        await Settled(archiveId, f => f.ChildrenCompleted == 2);
+
+        await _harness.Bus.Publish(Converted(archiveId, children: 2));
+
+        (await Settled(archiveId, f => f.CurrentState == "Completed")).ChildrenCompleted.ShouldBe(2);
+    }
+
+    [Test]
+    public async Task An_empty_archive_completes_as_soon_as_it_is_expanded()
+    {
+        var archiveId = await ConvertedArchiveAsync(children: 0);
+
+        (await Settled(archiveId, f => f.CurrentState == "Completed")).ChildCount.ShouldBe(0);
+    }
+
+    [Test]
+    public async Task A_child_retried_to_completion_moves_from_failed_to_completed()
+    {
+        var archiveId = await ConvertedArchiveAsync(children: 1);
+        var childId = Guid.NewGuid();
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: false, childId));
+        await Settled(archiveId, f => f.CurrentState == "Completed" && f.ChildrenFailed == 1);
+
+        await _harness.Bus.Publish(Finished(archiveId, succeeded: true, childId, previouslySucceeded: false));
+
+        var archive = await Settled(archiveId, f => f.ChildrenCompleted == 1);
+        (archive.ChildrenCompleted, archive.ChildrenFailed, archive.CurrentState).ShouldBe((1, 0, "Completed"));
+    }
+
+    [Test]
+    public async Task A_child_reports_how_it_ended_and_what_it_reported_before()
+    {
+        var parentId = Guid.NewGuid();
+        var childId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(childId) with { ParentFileId = parentId, ArchiveDepth = 1 });
+        await Settled(childId, f => f.CurrentState == "Downloading");
+        var download = await Sent<DownloadFile>(childId);
+        await PublishFault(download, new Processing.Conversion.ConversionException("unreadable"));
+        await Settled(childId, f => f.CurrentState == "Failed");
+        (await _harness.Published.Any<ChildFileFinished>(x => x.Context.Message.FileId == childId && !x.Context.Message.Succeeded))
+            .ShouldBeTrue();
+
+        await _harness.Bus.Publish(new FileRetryRequested { FileId = childId, RequestedAt = DateTimeOffset.UtcNow });
+        await Settled(childId, f => f.CurrentState == "Downloading");
+        await _harness.Bus.Publish(Downloaded(childId, attempt: 2));
+        await Settled(childId, f => f.CurrentState == "Checksumming");
+        await _harness.Bus.Publish(new ChecksumComputed
+            { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Sha256 = "ab", Size = 42 });
+        await Settled(childId, f => f.CurrentState == "Converting");
+        var output = new FileOutput { Bucket = "staging", Key = "k", Name = "data.csv", Format = "original", Size = 42 };
+        await _harness.Bus.Publish(new FileConverted
+            { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "pass-through", Outputs = [output] });
+        await Settled(childId, f => f.CurrentState == "Uploading");
+        await _harness.Bus.Publish(new ResultUploaded { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Outputs = [output] });
+        await Settled(childId, f => f.CurrentState == "Completed");
+
+        var reports = _harness.Published.Select<ChildFileFinished>(x => x.Context.Message.FileId == childId).Select(x => x.Context.Message).ToList();
+        reports.Select(r => (r.ParentFileId, r.Succeeded, r.PreviouslySucceeded)).ShouldBe([(parentId, false, null), (parentId, true, false)]);
+        _saga.Sagas.Contains(childId)!.ReportedSuccess.ShouldBe(true);
+    }
+
+    [Test]
+    public async Task A_file_received_from_outside_reports_to_no_parent()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await Settled(fileId, f => f.CurrentState == "Downloading");
+        await PublishFault(await Sent<DownloadFile>(fileId), new Processing.Conversion.ConversionException("unreadable"));
+        await Settled(fileId, f => f.CurrentState == "Failed");
+
+        (await _harness.Published.Any<ChildFileFinished>(x => x.Context.Message.FileId == fileId)).ShouldBeFalse();
+    }
+
+    async Task<Guid> ConvertedArchiveAsync(int children)
+    {
+        var archiveId = Guid.NewGuid();
+        await StartAndConvertAsync(archiveId, Converted(archiveId, children));
+        return archiveId;
+    }
+
+    /// <summary>Takes a file to Converting and, when given, publishes its conversion.</summary>
+    async Task StartAndConvertAsync(Guid fileId, FileConverted? converted)
+    {
+        await _harness.Bus.Publish(Uploaded(fileId) with { OriginalName = "batch.zip" });
+        await Settled(fileId, f => f.CurrentState == "Downloading");
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        await Settled(fileId, f => f.CurrentState == "Checksumming");
+        await _harness.Bus.Publish(new ChecksumComputed
+            { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Sha256 = "ab", Size = 42 });
+        await Settled(fileId, f => f.CurrentState == "Converting");
+        if (converted != null)
+            await _harness.Bus.Publish(converted);
+    }
+
+    static FileConverted Converted(Guid archiveId, int children) => new()
+    {
+        FileId = archiveId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "archive", Outputs = [], ChildCount = children
+    };
+
+    static ChildFileFinished Finished(Guid parentId, bool succeeded, Guid? childId = null, bool? previouslySucceeded = null) => new()
+    {
+        ParentFileId = parentId, FileId = childId ?? Guid.NewGuid(), Succeeded = succeeded, PreviouslySucceeded = previouslySucceeded
+    };
+}
