@@ -180,6 +180,11 @@ public static class ArchiveReader
         {
             throw new ArchiveRejectedException(ArchiveRejection.Corrupt, $"the tar archive is corrupt or truncated: {e.Message}", e);
         }
+        catch (NotSupportedException e)
+        {
+            // TarReader's own refusal (GNU sparse entries in the old format, for one).
+            throw new ArchiveRejectedException(ArchiveRejection.Unsupported, $"the tar archive cannot be read: {e.Message}", e);
+        }
     }
 
     /// <summary>Regular files are read; what is not content is skipped; what cannot be read faithfully is refused.</summary>

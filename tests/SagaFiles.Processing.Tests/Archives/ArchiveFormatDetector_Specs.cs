@@ -1,4 +1,3 @@
-using System.Text;
 using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Detection;
 using static SagaFiles.Processing.Tests.Archives.TestArchives;
@@ -77,21 +76,5 @@ public class ArchiveFormatDetector_Specs
     }
 
     /// <summary>A pre-POSIX tar: no magic, only the header checksum says it is one.</summary>
-    static byte[] V7Tar(string name, byte[] content)
-    {
-        var header = new byte[512];
-        Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
-        Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
-        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 108);
-        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 116);
-        Encoding.ASCII.GetBytes(Convert.ToString(content.Length, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
-        Encoding.ASCII.GetBytes("00000000000\0").CopyTo(header, 136);
-        header[156] = (byte)'0';
-        var checksum = header.Sum(b => b) + 8 * ' ';
-        Encoding.ASCII.GetBytes(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
-
-        var data = new byte[(content.Length + 511) / 512 * 512];
-        content.CopyTo(data, 0);
-        return [.. header, .. data, .. new byte[1024]];
-    }
+    static byte[] V7Tar(string name, byte[] content) => RawTar(RawTarHeader(name, '0', content.Length, magic: null), content);
 }

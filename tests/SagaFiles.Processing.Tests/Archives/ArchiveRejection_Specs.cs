@@ -157,7 +157,7 @@ public class ArchiveRejection_Specs
     [Test]
     public async Task A_tar_header_declaring_a_gigabyte_of_metadata_is_rejected_before_it_is_allocated()
     {
-        byte[] hostile = [.. PaxHeaderDeclaring(1L << 30), .. new byte[4096]];
+        byte[] hostile = [.. RawTarHeader("PaxHeaders/x", 'x', 1L << 30), .. new byte[4096]];
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
         var tar = await RejectionOf(new MemoryStream(hostile), ArchiveFormat.Tar);
@@ -174,7 +174,7 @@ public class ArchiveRejection_Specs
     {
         var first = Tar(RegularFile("a.csv", Csv), RegularFile("b.bin", new byte[1000])).ToArray();
         var entries = first[..^1024]; // without the two end blocks
-        byte[] hostile = [.. entries, .. PaxHeaderDeclaring(1L << 30), .. new byte[4096]];
+        byte[] hostile = [.. entries, .. RawTarHeader("PaxHeaders/x", 'x', 1L << 30), .. new byte[4096]];
 
         var error = await RejectionOf(new MemoryStream(hostile), ArchiveFormat.Tar);
 
@@ -182,18 +182,17 @@ public class ArchiveRejection_Specs
                                "(the limit is 1 MiB)");
     }
 
-    /// <summary>A PAX extended header ('x') whose size field says <paramref name="size" />.</summary>
-    static byte[] PaxHeaderDeclaring(long size)
+    [TestCase('S', "the tar archive cannot be read: Entry type 'SparseFile' not supported.")]
+    [TestCase('M', "entry \"disk.img\" is a tar entry of type MultiVolume, which is not supported")]
+    [TestCase('N', "entry \"disk.img\" is a tar entry of type RenamedOrSymlinked, which is not supported")]
+    public async Task A_tar_entry_that_cannot_be_read_faithfully_is_rejected_as_unsupported(char type, string reason)
     {
-        var header = new byte[512];
-        Utf8("PaxHeaders/x").CopyTo(header, 0);
-        Utf8("0000644\0").CopyTo(header, 100);
-        Utf8(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
-        header[156] = (byte)'x';
-        Utf8("ustar\0" + "00").CopyTo(header, 257);
-        var checksum = header.Sum(b => b) + 8 * ' ';
-        Utf8(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
-        return header;
+        var tar = RawTar(RawTarHeader("disk.img", type, 0, magic: "ustar  \0"), []);
+
+        var error = await RejectionOf(new MemoryStream(tar), ArchiveFormat.Tar);
+
+        error.Reason.ShouldBe(ArchiveRejection.Unsupported);
+        error.Message.ShouldBe(reason);
     }
 
     [Test]

@@ -57,6 +57,31 @@ static class TestArchives
         return entry;
     }
 
+    /// <summary>
+    /// A tar header block written by hand: what TarWriter refuses to write (v7 without magic, GNU sparse entries,
+    /// lying sizes). <paramref name="magic" /> is "ustar\000" (POSIX), "ustar  \0" (GNU) or null (v7).
+    /// </summary>
+    public static byte[] RawTarHeader(string name, char type, long size, string? magic = "ustar\000")
+    {
+        var header = new byte[512];
+        Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
+        Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
+        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 108);
+        Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 116);
+        Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
+        Encoding.ASCII.GetBytes("00000000000\0").CopyTo(header, 136);
+        header[156] = (byte)type;
+        if (magic is not null)
+            Encoding.ASCII.GetBytes(magic).CopyTo(header, 257);
+        var checksum = header.Sum(b => b) + 8 * ' ';
+        Encoding.ASCII.GetBytes(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        return header;
+    }
+
+    /// <summary>A tar of one entry from <see cref="RawTarHeader" />, its data padded, and the end blocks.</summary>
+    public static byte[] RawTar(byte[] header, byte[] content) =>
+        [.. header, .. content, .. new byte[(512 - content.Length % 512) % 512], .. new byte[1024]];
+
     /// <summary>What `gzip -n &lt; /dev/null` writes; .NET's GZipStream writes nothing at all for no content.</summary>
     static readonly byte[] EmptyGZip = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
