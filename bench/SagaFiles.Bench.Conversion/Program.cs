@@ -6,7 +6,7 @@ using SagaFiles.Processing.Hashing;
 // Usage (bench/conversion.sh runs it):
 //   SagaFiles.Bench.Conversion run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5]
 //   SagaFiles.Bench.Conversion peak-rss <csv> <parquet>      one conversion, then this process's VmHWM
-// Every timing is the median of <runs> after a warm-up, measured inside its process (no start-up cost): ours through
+// Every timing is the median of <runs>, each after a warm-up, measured inside its process (no start-up cost): ours through
 // CsvToParquetConverter with the worker's options, DuckDB's COPY ... TO (FORMAT parquet, COMPRESSION zstd) on 1 and 2
 // threads, Sha256.ComputeAsync (the checksum step) against `openssl dgst -sha256` (minus openssl's own start-up).
 const double MB = 1_000_000;
@@ -31,7 +31,7 @@ var duckDbScript = Path.GetFullPath(Path.Combine(duckDbDir, "duckdb-bench.mjs"))
 
 var (csv, csvRows) = Generated(workDir, csvMegabytes);
 var csvBytes = new FileInfo(csv).Length;
-Console.WriteLine($"{csv}: {csvBytes / MB:F1} MB, {csvRows:N0} rows, {OrdersCsv.Columns} columns; median of {runs} runs after a warm-up");
+Console.WriteLine($"{csv}: {csvBytes / MB:F1} MB, {csvRows:N0} rows, {OrdersCsv.Columns} columns; median of {runs} runs, each after a warm-up");
 
 // Each round runs ours, then DuckDB on 1 and on 2 threads (each DuckDB process warms up before its timed COPY), so
 // all three see the same load when the machine is shared.
