@@ -3,6 +3,7 @@ using ParquetSharp;
 using Encoding = System.Text.Encoding;
 using SagaFiles.Processing.Conversion;
 using SagaFiles.Processing.Conversion.Sql;
+using SagaFiles.Processing.Tests.Json;
 using SagaFiles.Processing.Tests.Support;
 
 namespace SagaFiles.Processing.Tests.Sql;
@@ -370,21 +371,19 @@ public class SqlDumpToParquet_Specs
     public async Task A_dump_larger_than_memory_allows_streams_through_with_its_live_memory_bounded()
     {
         const long rows = 200_000;
-        const string insert = "INSERT INTO `events` VALUES ";
         var baselineLiveBytes = GC.GetTotalMemory(forceFullCollection: true); // what earlier specs left (pooled buffers)
         long peakLiveGrowth = 0;
-        await using var dump = new GeneratedDump(
-            MySqlDumpHeader + "CREATE TABLE `events` (`id` bigint, `at` datetime, `amount` decimal(12,2), `label` varchar(40));\n" + insert,
-            rows,
+        // One INSERT of 200,000 rows (9 MB), as one long mysqldump line would be; rows all of one length.
+        await using var dump = new RepeatedJsonStream(
+            MySqlDumpHeader + "CREATE TABLE `events` (`id` bigint, `at` datetime, `amount` decimal(12,2), `label` varchar(40));\n" +
+            "INSERT INTO `events` VALUES ",
             i =>
             {
                 if (i % 40_000 == 0)
                     peakLiveGrowth = Math.Max(peakLiveGrowth, GC.GetTotalMemory(forceFullCollection: true) - baselineLiveBytes);
-                var separator = i == 0 ? "" : i % 1000 == 0 ? ";\n" + insert : ",";
-                return $"{separator}({i},'2024-03-01 10:{i % 60:00}:00',{i % 1000}.25,'label {i % 97}')";
+                return $"({1_000_000 + i},'2024-03-01 10:{i % 60:00}:00',{100 + i % 900}.25,'label {i % 97,2}')";
             },
-            ";\n");
-
+            rows, ",", ";\n");
         var options = new SqlConversionOptions { Parquet = new ParquetWriteOptions { RowGroupSize = 16_384 } };
 
         var result = await _converter.ConvertAsync(dump, _ => Stream.Null, options);
@@ -392,8 +391,8 @@ public class SqlDumpToParquet_Specs
         var events = result.Tables.Single().Result;
         events.RowCount.ShouldBe(rows);
         events.RowGroupCount.ShouldBe(13);
-        result.InputBytes.ShouldBe(dump.BytesProduced);
-        dump.BytesProduced.ShouldBeGreaterThan(9_000_000);
+        result.InputBytes.ShouldBe(dump.Length);
+        dump.Length.ShouldBeGreaterThan(9_000_000);
         peakLiveGrowth.ShouldBeLessThan(6_000_000); // holding the dump's text alone would take twice its bytes
     }
 
