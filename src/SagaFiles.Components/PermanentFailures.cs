@@ -1,4 +1,5 @@
 using SagaFiles.Components.Consumers;
+using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Conversion;
 using SagaFiles.Storage;
 
@@ -10,7 +11,14 @@ namespace SagaFiles.Components;
 /// </summary>
 public static class PermanentFailures
 {
-    public static readonly Type[] Types = [typeof(InvalidFileException), typeof(ConversionException), typeof(ObjectNotFoundException)];
+    /// <summary>
+    /// Listed one by one, subclasses too: a fault names its exception's exact type (ArchiveRejectedException, not its base
+    /// ConversionException).
+    /// </summary>
+    public static readonly Type[] Types =
+    [
+        typeof(InvalidFileException), typeof(ConversionException), typeof(ArchiveRejectedException), typeof(ObjectNotFoundException)
+    ];
 
     static readonly HashSet<string> TypeNames = Types.Select(t => t.FullName!).ToHashSet(StringComparer.Ordinal);
 
