@@ -29,6 +29,10 @@ public static class Files
     public static async Task<JsonElement> Get(Guid id, string path = "") =>
         await SagaFilesApp.Api.GetFromJsonAsync<JsonElement>($"/files/{id}{path}");
 
+    /// <summary>GET /files?<paramref name="query" />.</summary>
+    public static async Task<JsonElement> List(string query) =>
+        await SagaFilesApp.Api.GetFromJsonAsync<JsonElement>($"/files?{query}");
+
     /// <summary>Polls until the file is Completed or Failed.</summary>
     public static async Task<JsonElement> WaitUntilSettled(Guid id, TimeSpan? timeout = null)
     {
@@ -46,9 +50,9 @@ public static class Files
     }
 
     /// <summary>Follows the download redirect to the presigned URL and returns the bytes.</summary>
-    public static async Task<byte[]> Download(Guid id, string what)
+    public static async Task<byte[]> Download(Guid id, string what, string? name = null)
     {
-        var redirect = await SagaFilesApp.Api.GetAsync($"/files/{id}/download?what={what}");
+        var redirect = await SagaFilesApp.Api.GetAsync($"/files/{id}/download?what={what}" + (name == null ? "" : $"&name={Uri.EscapeDataString(name)}"));
         redirect.StatusCode.ShouldBe(HttpStatusCode.Redirect, await redirect.Content.ReadAsStringAsync());
         return await Storage.GetByteArrayAsync(redirect.Headers.Location);
     }

@@ -18,7 +18,9 @@ public static class ComponentsRegistration
         configurator.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>());
         configurator.AddFileProcessor<ParquetConversionProcessor>();
-        configurator.AddFileProcessor(services => new ArchiveExpansionProcessor(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Archives));
+        configurator.AddOptions<ArchiveExpansionOptions>().BindConfiguration(ProcessingOptions.ArchivesSection).ValidateOnStart();
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArchiveExpansionOptions>, ArchiveExpansionOptionsValidator>());
+        configurator.AddFileProcessor(services => new ArchiveExpansionProcessor(services.GetRequiredService<IOptions<ArchiveExpansionOptions>>().Value));
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
 
         configurator.AddConsumer<DownloadFileConsumer, DownloadFileConsumerDefinition>();
@@ -51,18 +53,25 @@ public static class ComponentsRegistration
         public ValidateOptionsResult Validate(string? name, ProcessingOptions options)
         {
             var problems = FileRouter.Problems(options.Routes, processors.Select(p => p.Name).ToList()).ToList();
-            if (options.Archives.MaxDepth < 1)
-                problems.Add($"Archives:MaxDepth must be at least 1, not {options.Archives.MaxDepth}.");
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+
+    sealed class ArchiveExpansionOptionsValidator : IValidateOptions<ArchiveExpansionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ArchiveExpansionOptions options)
+        {
+            if (options.MaxDepth < 1)
+                return ValidateOptionsResult.Fail($"{ProcessingOptions.ArchivesSection}:MaxDepth must be at least 1, not {options.MaxDepth}.");
             try
             {
-                options.Archives.Limits.Validate();
+                options.Limits.Validate();
+                return ValidateOptionsResult.Success;
             }
             catch (ArgumentOutOfRangeException e)
             {
-                problems.Add($"Archives:Limits: {e.Message}");
+                return ValidateOptionsResult.Fail($"{ProcessingOptions.ArchivesSection}:Limits: {e.Message}");
             }
-
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }
 }

@@ -14,6 +14,6 @@ public sealed class ProcessingOptions
     /// </summary>
     public List<RoutingRule> Routes { get; set; } = [];
 
-    /// <summary>Unpacking limits: nesting depth, total bytes, compression ratio, entries (section <c>Processing:Archives</c>).</summary>
-    public ArchiveExpansionOptions Archives { get; set; } = new();
+    /// <summary>The section of <see cref="ArchiveExpansionOptions" />: nesting depth, total bytes, compression ratio, entries.</summary>
+    public const string ArchivesSection = $"{Section}:Archives";
 }
