@@ -39,6 +39,30 @@ public class ParquetConversionProcessor_Specs
     }
 
     [Test]
+    public async Task A_SQL_dump_becomes_one_result_per_table_in_the_order_they_were_created()
+    {
+        var (outcome, outputs) = await ProcessAsync(
+            "CREATE TABLE b (id int);\nCREATE TABLE a (name text);\nINSERT INTO a VALUES ('x');\nINSERT INTO b VALUES (1), (2);\n", "dump.sql");
+
+        outcome.Results.Select(r => (r.Name, r.Table!.RowCount)).ShouldBe([("b.parquet", 2L), ("a.parquet", 1L)]);
+        outputs.Results.Keys.ShouldBe(["a.parquet", "b.parquet"], ignoreOrder: true);
+        using var file = new ParquetFile(outputs.Results["b.parquet"].ToArray());
+        file.Values<long?>("id").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task A_JSON_array_becomes_one_result()
+    {
+        var (outcome, outputs) = await ProcessAsync("[{\"a\":1,\"b\":{\"c\":\"x\"}}]", "data.json");
+
+        var result = outcome.Results.ShouldHaveSingleItem();
+        result.Name.ShouldBe("data.parquet");
+        result.Table!.Columns.Select(c => c.Name).ShouldBe(["a", "b.c"]);
+        using var file = new ParquetFile(outputs.Results["data.parquet"].ToArray());
+        file.Values<string?>("b.c").ShouldBe(["x"]);
+    }
+
+    [Test]
     public async Task Content_it_cannot_convert_is_refused_with_a_reason()
     {
         var error = await Should.ThrowAsync<ConversionException>(() => ProcessAsync("hello", "a.txt"));
