@@ -77,12 +77,7 @@ public class ArchiveSaga_Specs : FileSagaSpec
             .ShouldBeTrue();
 
         await _harness.Bus.Publish(new FileRetryRequested { FileId = childId, RequestedAt = DateTimeOffset.UtcNow });
-        await Settled(childId, f => f.CurrentState == "Downloading");
-        await _harness.Bus.Publish(Downloaded(childId, attempt: 2));
-        await Settled(childId, f => f.CurrentState == "Checksumming");
-        await _harness.Bus.Publish(new ChecksumComputed
-            { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Sha256 = "ab", Size = 42 });
-        await Settled(childId, f => f.CurrentState == "Converting");
+        await DownloadedAndChecksummedAsync(childId, downloadAttempt: 2);
         var output = new FileOutput { Bucket = "staging", Key = "k", Name = "data.csv", Format = "original", Size = 42 };
         await _harness.Bus.Publish(new FileConverted
             { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "pass-through", Outputs = [output] });
@@ -118,14 +113,20 @@ public class ArchiveSaga_Specs : FileSagaSpec
     async Task StartAndConvertAsync(Guid fileId, FileConverted? converted)
     {
         await _harness.Bus.Publish(Uploaded(fileId) with { OriginalName = "batch.zip" });
+        await DownloadedAndChecksummedAsync(fileId, downloadAttempt: 1);
+        if (converted != null)
+            await _harness.Bus.Publish(converted);
+    }
+
+    /// <summary>Answers a file's download attempt and its checksum, leaving it Converting.</summary>
+    async Task DownloadedAndChecksummedAsync(Guid fileId, int downloadAttempt)
+    {
         await Settled(fileId, f => f.CurrentState == "Downloading");
-        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        await _harness.Bus.Publish(Downloaded(fileId, downloadAttempt));
         await Settled(fileId, f => f.CurrentState == "Checksumming");
         await _harness.Bus.Publish(new ChecksumComputed
             { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Sha256 = "ab", Size = 42 });
         await Settled(fileId, f => f.CurrentState == "Converting");
-        if (converted != null)
-            await _harness.Bus.Publish(converted);
     }
 
     static FileConverted Converted(Guid archiveId, int children) => new()
