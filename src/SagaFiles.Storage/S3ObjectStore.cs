@@ -184,6 +184,12 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
                 LastModified = null
             };
         }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == "NoSuchBucket")
+        {
+            // The source was just there: the destination's bucket is missing. Not the source's fault, and creating the
+            // bucket fixes it, so not an ObjectNotFoundException (which fails a file for good).
+            throw new InvalidOperationException($"Cannot copy {source} to {destination}: bucket {destination.Bucket} does not exist.", e);
+        }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             throw new ObjectNotFoundException(source.Bucket, source.Key, e);

@@ -111,6 +111,18 @@ public class S3ObjectStore_Specs
     }
 
     [Test]
+    public async Task Copying_into_a_missing_bucket_names_that_bucket_and_is_not_a_missing_object()
+    {
+        var source = new ObjectLocation(_bucket, NewKey("source.csv"));
+        await _store.PutAsync(source.Bucket, source.Key, new MemoryStream("a\n1\n"u8.ToArray()), "text/csv");
+        var missing = $"missing-{Guid.NewGuid():N}";
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => _store.CopyAsync(source, new ObjectLocation(missing, "out.csv")));
+
+        error.Message.ShouldBe($"Cannot copy s3://{source.Bucket}/{source.Key} to s3://{missing}/out.csv: bucket {missing} does not exist.");
+    }
+
+    [Test]
     public async Task A_copy_keeps_the_source_metadata_unless_new_metadata_replaces_it()
     {
         var source = new ObjectLocation(_bucket, NewKey("source.csv"));
