@@ -4,8 +4,8 @@ using SagaFiles.Persistence.Postgres;
 namespace SagaFiles.Components.StateMachines;
 
 /// <summary>
-/// The file saga's endpoint: a consume that lost an optimistic-concurrency race is retried against the fresh row, and
-/// the inbox/outbox makes each message count once and commits the saga's changes with the commands it sends.
+/// The file saga's endpoint: a consume that found the database away (restart, failover) waits for it, a consume that
+/// lost an optimistic-concurrency race is retried against the fresh row, and the inbox/outbox makes each message count once and commits the saga's changes with the commands it sends.
 /// </summary>
 public sealed class FileStateDefinition : SagaDefinition<FileState>
 {
@@ -20,6 +20,7 @@ public sealed class FileStateDefinition : SagaDefinition<FileState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<FileState> sagaConfigurator,
         IRegistrationContext context)
     {
+        endpointConfigurator.UseDatabaseOutageRetry();
         endpointConfigurator.UseSagaConcurrencyRetry();
         endpointConfigurator.UseEntityFrameworkOutbox<SagaFilesDbContext>(context);
     }

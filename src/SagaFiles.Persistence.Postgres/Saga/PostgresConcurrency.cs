@@ -35,6 +35,29 @@ public static class PostgresConcurrency
         return false;
     }
 
+    /// <summary>
+    /// True when the database was unreachable rather than the work wrong: a connection refused, broken or terminated by a
+    /// restart or failover (Npgsql's <see cref="NpgsqlException.IsTransient" />), anywhere in the chain. The same work
+    /// succeeds once the server is back. Concurrency conflicts are <see cref="IsRetryable" />'s, not this.
+    /// </summary>
+    public static bool IsOutage(Exception exception)
+    {
+        if (IsRetryable(exception))
+            return false;
+        for (var current = exception; current != null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case NpgsqlException { IsTransient: true }:
+                    return true;
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsOutage):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when the chain holds a Postgres unique violation (23505).</summary>
     public static bool IsUniqueViolation(Exception exception) =>
         FindPostgresException(exception) is { SqlState: UniqueViolation };
