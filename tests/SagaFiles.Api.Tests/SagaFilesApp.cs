@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
@@ -51,10 +50,10 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
                 host.UseSetting(key.Replace("__", ":"), value);
         });
         Api = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        await WaitUntilReady("API", () => Api.GetAsync("/health/ready"), () => "");
+        await HostProcess.WaitUntilReadyAsync("API", () => Api.GetAsync("/health/ready"), () => "");
 
         for (var i = 1; i <= 2; i++)
-            Workers.Add(await StartWorker(i, settings));
+            Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", Tools.FreePort(), settings));
     }
 
     [OneTimeTearDown]
@@ -65,56 +64,5 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         Api?.Dispose();
         if (_factory != null)
             await _factory.DisposeAsync();
-    }
-
-    static async Task<SupervisedProcess> StartWorker(int number, Dictionary<string, string> settings)
-    {
-        var port = FreePort();
-        var environment = new Dictionary<string, string>(settings) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Path.Combine(Tools.RepositoryRoot, "src", "SagaFiles.Worker", "bin", configuration, "net10.0", "SagaFiles.Worker.dll");
-        var log = Path.Combine(Path.GetTempPath(), $"sagafiles-e2e-worker{number}-{Environment.ProcessId}.log");
-        var worker = SupervisedProcess.Start($"worker {number}", log, "dotnet", [dll], environment);
-
-        using var http = new HttpClient();
-        await WaitUntilReady($"worker {number}", () =>
-        {
-            if (worker.HasExited)
-                throw new InvalidOperationException($"Worker {number} exited.\n{worker.Describe()}");
-            return http.GetAsync($"http://127.0.0.1:{port}/health/ready");
-        }, worker.Describe);
-        return worker;
-    }
-
-    /// <summary>Waits for /health/ready to answer 200: the database, the bus endpoints and storage all answer.</summary>
-    static async Task WaitUntilReady(string what, Func<Task<HttpResponseMessage>> probe, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var last = "no answer";
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                var response = await probe();
-                if (response.IsSuccessStatusCode)
-                    return;
-                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
-            }
-            catch (HttpRequestException exception)
-            {
-                last = exception.Message;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"The {what} was not ready within 60 s ({last}).\n{describe()}");
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -44,7 +44,9 @@ sealed class DockerStack : IAsyncDisposable
 
         if (postgres)
         {
+            // A fixed host port, so that a restarted container answers where the first one did.
             _postgres = new PostgreSqlBuilder(PostgresImage)
+                .WithPortBinding(Tools.FreePort(), PostgreSqlBuilder.PostgreSqlPort)
                 .WithUsername("postgres").WithPassword("postgres").WithDatabase("postgres")
                 .WithCommand("-c", "max_connections=300", "-c", "fsync=off")
                 .Build();
@@ -53,6 +55,14 @@ sealed class DockerStack : IAsyncDisposable
 
         await Task.WhenAll(tasks);
         return (_localStack is null ? null : new Uri(_localStack.GetConnectionString()), _postgres?.GetConnectionString());
+    }
+
+    /// <summary>Stops the PostgreSQL container and starts it again: same volume, same host port.</summary>
+    public async Task RestartPostgresAsync(CancellationToken ct)
+    {
+        var postgres = _postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.");
+        await postgres.StopAsync(ct);
+        await postgres.StartAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
@@ -17,6 +16,7 @@ sealed class LocalProcessStack : IAsyncDisposable
 
     readonly List<SupervisedProcess> _processes = [];
     string? _directory;
+    PostgresServer? _postgres;
 
     public Uri? AwsServiceUrl { get; private set; }
 
@@ -109,7 +109,7 @@ sealed class LocalProcessStack : IAsyncDisposable
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = Tools.FreePort();
             var process = Start(SupervisedProcess.Start("fauxqs", log, Node22, [Tools.Script("fauxqs.mjs")],
                 new Dictionary<string, string> { ["FAUXQS_PORT"] = port.ToString(CultureInfo.InvariantCulture), ["FAUXQS_LOGGER"] = "false" }));
             var url = new Uri($"http://127.0.0.1:{port}/");
@@ -153,35 +153,64 @@ sealed class LocalProcessStack : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
-            var fileName = AsUser(runAs, Path.Combine(bin, "postgres"), out var prefix);
-            var process = Start(SupervisedProcess.Start("postgres", log, fileName,
-            [
-                .. prefix, "-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-k", sockets,
-                "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off",
-                "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            ], stopSignal: "INT"));
-            var connectionString = new NpgsqlConnectionStringBuilder
+            var port = Tools.FreePort();
+            _postgres = new PostgresServer(bin, runAs, data, sockets, log, port);
+            if (await StartPostgresServerAsync(ct))
             {
-                Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres",
-            }.ConnectionString;
-            var probe = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
-            var ready = await WaitUntilAsync(process, async () =>
-            {
-                await using var connection = new NpgsqlConnection(probe);
-                await connection.OpenAsync(ct);
-                return true;
-            }, ct);
-            if (ready)
-            {
-                PostgresConnectionString = connectionString;
+                PostgresConnectionString = _postgres.ConnectionString;
                 return;
             }
 
-            if (attempt < PortAttempts && process.LogTail().Contains("could not bind", StringComparison.Ordinal))
+            if (attempt < PortAttempts && _postgres.Process!.LogTail().Contains("could not bind", StringComparison.Ordinal))
                 continue;
-            throw new InvalidOperationException($"PostgreSQL ({bin}) did not accept connections on port {port} within {ReadyTimeout.TotalSeconds:0} s.\n{process.Describe()}");
+            throw new InvalidOperationException($"PostgreSQL ({bin}) did not accept connections on port {port} within {ReadyTimeout.TotalSeconds:0} s.\n{_postgres.Process!.Describe()}");
         }
+    }
+
+    /// <summary>
+    /// Stops PostgreSQL (fast shutdown: clients are disconnected) and starts it again on the same data directory and
+    /// port, as a database restart in production would; returns once it accepts connections again.
+    /// </summary>
+    public async Task RestartPostgresAsync(CancellationToken ct)
+    {
+        var server = _postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.");
+        var stopped = server.Process!;
+        await stopped.DisposeAsync();
+        lock (_processes)
+            _processes.Remove(stopped);
+        if (!await StartPostgresServerAsync(ct))
+            throw new InvalidOperationException($"PostgreSQL did not accept connections again on port {server.Port} within {ReadyTimeout.TotalSeconds:0} s.\n{server.Process!.Describe()}");
+    }
+
+    /// <summary>Starts the postgres server process of <see cref="_postgres" />; true once it accepts connections.</summary>
+    async Task<bool> StartPostgresServerAsync(CancellationToken ct)
+    {
+        var server = _postgres!;
+        var fileName = AsUser(server.RunAs, Path.Combine(server.Bin, "postgres"), out var prefix);
+        server.Process = Start(SupervisedProcess.Start("postgres", server.Log, fileName,
+        [
+            .. prefix, "-D", server.Data, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-k", server.Sockets,
+            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off",
+            "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+        ], stopSignal: "INT"));
+        var probe = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
+        return await WaitUntilAsync(server.Process, async () =>
+        {
+            await using var connection = new NpgsqlConnection(probe);
+            await connection.OpenAsync(ct);
+            return true;
+        }, ct);
+    }
+
+    /// <summary>What it takes to start the same PostgreSQL server again.</summary>
+    sealed record PostgresServer(string Bin, string? RunAs, string Data, string Sockets, string Log, int Port)
+    {
+        public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres",
+        }.ConnectionString;
+
+        public SupervisedProcess? Process { get; set; }
     }
 
     static string AsUser(string? user, string program, out string[] prefix)
@@ -236,13 +265,6 @@ sealed class LocalProcessStack : IAsyncDisposable
         }
 
         return false;
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Any, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -98,6 +98,45 @@ public sealed class SupervisedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the supervised command itself with SIGKILL, as a crash or the OOM killer would: no shutdown code runs, its
+    /// held messages and connections are simply gone. The wrapper sees it die and exits; waits for that.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        var command = CommandProcessId() ?? throw new InvalidOperationException($"{Name} has no running command to kill.\n{Describe()}");
+        Tools.SendSignal(command, Tools.SigKill);
+        if (!await WaitForExitAsync(TimeSpan.FromSeconds(GraceSeconds + 5)))
+            throw new TimeoutException($"{Name}'s wrapper did not exit after its command was killed.\n{Describe()}");
+    }
+
+    /// <summary>The wrapper's child: the command, which setsid(1) execs in place (its pid is its process group id).</summary>
+    int? CommandProcessId()
+    {
+        if (_process.HasExited)
+            return null;
+        var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pid => int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        // The wrapper also forks short-lived `sleep`s while it polls; the command is the one leading its own group.
+        return children.Cast<int?>().FirstOrDefault(pid => ProcessGroupOf(pid!.Value) == pid);
+    }
+
+    static int? ProcessGroupOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the parenthesised comm: state, ppid, pgrp, ...
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null; // exited meanwhile
+        }
+    }
+
     public string Describe() => $"--- last lines of {Name}'s log ({LogPath}) ---\n{LogTail()}\n--- end of log ---";
 
     public async ValueTask DisposeAsync()

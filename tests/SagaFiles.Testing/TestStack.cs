@@ -36,6 +36,7 @@ public sealed class TestStack : IAsyncDisposable
     readonly List<string> _createdDatabases = [];
     readonly Lock _sync = new();
     bool _disposed;
+    Func<CancellationToken, Task>? _restartPostgres;
 
     TestStack()
     {
@@ -58,13 +59,20 @@ public sealed class TestStack : IAsyncDisposable
     public TestStackMode PostgresMode { get; private set; }
 
     /// <summary>Starts (or finds) the services; waits until both answer.</summary>
-    public static async Task<TestStack> StartAsync(CancellationToken ct = default)
+    public static Task<TestStack> StartAsync(CancellationToken ct = default) => StartAsync(ownPostgres: false, ct);
+
+    /// <summary>
+    /// Starts (or finds) the services; waits until both answer. With <paramref name="ownPostgres" /> the PostgreSQL
+    /// server is always started here, whatever SAGAFILES_TEST_POSTGRES says, so that <see cref="RestartPostgresAsync" />
+    /// can stop it without disturbing anyone else.
+    /// </summary>
+    public static async Task<TestStack> StartAsync(bool ownPostgres, CancellationToken ct = default)
     {
         var stack = new TestStack();
         try
         {
             var awsUrl = Environment.GetEnvironmentVariable(AwsServiceUrlVariable);
-            var postgres = Environment.GetEnvironmentVariable(PostgresVariable);
+            var postgres = ownPostgres ? null : Environment.GetEnvironmentVariable(PostgresVariable);
             if (!string.IsNullOrWhiteSpace(awsUrl))
             {
                 stack.AwsServiceUrl = new Uri(awsUrl);
@@ -100,6 +108,8 @@ public sealed class TestStack : IAsyncDisposable
     {
         var docker = new DockerStack();
         Own(docker);
+        if (postgres)
+            _restartPostgres = docker.RestartPostgresAsync;
         var (awsUrl, pg) = await docker.StartAsync(aws, postgres, ct);
         if (aws)
         {
@@ -118,6 +128,8 @@ public sealed class TestStack : IAsyncDisposable
     {
         var local = new LocalProcessStack();
         Own(local);
+        if (postgres)
+            _restartPostgres = local.RestartPostgresAsync;
         await local.StartAsync(aws, postgres, ct);
         if (aws)
         {
@@ -136,6 +148,19 @@ public sealed class TestStack : IAsyncDisposable
     {
         lock (_sync)
             _owned.Add(resource);
+    }
+
+    /// <summary>
+    /// Stops the PostgreSQL server and starts it again on the same data and port (local process or container); returns
+    /// once it accepts connections. Open connections break, as in a real restart. Only for a server this stack started
+    /// (see <see cref="StartAsync(bool, CancellationToken)" />).
+    /// </summary>
+    public Task RestartPostgresAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var restart = _restartPostgres ?? throw new InvalidOperationException(
+            $"PostgreSQL at {PostgresConnectionString} was not started by this stack ({PostgresMode}): start the stack with ownPostgres: true.");
+        return restart(ct);
     }
 
     public IAmazonSQS CreateSqsClient() => new AmazonSQSClient(Credentials,

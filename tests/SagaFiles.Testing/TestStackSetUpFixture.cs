@@ -13,12 +13,15 @@ public abstract class TestStackSetUpFixture
     public static TestStack Stack =>
         _stack ?? throw new InvalidOperationException("The test stack is not started: add a [SetUpFixture] deriving from TestStackSetUpFixture.");
 
+    /// <summary>True when the assembly needs a PostgreSQL server of its own, e.g. to restart it.</summary>
+    protected virtual bool OwnPostgres => false;
+
     [OneTimeSetUp]
     public async Task StartStack()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // a first run also installs the tools
-        _stack = await TestStack.StartAsync(timeout.Token);
+        _stack = await TestStack.StartAsync(OwnPostgres, timeout.Token);
         await TestContext.Progress.WriteLineAsync($"TestStack: {_stack} ready in {started.Elapsed.TotalSeconds:0.0} s");
     }
 

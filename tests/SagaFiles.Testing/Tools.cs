@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -106,9 +108,18 @@ public static partial class Tools
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
+    /// <summary>A TCP port free right now (another process may still take it before it is bound).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static void SendSignal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);
 
     public const int SigInt = 2;
+    public const int SigKill = 9;
     public const int SigTerm = 15;
 
     static class NativeMethods
