@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using SagaFiles.Testing;
+
+namespace SagaFiles.Chaos.Tests;
+
+/// <summary>
+/// Crash safety: files keep arriving while workers are SIGKILLed every few seconds and Postgres restarts once, and
+/// every file still ends Completed exactly once. What a killed worker held comes back one of two ways: its received
+/// messages become visible again after the queue's visibility timeout (30 s), and its unanswered step attempts time out
+/// after FileSaga:StepTimeout (short here, 8 s) and are sent again as the next attempt, which the history records.
+/// </summary>
+public class CrashSafety_Specs
+{
+    const int FileCount = 100;
+    const int PassThroughEvery = 10; // every tenth file is not a CSV and passes through unchanged
+    static readonly TimeSpan UploadSpacing = TimeSpan.FromMilliseconds(350); // ~35 s of arrivals: files are in flight at every kill
+    static readonly TimeSpan KillInterval = TimeSpan.FromSeconds(3);
+    const int PostgresRestartAfterKill = 3;
+    static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
+
+    static readonly Dictionary<string, string> Settings = new()
+    {
+        ["FileSaga__StepTimeout"] = "00:00:08",
+        ["FileSaga__FirstRetryDelay"] = "00:00:01",
+        // Timeouts count as attempts: enough of them that no file runs out while workers keep dying.
+        ["FileSaga__MaxAttempts"] = "20",
+    };
+
+    [Test]
+    public async Task Every_file_completes_exactly_once_while_workers_are_killed_and_postgres_restarts()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var app = await SagaFilesProcesses.StartAsync("chaos", workers: 2, Settings);
+        var started = clock.Elapsed;
+
+        var uploads = UploadSpacedAsync(app);
+        var chaos = KillWorkersAsync(app, uploads);
+        var ids = await uploads;
+        var (kills, postgresRestartedAt) = await chaos;
+        var chaosEnded = clock.Elapsed;
+
+        var states = await WaitUntilSettledAsync(app);
+        var settled = clock.Elapsed;
+
+        // The files table: exactly these files, all Completed: no saga left in a non-final state, none Failed.
+        states.Keys.ShouldBe(ids, ignoreOrder: true);
+        states.Where(s => s.Value != "Completed").ShouldBeEmpty();
+
+        // The API says the same.
+        var files = await Task.WhenAll(ids.Select(id => app.GetAsync(id)));
+        files.Where(f => f.GetProperty("status").GetString() != "Completed").Select(f => f.ToString()).ShouldBeEmpty();
+
+        // Exactly one output object per file, under processed/{date}/{id}/.
+        var keys = await app.ProcessedKeysAsync();
+        keys.Count.ShouldBe(FileCount, string.Join('\n', keys));
+        foreach (var id in ids)
+            keys.Count(k => k.Contains($"/{id}/", StringComparison.Ordinal)).ShouldBe(1, $"output objects of {id}");
+
+        // Each history completes once; a retried attempt stands after the failed one, with its reason.
+        var histories = await Task.WhenAll(ids.Select(async id =>
+            (await app.GetAsync(id, "/events")).GetProperty("events").EnumerateArray().ToList()));
+        histories.ShouldAllBe(h => h.Count(e => e.GetProperty("to").GetString() == "Completed") == 1 && h.Last().GetProperty("to").GetString() == "Completed");
+        var retries = histories.Select(h => h.Select(RetryReason).OfType<string>().ToList()).ToList();
+        var retried = retries.Count(r => r.Count > 0);
+        await TestContext.Progress.WriteLineAsync(
+            $"Chaos: hosts ready after {started.TotalSeconds:0.0} s; {kills} workers killed, Postgres restarted at {postgresRestartedAt.TotalSeconds:0.0} s; " +
+            $"chaos over at {chaosEnded.TotalSeconds:0.0} s, all {FileCount} settled at {settled.TotalSeconds:0.0} s; " +
+            $"{retried} files retried a step: {string.Join("; ", retries.SelectMany(r => r).GroupBy(r => r).Select(g => $"{g.Count()} x {g.Key}"))}");
+
+        // Killed workers abandoned step attempts; each such attempt timed out and was sent again.
+        retried.ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>Uploads the files one by one, spaced out.</summary>
+    static async Task<List<Guid>> UploadSpacedAsync(SagaFilesProcesses app)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < FileCount; i++)
+        {
+            var (content, name) = i % PassThroughEvery == 0
+                ? (Encoding.UTF8.GetBytes($"note {i}\nnot a table\n"), $"note-{i}.txt")
+                : (Encoding.UTF8.GetBytes($"n,square,label\n{i},{i * i},file {i}\n{i + 1},{(i + 1) * (i + 1)},next\n"), $"chaos-{i}.csv");
+            ids.Add(await app.UploadAsync(content, name));
+            await Task.Delay(UploadSpacing);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// While files arrive: every few seconds SIGKILL a worker (the two in turn) and start a new one; once, after a kill,
+    /// restart Postgres before the replacement starts, so one worker and the API lose their connections mid-flight.
+    /// </summary>
+    static async Task<(int Kills, TimeSpan PostgresRestartedAt)> KillWorkersAsync(SagaFilesProcesses app, Task uploads)
+    {
+        var clock = Stopwatch.StartNew();
+        var kills = 0;
+        var postgresRestartedAt = TimeSpan.Zero;
+        while (!uploads.IsCompleted || kills < PostgresRestartAfterKill)
+        {
+            await Task.Delay(KillInterval);
+            var victim = kills % 2;
+            await app.CrashWorkerAsync(victim);
+            kills++;
+            if (kills == PostgresRestartAfterKill)
+            {
+                await TestContext.Progress.WriteLineAsync($"Chaos: restarting Postgres at {clock.Elapsed.TotalSeconds:0.0} s");
+                await TestStackSetUpFixture.Stack.RestartPostgresAsync();
+                postgresRestartedAt = clock.Elapsed;
+            }
+
+            await app.StartWorkerAsync(victim);
+        }
+
+        return (kills, postgresRestartedAt);
+    }
+
+    static async Task<Dictionary<Guid, string>> WaitUntilSettledAsync(SagaFilesProcesses app)
+    {
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (true)
+        {
+            var states = await app.FileStatesAsync();
+            if (states.Count >= FileCount && states.Values.All(s => s is "Completed" or "Failed"))
+                return states;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"Not settled within {SettleTimeout.TotalSeconds:0} s after the chaos: " +
+                            string.Join(", ", states.GroupBy(s => s.Value).Select(g => $"{g.Count()} {g.Key}")));
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>The reason of a history entry that retried its step: "No answer within 00:00:08. (retrying: attempt 2 now)" -> "No answer within 00:00:08.".</summary>
+    static string? RetryReason(JsonElement entry)
+    {
+        var error = entry.TryGetProperty("error", out var value) ? value.GetString() : null;
+        var retrying = error?.IndexOf(" (retrying: attempt", StringComparison.Ordinal) ?? -1;
+        return retrying < 0 ? null : error![..retrying];
+    }
+}
