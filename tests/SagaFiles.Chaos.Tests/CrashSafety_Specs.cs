@@ -9,7 +9,7 @@ namespace SagaFiles.Chaos.Tests;
 /// Crash safety: files keep arriving while workers are SIGKILLed every few seconds and Postgres restarts once, and
 /// every file still ends Completed exactly once. What a killed worker held comes back one of two ways: its received
 /// messages become visible again after the queue's visibility timeout (30 s), and its unanswered step attempts time out
-/// after FileSaga:StepTimeout (short here, 8 s) and are sent again as the next attempt, which the history records.
+/// after FileSaga:StepTimeout (short here, 15 s) and are sent again as the next attempt, which the history records.
 /// </summary>
 public class CrashSafety_Specs
 {
@@ -18,11 +18,12 @@ public class CrashSafety_Specs
     static readonly TimeSpan UploadSpacing = TimeSpan.FromMilliseconds(350); // ~35 s of arrivals: files are in flight at every kill
     static readonly TimeSpan KillInterval = TimeSpan.FromSeconds(3);
     const int PostgresRestartAfterKill = 3;
-    static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
+    const int FleetCrashAfterKill = 5;
+    static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(180);
 
     static readonly Dictionary<string, string> Settings = new()
     {
-        ["FileSaga__StepTimeout"] = "00:00:08",
+        ["FileSaga__StepTimeout"] = "00:00:15",
         ["FileSaga__FirstRetryDelay"] = "00:00:01",
         // Timeouts count as attempts: enough of them that no file runs out while workers keep dying.
         ["FileSaga__MaxAttempts"] = "20",
@@ -36,9 +37,9 @@ public class CrashSafety_Specs
         var started = clock.Elapsed;
 
         var uploads = UploadSpacedAsync(app);
-        var chaos = KillWorkersAsync(app, uploads);
+        var chaos = KillWorkersAsync(app, uploads, clock);
         var ids = await uploads;
-        var (kills, postgresRestartedAt) = await chaos;
+        var (kills, postgresRestartedAt, heldAtFleetCrash) = await chaos;
         var chaosEnded = clock.Elapsed;
 
         var states = await WaitUntilSettledAsync(app);
@@ -65,11 +66,13 @@ public class CrashSafety_Specs
         var retries = histories.Select(h => h.Select(RetryReason).OfType<string>().ToList()).ToList();
         var retried = retries.Count(r => r.Count > 0);
         await TestContext.Progress.WriteLineAsync(
-            $"Chaos: hosts ready after {started.TotalSeconds:0.0} s; {kills} workers killed, Postgres restarted at {postgresRestartedAt.TotalSeconds:0.0} s; " +
+            $"Chaos: hosts ready after {started.TotalSeconds:0.0} s; {kills} workers killed (both at once holding {heldAtFleetCrash} step commands), " +
+            $"Postgres restarted at {postgresRestartedAt.TotalSeconds:0.0} s; " +
             $"chaos over at {chaosEnded.TotalSeconds:0.0} s, all {FileCount} settled at {settled.TotalSeconds:0.0} s; " +
             $"{retried} files retried a step: {string.Join("; ", retries.SelectMany(r => r).GroupBy(r => r).Select(g => $"{g.Count()} x {g.Key}"))}");
 
-        // Killed workers abandoned step attempts; each such attempt timed out and was sent again.
+        // The step commands held when both workers died were abandoned; each such attempt timed out and was sent again.
+        heldAtFleetCrash.ShouldBeGreaterThan(0);
         retried.ShouldBeGreaterThan(0);
     }
 
@@ -90,31 +93,61 @@ public class CrashSafety_Specs
     }
 
     /// <summary>
-    /// While files arrive: every few seconds SIGKILL a worker (the two in turn) and start a new one; once, after a kill,
-    /// restart Postgres before the replacement starts, so one worker and the API lose their connections mid-flight.
+    /// While files arrive: every few seconds SIGKILL a worker (the two in turn, each once its replacement is up) and start
+    /// a new one in the background; once, right after a kill, restart Postgres, so the API and the surviving worker lose
+    /// their connections mid-flight. Once, kill both workers at a moment when they hold step commands (received, not yet
+    /// deleted): those attempts are then certainly abandoned, so their files' histories must show a timed-out attempt
+    /// sent again (StepTimeout is shorter than the 30 s in which SQS would hand the held command out again).
     /// </summary>
-    static async Task<(int Kills, TimeSpan PostgresRestartedAt)> KillWorkersAsync(SagaFilesProcesses app, Task uploads)
+    static async Task<(int Kills, TimeSpan PostgresRestartedAt, int HeldAtFleetCrash)> KillWorkersAsync(SagaFilesProcesses app, Task uploads, Stopwatch clock)
     {
-        var clock = Stopwatch.StartNew();
         var kills = 0;
         var postgresRestartedAt = TimeSpan.Zero;
-        while (!uploads.IsCompleted || kills < PostgresRestartAfterKill)
+        var heldAtFleetCrash = 0;
+        Task[] replacements = [Task.CompletedTask, Task.CompletedTask];
+        while (!uploads.IsCompleted || kills < FleetCrashAfterKill)
         {
             await Task.Delay(KillInterval);
+            if (kills == FleetCrashAfterKill)
+            {
+                await Task.WhenAll(replacements);
+                heldAtFleetCrash = await WaitForHeldStepCommandsAsync(app);
+                await Task.WhenAll(app.CrashWorkerAsync(0), app.CrashWorkerAsync(1));
+                kills += 2;
+                replacements = [app.StartWorkerAsync(0), app.StartWorkerAsync(1)];
+                continue;
+            }
+
             var victim = kills % 2;
+            await replacements[victim];
             await app.CrashWorkerAsync(victim);
             kills++;
             if (kills == PostgresRestartAfterKill)
             {
-                await TestContext.Progress.WriteLineAsync($"Chaos: restarting Postgres at {clock.Elapsed.TotalSeconds:0.0} s");
                 await TestStackSetUpFixture.Stack.RestartPostgresAsync();
                 postgresRestartedAt = clock.Elapsed;
             }
 
-            await app.StartWorkerAsync(victim);
+            replacements[victim] = app.StartWorkerAsync(victim);
         }
 
-        return (kills, postgresRestartedAt);
+        await Task.WhenAll(replacements);
+        return (kills, postgresRestartedAt, heldAtFleetCrash);
+    }
+
+    /// <summary>Polls the step queues until some command is held by a worker; returns how many are.</summary>
+    static async Task<int> WaitForHeldStepCommandsAsync(SagaFilesProcesses app)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var held = await app.StepCommandsHeldAsync();
+            if (held > 0)
+                return held;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail("No step command was held by a worker for 30 s while files kept arriving.");
+            await Task.Delay(50);
+        }
     }
 
     static async Task<Dictionary<Guid, string>> WaitUntilSettledAsync(SagaFilesProcesses app)
@@ -132,7 +165,7 @@ public class CrashSafety_Specs
         }
     }
 
-    /// <summary>The reason of a history entry that retried its step: "No answer within 00:00:08. (retrying: attempt 2 now)" -> "No answer within 00:00:08.".</summary>
+    /// <summary>The reason of a history entry that retried its step: "No answer within 00:00:15. (retrying: attempt 2 now)" -> "No answer within 00:00:15.".</summary>
     static string? RetryReason(JsonElement entry)
     {
         var error = entry.TryGetProperty("error", out var value) ? value.GetString() : null;

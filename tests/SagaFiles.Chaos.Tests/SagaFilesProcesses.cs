@@ -12,6 +12,8 @@ namespace SagaFiles.Chaos.Tests;
 /// </summary>
 sealed class SagaFilesProcesses : IAsyncDisposable
 {
+    static readonly string[] StepQueues = ["download-file", "compute-checksum", "convert-file", "upload-file"];
+
     readonly string _name;
     readonly Dictionary<string, string> _settings;
     readonly SupervisedProcess?[] _workers;
@@ -142,6 +144,21 @@ sealed class SagaFilesProcesses : IAsyncDisposable
         while (await reader.ReadAsync())
             states[reader.GetGuid(0)] = reader.GetString(1);
         return states;
+    }
+
+    /// <summary>Step commands received by some worker and not yet deleted or released (SQS: not visible).</summary>
+    public async Task<int> StepCommandsHeldAsync()
+    {
+        using var sqs = Stack.CreateSqsClient();
+        var held = 0;
+        foreach (var queue in StepQueues)
+        {
+            var url = (await sqs.GetQueueUrlAsync($"{_settings["Messaging__Prefix"]}_{queue}")).QueueUrl;
+            var attributes = await sqs.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessagesNotVisible"]);
+            held += attributes.ApproximateNumberOfMessagesNotVisible;
+        }
+
+        return held;
     }
 
     /// <summary>Every key in the processed bucket.</summary>
