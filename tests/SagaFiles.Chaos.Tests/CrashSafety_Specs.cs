@@ -59,7 +59,7 @@ public class CrashSafety_Specs
         foreach (var id in ids)
             keys.Count(k => k.Contains($"/{id}/", StringComparison.Ordinal)).ShouldBe(1, $"output objects of {id}");
 
-        // Each history completes once; a retried attempt stands after the failed one, with its reason.
+        // Each history completes once, as its last entry; retried attempts show with their reason.
         var histories = await Task.WhenAll(ids.Select(async id =>
             (await app.GetAsync(id, "/events")).GetProperty("events").EnumerateArray().ToList()));
         histories.ShouldAllBe(h => h.Count(e => e.GetProperty("to").GetString() == "Completed") == 1 && h.Last().GetProperty("to").GetString() == "Completed");
