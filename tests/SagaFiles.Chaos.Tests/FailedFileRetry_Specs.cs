@@ -32,8 +32,9 @@ public class FailedFileRetry_Specs
 
         var completed = await app.WaitUntilSettledAsync(id, SettleTimeout, also: file => file.GetProperty("attempt").GetInt32() > 2);
         completed.GetProperty("status").GetString().ShouldBe("Completed", completed.ToString());
-        completed.GetProperty("output").GetProperty("rowCount").GetInt64().ShouldBe(2);
-        (await app.ProcessedKeysAsync()).ShouldBe([completed.GetProperty("output").GetProperty("key").GetString()!]);
+        var output = completed.GetProperty("outputs").EnumerateArray().ShouldHaveSingleItem();
+        output.GetProperty("rows").GetInt64().ShouldBe(2);
+        (await app.ProcessedKeysAsync()).ShouldBe([output.GetProperty("key").GetString()!]);
 
         // The history: Upload's first attempt faulted and was retried, its second failed the file, the user's retry
         // resumed Upload as its third attempt, which completed.
