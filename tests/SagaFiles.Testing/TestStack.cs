@@ -153,14 +153,16 @@ public sealed class TestStack : IAsyncDisposable
     /// <summary>
     /// Stops the PostgreSQL server and starts it again on the same data and port (local process or container); returns
     /// once it accepts connections. Open connections break, as in a real restart. Only for a server this stack started
-    /// (see <see cref="StartAsync(bool, CancellationToken)" />).
+    /// (see <see cref="StartAsync(bool, CancellationToken)" />). The test host's own pooled connections are cleared.
     /// </summary>
-    public Task RestartPostgresAsync(CancellationToken ct = default)
+    public async Task RestartPostgresAsync(CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var restart = _restartPostgres ?? throw new InvalidOperationException(
             $"PostgreSQL at {PostgresConnectionString} was not started by this stack ({PostgresMode}): start the stack with ownPostgres: true.");
-        return restart(ct);
+        await restart(ct);
+        // This process's idle pooled connections died with the server; the next test must not draw one.
+        NpgsqlConnection.ClearAllPools();
     }
 
     public IAmazonSQS CreateSqsClient() => new AmazonSQSClient(Credentials,
