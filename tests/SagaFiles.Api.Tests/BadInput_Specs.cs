@@ -48,28 +48,27 @@ public class BadInput_Specs
         rowGroup.Column(1).LogicalReader<string?>().ReadAll(1).ShouldBe(["Málaga"]);
     }
 
-    /// <summary>Only CSV/TSV are converted: JSON is never parsed, so a truncated document passes through (typed "text", as it is not valid JSON).</summary>
+    /// <summary>A .json that is not a whole JSON document is still routed as JSON, and its converter says what is wrong.</summary>
     [Test]
-    public async Task Truncated_json_passes_through_unchanged_typed_as_text()
+    public async Task Truncated_json_fails_at_convert_saying_it_is_truncated()
     {
-        var json = "{\"items\": [1, 2, {\"a\": "u8.ToArray();
+        var file = await Settle("{\"items\": [1, 2, {\"a\": "u8.ToArray(), "cut.json");
 
-        var file = await Settle(json, "cut.json");
-
-        PassedThrough(file, "text");
-        (await Files.Download(Id(file), "result")).ShouldBe(json);
+        file.GetProperty("detectedType").GetString().ShouldBe("json");
+        Failed(file, "Convert").ShouldContain("truncated");
     }
 
+    /// <summary>Random bytes named .csv are typed binary by their content, but fail as the CSV they claim to be.</summary>
     [Test]
-    public async Task Binary_content_named_csv_is_detected_as_binary_and_passes_through_unchanged()
+    public async Task Binary_content_named_csv_fails_at_convert_saying_it_is_binary()
     {
         var bytes = new byte[4096];
         new Random(7).NextBytes(bytes);
 
         var file = await Settle(bytes, "random.csv");
 
-        PassedThrough(file, "binary");
-        file.GetProperty("outputs")[0].GetProperty("key").GetString().ShouldEndWith("/random.csv");
+        file.GetProperty("detectedType").GetString().ShouldBe("binary");
+        Failed(file, "Convert").ShouldContain("the content is binary, not text");
     }
 
     [TestCase("../../etc/passwd.csv", "passwd.csv")]
@@ -152,8 +151,8 @@ public class BadInput_Specs
 
         Completed(good);
         var settled = await Task.WhenAll(badIds.Select(id => Files.WaitUntilSettled(id)));
-        // All but the random bytes (binary, passed through) fail: '{"a":' named .csv is a CSV header without data rows.
-        settled.Count(f => f.GetProperty("status").GetString() == "Failed").ShouldBe(4, string.Join("\n", settled));
+        // Every one fails ('{"a":' named .csv is a CSV header without data rows; the random bytes are not CSV text).
+        settled.Count(f => f.GetProperty("status").GetString() == "Failed").ShouldBe(5, string.Join("\n", settled));
         SagaFilesApp.WorkerProcesses.ShouldAllBe(w => !w.HasExited);
     }
 
@@ -162,13 +161,6 @@ public class BadInput_Specs
     static Guid Id(JsonElement file) => file.GetProperty("id").GetGuid();
 
     static void Completed(JsonElement file) => file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
-
-    static void PassedThrough(JsonElement file, string detectedType)
-    {
-        Completed(file);
-        file.GetProperty("detectedType").GetString().ShouldBe(detectedType, file.ToString());
-        file.GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("original");
-    }
 
     static string Failed(JsonElement file, string step)
     {

@@ -15,6 +15,12 @@ public sealed record DetectedFileType(FileKind Kind, string MediaType, string Ex
     /// A zip-based document (.docx, .xlsx, .jar, ...) is a document, not an archive to unpack.</summary>
     public string Category => Kind == FileKind.Zip && Extension != ".zip" ? FileKinds.Document : FileKinds.Category(Kind);
 
+    /// <summary>
+    /// Binary content under a tabular name (random bytes called .csv): the kind the name claims. Routing sends it where
+    /// that kind goes, so the file fails with a reason instead of passing through as something it was not meant to be.
+    /// </summary>
+    public FileKind? ClaimedKind => Kind == FileKind.Binary ? FileKinds.ClaimedBy(Extension) : null;
+
     /// <summary>The content is rows and columns: delimited text (CSV/TSV) or Parquet.</summary>
     public bool IsTabular => Kind is FileKind.Csv or FileKind.Tsv or FileKind.Parquet;
 }

@@ -24,6 +24,17 @@ public static class FileKinds
         _ => kind.ToString().ToLowerInvariant()
     };
 
+    /// <summary>The tabular kind a file's extension names (".csv", ".jsonl", ".sql", ...), whatever its content.</summary>
+    public static FileKind? ClaimedBy(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".csv" => FileKind.Csv,
+        ".tsv" or ".tab" => FileKind.Tsv,
+        ".json" => FileKind.Json,
+        ".jsonl" or ".ndjson" => FileKind.JsonLines,
+        ".sql" => FileKind.SqlDump,
+        _ => null
+    };
+
     public static string Category(FileKind kind) => kind switch
     {
         FileKind.Csv or FileKind.Tsv or FileKind.Json or FileKind.JsonLines or FileKind.SqlDump or FileKind.Parquet or FileKind.Sqlite

@@ -100,14 +100,9 @@ public static class FileTypeDetector
         if (table is { } found && !(found.FieldCount < 3 && ProseExtensions.Contains(extension)))
             return found.Delimiter == '\t' ? Of(FileKind.Tsv) : Of(FileKind.Csv) with { Delimiter = found.Delimiter };
 
-        // The content is plain text: a known extension says what kind of text.
-        return extension switch
-        {
-            ".csv" => Of(FileKind.Csv),
-            ".tsv" or ".tab" => Of(FileKind.Tsv),
-            ".sql" => Of(FileKind.SqlDump),
-            _ => Of(FileKind.Text, extension.Length > 0 ? extension : ".txt")
-        };
+        // The content is plain text: a known extension says what kind of text (and its converter says what is wrong
+        // with it, e.g. a truncated JSON document).
+        return FileKinds.ClaimedBy(extension) is { } claimed ? Of(claimed) : Of(FileKind.Text, extension.Length > 0 ? extension : ".txt");
     }
 
     static bool IsZip(ReadOnlySpan<byte> prefix) =>

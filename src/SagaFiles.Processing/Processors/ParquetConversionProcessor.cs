@@ -35,7 +35,10 @@ public sealed class ParquetConversionProcessor : IFileProcessor
                 CsvConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
             FileKind.Json or FileKind.JsonLines => await _json.ConvertAsync(input.Content, outputs.CreateResult(name),
                 JsonConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
-            _ => throw new ConversionException($"{input.Type.Name} content cannot be converted to Parquet.")
+            _ => throw new ConversionException(input.Type.ClaimedKind is { } claimed
+                ? $"The name says {FileKinds.Name(claimed)} ({input.Type.Extension}), but the content is binary, not text: export it as " +
+                  $"{FileKinds.Name(claimed)} text (UTF-8), or upload it under the extension of what it is."
+                : $"{input.Type.Name} content cannot be converted to Parquet.")
         };
         return new ProcessingOutcome([Result(name, table)]);
     }

@@ -55,7 +55,8 @@ public sealed class FileRouter
 
     static bool MatchesType(RoutingRule rule, DetectedFileType type) =>
         rule.Types.Count == 0 || rule.Types.Any(t => t.Equals(type.Name, StringComparison.OrdinalIgnoreCase) ||
-                                                     t.Equals(type.Category, StringComparison.OrdinalIgnoreCase));
+                                                     t.Equals(type.Category, StringComparison.OrdinalIgnoreCase) ||
+                                                     (type.ClaimedKind is { } claimed && t.Equals(FileKinds.Name(claimed), StringComparison.OrdinalIgnoreCase)));
 
     static bool MatchesTag(string tag, IReadOnlyDictionary<string, string> tags)
     {

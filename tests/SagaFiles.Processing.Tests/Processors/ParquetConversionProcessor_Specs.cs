@@ -63,6 +63,15 @@ public class ParquetConversionProcessor_Specs
     }
 
     [Test]
+    public async Task Binary_content_named_csv_fails_saying_what_the_name_claims_and_what_the_content_is()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() => ProcessAsync("\0\u0001\u0002binary", "export.csv"));
+
+        error.Message.ShouldBe("The name says csv (.csv), but the content is binary, not text: export it as csv text (UTF-8), " +
+                               "or upload it under the extension of what it is.");
+    }
+
+    [Test]
     public async Task Content_it_cannot_convert_is_refused_with_a_reason()
     {
         var error = await Should.ThrowAsync<ConversionException>(() => ProcessAsync("hello", "a.txt"));

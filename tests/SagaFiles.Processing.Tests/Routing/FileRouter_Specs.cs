@@ -32,6 +32,19 @@ public class FileRouter_Specs
     }
 
     [Test]
+    public void Binary_content_under_a_tabular_name_goes_where_that_name_goes_so_it_fails_with_a_reason()
+    {
+        var random = new byte[512];
+        new Random(5).NextBytes(random);
+        var type = FileTypeDetector.Detect(random, "export.csv");
+
+        type.Kind.ShouldBe(FileKind.Binary);
+        type.ClaimedKind.ShouldBe(FileKind.Csv);
+        new FileRouter([]).Route(type, NoTags).ShouldBe("parquet");
+        new FileRouter([]).Route(FileTypeDetector.Detect(random, "blob.bin"), NoTags).ShouldBe("pass-through");
+    }
+
+    [Test]
     public void Rules_match_kinds_or_categories_and_tags_in_order_and_the_first_match_wins()
     {
         var router = new FileRouter(
