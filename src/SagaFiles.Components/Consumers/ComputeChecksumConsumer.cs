@@ -27,4 +27,4 @@ public sealed class ComputeChecksumConsumer(IObjectStore store, ILogger<ComputeC
     }
 }
 
-public sealed class ComputeChecksumConsumerDefinition() : StepConsumerDefinition<ComputeChecksumConsumer>(Environment.ProcessorCount);
+public sealed class ComputeChecksumConsumerDefinition() : StepConsumerDefinition<ComputeChecksumConsumer>(FileSteps.Checksum, Environment.ProcessorCount);

@@ -114,4 +114,4 @@ public sealed class ConvertFileConsumer(
 }
 
 /// <summary>Conversion holds a row group in memory and keeps a core busy: half the cores at most.</summary>
-public sealed class ConvertFileConsumerDefinition() : StepConsumerDefinition<ConvertFileConsumer>(Math.Max(1, Environment.ProcessorCount / 2));
+public sealed class ConvertFileConsumerDefinition() : StepConsumerDefinition<ConvertFileConsumer>(FileSteps.Convert, Math.Max(1, Environment.ProcessorCount / 2));

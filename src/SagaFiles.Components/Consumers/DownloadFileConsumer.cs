@@ -43,4 +43,4 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
     }
 }
 
-public sealed class DownloadFileConsumerDefinition() : StepConsumerDefinition<DownloadFileConsumer>(concurrentMessageLimit: 8);
+public sealed class DownloadFileConsumerDefinition() : StepConsumerDefinition<DownloadFileConsumer>(FileSteps.Download, concurrentMessageLimit: 8);

@@ -1,5 +1,8 @@
 using System.Net;
 using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Consumers;
 
@@ -17,18 +20,37 @@ public abstract class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TCo
     static readonly HashSet<string> TransientErrorCodes =
         new(["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "InternalError", "ServiceUnavailable"], StringComparer.Ordinal);
 
-    protected StepConsumerDefinition(int concurrentMessageLimit) => ConcurrentMessageLimit = concurrentMessageLimit;
+    readonly string _step;
+
+    /// <param name="step">The step, as the saga and the history name it (<see cref="FileSteps" />).</param>
+    /// <param name="concurrentMessageLimit">Commands one worker runs at once.</param>
+    protected StepConsumerDefinition(string step, int concurrentMessageLimit)
+    {
+        _step = step;
+        ConcurrentMessageLimit = concurrentMessageLimit;
+    }
 
     /// <summary>Redeliveries after the in-process retries: the message goes back to the queue for a later try.</summary>
     public static readonly TimeSpan[] RedeliveryIntervals = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
 
     // Immediate retries first, then delayed redelivery, then (after the fault) the saga's scheduled step retry.
     // UseMessageRetry sits directly after UseDelayedRedelivery, or every redelivery would publish a Fault (MassTransit #4458).
+    // Each retry, redelivery and move to the error queue is logged with the file id, step and attempt (StepFailureLog).
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseDelayedRedelivery(ConfigureRedelivery);
-        endpointConfigurator.UseMessageRetry(ConfigureRetry);
+        var log = new StepFailureLog(context.GetRequiredService<ILoggerFactory>().CreateLogger<TConsumer>(), _step);
+        endpointConfigurator.UseFilter(log);
+        endpointConfigurator.UseDelayedRedelivery(redelivery =>
+        {
+            ConfigureRedelivery(redelivery);
+            redelivery.ConnectRetryObserver(log.Retries(StepFailureLog.Redelivery));
+        });
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            ConfigureRetry(retry);
+            retry.ConnectRetryObserver(log.Retries(StepFailureLog.Retry));
+        });
     }
 
     public static void ConfigureRedelivery(IRetryConfigurator redelivery)

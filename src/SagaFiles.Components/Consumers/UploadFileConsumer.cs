@@ -73,4 +73,4 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
     }
 }
 
-public sealed class UploadFileConsumerDefinition() : StepConsumerDefinition<UploadFileConsumer>(concurrentMessageLimit: 8);
+public sealed class UploadFileConsumerDefinition() : StepConsumerDefinition<UploadFileConsumer>(FileSteps.Upload, concurrentMessageLimit: 8);

@@ -85,6 +85,9 @@ public class ConvertFileConsumer_Specs : StepSpec
         exception.Message.ShouldBe("Line 4: expected 3 fields as in the first row, found 4 (a ragged row).");
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/result/")).ShouldBeEmpty();
         TempFilesOf(upload.FileId).ShouldBeEmpty();
+        var deadLetter = Steps.Logs.Entries.Where(e => e.Message.Contains("moved to the error queue", StringComparison.Ordinal) &&
+                                                       Equals(e.Properties["FileId"], upload.FileId)).ShouldHaveSingleItem();
+        (deadLetter.Properties["Step"], deadLetter.Properties["Attempt"], deadLetter.Properties["Why"]).ShouldBe(("Convert", 1, "a permanent error"));
     }
 
     static string[] TempFilesOf(Guid fileId) => Directory.GetFiles(Path.GetTempPath(), $"sagafiles-{fileId:N}-*");

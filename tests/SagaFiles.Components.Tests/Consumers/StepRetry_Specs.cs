@@ -44,6 +44,15 @@ public class StepRetry_Specs
         fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(IOException).FullName);
         store.Failed.ShouldBe((retries + 1) * (StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length + 1),
             "every redelivery runs the in-process retries again");
+
+        // Every retry, redelivery and the move to the error queue is logged with the file, step and attempt.
+        var logged = steps.Logs.Entries.Where(e => e.Properties.TryGetValue("FileId", out var id) && Equals(id, command.FileId)).ToList();
+        logged.ShouldAllBe(e => Equals(e.Properties["Step"], "Download") && Equals(e.Properties["Attempt"], 1));
+        logged.Count(e => Equals(e.Properties.GetValueOrDefault("RetryKind"), "retry")).ShouldBe(store.Failed - StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length - 1);
+        logged.Count(e => Equals(e.Properties.GetValueOrDefault("RetryKind"), "redelivery"))
+            .ShouldBe(StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length);
+        logged.Where(e => e.Message.Contains("moved to the error queue", StringComparison.Ordinal)).ShouldHaveSingleItem().Level
+            .ShouldBe(Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     async Task<DownloadFile> UploadAsync(string name)

@@ -23,8 +23,9 @@ public sealed class StepHarness : IAsyncDisposable
     readonly PublishedMessages _published = new();
     readonly ConnectHandle _observer;
 
-    StepHarness(ServiceProvider provider)
+    StepHarness(ServiceProvider provider, CapturedLogs logs)
     {
+        Logs = logs;
         _provider = provider;
         Harness = provider.GetRequiredService<ITestHarness>();
         _observer = Harness.Bus.ConnectPublishObserver(_published);
@@ -32,12 +33,16 @@ public sealed class StepHarness : IAsyncDisposable
 
     public ITestHarness Harness { get; }
 
+    /// <summary>Everything the consumers and MassTransit logged.</summary>
+    public CapturedLogs Logs { get; }
+
     /// <param name="storage">The buckets and store the consumers use.</param>
     /// <param name="store">Another store in front of <paramref name="storage" />'s, to inject failures.</param>
     public static async Task<StepHarness> StartAsync(TestStorage storage, IObjectStore? store = null)
     {
+        var logs = new CapturedLogs();
         var provider = new ServiceCollection()
-            .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).AddProvider(logs).SetMinimumLevel(LogLevel.Warning))
             .AddSingleton(store ?? storage.Store)
             .AddSingleton(Options.Create(storage.Options))
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
@@ -47,7 +52,7 @@ public sealed class StepHarness : IAsyncDisposable
                 x.AddSagaFilesConsumers();
             })
             .BuildServiceProvider(validateScopes: true);
-        var harness = new StepHarness(provider);
+        var harness = new StepHarness(provider, logs);
         await harness.Harness.Start();
         return harness;
     }
