@@ -43,7 +43,7 @@ public sealed class ConvertFileConsumer(
 
         var (outputs, childCount) = route == FileRouter.PassThrough
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
-            : await ProcessAsync(context, Processor(route), new ProcessingInput(Stream.Null, name, type, command.ArchiveDepth));
+            : await ProcessAsync(context, Processor(route), name, type);
         await context.Publish(new FileConverted
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
@@ -63,7 +63,8 @@ public sealed class ConvertFileConsumer(
     }
 
     /// <returns>The results in staging, and the number of child files for an archive (null for anything else).</returns>
-    async Task<(IReadOnlyList<FileOutput> Results, int? ChildCount)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor, ProcessingInput input)
+    async Task<(IReadOnlyList<FileOutput> Results, int? ChildCount)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor,
+        string name, DetectedFileType type)
     {
         var command = context.Message;
         var cancellationToken = context.CancellationToken;
@@ -71,19 +72,21 @@ public sealed class ConvertFileConsumer(
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             await original.CopyToAsync(content, cancellationToken);
         content.Position = 0;
+        var input = new ProcessingInput(content, name, type, command.ArchiveDepth);
 
         await using var outputs = new StagedOutputs(store, storage.Value, command);
         ProcessingOutcome outcome;
         try
         {
-            outcome = await processor.ProcessAsync(input with { Content = content }, outputs, cancellationToken);
+            outcome = await processor.ProcessAsync(input, outputs, cancellationToken);
         }
-        catch (Exception e)
+        catch (ConversionException e)
         {
+            // Permanent: the definition does not retry it, and its message (with the line number) is the reason shown. The
+            // content decides it, so no earlier attempt published children: the entries stored so far are orphans. (After a
+            // transient error they stay: an earlier attempt may have published children whose originals they are.)
+            logger.LogWarning("{Name} cannot be processed by {Processor}: {Reason}", input.FileName, processor.Name, e.Message);
             await outputs.DeleteChildrenAsync(CancellationToken.None);
-            if (e is ConversionException)
-                // Permanent: the definition does not retry it, and its message (with the line number) is the reason shown.
-                logger.LogWarning("{Name} cannot be processed by {Processor}: {Reason}", input.FileName, processor.Name, e.Message);
             throw;
         }
 
