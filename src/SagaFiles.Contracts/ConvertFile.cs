@@ -15,4 +15,7 @@ public record ConvertFile : StepCommand
 
     /// <summary>How many archives deep the file is; an archive past the nesting limit is not expanded.</summary>
     public int ArchiveDepth { get; init; }
+
+    /// <summary>For an archive inside an archive: its share of the outer limits (null: the configured limits).</summary>
+    public ArchiveBudget? ArchiveBudget { get; init; }
 }

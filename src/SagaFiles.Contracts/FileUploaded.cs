@@ -24,4 +24,7 @@ public record FileUploaded
 
     /// <summary>How many archives deep the file is: 0 when received from outside, the parent's depth + 1 for an entry.</summary>
     public int ArchiveDepth { get; init; }
+
+    /// <summary>For an entry: what it may expand to if it is an archive too; null for a file received from outside.</summary>
+    public ArchiveBudget? ArchiveBudget { get; init; }
 }

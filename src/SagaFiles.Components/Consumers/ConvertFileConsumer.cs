@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Processing;
+using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Conversion;
 using SagaFiles.Processing.Detection;
 using SagaFiles.Processing.Processors;
@@ -72,7 +73,8 @@ public sealed class ConvertFileConsumer(
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             await original.CopyToAsync(content, cancellationToken);
         content.Position = 0;
-        var input = new ProcessingInput(content, name, type, command.ArchiveDepth);
+        var input = new ProcessingInput(content, name, type, command.ArchiveDepth,
+            command.ArchiveBudget is { } budget ? new ArchiveShare(budget.Bytes, budget.Entries) : null);
 
         await using var outputs = new StagedOutputs(store, storage.Value, command);
         ProcessingOutcome outcome;
@@ -97,22 +99,28 @@ public sealed class ConvertFileConsumer(
         if (!outcome.ExpandsIntoChildren)
             return (results, null);
 
-        await PublishChildrenAsync(context, outputs.Children);
+        await PublishChildrenAsync(context, outputs.Children, outcome.UnusedArchiveShare);
         logger.LogInformation("Expanded {Name} into {ChildCount} child files", input.FileName, outputs.Children.Count);
         return (results, outputs.Children.Count);
     }
 
-    async Task PublishChildrenAsync(ConsumeContext<ConvertFile> context, IReadOnlyList<StoredChild> children)
+    /// <summary>One <see cref="FileUploaded" /> per stored entry, each with its share of what the archive's limits left.</summary>
+    static async Task PublishChildrenAsync(ConsumeContext<ConvertFile> context, IReadOnlyList<StoredChild> children, ArchiveShare? unused)
     {
         var command = context.Message;
         var now = DateTimeOffset.UtcNow;
+        var total = children.Sum(c => c.Size);
         foreach (var child in children)
+        {
+            var share = unused?.For(child.Size, total);
             await context.Publish(new FileUploaded
             {
                 FileId = child.FileId, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = child.Path,
                 ContentType = "application/octet-stream", Size = child.Size, Tags = command.Tags, UploadedAt = now,
-                ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1
+                ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1,
+                ArchiveBudget = share is null ? null : new ArchiveBudget(share.Bytes, share.Entries)
             }, context.CancellationToken);
+        }
     }
 }
 

@@ -25,12 +25,13 @@ sealed class StagedOutputs(IObjectStore store, StorageOptions storage, ConvertFi
         return file;
     }
 
-    public async Task AddChildAsync(string path, Stream content, CancellationToken cancellationToken)
+    public async Task<long> AddChildAsync(string path, Stream content, CancellationToken cancellationToken)
     {
         var index = _children.Count;
         var key = FileKeys.ArchiveEntry(command.FileId, index, FileNames.Sanitize(path));
         var size = await store.PutAsync(storage.IncomingBucket, key, content, "application/octet-stream", cancellationToken: cancellationToken);
         _children.Add(new StoredChild(ChildFileIds.For(command.FileId, index), path, new ObjectLocation(storage.IncomingBucket, key), size));
+        return size;
     }
 
     /// <summary>Stores each result at <c>staging/{fileId}/result/{name}</c> and describes it.</summary>

@@ -51,6 +51,11 @@ public class FileState : SagaStateMachineInstance
     /// <summary>How many archives deep the file is (0: received from outside).</summary>
     public int ArchiveDepth { get; set; }
 
+    /// <summary>For a file from an archive: the uncompressed bytes and entries it may expand to if it is an archive.</summary>
+    public long? ArchiveBudgetBytes { get; set; }
+
+    public int? ArchiveBudgetEntries { get; set; }
+
     /// <summary>For an archive: how many child files it expanded into; null for any other file.</summary>
     public int? ChildCount { get; set; }
 

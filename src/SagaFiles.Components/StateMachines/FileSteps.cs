@@ -37,7 +37,8 @@ public static class FileSteps
             Key = file.StagingKey!,
             OriginalName = file.OriginalName,
             Tags = file.Tags,
-            ArchiveDepth = file.ArchiveDepth
+            ArchiveDepth = file.ArchiveDepth,
+            ArchiveBudget = file.ArchiveBudgetBytes is { } bytes ? new ArchiveBudget(bytes, file.ArchiveBudgetEntries ?? 1) : null
         },
         Upload => new UploadFile
         {
@@ -65,6 +66,7 @@ public static class FileStateRecording
         file.SourceKey = uploaded.Key;
         file.ParentFileId = uploaded.ParentFileId;
         file.ArchiveDepth = uploaded.ArchiveDepth;
+        (file.ArchiveBudgetBytes, file.ArchiveBudgetEntries) = (uploaded.ArchiveBudget?.Bytes, uploaded.ArchiveBudget?.Entries);
         if (file.CreatedAt == default)
             file.CreatedAt = uploaded.UploadedAt;
         file.UpdatedAt = now;

@@ -6,7 +6,8 @@ namespace SagaFiles.Processing.Processors;
 /// <summary>
 /// An archive (zip, tar, tar.gz, single-file gz) becomes one child file per regular entry (<see cref="ArchiveReader" />:
 /// unsafe paths, bombs and corrupt archives are rejected before any child is published). An archive nested deeper
-/// than <see cref="ArchiveExpansionOptions.MaxDepth" /> is refused.
+/// than <see cref="ArchiveExpansionOptions.MaxDepth" /> is refused, and one inside another expands within its
+/// <see cref="ArchiveShare" /> of the outer one's limits.
 /// </summary>
 public sealed class ArchiveExpansionProcessor(ArchiveExpansionOptions options) : IFileProcessor
 {
@@ -23,10 +24,17 @@ public sealed class ArchiveExpansionProcessor(ArchiveExpansionOptions options) :
                      throw new ArchiveRejectedException(ArchiveRejection.Unsupported,
                          $"{input.Type.Name} content ({input.Type.Extension}) is not an archive SagaFiles unpacks (zip, tar, tar.gz, gz).");
 
-        await foreach (var entry in ArchiveReader.ReadEntriesAsync(input.Content, format, input.FileName, options.Limits, cancellationToken)
+        var limits = input.ArchiveShare?.Within(options.Limits) ?? options.Limits;
+        long bytes = 0;
+        var children = 0;
+        await foreach (var entry in ArchiveReader.ReadEntriesAsync(input.Content, format, input.FileName, limits, cancellationToken)
                            .ConfigureAwait(false))
-            await outputs.AddChildAsync(entry.Path, entry.Content, cancellationToken).ConfigureAwait(false);
-        return new ProcessingOutcome([], ExpandsIntoChildren: true);
+        {
+            bytes += await outputs.AddChildAsync(entry.Path, entry.Content, cancellationToken).ConfigureAwait(false);
+            children++;
+        }
+
+        return new ProcessingOutcome([], ExpandsIntoChildren: true, ArchiveShare.Unused(limits, bytes, children));
     }
 }
 

@@ -10,8 +10,9 @@ public interface IProcessingOutputs
     Stream CreateResult(string name);
 
     /// <summary>Stores an archive entry as a child file; <paramref name="content" /> is read to its end.</summary>
+    /// <returns>The bytes stored.</returns>
     /// <param name="path">The entry's relative path inside the archive ('/'-separated, already checked).</param>
     /// <param name="content">The entry's bytes.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
-    Task AddChildAsync(string path, Stream content, CancellationToken cancellationToken);
+    Task<long> AddChildAsync(string path, Stream content, CancellationToken cancellationToken);
 }

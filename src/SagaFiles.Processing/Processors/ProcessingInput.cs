@@ -1,3 +1,4 @@
+using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Detection;
 
 namespace SagaFiles.Processing.Processors;
@@ -7,4 +8,5 @@ namespace SagaFiles.Processing.Processors;
 /// <param name="FileName">The original name, sanitized (<see cref="FileNames.Sanitize" />).</param>
 /// <param name="Type">What detection found.</param>
 /// <param name="ArchiveDepth">How many archives deep the file is (0: received from outside).</param>
-public sealed record ProcessingInput(Stream Content, string FileName, DetectedFileType Type, int ArchiveDepth);
+/// <param name="ArchiveShare">For a file from an archive: what it may expand to if it is an archive itself.</param>
+public sealed record ProcessingInput(Stream Content, string FileName, DetectedFileType Type, int ArchiveDepth, ArchiveShare? ArchiveShare = null);

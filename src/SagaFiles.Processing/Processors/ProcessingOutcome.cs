@@ -1,3 +1,4 @@
+using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Conversion;
 
 namespace SagaFiles.Processing.Processors;
@@ -6,7 +7,10 @@ namespace SagaFiles.Processing.Processors;
 /// <param name="Results">Each result created through <see cref="IProcessingOutputs.CreateResult" />, in order.</param>
 /// <param name="ExpandsIntoChildren">The file is a container (an archive): what it held went to
 /// <see cref="IProcessingOutputs.AddChildAsync" />, and the file is done when its children are (even with none).</param>
-public sealed record ProcessingOutcome(IReadOnlyList<ProcessedResult> Results, bool ExpandsIntoChildren = false);
+/// <param name="UnusedArchiveShare">For an archive: what its limits left unused, shared among its children
+/// (<see cref="ArchiveShare.For" />) in case they are archives too.</param>
+public sealed record ProcessingOutcome(IReadOnlyList<ProcessedResult> Results, bool ExpandsIntoChildren = false,
+    ArchiveShare? UnusedArchiveShare = null);
 
 /// <summary>One result.</summary>
 /// <param name="Name">As passed to <see cref="IProcessingOutputs.CreateResult" />.</param>

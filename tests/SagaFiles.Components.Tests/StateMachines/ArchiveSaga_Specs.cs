@@ -91,6 +91,20 @@ public class ArchiveSaga_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task A_child_carries_its_share_of_the_archive_limits_to_its_own_convert_step()
+    {
+        var childId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(childId) with
+        {
+            OriginalName = "inner.zip", ParentFileId = Guid.NewGuid(), ArchiveDepth = 1, ArchiveBudget = new ArchiveBudget(4_096, 12)
+        });
+        await DownloadedAndChecksummedAsync(childId, downloadAttempt: 1);
+
+        var convert = await Sent<ConvertFile>(childId, attempt: 1);
+        (convert!.ArchiveDepth, convert.ArchiveBudget).ShouldBe((1, new ArchiveBudget(4_096, 12)));
+    }
+
+    [Test]
     public async Task A_file_received_from_outside_reports_to_no_parent()
     {
         var fileId = Guid.NewGuid();

@@ -11,12 +11,13 @@ public class ArchiveExpansionProcessor_Specs
 {
     static readonly ArchiveExpansionProcessor Processor = new(new ArchiveExpansionOptions { MaxDepth = 3 });
 
-    static async Task<(ProcessingOutcome Outcome, MemoryOutputs Outputs)> ProcessAsync(byte[] content, string name, int depth)
+    static async Task<(ProcessingOutcome Outcome, MemoryOutputs Outputs)> ProcessAsync(byte[] content, string name, int depth,
+        ArchiveShare? share = null)
     {
         var outputs = new MemoryOutputs();
         await using var input = new MemoryStream(content);
-        var outcome = await Processor.ProcessAsync(new ProcessingInput(input, name, FileTypeDetector.Detect(content, name), depth), outputs,
-            CancellationToken.None);
+        var outcome = await Processor.ProcessAsync(new ProcessingInput(input, name, FileTypeDetector.Detect(content, name), depth, share),
+            outputs, CancellationToken.None);
         return (outcome, outputs);
     }
 
@@ -42,6 +43,21 @@ public class ArchiveExpansionProcessor_Specs
         outcome.ExpandsIntoChildren.ShouldBeTrue();
         outcome.Results.ShouldBeEmpty();
         outputs.Children.Select(c => (c.Path, Encoding.UTF8.GetString(c.Content))).ShouldBe([("a.csv", "x\n1\n"), ("dir/b.txt", "hello")]);
+        outcome.UnusedArchiveShare.ShouldBe(new ArchiveShare(ArchiveLimits.Default.MaxTotalBytes - 9, ArchiveLimits.Default.MaxEntries - 2));
+    }
+
+    [Test]
+    public async Task An_archive_inside_another_expands_only_within_its_share_of_the_outer_limits()
+    {
+        var content = Zip(("a.csv", new string('x', 100)));
+
+        var error = await Should.ThrowAsync<ArchiveRejectedException>(() =>
+            ProcessAsync(content, "inner.zip", depth: 1, new ArchiveShare(Bytes: 64, Entries: 10)));
+        var (outcome, _) = await ProcessAsync(content, "inner.zip", depth: 1, new ArchiveShare(Bytes: 1_000, Entries: 10));
+
+        error.Reason.ShouldBe(ArchiveRejection.TooLarge);
+        error.Message.ShouldContain("expands beyond 64 B");
+        outcome.UnusedArchiveShare.ShouldBe(new ArchiveShare(900, 9));
     }
 
     [Test]

@@ -16,10 +16,11 @@ public sealed class MemoryOutputs : IProcessingOutputs
         return stream;
     }
 
-    public async Task AddChildAsync(string path, Stream content, CancellationToken cancellationToken)
+    public async Task<long> AddChildAsync(string path, Stream content, CancellationToken cancellationToken)
     {
         using var copy = new MemoryStream();
         await content.CopyToAsync(copy, cancellationToken);
         Children.Add((path, copy.ToArray()));
+        return copy.Length;
     }
 }

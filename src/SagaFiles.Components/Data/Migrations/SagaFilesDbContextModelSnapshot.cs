@@ -269,6 +269,14 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("correlation_id");
 
+                    b.Property<long?>("ArchiveBudgetBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("archive_budget_bytes");
+
+                    b.Property<int?>("ArchiveBudgetEntries")
+                        .HasColumnType("integer")
+                        .HasColumnName("archive_budget_entries");
+
                     b.Property<int>("ArchiveDepth")
                         .HasColumnType("integer")
                         .HasColumnName("archive_depth");
