@@ -113,6 +113,20 @@ public class ContentProcessing_Specs
         child.GetProperty("processor").GetString().ShouldBe("parquet");
     }
 
+    [Test]
+    public async Task An_entry_whose_path_is_too_long_to_keep_becomes_a_file_named_by_the_end_of_its_path()
+    {
+        var path = string.Concat(Enumerable.Repeat("deep-folder/", 60)) + "leaf.csv";
+        var id = await Files.Upload(Zip((path, "n\n1\n")), "long.zip");
+
+        (await Completed(id)).GetProperty("archive").GetProperty("childrenCompleted").GetInt32().ShouldBe(1);
+        var child = (await Files.List($"parent={id}")).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        var name = child.GetProperty("originalName").GetString()!;
+        (name.Length, name[..3]).ShouldBe((512, "..."));
+        name.ShouldEndWith("/leaf.csv");
+        child.GetProperty("outputs")[0].GetProperty("name").GetString().ShouldBe("leaf.parquet");
+    }
+
     [TestCase("../../etc/passwd", "escapes")]
     [TestCase("/etc/passwd", "absolute")]
     public async Task An_archive_with_an_unsafe_path_fails_with_the_entry_named_and_publishes_no_child(string path, string reason)

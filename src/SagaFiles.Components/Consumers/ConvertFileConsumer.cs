@@ -104,6 +104,10 @@ public sealed class ConvertFileConsumer(
         return (results, outputs.Children.Count);
     }
 
+    /// <summary>An entry's path as its file's name; a path too long to keep loses its beginning, never its file name.</summary>
+    static string NameOf(string path) =>
+        path.Length <= FileState.MaxOriginalNameLength ? path : "..." + path[^(FileState.MaxOriginalNameLength - 3)..];
+
     /// <summary>One <see cref="FileUploaded" /> per stored entry, each with its share of what the archive's limits left.</summary>
     static async Task PublishChildrenAsync(ConsumeContext<ConvertFile> context, IReadOnlyList<StoredChild> children, ArchiveShare? unused)
     {
@@ -115,7 +119,7 @@ public sealed class ConvertFileConsumer(
             var share = unused?.For(child.Size, total);
             await context.Publish(new FileUploaded
             {
-                FileId = child.FileId, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = child.Path,
+                FileId = child.FileId, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = NameOf(child.Path),
                 ContentType = "application/octet-stream", Size = child.Size, Tags = command.Tags, UploadedAt = now,
                 ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1,
                 ArchiveBudget = share is null ? null : new ArchiveBudget(share.Bytes, share.Entries)

@@ -14,6 +14,9 @@ public class FileState : SagaStateMachineInstance
     /// <summary>Optimistic concurrency token (Postgres xmin).</summary>
     public uint Version { get; set; }
 
+    /// <summary>The longest <see cref="OriginalName" /> kept (the column's length).</summary>
+    public const int MaxOriginalNameLength = 512;
+
     public string OriginalName { get; set; } = "";
 
     public string ContentType { get; set; } = "";

@@ -12,7 +12,7 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.ToTable("files");
         entity.Property(x => x.CurrentState).HasMaxLength(32);
         entity.Property(x => x.Version).IsXminRowVersion();
-        entity.Property(x => x.OriginalName).HasMaxLength(512);
+        entity.Property(x => x.OriginalName).HasMaxLength(FileState.MaxOriginalNameLength);
         entity.Property(x => x.ContentType).HasMaxLength(256);
         entity.Property(x => x.Sha256).HasMaxLength(64);
         entity.Property(x => x.Tags).IsJsonColumn();

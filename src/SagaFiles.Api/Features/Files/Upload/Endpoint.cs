@@ -21,7 +21,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
     TimeProvider clock, ILogger<Endpoint> logger) : EndpointWithoutRequest<Response>
 {
     /// <summary>The longest file name the record keeps as given (files.original_name).</summary>
-    public const int MaxOriginalNameLength = 512;
+    public const int MaxOriginalNameLength = FileState.MaxOriginalNameLength;
 
     public override void Configure()
     {
