@@ -74,7 +74,7 @@ public class FileTypeDetector_Specs
 
         detected.Kind.ShouldBe(kind);
         detected.Delimiter.ShouldBe(delimiter);
-        detected.IsTabular.ShouldBeTrue();
+        detected.Category.ShouldBe(FileKinds.Tabular);
     }
 
     [TestCase("{\"name\": \"x\", \"values\": [1, 2, 3]}", FileKind.Json)]

@@ -23,7 +23,7 @@ sealed class StepFailureLog(ILogger logger, string step) : IFilter<ConsumeContex
         {
             await next.Send(context);
         }
-        catch (Exception e) when (PermanentFailures.IsPermanent(e.GetType().FullName) && CommandOf(context) is not null)
+        catch (Exception e) when (PermanentFailures.IsPermanent(e.GetType().FullName))
         {
             LogDeadLetter(context, e, "a permanent error");
             throw;
@@ -32,7 +32,8 @@ sealed class StepFailureLog(ILogger logger, string step) : IFilter<ConsumeContex
 
     void LogDeadLetter(ConsumeContext context, Exception exception, string why)
     {
-        var (fileId, attempt) = CommandOf(context)!.Value;
+        if (CommandOf(context) is not var (fileId, attempt))
+            return;
         logger.LogError(exception, "File {FileId}: {Step} attempt {Attempt} moved to the error queue of {Queue} ({Why}): {Reason}",
             fileId, step, attempt, context.ReceiveContext.InputAddress, why, exception.Message);
     }
@@ -95,7 +96,7 @@ sealed class StepFailureLog(ILogger logger, string step) : IFilter<ConsumeContex
 
         public Task RetryFault<T>(RetryContext<T> context) where T : class, PipeContext
         {
-            if (IsRedelivery && context.Context is ConsumeContext consume && CommandOf(consume) is not null)
+            if (IsRedelivery && context.Context is ConsumeContext consume)
                 log.LogDeadLetter(consume, context.Exception, $"{context.RetryCount} redeliveries ran out");
             return Task.CompletedTask;
         }

@@ -20,7 +20,4 @@ public sealed record DetectedFileType(FileKind Kind, string MediaType, string Ex
     /// that kind goes, so the file fails with a reason instead of passing through as something it was not meant to be.
     /// </summary>
     public FileKind? ClaimedKind => Kind == FileKind.Binary ? FileKinds.ClaimedBy(Extension) : null;
-
-    /// <summary>The content is rows and columns: delimited text (CSV/TSV) or Parquet.</summary>
-    public bool IsTabular => Kind is FileKind.Csv or FileKind.Tsv or FileKind.Parquet;
 }

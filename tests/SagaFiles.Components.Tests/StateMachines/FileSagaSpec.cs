@@ -1,7 +1,6 @@
 using MassTransit;
 using MassTransit.InMemoryTransport;
 using Microsoft.Extensions.Options;
-using SagaFiles.Components.Consumers;
 using MassTransit.Events;
 using MassTransit.Metadata;
 using MassTransit.Testing;

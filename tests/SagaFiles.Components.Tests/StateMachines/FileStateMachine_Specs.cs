@@ -1,11 +1,5 @@
 using MassTransit;
-using MassTransit.InMemoryTransport;
-using Microsoft.Extensions.Options;
 using SagaFiles.Components.Consumers;
-using MassTransit.Events;
-using MassTransit.Metadata;
-using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
