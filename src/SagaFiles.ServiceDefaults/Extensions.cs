@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -13,12 +10,9 @@ using Serilog.Formatting.Compact;
 
 namespace SagaFiles.ServiceDefaults;
 
-/// <summary>What every SagaFiles host has: structured logs, traces and metrics, health endpoints.</summary>
+/// <summary>What every SagaFiles host has: structured logs, traces and metrics, health checks (<see cref="HealthExtensions" />).</summary>
 public static class Extensions
 {
-    public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
-
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         var application = builder.Environment.ApplicationName;
@@ -42,18 +36,10 @@ public static class Extensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             telemetry.UseOtlpExporter();
 
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddSagaFilesHealth();
         builder.Services.TryAddSingleton(TimeProvider.System);
         // Shared by the bus (SQS/SNS) and storage (S3): one registration, validated once at start-up.
         builder.Services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
-    }
-
-    /// <summary><c>/health/live</c>: the process answers; <c>/health/ready</c>: its dependencies (database, bus, storage) answer.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
-    {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        return app;
     }
 }

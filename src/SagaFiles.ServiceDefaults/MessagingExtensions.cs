@@ -16,11 +16,14 @@ public static class MessagingExtensions
     {
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSagaFilesDeadLetterRedrive();
+        builder.Services.AddBusReadiness();
 
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
             x.AddDelayedMessageScheduler();
+            // MassTransit's own check (endpoints started) is folded into the "bus" readiness check, which also asks SQS.
+            x.ConfigureHealthCheckOptions(o => o.Tags.Add("masstransit"));
             configure(x);
 
             x.UsingAmazonSqs((context, cfg) =>

@@ -29,7 +29,7 @@ public static class StorageExtensions
         });
         builder.Services.TryAddSingleton<S3ObjectStore>();
         builder.Services.TryAddSingleton<IObjectStore>(services => services.GetRequiredService<S3ObjectStore>());
-        builder.Services.AddHealthChecks().AddCheck<S3HealthCheck>("s3", tags: [Extensions.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<S3HealthCheck>("s3", tags: [HealthExtensions.ReadyTag]);
         return builder;
     }
 }

@@ -10,6 +10,7 @@ public static class WorkerExtensions
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSagaFilesDatabase(builder.Configuration);
+        builder.AddPostgresReadiness<SagaFilesDbContext>();
         builder.AddSagaFilesStorage();
         builder.AddSagaFilesMessaging(x =>
         {

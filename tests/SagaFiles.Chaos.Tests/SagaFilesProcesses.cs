@@ -17,6 +17,7 @@ sealed class SagaFilesProcesses : IAsyncDisposable
     readonly string _name;
     readonly Dictionary<string, string> _settings;
     readonly SupervisedProcess?[] _workers;
+    readonly int[] _workerPorts;
     SupervisedProcess? _api;
 
     SagaFilesProcesses(string name, Dictionary<string, string> settings, int workers)
@@ -24,6 +25,7 @@ sealed class SagaFilesProcesses : IAsyncDisposable
         _name = name;
         _settings = settings;
         _workers = new SupervisedProcess?[workers];
+        _workerPorts = new int[workers];
     }
 
     static TestStack Stack => TestStackSetUpFixture.Stack;
@@ -73,8 +75,14 @@ sealed class SagaFilesProcesses : IAsyncDisposable
     }
 
     /// <summary>Starts worker <paramref name="index" /> (again, after <see cref="CrashWorkerAsync" />); returns once it is ready.</summary>
-    public async Task StartWorkerAsync(int index) =>
-        _workers[index] = await HostProcess.StartAsync(HostProcess.Worker, $"{_name} worker{index + 1}", Tools.FreePort(), _settings);
+    public async Task StartWorkerAsync(int index)
+    {
+        _workerPorts[index] = Tools.FreePort();
+        _workers[index] = await HostProcess.StartAsync(HostProcess.Worker, $"{_name} worker{index + 1}", _workerPorts[index], _settings);
+    }
+
+    /// <summary>Worker <paramref name="index" />'s own address (its health endpoints).</summary>
+    public Uri WorkerUrl(int index) => new($"http://127.0.0.1:{_workerPorts[index]}/");
 
     /// <summary>SIGKILLs worker <paramref name="index" />: whatever it held (received messages, open transactions) is abandoned.</summary>
     public async Task CrashWorkerAsync(int index)

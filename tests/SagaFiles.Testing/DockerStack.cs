@@ -57,13 +57,12 @@ sealed class DockerStack : IAsyncDisposable
         return (_localStack is null ? null : new Uri(_localStack.GetConnectionString()), _postgres?.GetConnectionString());
     }
 
-    /// <summary>Stops the PostgreSQL container and starts it again: same volume, same host port.</summary>
-    public async Task RestartPostgresAsync(CancellationToken ct)
-    {
-        var postgres = _postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.");
-        await postgres.StopAsync(ct);
-        await postgres.StartAsync(ct);
-    }
+    /// <summary>Stops the PostgreSQL container; <see cref="StartPostgresAsync" /> starts it again with the same volume and host port.</summary>
+    public Task StopPostgresAsync(CancellationToken ct) =>
+        (_postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.")).StopAsync(ct);
+
+    public Task StartPostgresAsync(CancellationToken ct) =>
+        (_postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.")).StartAsync(ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -167,17 +167,24 @@ sealed class LocalProcessStack : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Stops PostgreSQL (fast shutdown: clients are disconnected) and starts it again on the same data directory and
-    /// port, as a database restart in production would; returns once it accepts connections again.
-    /// </summary>
-    public async Task RestartPostgresAsync(CancellationToken ct)
+    /// <summary>Stops PostgreSQL (fast shutdown: clients are disconnected); its data directory and port stay reserved.</summary>
+    public async Task StopPostgresAsync()
     {
         var server = _postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.");
-        var stopped = server.Process!;
-        await stopped.DisposeAsync();
+        if (server.Process is not { } running)
+            return;
+        server.Process = null;
+        await running.DisposeAsync();
         lock (_processes)
-            _processes.Remove(stopped);
+            _processes.Remove(running);
+    }
+
+    /// <summary>Starts the stopped PostgreSQL again on the same data directory and port; returns once it accepts connections.</summary>
+    public async Task StartPostgresAsync(CancellationToken ct)
+    {
+        var server = _postgres ?? throw new InvalidOperationException("This stack did not start PostgreSQL.");
+        if (server.Process != null)
+            throw new InvalidOperationException("PostgreSQL is running.");
         if (!await StartPostgresServerAsync(ct))
             throw new InvalidOperationException($"PostgreSQL did not accept connections again on port {server.Port} within {ReadyTimeout.TotalSeconds:0} s.\n{server.Process!.Describe()}");
     }

@@ -36,7 +36,8 @@ public sealed class TestStack : IAsyncDisposable
     readonly List<string> _createdDatabases = [];
     readonly Lock _sync = new();
     bool _disposed;
-    Func<CancellationToken, Task>? _restartPostgres;
+    Func<CancellationToken, Task>? _stopPostgres;
+    Func<CancellationToken, Task>? _startPostgres;
 
     TestStack()
     {
@@ -109,7 +110,7 @@ public sealed class TestStack : IAsyncDisposable
         var docker = new DockerStack();
         Own(docker);
         if (postgres)
-            _restartPostgres = docker.RestartPostgresAsync;
+            (_stopPostgres, _startPostgres) = (docker.StopPostgresAsync, docker.StartPostgresAsync);
         var (awsUrl, pg) = await docker.StartAsync(aws, postgres, ct);
         if (aws)
         {
@@ -129,7 +130,7 @@ public sealed class TestStack : IAsyncDisposable
         var local = new LocalProcessStack();
         Own(local);
         if (postgres)
-            _restartPostgres = local.RestartPostgresAsync;
+            (_stopPostgres, _startPostgres) = (_ => local.StopPostgresAsync(), local.StartPostgresAsync);
         await local.StartAsync(aws, postgres, ct);
         if (aws)
         {
@@ -153,17 +154,32 @@ public sealed class TestStack : IAsyncDisposable
     /// <summary>
     /// Stops the PostgreSQL server and starts it again on the same data and port (local process or container); returns
     /// once it accepts connections. Open connections break, as in a real restart. Only for a server this stack started
-    /// (see <see cref="StartAsync(bool, CancellationToken)" />). The test host's own pooled connections are cleared.
+    /// (see <see cref="StartAsync(bool, CancellationToken)" />).
     /// </summary>
     public async Task RestartPostgresAsync(CancellationToken ct = default)
     {
+        await StopPostgresAsync(ct);
+        await StartPostgresAsync(ct);
+    }
+
+    /// <summary>Stops the PostgreSQL server this stack started, as an outage would (<see cref="StartPostgresAsync" /> ends it).</summary>
+    public async Task StopPostgresAsync(CancellationToken ct = default)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var restart = _restartPostgres ?? throw new InvalidOperationException(
-            $"PostgreSQL at {PostgresConnectionString} was not started by this stack ({PostgresMode}): start the stack with ownPostgres: true.");
-        await restart(ct);
+        await (_stopPostgres ?? throw NotOwned())(ct);
+    }
+
+    /// <summary>Starts the stopped PostgreSQL server again; returns once it accepts connections. The test host's pooled connections are cleared.</summary>
+    public async Task StartPostgresAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await (_startPostgres ?? throw NotOwned())(ct);
         // This process's idle pooled connections died with the server; the next test must not draw one.
         NpgsqlConnection.ClearAllPools();
     }
+
+    InvalidOperationException NotOwned() => new(
+        $"PostgreSQL at {PostgresConnectionString} was not started by this stack ({PostgresMode}): start the stack with ownPostgres: true.");
 
     public IAmazonSQS CreateSqsClient() => new AmazonSQSClient(Credentials,
         new AmazonSQSConfig { ServiceURL = AwsServiceUrl.ToString(), AuthenticationRegion = Region });

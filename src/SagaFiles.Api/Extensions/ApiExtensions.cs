@@ -14,6 +14,7 @@ public static class ApiExtensions
     public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSagaFilesDatabase(builder.Configuration);
+        builder.AddPostgresReadiness<SagaFilesDbContext>();
         builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
         builder.AddSagaFilesStorage();
         builder.Services.AddHostedService<EnsureBucketsOnStart>();
