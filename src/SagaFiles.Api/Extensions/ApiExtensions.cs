@@ -3,6 +3,7 @@ using FastEndpoints;
 using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
+using SagaFiles.Intake;
 using SagaFiles.Persistence.Postgres.Migrations;
 using SagaFiles.ServiceDefaults;
 using Scalar.AspNetCore;
@@ -22,6 +23,7 @@ public static class ApiExtensions
         // ever started waiting in its queue rather than dropped by a topic nobody subscribes to yet.
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
             transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
+        builder.Services.AddFileIntake();
         builder.Services.AddFastEndpoints();
         builder.Services.AddOpenApi();
         return builder;

@@ -5,6 +5,12 @@ namespace SagaFiles.Components.Consumers;
 /// <summary>Where a file's objects live: one staging prefix per file, one dated folder per result.</summary>
 public static class FileKeys
 {
+    /// <summary>Everything received for the file, in the incoming bucket.</summary>
+    public static string UploadPrefix(Guid fileId) => $"uploads/{fileId}/";
+
+    /// <summary>The file as received, under its stored (sanitised) name.</summary>
+    public static string Upload(Guid fileId, string storedName) => $"{UploadPrefix(fileId)}{storedName}";
+
     /// <summary>Everything staged for the file; deleted once the result is published.</summary>
     public static string StagingPrefix(Guid fileId) => $"staging/{fileId}/";
 

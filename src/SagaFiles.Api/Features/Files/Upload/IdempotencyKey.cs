@@ -1,4 +1,4 @@
-using SagaFiles.Components.Data;
+using SagaFiles.Intake;
 
 namespace SagaFiles.Api.Features.Files.Upload;
 
@@ -19,9 +19,12 @@ public static class IdempotencyKey
         if (values.Count != 1)
             return $"Send one {Header} header, not {values.Count}.";
         var value = values.ToString();
-        if (value.Length is 0 or > UploadKey.MaxLength || !value.All(c => c is >= ' ' and <= '~'))
-            return $"{Header} must be 1 to {UploadKey.MaxLength} printable ASCII characters.";
+        if (IdempotencyKeys.Problem(value) is { } problem)
+            return Problem(problem);
         key = value;
         return null;
     }
+
+    /// <summary>The answer for a key that breaks <see cref="IdempotencyKeys" />' rule.</summary>
+    public static string Problem(string problem) => $"{Header} {problem}.";
 }

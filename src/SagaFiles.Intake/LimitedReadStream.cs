@@ -1,6 +1,6 @@
-namespace SagaFiles.Api.Features.Files.Upload;
+namespace SagaFiles.Intake;
 
-/// <summary>Reads through to the request body and stops the upload as soon as it passes the limit.</summary>
+/// <summary>Reads through to the content and stops as soon as it passes the limit, so an oversized file is never stored whole.</summary>
 sealed class LimitedReadStream(Stream inner, long limit) : Stream
 {
     long _read;
@@ -44,4 +44,4 @@ sealed class LimitedReadStream(Stream inner, long limit) : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
-sealed class UploadTooLargeException() : IOException("The upload passed its size limit.");
+sealed class UploadTooLargeException() : IOException("The content passed its size limit.");

@@ -1,0 +1,30 @@
+using SagaFiles.Storage;
+
+namespace SagaFiles.Intake;
+
+/// <summary>Where a file's bytes are when it is handed in.</summary>
+public abstract record IntakeContent
+{
+    IntakeContent()
+    {
+    }
+
+    /// <summary>Bytes still to be stored: read once, to the end, and streamed to the incoming bucket (never held whole).</summary>
+    public static IntakeContent FromStream(Stream stream) => new Unstored(stream);
+
+    /// <summary>
+    /// An object already in storage (a bucket source's object, a completed multipart upload): recorded where it is, not
+    /// copied, and never deleted by the intake.
+    /// </summary>
+    public static IntakeContent FromObject(ObjectLocation location) => new StoredObject(location);
+
+    public sealed record Unstored(Stream Stream) : IntakeContent;
+
+    public sealed record StoredObject(ObjectLocation Location) : IntakeContent;
+
+    /// <summary>
+    /// What <see cref="FileIntake.StoreAsync" /> made of an <see cref="Unstored" /> content: the file's own copy under its
+    /// id, deleted again if the file is not accepted.
+    /// </summary>
+    public sealed record Staged(Guid FileId, ObjectLocation Location, long Size) : IntakeContent;
+}
