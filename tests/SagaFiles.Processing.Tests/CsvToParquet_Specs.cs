@@ -127,7 +127,7 @@ public class CsvToParquet_Specs
     {
         var detected = FileTypeDetector.Detect(Encoding.UTF8.GetBytes(csv), "export.csv");
 
-        var (result, file) = await Convert(csv, CsvConversionOptions.For(detected));
+        var (result, file) = await Convert(csv, CsvConversionOptions.For(detected, ProcessingLimits.Default));
         using var _ = file;
 
         detected.Delimiter.ShouldBe(delimiter);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SagaFiles.Processing;
 using SagaFiles.Processing.Processors;
 using SagaFiles.Processing.Routing;
 
@@ -17,7 +18,9 @@ public static class ComponentsRegistration
     {
         configurator.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcessingOptions>, ProcessingOptionsValidator>());
-        configurator.AddFileProcessor<ParquetConversionProcessor>();
+        configurator.AddOptions<ProcessingLimits>().BindConfiguration(ProcessingLimits.Section).ValidateOnStart();
+        configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcessingLimits>, ProcessingLimitsValidator>());
+        configurator.AddFileProcessor(services => new ParquetConversionProcessor(services.GetRequiredService<IOptions<ProcessingLimits>>().Value));
         configurator.AddOptions<ArchiveExpansionOptions>().BindConfiguration(ProcessingOptions.ArchivesSection).ValidateOnStart();
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArchiveExpansionOptions>, ArchiveExpansionOptionsValidator>());
         configurator.AddFileProcessor(services => new ArchiveExpansionProcessor(services.GetRequiredService<IOptions<ArchiveExpansionOptions>>().Value));
@@ -54,6 +57,22 @@ public static class ComponentsRegistration
         {
             var problems = FileRouter.Problems(options.Routes, processors.Select(p => p.Name).ToList()).ToList();
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+
+    sealed class ProcessingLimitsValidator : IValidateOptions<ProcessingLimits>
+    {
+        public ValidateOptionsResult Validate(string? name, ProcessingLimits options)
+        {
+            try
+            {
+                options.Validate();
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                return ValidateOptionsResult.Fail($"{ProcessingLimits.Section}: {e.Message}");
+            }
         }
     }
 

@@ -36,6 +36,17 @@ abstract class ColumnBuffer
 
     /// <summary>Writes the buffered values as the row group's next column and empties the buffer.</summary>
     public abstract void Flush(RowGroupWriter rowGroup);
+
+    /// <summary>Rows a buffer has room for at first: it grows to its capacity only when the rows come, so a table that
+    /// ends early (one row, or none) never holds a whole row group's arrays.</summary>
+    protected static int InitialRows(int capacity) => Math.Min(capacity, 1024);
+
+    /// <summary>Doubles <paramref name="array" /> (up to <paramref name="capacity" />) when it is full at <paramref name="count" />.</summary>
+    protected static void EnsureRoom<T>(ref T[] array, int count, int capacity)
+    {
+        if (count == array.Length)
+            Array.Resize(ref array, Math.Min(capacity, 2 * array.Length));
+    }
 }
 
 /// <summary>
@@ -47,10 +58,10 @@ sealed class StringBuffer(string name, int capacity) : ColumnBuffer
     const short Present = 1;
     const short Missing = 0;
 
-    readonly short[] _definitionLevels = new short[capacity];
-    readonly int[] _valueEnds = new int[capacity];
-    readonly ByteArray[] _values = new ByteArray[capacity];
-    byte[] _utf8 = new byte[capacity * 16];
+    short[] _definitionLevels = new short[InitialRows(capacity)];
+    int[] _valueEnds = new int[InitialRows(capacity)];
+    ByteArray[] _values = new ByteArray[InitialRows(capacity)];
+    byte[] _utf8 = new byte[InitialRows(capacity) * 16];
     int _count;
     int _valueCount;
     int _utf8Length;
@@ -65,18 +76,26 @@ sealed class StringBuffer(string name, int capacity) : ColumnBuffer
         if (room > _utf8.Length)
             Array.Resize(ref _utf8, Math.Max(room, _utf8.Length * 2));
         _utf8Length += System.Text.Encoding.UTF8.GetBytes(field, _utf8.AsSpan(_utf8Length));
+        EnsureRoom(ref _valueEnds, _valueCount, capacity);
         _valueEnds[_valueCount++] = _utf8Length;
+        EnsureRoom(ref _definitionLevels, _count, capacity);
         _definitionLevels[_count++] = Present;
         return true;
     }
 
-    public override void AppendNull() => _definitionLevels[_count++] = Missing;
+    public override void AppendNull()
+    {
+        EnsureRoom(ref _definitionLevels, _count, capacity);
+        _definitionLevels[_count++] = Missing;
+    }
 
     public override void Flush(RowGroupWriter rowGroup)
     {
         var pinned = GCHandle.Alloc(_utf8, GCHandleType.Pinned);
         try
         {
+            if (_values.Length < _valueCount)
+                _values = new ByteArray[_valueEnds.Length];
             var start = 0;
             for (var i = 0; i < _valueCount; i++)
             {
@@ -100,7 +119,7 @@ sealed class StringBuffer(string name, int capacity) : ColumnBuffer
 sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) : ColumnBuffer
     where T : struct
 {
-    readonly T?[] _values = new T?[capacity];
+    T?[] _values = new T?[InitialRows(capacity)];
     int _count;
 
     public override Column Column => column;
@@ -111,11 +130,16 @@ sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) :
     {
         if (!parse(field, out var value))
             return false;
+        EnsureRoom(ref _values, _count, capacity);
         _values[_count++] = value;
         return true;
     }
 
-    public override void AppendNull() => _values[_count++] = null;
+    public override void AppendNull()
+    {
+        EnsureRoom(ref _values, _count, capacity);
+        _values[_count++] = null;
+    }
 
     public override void Flush(RowGroupWriter rowGroup)
     {

@@ -20,26 +20,35 @@ public sealed record CsvConversionOptions
     /// <summary>The longest record accepted, in characters; a longer one fails the conversion.</summary>
     public int MaxRecordLength { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Columns, name lengths and values per row group a file may reach.</summary>
+    public ProcessingLimits Limits { get; init; } = ProcessingLimits.Default;
+
     public static CsvConversionOptions Csv { get; } = new();
 
     public static CsvConversionOptions Tsv { get; } = new() { Delimiter = '\t' };
 
     /// <summary>Options for a detected CSV or TSV file, with its delimiter.</summary>
-    public static CsvConversionOptions For(DetectedFileType type)
+    public static CsvConversionOptions For(DetectedFileType type, ProcessingLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(type);
         if (type.Kind is not (FileKind.Csv or FileKind.Tsv))
             throw new ArgumentException($"Only CSV and TSV convert to Parquet, not {type.Kind}.", nameof(type));
-        return new CsvConversionOptions { Delimiter = type.Delimiter ?? (type.Kind == FileKind.Tsv ? '\t' : ',') };
+        return new CsvConversionOptions { Delimiter = type.Delimiter ?? (type.Kind == FileKind.Tsv ? '\t' : ','), Limits = limits };
     }
 
-    internal ParquetWriteOptions ParquetOptions => new() { RowGroupSize = RowGroupSize, CompressionLevel = CompressionLevel };
+    internal ParquetWriteOptions ParquetOptions => new()
+    {
+        RowGroupSize = RowGroupSize, CompressionLevel = CompressionLevel, MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup
+    };
 
     internal void Validate()
     {
         if (Delimiter is '"' or '\r' or '\n')
             throw new ArgumentException($"'{Delimiter}' cannot be a delimiter.", nameof(Delimiter));
         ArgumentOutOfRangeException.ThrowIfLessThan(SampleRows, 1, nameof(SampleRows));
+        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        Limits.Validate();
         ParquetOptions.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordLength, 1024, nameof(MaxRecordLength));
     }

@@ -50,6 +50,7 @@ sealed class CsvRecordReader : IAsyncDisposable
     public static async Task<CsvRecordReader> OpenAsync(Stream input, long start, InputEncoding encoding,
         CsvConversionOptions options, bool firstRecordIsData, CancellationToken cancellationToken)
     {
+        await CheckFirstRecordWidthAsync(input, start, encoding, options, cancellationToken).ConfigureAwait(false);
         input.Position = start + encoding.BomLength;
         var text = new StreamReader(input, encoding.Encoding, detectEncodingFromByteOrderMarks: false, BufferSize,
             leaveOpen: true);
@@ -91,6 +92,72 @@ sealed class CsvRecordReader : IAsyncDisposable
             await reader.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Fails when the first record has more fields than <see cref="ProcessingLimits.MaxColumns" />, before Sylvan sees it:
+    /// setting up its reader takes time quadratic in the first record's fields (10 s for 130,000 on one core). Quotes
+    /// open a field only at its start, as in <see cref="Detection.TextSniffer" />; leading blank lines are skipped.
+    /// </summary>
+    static async Task CheckFirstRecordWidthAsync(Stream input, long start, InputEncoding encoding, CsvConversionOptions options,
+        CancellationToken cancellationToken)
+    {
+        input.Position = start + encoding.BomLength;
+        using var text = new StreamReader(input, encoding.Encoding, detectEncodingFromByteOrderMarks: false, BufferSize,
+            leaveOpen: true);
+        var buffer = new char[BufferSize];
+        var (fields, inQuotes, closedQuote, atFieldStart, recordStarted) = (1L, false, false, true, false);
+        for (long seen = 0; seen < options.MaxRecordLength;)
+        {
+            int read;
+            try
+            {
+                read = await text.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DecoderFallbackException)
+            {
+                return; // the reader proper reports it, with its line
+            }
+
+            if (read == 0)
+                break;
+            seen += read;
+            foreach (var c in buffer.AsSpan(0, read))
+            {
+                if (inQuotes)
+                {
+                    inQuotes = c != '"';
+                    closedQuote = !inQuotes;
+                    continue;
+                }
+
+                if (closedQuote && c == '"')
+                {
+                    inQuotes = true; // a doubled quote inside quotes
+                    continue;
+                }
+
+                closedQuote = false;
+                if (c is '\r' or '\n')
+                {
+                    if (recordStarted)
+                    {
+                        options.Limits.CheckColumns(fields, "the first row", line: null);
+                        return;
+                    }
+
+                    continue;
+                }
+
+                recordStarted = true;
+                if (c == options.Delimiter)
+                    fields++;
+                inQuotes = c == '"' && atFieldStart;
+                atFieldStart = c == options.Delimiter;
+            }
+        }
+
+        options.Limits.CheckColumns(fields, "the first row", line: null);
     }
 
     /// <summary>Moves to the next data record; false at the end of the input.</summary>
@@ -152,17 +219,30 @@ sealed class CsvRecordReader : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
 
-    /// <summary>Empty names become col_N (N the 1-based position); repeats get _2, _3, ... (case-insensitively).</summary>
+    /// <summary>
+    /// Empty names become col_N (N the 1-based position); repeats get _2, _3, ... (case-insensitively). Linear: each
+    /// name's next suffix is remembered, so a header that repeats one name n times does not try n suffixes n times.
+    /// </summary>
     internal static IReadOnlyList<string> UniqueNames(IReadOnlyList<string> names)
     {
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var nextSuffix = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var unique = new string[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
             var name = string.IsNullOrWhiteSpace(names[i]) ? $"col_{i + 1}" : names[i];
             var candidate = name;
-            for (var suffix = 2; !used.Add(candidate); suffix++)
-                candidate = $"{name}_{suffix}";
+            if (!used.Add(candidate))
+            {
+                var suffix = nextSuffix.GetValueOrDefault(name, 2);
+                do
+                {
+                    candidate = $"{name}_{suffix++}";
+                } while (!used.Add(candidate));
+
+                nextSuffix[name] = suffix;
+            }
+
             unique[i] = candidate;
         }
 

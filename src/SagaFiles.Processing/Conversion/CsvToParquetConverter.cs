@@ -97,6 +97,12 @@ public sealed class CsvToParquetConverter
             rows++;
         }
 
+        if (isHeader)
+        {
+            foreach (var name in reader.FirstRecord)
+                source.Options.Limits.CheckName(name, "the column name", reader.FirstRecordLine);
+        }
+
         var names = isHeader
             ? CsvRecordReader.UniqueNames(reader.FirstRecord)
             : HeaderRow.GeneratedNames(reader.FieldCount);

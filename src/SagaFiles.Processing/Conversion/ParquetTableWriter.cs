@@ -5,7 +5,8 @@ namespace SagaFiles.Processing.Conversion;
 
 /// <summary>
 /// Writes rows of text values as a typed Parquet file (ZSTD, dictionaries only where a <see cref="ColumnSpec" /> asks),
-/// one row group at a time, so memory depends on <see cref="ParquetWriteOptions.RowGroupSize" /> and not on the file.
+/// one row group at a time, so memory depends on <see cref="ParquetWriteOptions.RowGroupSize" /> and
+/// <see cref="ParquetWriteOptions.MaxCellsPerRowGroup" />, not on the file or its number of columns.
 /// Any format that yields rows of text (CSV, JSON, SQL dumps) can feed it; <see cref="ColumnProfile" /> infers the specs.
 /// <para>
 /// Per row: one <see cref="TryAppend" /> or <see cref="AppendNull" /> per column, in any order, then <see cref="EndRow" />.
@@ -30,6 +31,8 @@ public sealed class ParquetTableWriter : IDisposable
     /// <param name="columnNames">Unique (case-sensitively) column names.</param>
     /// <param name="specs">Each column's type, one per name.</param>
     /// <param name="options">Row-group size and compression level.</param>
+    /// <exception cref="ConversionException">One row holds more values than a row group may
+    /// (<see cref="ParquetWriteOptions.MaxCellsPerRowGroup" />).</exception>
     public ParquetTableWriter(Stream output, IReadOnlyList<string> columnNames, IReadOnlyList<ColumnSpec> specs,
         ParquetWriteOptions options)
     {
@@ -48,8 +51,8 @@ public sealed class ParquetTableWriter : IDisposable
             throw new ArgumentException($"The column name '{repeated.Key}' is used more than once.", nameof(columnNames));
 
         _columnNames = columnNames;
-        _rowGroupSize = options.RowGroupSize;
-        _buffers = columnNames.Select((name, c) => ColumnBuffer.Create(name, specs[c], options.RowGroupSize)).ToArray();
+        _rowGroupSize = options.RowsPerGroup(columnNames.Count);
+        _buffers = columnNames.Select((name, c) => ColumnBuffer.Create(name, specs[c], _rowGroupSize)).ToArray();
         _output = new WriteCountingStream(output);
         _properties = WriterProperties(columnNames, specs, options);
         _writer = new ParquetFileWriter(_output, _buffers.Select(b => b.Column).ToArray(), LogicalTypeFactory.Default,

@@ -9,8 +9,9 @@ namespace SagaFiles.Processing.Processors;
 /// <summary>
 /// Tabular text becomes Parquet with ZSTD: CSV and TSV (<see cref="CsvToParquetConverter" />), JSON and JSON Lines
 /// (<see cref="JsonToParquetConverter" />), one file per table for a SQL dump (<see cref="SqlDumpToParquetConverter" />).
+/// Every conversion holds to the <see cref="ProcessingLimits" /> it is built with.
 /// </summary>
-public sealed class ParquetConversionProcessor : IFileProcessor
+public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileProcessor
 {
     public const string ParquetMediaType = "application/vnd.apache.parquet";
     public const string ParquetFormat = "parquet";
@@ -32,9 +33,9 @@ public sealed class ParquetConversionProcessor : IFileProcessor
         var table = input.Type.Kind switch
         {
             FileKind.Csv or FileKind.Tsv => await _csv.ConvertAsync(input.Content, outputs.CreateResult(name),
-                CsvConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
+                CsvConversionOptions.For(input.Type, limits), cancellationToken).ConfigureAwait(false),
             FileKind.Json or FileKind.JsonLines => await _json.ConvertAsync(input.Content, outputs.CreateResult(name),
-                JsonConversionOptions.For(input.Type), cancellationToken).ConfigureAwait(false),
+                JsonConversionOptions.For(input.Type, limits), cancellationToken).ConfigureAwait(false),
             _ => throw new ConversionException(input.Type.ClaimedKind is { } claimed
                 ? $"The name says {FileKinds.Name(claimed)} ({input.Type.Extension}), but the content is binary, not text: export it as " +
                   $"{FileKinds.Name(claimed)} text (UTF-8), or upload it under the extension of what it is."
@@ -45,7 +46,7 @@ public sealed class ParquetConversionProcessor : IFileProcessor
 
     async Task<ProcessingOutcome> ConvertDumpAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
     {
-        var dump = await _sql.ConvertAsync(input.Content, table => outputs.CreateResult(table + ".parquet"), SqlConversionOptions.Default,
+        var dump = await _sql.ConvertAsync(input.Content, table => outputs.CreateResult(table + ".parquet"), SqlConversionOptions.Default with { Limits = limits },
             cancellationToken).ConfigureAwait(false);
         return new ProcessingOutcome(dump.Tables.Select(t => Result(t.Table + ".parquet", t.Result)).ToList());
     }

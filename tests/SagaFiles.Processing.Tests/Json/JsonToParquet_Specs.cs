@@ -364,9 +364,11 @@ public class JsonToParquet_Specs
     {
         var json = "{" + string.Join(",", Enumerable.Range(0, 20).Select(i => $"\"k{i}\": {i}")) + "}";
 
-        var error = await Failure(json, JsonConversionOptions.Json with { MaxKeyPaths = 10 });
+        var error = await Failure(json, JsonConversionOptions.Json with { Limits = new ProcessingLimits { MaxFlattenedColumns = 10 } });
 
-        error.Message.ShouldContain("more than 10 distinct key paths (the last one: 'k10')");
+        error.Message.ShouldContain("more distinct key paths (the last one: 'k10'");
+        error.Message.ShouldContain("store such maps as arrays of objects");
+        error.Message.ShouldContain("raise Processing:Limits:MaxFlattenedColumns");
     }
 
     [Test]
@@ -413,5 +415,5 @@ public class JsonToParquet_Specs
     [TestCase(FileKind.Json, false)]
     [TestCase(FileKind.JsonLines, true)]
     public void Options_follow_the_detected_kind(FileKind kind, bool lines) =>
-        JsonConversionOptions.For(new DetectedFileType(kind, "application/json", ".json")).Lines.ShouldBe(lines);
+        JsonConversionOptions.For(new DetectedFileType(kind, "application/json", ".json"), ProcessingLimits.Default).Lines.ShouldBe(lines);
 }

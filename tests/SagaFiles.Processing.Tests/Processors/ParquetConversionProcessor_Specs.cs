@@ -8,14 +8,14 @@ namespace SagaFiles.Processing.Tests.Processors;
 
 public class ParquetConversionProcessor_Specs
 {
-    readonly ParquetConversionProcessor _processor = new();
+    readonly ParquetConversionProcessor _processor = new(ProcessingLimits.Default);
 
     static async Task<(ProcessingOutcome Outcome, MemoryOutputs Outputs)> ProcessAsync(string content, string name)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
         var outputs = new MemoryOutputs();
         await using var input = new MemoryStream(bytes);
-        var outcome = await new ParquetConversionProcessor().ProcessAsync(
+        var outcome = await new ParquetConversionProcessor(ProcessingLimits.Default).ProcessAsync(
             new ProcessingInput(input, name, FileTypeDetector.Detect(bytes, name), ArchiveDepth: 0), outputs, CancellationToken.None);
         return (outcome, outputs);
     }

@@ -15,31 +15,35 @@ public sealed record JsonConversionOptions
     /// <summary>The longest single value accepted, in bytes: a string, a number, or an array kept as JSON text.</summary>
     public int MaxValueBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>The most distinct key paths (nested ones included) accepted: each written one is a column, and every
-    /// column holds a row group's values in memory.</summary>
-    public int MaxKeyPaths { get; init; } = 1_000;
+    /// <summary>Distinct key paths, key and path lengths, nesting depth, columns and values per row group a file may reach.</summary>
+    public ProcessingLimits Limits { get; init; } = ProcessingLimits.Default;
 
     public static JsonConversionOptions Json { get; } = new();
 
     public static JsonConversionOptions JsonLines { get; } = new() { Lines = true };
 
     /// <summary>Options for a detected JSON or JSON Lines file.</summary>
-    public static JsonConversionOptions For(DetectedFileType type)
+    public static JsonConversionOptions For(DetectedFileType type, ProcessingLimits limits)
     {
         ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(limits);
         return type.Kind switch
         {
-            FileKind.Json => Json,
-            FileKind.JsonLines => JsonLines,
+            FileKind.Json => Json with { Limits = limits },
+            FileKind.JsonLines => JsonLines with { Limits = limits },
             _ => throw new ArgumentException($"Only JSON and JSON Lines convert as JSON, not {type.Kind}.", nameof(type))
         };
     }
+
+    /// <summary>The Parquet layout, with the limit on values per row group.</summary>
+    internal ParquetWriteOptions ParquetOptions => Parquet with { MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup };
 
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Parquet, nameof(Parquet));
         Parquet.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxValueBytes, 1024, nameof(MaxValueBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxKeyPaths, 1, nameof(MaxKeyPaths));
+        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        Limits.Validate();
     }
 }

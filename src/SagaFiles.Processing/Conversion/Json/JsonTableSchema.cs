@@ -6,7 +6,7 @@ namespace SagaFiles.Processing.Conversion.Json;
 /// The key paths of every record and what their values were: the schema pass feeds it the whole input (a key can first
 /// appear in the last record), then <see cref="Complete" /> decides the columns, in order of first appearance.
 /// </summary>
-sealed class JsonTableSchema(int maxKeyPaths) : IJsonRecordSink
+sealed class JsonTableSchema(ProcessingLimits limits) : IJsonRecordSink
 {
     readonly Dictionary<string, JsonColumn> _byPath = new(StringComparer.Ordinal);
     readonly List<JsonColumn> _columns = [];
@@ -22,14 +22,19 @@ sealed class JsonTableSchema(int maxKeyPaths) : IJsonRecordSink
         if (parent.TryGetChild(key, out var child))
             return child;
 
+        // The key is checked before a path is built from it, and the parent's path was checked when it was new: a long
+        // key over many nested keys cannot make as many long paths.
+        limits.CheckName(key, "the key", line);
         var name = key.ToString();
         var path = parent.Column is { } outer ? $"{outer.Path}.{name}" : name;
+        limits.CheckName(path, "the key path", line);
         if (!_byPath.TryGetValue(path, out var column))
         {
-            if (_columns.Count == maxKeyPaths)
-                throw new ConversionException(
-                    $"the objects hold more than {maxKeyPaths:N0} distinct key paths (the last one: '{Excerpt.Of(path)}'): " +
-                    "keys that are data (ids, dates) make a column each; store such maps as arrays of objects.", line);
+            if (_columns.Count == limits.MaxFlattenedColumns)
+                throw ProcessingLimits.Breach(nameof(ProcessingLimits.MaxFlattenedColumns), _columns.Count + 1,
+                    limits.MaxFlattenedColumns,
+                    $"the objects hold more distinct key paths (the last one: '{Excerpt.Of(path)}'; keys that are data, " +
+                    "such as ids or dates, make a column each: store such maps as arrays of objects)", line);
             column = new JsonColumn(path);
             _byPath.Add(path, column);
             _columns.Add(column);
@@ -54,6 +59,7 @@ sealed class JsonTableSchema(int maxKeyPaths) : IJsonRecordSink
         if (written.Count == 0)
             throw new ConversionException(
                 "no object in the input has a key (an empty array, or only empty objects): there are no columns to write.");
+        limits.CheckColumns(written.Count, "the objects' key paths make a table that");
         for (var i = 0; i < written.Count; i++)
             written[i].Index = i;
         return (CsvRecordReader.UniqueNames(written.Select(c => c.Path).ToList()), written.Select(c => c.Infer()).ToList());

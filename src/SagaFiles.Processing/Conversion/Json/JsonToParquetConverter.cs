@@ -6,7 +6,8 @@ namespace SagaFiles.Processing.Conversion.Json;
 /// <para>
 /// Two passes over the input, both streaming: the first learns every key path and its values' types (a key may first
 /// appear in the last record), the second writes the rows. Memory depends on the row-group size, the number of
-/// columns and the longest single value, not on the file. Numbers become Int64, Double or Decimal, booleans Boolean,
+/// columns and the longest single value, not on the file; <see cref="ProcessingLimits" /> bound the key paths, their
+/// length and the nesting depth. Numbers become Int64, Double or Decimal, booleans Boolean,
 /// strings that are all ISO 8601 dates or date-times Date or Timestamp; a key whose values are of different kinds is a
 /// string column; null and a missing key are null.
 /// </para>
@@ -27,12 +28,12 @@ public sealed class JsonToParquetConverter
         options.Validate();
 
         var inputStart = input.Position;
-        var schema = new JsonTableSchema(options.MaxKeyPaths);
+        var schema = new JsonTableSchema(options.Limits);
         await ReadRecordsAsync(input, schema, schema, options, cancellationToken).ConfigureAwait(false);
         var (names, specs) = schema.Complete();
 
         input.Position = inputStart;
-        using var table = new ParquetTableWriter(output, names, specs, options.Parquet);
+        using var table = new ParquetTableWriter(output, names, specs, options.ParquetOptions);
         await ReadRecordsAsync(input, schema, new JsonRowWriter(table, specs), options, cancellationToken)
             .ConfigureAwait(false);
         var written = table.Close();
@@ -46,7 +47,7 @@ public sealed class JsonToParquetConverter
     static async Task ReadRecordsAsync(Stream input, JsonTableSchema schema, IJsonRecordSink sink,
         JsonConversionOptions options, CancellationToken cancellationToken)
     {
-        var tokens = new JsonTokenReader(input, options.MaxValueBytes);
+        var tokens = new JsonTokenReader(input, options.MaxValueBytes, options.Limits.MaxJsonDepth);
         var records = new JsonRecordReader(tokens, options.Lines);
         var flattener = new JsonRecordFlattener(tokens, schema, sink, options.MaxValueBytes);
         while (await records.MoveNextAsync(cancellationToken).ConfigureAwait(false))

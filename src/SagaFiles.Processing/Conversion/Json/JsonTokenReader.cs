@@ -14,12 +14,13 @@ sealed class JsonTokenReader
 
     readonly Stream _input;
     readonly int _maxTokenBytes;
+    readonly int _maxDepth;
     byte[] _buffer;
     int _start;
     int _end;
     bool _inputEnded;
     bool _anyToken;
-    JsonReaderState _state = new(new JsonReaderOptions { AllowMultipleValues = true });
+    JsonReaderState _state;
 
     // Absolute byte offsets: of _buffer[_start], and of the first byte of the line _start is on.
     long _offset;
@@ -31,10 +32,14 @@ sealed class JsonTokenReader
 
     /// <param name="input">UTF-8 JSON (a byte order mark is skipped), read from its current position.</param>
     /// <param name="maxTokenBytes">The longest single token accepted; a longer one fails the conversion.</param>
-    public JsonTokenReader(Stream input, int maxTokenBytes)
+    /// <param name="maxDepth">How deep objects and arrays may nest (<see cref="ProcessingLimits.MaxJsonDepth" />).</param>
+    public JsonTokenReader(Stream input, int maxTokenBytes, int maxDepth)
     {
         _input = input;
         _maxTokenBytes = maxTokenBytes;
+        _maxDepth = maxDepth;
+        // One level more than allowed, so that the limit's own message, not the reader's, reports the breach.
+        _state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = maxDepth + 1 });
         _buffer = new byte[Math.Min(InitialBufferBytes, maxTokenBytes)];
     }
 
@@ -98,6 +103,9 @@ sealed class JsonTokenReader
         CountLines(consumed[tokenStart..], _offset + tokenStart);
 
         TokenType = reader.TokenType;
+        if (TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= _maxDepth)
+            throw ProcessingLimits.Breach(nameof(ProcessingLimits.MaxJsonDepth), reader.CurrentDepth + 1, _maxDepth,
+                "objects and arrays nest deeper", Line);
         _textLength = TokenType switch
         {
             JsonTokenType.String or JsonTokenType.PropertyName => CopyString(ref reader),

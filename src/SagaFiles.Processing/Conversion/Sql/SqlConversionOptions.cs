@@ -16,13 +16,21 @@ public sealed record SqlConversionOptions
     /// <summary>The longest string literal or COPY line accepted, in characters; a longer one fails the conversion.</summary>
     public int MaxValueLength { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>Tables, columns, name lengths and values per row group a dump may reach.</summary>
+    public ProcessingLimits Limits { get; init; } = ProcessingLimits.Default;
+
     public static SqlConversionOptions Default { get; } = new();
+
+    /// <summary>The Parquet layout, with the limit on values per row group.</summary>
+    internal ParquetWriteOptions ParquetOptions => Parquet with { MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup };
 
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Parquet, nameof(Parquet));
         Parquet.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenTables, 1, nameof(MaxOpenTables));
+        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        Limits.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxValueLength, 1024, nameof(MaxValueLength));
     }
 }

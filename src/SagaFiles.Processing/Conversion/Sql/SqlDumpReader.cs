@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace SagaFiles.Processing.Conversion.Sql;
@@ -17,6 +18,13 @@ sealed class SqlDumpReader(
     CancellationToken cancellationToken) : IDisposable
 {
     const int RowsBetweenCancellationChecks = 4096;
+
+    /// <summary>The longest table file name: the caller appends ".parquet" and the result must stay a file name that
+    /// <see cref="FileNames.Sanitize" /> keeps whole.</summary>
+    const int MaxFileNameLength = FileNames.MaxLength - 8;
+
+    /// <summary>Hex digits of the hash that tells apart tables whose names are cut to the same file name.</summary>
+    const int HashSuffixLength = 8;
 
     static readonly HashSet<string> CreateModifiers =
         new(["OR", "REPLACE", "GLOBAL", "LOCAL", "TEMPORARY", "TEMP", "UNLOGGED"], StringComparer.OrdinalIgnoreCase);
@@ -44,6 +52,7 @@ sealed class SqlDumpReader(
 
     readonly SqlTokenizer _tokens = new(input, options.MaxValueLength);
     readonly List<SqlTable> _created = [];
+    readonly List<SqlTable> _open = [];
     readonly Dictionary<string, SqlTable> _byQualifiedName = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, SqlTable?> _byName = new(StringComparer.OrdinalIgnoreCase); // null: in several schemas
     readonly HashSet<string> _enumTypes = new(StringComparer.OrdinalIgnoreCase);
@@ -83,7 +92,7 @@ sealed class SqlDumpReader(
         foreach (var table in _created.Where(t => !t.IsFinished))
         {
             if (!table.IsOpen)
-                table.Open(openTableOutput, options.Parquet); // a table without rows still gets its schema
+                table.Open(openTableOutput, options.ParquetOptions); // a table without rows still gets its schema
             table.Finish();
         }
 
@@ -129,6 +138,7 @@ sealed class SqlDumpReader(
             }
 
             var name = await ReadNameAsync("a table name").ConfigureAwait(false);
+            options.Limits.CheckName(name.Name, "the table name", _statementLine);
             // Without a column list (AS SELECT, PARTITION OF) the dump does not say what the columns are.
             if (_tokens.IsSymbol('('))
                 Register(name, await ReadColumnsAsync(name.Name).ConfigureAwait(false));
@@ -148,7 +158,10 @@ sealed class SqlDumpReader(
             if (constraint)
                 await SkipListItemAsync($"table '{table}'").ConfigureAwait(false);
             else
+            {
                 columns.Add(await ReadColumnAsync(table).ConfigureAwait(false));
+                options.Limits.CheckColumns(columns.Count, $"table '{table}'", _statementLine);
+            }
 
             if (_tokens.IsSymbol(','))
                 await NextAsync().ConfigureAwait(false);
@@ -164,6 +177,7 @@ sealed class SqlDumpReader(
     {
         if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName))
             throw new ConversionException($"expected a column name in table '{table}', found '{_tokens.Text}'.", _tokens.Line);
+        options.Limits.CheckName(_tokens.Text, $"a column name of table '{table}'", _tokens.Line);
         var name = _tokens.Text.ToString();
         await NextAsync().ConfigureAwait(false);
 
@@ -239,23 +253,36 @@ sealed class SqlDumpReader(
             return; // nothing to write (CREATE TABLE t () or only LIKE other)
         if (_byQualifiedName.ContainsKey(name.Key))
             throw new ConversionException($"table '{name}' is created a second time.", _statementLine);
+        if (_created.Count == options.Limits.MaxTables)
+            throw ProcessingLimits.Breach(nameof(ProcessingLimits.MaxTables), _created.Count + 1, options.Limits.MaxTables,
+                $"the dump creates more tables (the last one: '{name}')", _statementLine);
         if (columns.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             throw new ConversionException($"column '{repeated.Key}' is declared twice in table '{name}'.", _statementLine);
 
-        var table = new SqlTable(name.Name, UniqueFileName(name.Name), columns);
+        var table = new SqlTable(name.Name, UniqueFileName(name), columns);
         _created.Add(table);
         _byQualifiedName[name.Key] = table;
         _byName[name.Name] = _byName.ContainsKey(name.Name) ? null : table;
     }
 
-    string UniqueFileName(string table)
+    /// <summary>
+    /// The table's name as a safe file name. A name too long to keep whole is cut and ends in a hash of the full
+    /// (qualified) name, so tables that share their beginning get distinct names that do not depend on their order;
+    /// a name used already (the same table name in two schemas) gets _2, _3, ...
+    /// </summary>
+    string UniqueFileName(TableName table)
     {
-        var safe = FileNames.Sanitize(table.Replace('/', '_').Replace('\\', '_')); // a name, not a path
+        var safe = FileNames.Sanitize(table.Name.Replace('/', '_').Replace('\\', '_')); // a name, not a path
+        if (table.Name.Length > MaxFileNameLength || safe.Length > MaxFileNameLength)
+            safe = $"{safe[..(MaxFileNameLength - HashSuffixLength - 1)].TrimEnd('.', ' ')}_{Hash(table.Key)}";
         var candidate = safe;
         for (var suffix = 2; !_fileNames.Add(candidate); suffix++)
             candidate = $"{safe}_{suffix}";
         return candidate;
     }
+
+    static string Hash(string name) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..HashSuffixLength];
 
     SqlTable Lookup(TableName name, string statement)
     {
@@ -505,10 +532,15 @@ sealed class SqlDumpReader(
                 "was already finished to bound memory: keep each table's rows together, as pg_dump and mysqldump do, " +
                 "or raise MaxOpenTables.", line);
 
-        var open = _created.Where(t => t.IsOpen).ToList();
-        if (open.Count >= options.MaxOpenTables)
-            open.MinBy(t => t.LastWrite)!.Finish();
-        table.Open(openTableOutput, options.Parquet);
+        if (_open.Count >= options.MaxOpenTables)
+        {
+            var leastRecent = _open.MinBy(t => t.LastWrite)!;
+            leastRecent.Finish();
+            _open.Remove(leastRecent);
+        }
+
+        table.Open(openTableOutput, options.ParquetOptions);
+        _open.Add(table);
     }
 
     async Task<ColumnMapping> ReadColumnListAsync(SqlTable table)

@@ -11,6 +11,11 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
 {
     const int MaxShownValue = 80;
 
+    /// <summary>Column positions by name, case-insensitively, so a column list of n names costs n lookups.</summary>
+    readonly Dictionary<string, int> _indexByName = columns.Select((c, i) => (c.Name, i))
+        .DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(c => c.Name, c => c.i, StringComparer.OrdinalIgnoreCase);
+
     ParquetTableWriter? _writer;
     ParquetWriteSummary? _summary;
 
@@ -34,20 +39,23 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
     public ColumnMapping MapColumns(IReadOnlyList<string> listed, out string? error)
     {
         var targets = new int[listed.Count];
+        var listedAlready = new bool[columns.Count];
         for (var i = 0; i < listed.Count; i++)
         {
-            targets[i] = IndexOf(listed[i]);
-            if (targets[i] < 0 || targets.AsSpan(0, i).Contains(targets[i]))
+            if (!_indexByName.TryGetValue(listed[i], out var target) || listedAlready[target])
             {
-                error = targets[i] < 0
-                    ? $"table '{name}' has no column '{listed[i]}'."
-                    : $"column '{listed[i]}' of table '{name}' is listed twice.";
+                error = _indexByName.ContainsKey(listed[i])
+                    ? $"column '{listed[i]}' of table '{name}' is listed twice."
+                    : $"table '{name}' has no column '{listed[i]}'.";
                 return AllColumns;
             }
+
+            targets[i] = target;
+            listedAlready[target] = true;
         }
 
         error = null;
-        return new ColumnMapping(targets, Enumerable.Range(0, columns.Count).Except(targets).ToArray());
+        return new ColumnMapping(targets, Enumerable.Range(0, columns.Count).Where(c => !listedAlready[c]).ToArray());
     }
 
     public void Open(Func<string, Stream> openOutput, ParquetWriteOptions options)
@@ -100,17 +108,6 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
     {
         _writer?.Dispose();
         _writer = null;
-    }
-
-    int IndexOf(string column)
-    {
-        for (var c = 0; c < columns.Count; c++)
-        {
-            if (string.Equals(columns[c].Name, column, StringComparison.OrdinalIgnoreCase))
-                return c;
-        }
-
-        return -1;
     }
 
     bool TryAppend(ParquetTableWriter writer, int column, ReadOnlySpan<char> value)
