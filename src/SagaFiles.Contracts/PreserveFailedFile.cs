@@ -1,6 +1,6 @@
 namespace SagaFiles.Contracts;
 
-/// <summary>Keep a failed file's original where operators look for it: <c>failed/{timestamp}_{name}</c> in the incoming bucket.</summary>
+/// <summary>Keep a failed file's original where operators look for it: <c>failed/{timestamp}_{fileId}_{name}</c> in the incoming bucket.</summary>
 public record PreserveFailedFile
 {
     public required Guid FileId { get; init; }

@@ -55,7 +55,7 @@ public class FileProcessing_Specs
         file.GetProperty("currentStep").GetString().ShouldBe("Download");
         file.GetProperty("errorMessage").GetString()!.ShouldContain("empty");
 
-        // The original is kept under failed/{timestamp}_{name} in the incoming bucket.
+        // The original is kept under failed/{timestamp}_{fileId}_{name} in the incoming bucket.
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         List<Amazon.S3.Model.S3Object> kept;

@@ -31,6 +31,7 @@ public class FileQueries_Specs
     }
 
     [TestCase("page=0")]
+    [TestCase("page=21474838&limit=100")]
     [TestCase("limit=0")]
     [TestCase("limit=101")]
     [TestCase("status=Sideways")]

@@ -27,6 +27,13 @@ public static class FileKeys
     public static string ArchiveEntry(Guid archiveFileId, int index, string name) =>
         string.Create(CultureInfo.InvariantCulture, $"{ArchiveEntriesPrefix(archiveFileId)}{index:D5}/{name}");
 
+    /// <summary>
+    /// Where a failed file's original is kept, in its bucket: dated by the failure (UTC, to the second) and named by the
+    /// file's id and name, so two files of one name failing in the same second keep one copy each.
+    /// </summary>
+    public static string Failed(Guid fileId, DateTimeOffset failedAt, string name) =>
+        string.Create(CultureInfo.InvariantCulture, $"failed/{failedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{fileId}_{name}");
+
     /// <summary>The published result, dated (UTC) by when the file was received.</summary>
     public static string Processed(Guid fileId, DateTimeOffset receivedAt, string resultName) =>
         string.Create(CultureInfo.InvariantCulture, $"processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}/{resultName}");

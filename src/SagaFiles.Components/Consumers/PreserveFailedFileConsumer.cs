@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SagaFiles.Processing;
 using SagaFiles.Storage;
@@ -6,15 +5,15 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Copies a failed file's original to <c>failed/{yyyyMMddTHHmmssZ}_{name}</c> beside it (server-side), tagged with the file
-/// id. The key comes from the failure time, so running twice leaves one copy. An original that is already gone leaves nothing to keep.
+/// Copies a failed file's original to <c>failed/{yyyyMMddTHHmmssZ}_{fileId}_{name}</c> beside it (server-side), tagged with
+/// the file id. The key comes from the failure time and the file, so running twice leaves one copy. An original that is already gone leaves nothing to keep.
 /// </summary>
 public sealed class PreserveFailedFileConsumer(IObjectStore store, ILogger<PreserveFailedFileConsumer> logger) : IConsumer<PreserveFailedFile>
 {
     public async Task Consume(ConsumeContext<PreserveFailedFile> context)
     {
         var command = context.Message;
-        var key = FailedKey(command.FailedAt, command.OriginalName);
+        var key = FileKeys.Failed(command.FileId, command.FailedAt, FileNames.Sanitize(command.OriginalName));
         try
         {
             await store.CopyAsync(new ObjectLocation(command.SourceBucket, command.SourceKey), new ObjectLocation(command.SourceBucket, key),
@@ -27,9 +26,6 @@ public sealed class PreserveFailedFileConsumer(IObjectStore store, ILogger<Prese
                 command.SourceBucket, command.SourceKey);
         }
     }
-
-    public static string FailedKey(DateTimeOffset failedAt, string originalName) =>
-        $"failed/{failedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}_{FileNames.Sanitize(originalName)}";
 }
 
 public sealed class PreserveFailedFileConsumerDefinition : ConsumerDefinition<PreserveFailedFileConsumer>

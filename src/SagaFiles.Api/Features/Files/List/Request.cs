@@ -13,7 +13,10 @@ public sealed class Request
     [QueryParam]
     public Guid? Parent { get; init; }
 
-    /// <summary>1-based page number.</summary>
+    /// <summary>The last page asked for: beyond it the rows to skip would overflow (and no one pages that far).</summary>
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>1-based page number, at most 1,000,000.</summary>
     [QueryParam]
     public int Page { get; init; } = 1;
 
@@ -25,7 +28,7 @@ public sealed class Request
     {
         public Validator()
         {
-            RuleFor(x => x.Page).GreaterThanOrEqualTo(1);
+            RuleFor(x => x.Page).InclusiveBetween(1, MaxPage);
             RuleFor(x => x.Limit).InclusiveBetween(1, 100);
             RuleFor(x => x.Status).IsInEnum();
         }
