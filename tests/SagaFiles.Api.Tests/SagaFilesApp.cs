@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using SagaFiles.DevStack;
 using SagaFiles.Testing;
 
 namespace SagaFiles.Api.Tests;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Amazon.S3.Model;
 using Npgsql;
+using SagaFiles.DevStack;
 using SagaFiles.Testing;
 
 namespace SagaFiles.Chaos.Tests;

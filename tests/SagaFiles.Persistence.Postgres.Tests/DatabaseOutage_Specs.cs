@@ -1,6 +1,7 @@
 using Npgsql;
 using NUnit.Framework;
 using SagaFiles.Persistence.Postgres.Tests.Support;
+using SagaFiles.DevStack;
 using SagaFiles.Testing;
 using Shouldly;
 

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
 using Npgsql;
+using SagaFiles.DevStack;
 using SagaFiles.Transport.AmazonSqs.Sns;
 
 namespace SagaFiles.Testing;
@@ -46,9 +47,9 @@ public sealed class TestStack : IAsyncDisposable
     /// <summary>One endpoint serving SQS, SNS and S3.</summary>
     public Uri AwsServiceUrl { get; private set; } = null!;
 
-    public string Region => "us-east-1";
+    public string Region => StackDefaults.Region;
 
-    public AWSCredentials Credentials { get; } = new BasicAWSCredentials("test", "test");
+    public AWSCredentials Credentials { get; } = new BasicAWSCredentials(StackDefaults.AccessKey, StackDefaults.SecretKey);
 
     /// <summary>Superuser connection to the <c>postgres</c> database.</summary>
     public string PostgresConnectionString { get; private set; } = "";
@@ -90,7 +91,7 @@ public sealed class TestStack : IAsyncDisposable
             var needPostgres = stack.PostgresConnectionString.Length == 0;
             if (needAws || needPostgres)
             {
-                if (await DockerStack.IsAvailableAsync(ct))
+                if (await DockerEngine.IsAvailableAsync(ct))
                     await stack.StartWithDockerAsync(needAws, needPostgres, ct);
                 else
                     await stack.StartLocalProcessesAsync(needAws, needPostgres, ct);
@@ -129,18 +130,19 @@ public sealed class TestStack : IAsyncDisposable
     {
         var local = new LocalProcessStack();
         Own(local);
-        if (postgres)
-            (_stopPostgres, _startPostgres) = (_ => local.StopPostgresAsync(), local.StartPostgresAsync);
         await local.StartAsync(aws, postgres, ct);
+        var services = local.Services!;
+        if (postgres)
+            (_stopPostgres, _startPostgres) = (_ => services.StopPostgresAsync(), services.StartPostgresAsync);
         if (aws)
         {
-            AwsServiceUrl = local.AwsServiceUrl!;
+            AwsServiceUrl = services.AwsServiceUrl!;
             AwsMode = TestStackMode.LocalProcesses;
         }
 
         if (postgres)
         {
-            PostgresConnectionString = local.PostgresConnectionString!;
+            PostgresConnectionString = services.PostgresConnectionString!;
             PostgresMode = TestStackMode.LocalProcesses;
         }
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SagaFiles.Testing;
+namespace SagaFiles.DevStack;
 
 /// <summary>
 /// A child process run under scripts/run-supervised.sh with this process as its parent: the wrapper puts it in its own
@@ -9,14 +9,15 @@ namespace SagaFiles.Testing;
 /// </summary>
 public sealed class SupervisedProcess : IAsyncDisposable
 {
-    const int GraceSeconds = 10;
-
     readonly Process _process;
     readonly StreamWriter _log;
     readonly Lock _logSync = new();
 
-    SupervisedProcess(string name, string logPath, Process process, StreamWriter log)
+    readonly int _graceSeconds;
+
+    SupervisedProcess(string name, string logPath, Process process, StreamWriter log, int graceSeconds)
     {
+        _graceSeconds = graceSeconds;
         Name = name;
         LogPath = logPath;
         _process = process;
@@ -30,8 +31,9 @@ public sealed class SupervisedProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <param name="stopSignal">What the wrapper sends the group on stop (TERM; INT for PostgreSQL's fast shutdown).</param>
+    /// <param name="graceSeconds">How long the group may take to stop before it is killed.</param>
     public static SupervisedProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string stopSignal = "TERM")
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string stopSignal = "TERM", int graceSeconds = 10)
     {
         var info = new ProcessStartInfo("bash")
         {
@@ -48,7 +50,7 @@ public sealed class SupervisedProcess : IAsyncDisposable
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         info.Environment["SUPERVISED_STOP_SIGNAL"] = stopSignal;
-        info.Environment["SUPERVISED_GRACE_SECONDS"] = GraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["SUPERVISED_GRACE_SECONDS"] = graceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (environment != null)
         {
             foreach (var (key, value) in environment)
@@ -58,7 +60,7 @@ public sealed class SupervisedProcess : IAsyncDisposable
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         log.WriteLine($"# {DateTime.UtcNow:O} {fileName} {string.Join(' ', arguments)}");
         var process = new Process { StartInfo = info };
-        var supervised = new SupervisedProcess(name, logPath, process, log);
+        var supervised = new SupervisedProcess(name, logPath, process, log, graceSeconds);
         process.OutputDataReceived += (_, e) => supervised.Write(e.Data);
         process.ErrorDataReceived += (_, e) => supervised.Write(e.Data);
         process.Start();
@@ -106,7 +108,7 @@ public sealed class SupervisedProcess : IAsyncDisposable
     {
         var command = CommandProcessId() ?? throw new InvalidOperationException($"{Name} has no running command to kill.\n{Describe()}");
         Tools.SendSignal(command, Tools.SigKill);
-        if (!await WaitForExitAsync(TimeSpan.FromSeconds(GraceSeconds + 5)))
+        if (!await WaitForExitAsync(TimeSpan.FromSeconds(_graceSeconds + 5)))
             throw new TimeoutException($"{Name}'s wrapper did not exit after its command was killed.\n{Describe()}");
     }
 
@@ -145,7 +147,7 @@ public sealed class SupervisedProcess : IAsyncDisposable
         {
             if (!_process.HasExited)
                 Tools.SendSignal(_process.Id, Tools.SigTerm); // the wrapper stops the whole group, then exits
-            if (!await WaitForExitAsync(TimeSpan.FromSeconds(GraceSeconds + 5)))
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(_graceSeconds + 5)))
             {
                 _process.Kill(entireProcessTree: true);
                 await WaitForExitAsync(TimeSpan.FromSeconds(5));

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace SagaFiles.Testing;
+namespace SagaFiles.DevStack;
 
 /// <summary>Process helpers and locations of the repository's scripts and tools.</summary>
 public static partial class Tools
@@ -47,7 +47,7 @@ public static partial class Tools
 
     /// <summary>Runs a command to completion, capturing stdout and stderr together; kills it on timeout (TimeoutException).</summary>
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct,
-        string? workingDirectory = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -59,6 +59,8 @@ public static partial class Tools
         };
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = info };
@@ -114,6 +116,20 @@ public static partial class Tools
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>True when something accepts connections on 127.0.0.1:<paramref name="port" />.</summary>
+    public static bool PortTaken(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            return client.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException e) when (e.InnerException is SocketException)
+        {
+            return false;
+        }
     }
 
     public static void SendSignal(int pid, int signal) => _ = NativeMethods.kill(pid, signal);

@@ -1,30 +1,32 @@
-namespace SagaFiles.Testing;
+namespace SagaFiles.DevStack;
 
 /// <summary>
-/// A SagaFiles host (the worker, the API) as a separate process, the build of the test assembly's configuration,
-/// supervised like the stack's services, so that a test can run several and kill them. The test project references
-/// the host's project (<c>ReferenceOutputAssembly="false"</c>) so that it is built first.
+/// A SagaFiles host (the worker, the API) as a separate process, the build of the calling assembly's configuration
+/// (Debug for tests, Release for ./sagafiles up), supervised like the stack's services, so that a test can run several
+/// and kill them. A test project references the host's project (<c>ReferenceOutputAssembly="false"</c>) so that it is
+/// built first.
 /// </summary>
 public static class HostProcess
 {
     public const string Worker = "SagaFiles.Worker";
     public const string Api = "SagaFiles.Api";
 
-    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-
     /// <summary>
     /// Starts <paramref name="project" /> (<see cref="Worker" /> or <see cref="Api" />) listening on
     /// http://127.0.0.1:<paramref name="port" />, with <paramref name="settings" /> as environment variables, and waits
-    /// until its /health/ready answers 200. Its output goes to sagafiles-{name}-{test host pid}.log in the temp directory
-    /// (appended, so a host restarted under the same name continues the same log).
+    /// until its /health/ready answers 200. Its output goes to <paramref name="logPath" />, by default
+    /// sagafiles-{name}-{this process's pid}.log in the temp directory (appended, so a host restarted under the same name
+    /// continues the same log). It gets 30 s to stop: its bus waits for SQS long polls (up to 20 s).
     /// </summary>
-    public static async Task<SupervisedProcess> StartAsync(string project, string name, int port, IReadOnlyDictionary<string, string> settings)
+    public static async Task<SupervisedProcess> StartAsync(string project, string name, int port, IReadOnlyDictionary<string, string> settings,
+        string? logPath = null)
     {
         var environment = new Dictionary<string, string>(settings) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var dll = Path.Combine(Tools.RepositoryRoot, "src", project, "bin", configuration, "net10.0", project + ".dll");
-        var log = Path.Combine(Path.GetTempPath(), $"sagafiles-{name.Replace(' ', '-')}-{Environment.ProcessId}.log");
-        var worker = SupervisedProcess.Start(name, log, "dotnet", [dll], environment);
+        var log = logPath ?? Path.Combine(Path.GetTempPath(), $"sagafiles-{name.Replace(' ', '-')}-{Environment.ProcessId}.log");
+        // The project folder is the content root, as with `dotnet run`: the host reads its appsettings.json there.
+        var worker = SupervisedProcess.Start(name, log, "dotnet", [dll], environment, Path.Combine(Tools.RepositoryRoot, "src", project), graceSeconds: 30);
 
         using var http = new HttpClient();
         await WaitUntilReadyAsync(name, () =>
@@ -39,7 +41,7 @@ public static class HostProcess
     /// <summary>Waits for a /health/ready probe to answer 200: the database, the bus endpoints and storage all answer.</summary>
     public static async Task WaitUntilReadyAsync(string what, Func<Task<HttpResponseMessage>> probe, Func<string> describe)
     {
-        var deadline = DateTime.UtcNow + ReadyTimeout;
+        var deadline = DateTime.UtcNow + StackDefaults.ReadyTimeout;
         var last = "no answer";
         while (DateTime.UtcNow < deadline)
         {
@@ -58,6 +60,6 @@ public static class HostProcess
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"The {what} was not ready within {ReadyTimeout.TotalSeconds:0} s ({last}).\n{describe()}");
+        throw new TimeoutException($"The {what} was not ready within {StackDefaults.ReadyTimeout.TotalSeconds:0} s ({last}).\n{describe()}");
     }
 }
