@@ -26,7 +26,7 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     /// <summary>Default RedrivePolicy maxReceiveCount for queues this bus creates.</summary>
     public int DefaultMaxReceiveCount { get; set; } = 3;
 
-    /// <summary>Default long-polling wait of receive endpoints (0 to 20 s); a stop waits at most this long for receives in progress.</summary>
+    /// <summary>Default long-polling wait of receive endpoints (0 to 20 s); a stop cancels receives in progress.</summary>
     public int DefaultWaitTimeSeconds { get; set; } = 20;
 
     public Uri HostAddress => new UriBuilder(AmazonSqsEndpointAddress.Scheme, Region) { Path = "/" + Scope }.Uri;

@@ -39,24 +39,21 @@ public sealed class SqsReceiveLockContext : ReceiveLockContext, IAsyncDisposable
         await _client.Delete(_queue, _message.ReceiptHandle).ConfigureAwait(false);
     }
 
-    public async Task Faulted(Exception exception)
-    {
-        await StopRenewalAsync().ConfigureAwait(false);
-        await ReleaseAsync().ConfigureAwait(false);
-    }
+    public Task Faulted(Exception exception) => ReleaseAsync(TimeSpan.Zero);
 
     public Task ValidateLockStatus() =>
         _lockLost
             ? throw new TransportException(_inputAddress, $"The message's visibility lock was lost: {_message.MessageId}")
             : Task.CompletedTask;
 
-    /// <summary>Makes the message visible again at once, for another receive (stop, fault).</summary>
-    public async Task ReleaseAsync()
+    /// <summary>Makes the message visible again after <paramref name="after" /> (zero: at once) for another receive (stop, fault).</summary>
+    public async Task ReleaseAsync(TimeSpan after)
     {
         await StopRenewalAsync().ConfigureAwait(false);
         try
         {
-            await _client.ChangeVisibility(_queue, _message.ReceiptHandle, 0, CancellationToken.None).ConfigureAwait(false);
+            var seconds = (int)Math.Ceiling(after.TotalSeconds);
+            await _client.ChangeVisibility(_queue, _message.ReceiptHandle, seconds, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is ReceiptHandleIsInvalidException or MessageNotInflightException)
         {

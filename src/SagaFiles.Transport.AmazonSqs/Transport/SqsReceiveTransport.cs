@@ -40,11 +40,14 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
     {
         const int MaxMessagesPerReceive = 10;
         static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+        static readonly TimeSpan CancelledPollMargin = TimeSpan.FromSeconds(2);
 
         readonly SqsReceiveEndpointContext _context;
         readonly SemaphoreSlim _held;
         readonly SemaphoreSlim _consuming;
         readonly int _pollers;
+        readonly bool[] _polling;
+        DateTimeOffset _stopRequested;
         SqsQueue? _queue;
 
         public SqsReceiveAgent(SqsReceiveEndpointContext context)
@@ -57,6 +60,8 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
             _held = new SemaphoreSlim(prefetch);
             _consuming = new SemaphoreSlim(Math.Min(context.ConcurrentMessageLimit ?? prefetch, prefetch));
             _pollers = (prefetch + MaxMessagesPerReceive - 1) / MaxMessagesPerReceive;
+            _polling = new bool[_pollers];
+            Stopping.Register(() => _stopRequested = context.TimeProvider.GetUtcNow());
             TrySetConsumeTask(Task.Run(RunAsync));
         }
 
@@ -72,7 +77,7 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                 await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
                 SetReady();
 
-                await Task.WhenAll(Enumerable.Range(0, _pollers).Select(_ => PollAsync(_queue))).ConfigureAwait(false);
+                await Task.WhenAll(Enumerable.Range(0, _pollers).Select(poller => PollAsync(poller, _queue))).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (IsStopping)
             {
@@ -84,7 +89,7 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
             }
         }
 
-        async Task PollAsync(SqsQueue queue)
+        async Task PollAsync(int poller, SqsQueue queue)
         {
             var failures = 0;
             while (!IsStopping)
@@ -97,16 +102,20 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                     while (reserved < MaxMessagesPerReceive && _held.Wait(0))
                         reserved++;
 
-                    // A receive in progress is never abandoned: SQS may already have handed it messages that a dropped
-                    // connection would hide until their visibility timeout. A stop waits for it (at most the long-poll wait)
-                    // and hands what it brought straight back.
-                    using var receiveTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(_context.Settings.WaitTimeSeconds + 30));
-                    var messages = await _context.Client.Receive(queue, reserved, _context.Settings.WaitTimeSeconds, receiveTimeout.Token)
+                    // A stop cancels the long poll rather than waiting out its 20 s. SQS keeps a dropped poll open until its
+                    // wait ends and may hand it messages nobody reads: they reappear after their visibility timeout (delayed,
+                    // never lost; docs/adr/0001). A poll cancelled by the stop stays marked, so that messages handed back at
+                    // the stop stay hidden until it has ended rather than feed it.
+                    using var receive = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+                    receive.CancelAfter(TimeSpan.FromSeconds(_context.Settings.WaitTimeSeconds + 30));
+                    _polling[poller] = true;
+                    var messages = await _context.Client.Receive(queue, reserved, _context.Settings.WaitTimeSeconds, receive.Token)
                         .ConfigureAwait(false);
+                    _polling[poller] = false;
                     failures = 0;
                     if (IsStopping)
                     {
-                        await Task.WhenAll(messages.Select(message => ReleaseAsync(queue, message))).ConfigureAwait(false);
+                        await Task.WhenAll(messages.Select(message => HandBackAsync(queue, message))).ConfigureAwait(false);
                         Release(ref reserved);
                         return;
                     }
@@ -132,6 +141,7 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                 }
                 catch (Exception exception)
                 {
+                    _polling[poller] = false;
                     Release(ref reserved);
                     failures++;
                     var delay = Backoff(failures);
@@ -142,10 +152,27 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
             }
         }
 
-        async Task ReleaseAsync(SqsQueue queue, Message message)
+        async Task HandBackAsync(SqsQueue queue, Message message)
         {
             await using var lockContext = new SqsReceiveLockContext(_context.Client, queue, message, _context.InputAddress, _context.TimeProvider);
-            await lockContext.ReleaseAsync().ConfigureAwait(false);
+            await lockContext.ReleaseAsync(UntilCancelledPollsEnd()).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// How long a message handed back at a stop stays hidden: until every poll the stop cancelled has ended on SQS's
+        /// side, so that none of them takes it into a closed connection and hides it for the whole visibility timeout. SQS
+        /// received such a poll before the stop at the latest, so it ends within the wait time (and a margin for latency)
+        /// of the stop. Zero when no poll was in flight.
+        /// </summary>
+        TimeSpan UntilCancelledPollsEnd()
+        {
+            if (!_polling.Any(polling => polling))
+                return TimeSpan.Zero;
+            var now = _context.TimeProvider.GetUtcNow();
+            // The stop's own callback may not have run yet when another of its callbacks gets here.
+            var stopped = _stopRequested == default ? now : _stopRequested;
+            var remaining = stopped + TimeSpan.FromSeconds(_context.Settings.WaitTimeSeconds) + CancelledPollMargin - now;
+            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
         }
 
         void Release(ref int reserved)
@@ -174,8 +201,8 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                 }
                 catch (OperationCanceledException)
                 {
-                    // Stopping before this message started: hand it back at once rather than after the visibility timeout.
-                    await lockContext.ReleaseAsync().ConfigureAwait(false);
+                    // Stopping before this message started: hand it back now rather than after the visibility timeout.
+                    await lockContext.ReleaseAsync(UntilCancelledPollsEnd()).ConfigureAwait(false);
                     return;
                 }
 

@@ -23,6 +23,20 @@ public sealed class QueueInspector : IDisposable
         return int.Parse(attributes["ApproximateNumberOfMessages"]) + int.Parse(attributes["ApproximateNumberOfMessagesNotVisible"]);
     }
 
+    /// <summary>Waits until a consumer holds every message of the queue (none left visible), at most <paramref name="wait" />.</summary>
+    public async Task<bool> WaitUntilAllHeld(string queueName, TimeSpan wait)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (int.Parse((await Attributes(queueName))["ApproximateNumberOfMessages"]) > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
     /// <summary>Receives (without deleting) one message and its MassTransit headers, waiting up to <paramref name="wait" />.</summary>
     public async Task<(Message Message, Dictionary<string, string> Headers)?> Peek(string queueName, TimeSpan wait)
     {

@@ -26,14 +26,14 @@ public sealed class SqsBus : IAsyncDisposable
 
     public static async Task<SqsBus> StartAsync(string scope, Action<IBusRegistrationConfigurator>? register = null,
         Action<IBusRegistrationContext, IAmazonSqsBusFactoryConfigurator>? configure = null, Action<IServiceCollection>? services = null,
-        AmazonSQSConfig? sqsConfig = null)
+        AmazonSQSConfig? sqsConfig = null, int waitTimeSeconds = 2)
     {
         var stack = TestStackSetUpFixture.Stack;
         // MassTransit keeps its log context in an AsyncLocal: one left by an earlier bus in this test would point at a disposed container.
         LogContext.Current = null;
         var collection = new ServiceCollection();
         // Warnings and errors from the bus show in the test output (SAGAFILES_TEST_LOG=Debug for more).
-        collection.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true)
+        collection.AddLogging(logging => logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
             .SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("SAGAFILES_TEST_LOG"), out var level) ? level : LogLevel.Warning));
         services?.Invoke(collection);
         collection.AddMassTransit(x =>
@@ -46,8 +46,9 @@ public sealed class SqsBus : IAsyncDisposable
                     h.ServiceUrl(stack.AwsServiceUrl);
                     h.Credentials(stack.Credentials);
                     h.Scope(scope);
-                    // Short long-polls keep the many stops in this suite quick (a stop waits for receives in progress).
-                    h.WaitTimeSeconds(2);
+                    // Short long-polls by default: a message handed back at a stop stays hidden until the polls the stop
+                    // cancelled have ended, and this suite stops and restarts buses on the same queues often.
+                    h.WaitTimeSeconds(waitTimeSeconds);
                     if (sqsConfig != null)
                         h.Config(sqsConfig);
                 });
