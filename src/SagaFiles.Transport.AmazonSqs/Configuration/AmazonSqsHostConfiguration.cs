@@ -95,7 +95,13 @@ public sealed class AmazonSqsHostConfiguration
         return host;
     }
 
-    public override IEnumerable<ValidationResult> Validate() => base.Validate().Concat(_topologyConfiguration.Validate());
+    public override IEnumerable<ValidationResult> Validate()
+    {
+        foreach (var result in base.Validate().Concat(_topologyConfiguration.Validate()))
+            yield return result;
+        if (Settings.FailedMessageRetention < TimeSpan.FromSeconds(60) || Settings.FailedMessageRetention > AmazonSqsHostSettings.MaxRetention)
+            yield return this.Failure("FailedMessageRetention", "must be 60 seconds to 14 days (SQS MessageRetentionPeriod)");
+    }
 
     sealed class AmazonSqsBusTopology(IHostConfiguration hostConfiguration, ITopologyConfiguration configuration)
         : BusTopology(hostConfiguration, configuration);

@@ -20,6 +20,15 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     /// <summary>Service URL of an emulator serving SQS and SNS on one port; null for AWS.</summary>
     public Uri? ServiceUrl { get; set; }
 
+    /// <summary>SNS endpoint override (a VPC interface endpoint); null for the region's, or <see cref="ServiceUrl" /> when set.</summary>
+    public Uri? SnsServiceUrl { get; set; }
+
+    /// <summary>SQS endpoint override (a VPC interface endpoint); null for the region's, or <see cref="ServiceUrl" /> when set.</summary>
+    public Uri? SqsServiceUrl { get; set; }
+
+    /// <summary>The regions' FIPS 140 endpoints for SQS and SNS.</summary>
+    public bool UseFipsEndpoints { get; set; }
+
     /// <summary>Prefix of every queue and topic name; empty for none.</summary>
     public string Scope { get; set; } = "";
 
@@ -28,6 +37,14 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
 
     /// <summary>Default long-polling wait of receive endpoints (0 to 20 s); a stop cancels receives in progress.</summary>
     public int DefaultWaitTimeSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// How long error, skipped and dead-letter queues keep a message (SQS allows 60 s to 14 days; its default of 4 days
+    /// loses a failure found after a long weekend). Applied to new queues and to existing ones at start.
+    /// </summary>
+    public TimeSpan FailedMessageRetention { get; set; } = MaxRetention;
+
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(14);
 
     public Uri HostAddress => new UriBuilder(AmazonSqsEndpointAddress.Scheme, Region) { Path = "/" + Scope }.Uri;
 
@@ -39,6 +56,12 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
 
     void IAmazonSqsHostConfigurator.ServiceUrl(Uri serviceUrl) => ServiceUrl = serviceUrl;
 
+    void IAmazonSqsHostConfigurator.SqsServiceUrl(Uri serviceUrl) => SqsServiceUrl = serviceUrl;
+
+    void IAmazonSqsHostConfigurator.SnsServiceUrl(Uri serviceUrl) => SnsServiceUrl = serviceUrl;
+
+    void IAmazonSqsHostConfigurator.UseFipsEndpoints() => UseFipsEndpoints = true;
+
     void IAmazonSqsHostConfigurator.Scope(string scope) => Scope = scope;
 
     void IAmazonSqsHostConfigurator.Config(AmazonSQSConfig config) => _sqsConfig = config;
@@ -46,6 +69,8 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     void IAmazonSqsHostConfigurator.MaxReceiveCount(int maxReceiveCount) => DefaultMaxReceiveCount = maxReceiveCount;
 
     void IAmazonSqsHostConfigurator.WaitTimeSeconds(int waitTimeSeconds) => DefaultWaitTimeSeconds = waitTimeSeconds;
+
+    void IAmazonSqsHostConfigurator.FailedMessageRetention(TimeSpan retention) => FailedMessageRetention = retention;
 
     /// <summary>Explicit keys first, then explicit credentials, then the default AWS chain (environment, profile, instance role).</summary>
     public AWSCredentials GetCredentials()
@@ -60,17 +85,21 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     public IAmazonSQS CreateSqsClient()
     {
         var config = _sqsConfig ?? new AmazonSQSConfig();
-        if (ServiceUrl != null && string.IsNullOrEmpty(config.ServiceURL))
+        if ((SqsServiceUrl ?? ServiceUrl) is { } serviceUrl && string.IsNullOrEmpty(config.ServiceURL))
         {
-            config.ServiceURL = ServiceUrl.ToString();
+            config.ServiceURL = serviceUrl.ToString();
             config.AuthenticationRegion = Region;
         }
         else if (config.RegionEndpoint == null && string.IsNullOrEmpty(config.ServiceURL))
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
 
+        if (UseFipsEndpoints)
+            config.UseFIPSEndpoint = true;
+
         return new AmazonSQSClient(GetCredentials(), config);
     }
 
     public IAmazonSnsClient CreateSnsClient() =>
-        new AmazonSnsClient(new AmazonSnsClientOptions { Region = Region, ServiceUrl = ServiceUrl }, GetCredentials());
+        new AmazonSnsClient(new AmazonSnsClientOptions { Region = Region, ServiceUrl = SnsServiceUrl ?? ServiceUrl, UseFipsEndpoint = UseFipsEndpoints },
+            GetCredentials());
 }

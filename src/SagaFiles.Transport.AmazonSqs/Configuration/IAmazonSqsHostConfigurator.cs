@@ -26,4 +26,16 @@ public interface IAmazonSqsHostConfigurator
 
     /// <summary>Long-polling wait of every receive endpoint (0 to 20 s, default 20); a stop waits at most this long for receives in progress.</summary>
     void WaitTimeSeconds(int waitTimeSeconds);
+
+    /// <summary>How long error, skipped and dead-letter queues keep messages (60 s to 14 days; default 14 days).</summary>
+    void FailedMessageRetention(TimeSpan retention);
+
+    /// <summary>SQS endpoint only (a VPC interface endpoint); requests are signed for the host's region.</summary>
+    void SqsServiceUrl(Uri serviceUrl);
+
+    /// <summary>SNS endpoint only (a VPC interface endpoint); requests are signed for the host's region.</summary>
+    void SnsServiceUrl(Uri serviceUrl);
+
+    /// <summary>The regions' FIPS 140 endpoints for SQS and SNS.</summary>
+    void UseFipsEndpoints();
 }

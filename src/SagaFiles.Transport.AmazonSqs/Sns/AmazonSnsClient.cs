@@ -12,11 +12,24 @@ namespace SagaFiles.Transport.AmazonSqs.Sns;
 /// A small SNS client over the Query protocol (form-encoded POST, XML responses), signed with SigV4 for service "sns".
 /// Credentials come from AWSSDK.Core: the given <see cref="AWSCredentials" />, or the default chain (environment,
 /// profile, container/instance role), resolved per request so refreshing credentials and session tokens are honoured.
-/// Throttling, 5xx and network failures are retried with capped exponential backoff and full jitter.
+/// Throttling, 5xx and network failures are retried with capped exponential backoff and full jitter. A request refused
+/// because this machine's clock is off is signed again with SNS's time (from the response's Date header), and later
+/// requests keep that correction, as the AWS SDK does.
 /// </summary>
 public sealed class AmazonSnsClient : IAmazonSnsClient, IDisposable
 {
     const string FormContentType = "application/x-www-form-urlencoded";
+
+    /// <summary>Errors SNS gives a request signed too far from its own time (AWS allows 5 minutes).</summary>
+    static readonly HashSet<string> ClockSkewCodes = new(StringComparer.Ordinal)
+    {
+        "RequestTimeTooSkewed", "RequestExpired", "SignatureDoesNotMatch", "InvalidSignatureException", "AuthFailure"
+    };
+
+    /// <summary>Differences below this are not corrected: the error had another cause.</summary>
+    static readonly TimeSpan SignificantSkew = TimeSpan.FromMinutes(1);
+
+    long _clockOffsetTicks;
     readonly AWSCredentials? _credentials;
     readonly HttpClient _http;
     readonly AmazonSnsClientOptions _options;
@@ -199,7 +212,7 @@ public sealed class AmazonSnsClient : IAmazonSnsClient, IDisposable
             using var message = new HttpRequestMessage(HttpMethod.Post, _serviceUrl);
             message.Content = new ByteArrayContent(body);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue(FormContentType) { CharSet = "utf-8" };
-            _signer.Sign(message, body, credentials, _timeProvider.GetUtcNow());
+            _signer.Sign(message, body, credentials, SigningTime);
 
             try
             {
@@ -210,6 +223,8 @@ public sealed class AmazonSnsClient : IAmazonSnsClient, IDisposable
                     return SnsQueryResponse.Result(request.Action, text, response.StatusCode, requestId);
 
                 var error = SnsQueryResponse.Error(text, response.StatusCode, requestId);
+                if (attempt < _options.MaxAttempts && CorrectClockSkew(error, response.Headers.Date))
+                    continue;
                 if (!error.IsTransient || attempt >= _options.MaxAttempts)
                     throw error;
             }
@@ -224,6 +239,21 @@ public sealed class AmazonSnsClient : IAmazonSnsClient, IDisposable
 
             await Task.Delay(RetryDelay(attempt), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>This machine's time corrected by the offset SNS last told us of.</summary>
+    public DateTimeOffset SigningTime => _timeProvider.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+
+    /// <summary>True when <paramref name="error" /> says the signature's time was off and SNS's own time shows by how much.</summary>
+    bool CorrectClockSkew(AmazonSnsException error, DateTimeOffset? serverTime)
+    {
+        if (!ClockSkewCodes.Contains(error.Code) || serverTime is not { } server)
+            return false;
+        var offset = server - _timeProvider.GetUtcNow();
+        if ((offset - TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks))).Duration() < SignificantSkew)
+            return false;
+        Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
+        return true;
     }
 
     /// <summary>Full jitter: uniformly random in [0, min(max, base * 2^(attempt-1))].</summary>

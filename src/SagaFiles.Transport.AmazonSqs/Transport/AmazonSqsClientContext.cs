@@ -6,6 +6,7 @@ using Amazon.SQS.Model;
 using MassTransit;
 using MassTransit.Middleware;
 using SagaFiles.Transport.AmazonSqs.Sns;
+using SagaFiles.Transport.AmazonSqs.Topology;
 
 namespace SagaFiles.Transport.AmazonSqs.Transport;
 
@@ -17,6 +18,9 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
 {
     /// <summary>The queue gets the published message body as is, with its message attributes, not wrapped in an SNS envelope.</summary>
     static readonly Dictionary<string, string> RawDelivery = new() { ["RawMessageDelivery"] = "true" };
+
+    /// <summary>Read-check-write rounds for a queue policy that other processes may be writing at the same time.</summary>
+    const int PolicyAttempts = 5;
 
     readonly ConcurrentDictionary<string, DeleteBatcher> _deleteBatchers = new();
     readonly ConcurrentDictionary<string, Lazy<Task<SqsQueue>>> _queues = new();
@@ -40,13 +44,17 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
     public Task<SqsQueue> GetQueue(string name, SqsQueueOptions options, CancellationToken cancellationToken) =>
         Cached(_queues, name, () => GetOrCreateQueue(name, options, cancellationToken));
 
+    /// <summary>The topic's ARN, cached for the bus's life or until <see cref="EvictTopic" /> (a topic found deleted).</summary>
     public Task<string> GetTopicArn(string name, CancellationToken cancellationToken) =>
         Cached(_topics, name, async () => await Sns.CreateTopicAsync(name, null, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>Forgets a cached topic ARN, so the next use resolves (and if need be creates) the topic again.</summary>
+    public void EvictTopic(string topicName) => _topics.TryRemove(topicName, out _);
+
     /// <summary>
-    /// Subscribes the queue to the topics (raw delivery) and lets this bus's topics send to it. The policy names the
-    /// scope's topics by pattern rather than listing them, so every process that subscribes the queue (a worker, or an
-    /// API declaring it before the first worker starts) writes the same policy and none drops another's topics.
+    /// Lets the topics send to the queue (merged into its access policy, by exact ARN) and subscribes the queue to them
+    /// with raw delivery. A subscription that exists with other attributes is repaired in place (no unsubscribe: that
+    /// would drop what is published meanwhile); one that cannot be repaired fails with the reason.
     /// </summary>
     public async Task Subscribe(SqsQueue queue, IReadOnlyCollection<string> topicNames, CancellationToken cancellationToken)
     {
@@ -54,14 +62,76 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
             return;
 
         var topicArns = await Task.WhenAll(topicNames.Select(topic => GetTopicArn(topic, cancellationToken))).ConfigureAwait(false);
-        await Sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest
-        {
-            QueueUrl = queue.Url,
-            Attributes = new Dictionary<string, string> { [QueueAttributeName.Policy] = AllowScopeTopicsPolicy(queue.Arn, topicArns[0]) }
-        }, cancellationToken).ConfigureAwait(false);
+        await AllowTopics(queue, topicArns, cancellationToken).ConfigureAwait(false);
 
         foreach (var topicArn in topicArns)
+        {
+            try
+            {
+                await Sns.SubscribeAsync(topicArn, "sqs", queue.Arn, RawDelivery, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonSnsException exception) when (exception.Code == "InvalidParameter"
+                && exception.ErrorMessage.Contains("different attributes", StringComparison.OrdinalIgnoreCase))
+            {
+                await RepairSubscription(topicArn, queue, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Merges this transport's statement (the topics by exact ARN) into the queue's policy, keeping every other statement.
+    /// Processes subscribing the same queue at once could overwrite each other's write: each round re-reads the policy and
+    /// ends only when it allows every topic.
+    /// </summary>
+    async Task AllowTopics(SqsQueue queue, IReadOnlyCollection<string> topicArns, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= PolicyAttempts; attempt++)
+        {
+            var current = await Sqs.GetQueueAttributesAsync(queue.Url, [QueueAttributeName.Policy], cancellationToken).ConfigureAwait(false);
+            var merged = SqsQueuePolicy.Merge(current.Attributes.GetValueOrDefault(QueueAttributeName.Policy), queue.Arn, topicArns);
+            if (merged == null)
+                return;
+            await Sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest
+            {
+                QueueUrl = queue.Url,
+                Attributes = new Dictionary<string, string> { [QueueAttributeName.Policy] = merged }
+            }, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250) * (attempt - 1)), cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new AmazonSqsTransportException(
+            $"The access policy of queue {queue.Name} still lacks topics after {PolicyAttempts} merges (another writer keeps replacing it): "
+            + string.Join(", ", topicArns));
+    }
+
+    /// <summary>Sets the attributes this transport subscribes with on the queue's existing subscription to the topic.</summary>
+    async Task RepairSubscription(string topicArn, SqsQueue queue, CancellationToken cancellationToken)
+    {
+        string? nextToken = null;
+        do
+        {
+            var page = await Sns.ListSubscriptionsByTopicAsync(topicArn, nextToken, cancellationToken).ConfigureAwait(false);
+            foreach (var subscription in page.Subscriptions.Where(s => s.Protocol == "sqs" && s.Endpoint == queue.Arn))
+            {
+                LogContext.Warning?.Log("Subscription {Subscription} of {Queue} to {Topic} had other attributes; setting {Attributes}",
+                    subscription.SubscriptionArn, queue.Name, topicArn, RawDelivery);
+                foreach (var (name, value) in RawDelivery)
+                    await Sns.SetSubscriptionAttributesAsync(subscription.SubscriptionArn, name, value, cancellationToken).ConfigureAwait(false);
+            }
+
+            nextToken = page.NextToken;
+        } while (nextToken != null);
+
+        try
+        {
             await Sns.SubscribeAsync(topicArn, "sqs", queue.Arn, RawDelivery, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonSnsException exception) when (exception.Code == "InvalidParameter")
+        {
+            throw new AmazonSqsTransportException(
+                $"The subscription of queue {queue.Name} to {topicArn} differs from raw delivery in attributes this transport does not own "
+                + $"(a filter or redrive policy?), and was left as it is: {exception.ErrorMessage}", exception);
+        }
     }
 
     public async Task Send(SqsQueue queue, string body, IReadOnlyDictionary<string, string> attributes, int delaySeconds,
@@ -85,12 +155,22 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
 
     public async Task Publish(string topicName, string body, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
     {
+        var messageAttributes = attributes.ToDictionary(a => a.Key, a => SnsMessageAttribute.String(a.Value));
         var topicArn = await GetTopicArn(topicName, cancellationToken).ConfigureAwait(false);
-        var request = new SnsPublishRequest(topicArn, body)
+        try
         {
-            MessageAttributes = attributes.ToDictionary(a => a.Key, a => SnsMessageAttribute.String(a.Value))
-        };
-        await Sns.PublishAsync(request, cancellationToken).ConfigureAwait(false);
+            await Sns.PublishAsync(new SnsPublishRequest(topicArn, body) { MessageAttributes = messageAttributes }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (AmazonSnsException exception) when (exception.Code == "NotFound")
+        {
+            // The topic was deleted (or replaced) since its ARN was cached: resolve it again, once.
+            LogContext.Warning?.Log("Topic {Topic} ({TopicArn}) was not found; resolving it again", topicName, topicArn);
+            EvictTopic(topicName);
+            topicArn = await GetTopicArn(topicName, cancellationToken).ConfigureAwait(false);
+            await Sns.PublishAsync(new SnsPublishRequest(topicArn, body) { MessageAttributes = messageAttributes }, cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
 
     public async Task<List<Message>> Receive(SqsQueue queue, int maxMessages, int waitTimeSeconds, CancellationToken cancellationToken)
@@ -129,21 +209,60 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
     /// <summary>How queues that a send creates are set up: with a dead-letter queue after the default receive count.</summary>
     public SqsQueueOptions DefaultQueueOptions => new(null, Settings.DefaultMaxReceiveCount, new Dictionary<string, string>());
 
+    /// <summary>Error, skipped and dead-letter queues: no redrive of their own, and the failed-message retention.</summary>
+    public SqsQueueOptions FailedMessageQueueOptions =>
+        SqsQueueOptions.Plain with { MessageRetentionSeconds = (int)Settings.FailedMessageRetention.TotalSeconds };
+
+    /// <summary>Gives an existing error, skipped or dead-letter queue the failed-message retention; a missing one is left to its first use.</summary>
+    public async Task ApplyFailedMessageRetention(string queueName, CancellationToken cancellationToken)
+    {
+        string url;
+        try
+        {
+            url = (await Sqs.GetQueueUrlAsync(queueName, cancellationToken).ConfigureAwait(false)).QueueUrl;
+        }
+        catch (QueueDoesNotExistException)
+        {
+            return;
+        }
+
+        await ApplyRetention(url, FailedMessageQueueOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    async Task ApplyRetention(string url, SqsQueueOptions options, CancellationToken cancellationToken)
+    {
+        if (options.MessageRetentionSeconds is not { } wanted)
+            return;
+        var actual = await Sqs.GetQueueAttributesAsync(url, [QueueAttributeName.MessageRetentionPeriod], cancellationToken).ConfigureAwait(false);
+        if (actual.Attributes.TryGetValue(QueueAttributeName.MessageRetentionPeriod, out var value)
+            && int.TryParse(value, CultureInfo.InvariantCulture, out var seconds) && seconds == wanted)
+            return;
+        await Sqs.SetQueueAttributesAsync(new SetQueueAttributesRequest
+        {
+            QueueUrl = url,
+            Attributes = new Dictionary<string, string> { [QueueAttributeName.MessageRetentionPeriod] = wanted.ToString(CultureInfo.InvariantCulture) }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     async Task<SqsQueue> GetOrCreateQueue(string name, SqsQueueOptions options, CancellationToken cancellationToken)
     {
         string url;
         try
         {
             url = (await Sqs.GetQueueUrlAsync(name, cancellationToken).ConfigureAwait(false)).QueueUrl;
+            await ApplyRetention(url, options, cancellationToken).ConfigureAwait(false);
         }
         catch (QueueDoesNotExistException)
         {
             var attributes = new Dictionary<string, string>(options.Attributes);
+            if (options.MessageRetentionSeconds is { } retention)
+                attributes[QueueAttributeName.MessageRetentionPeriod] = retention.ToString(CultureInfo.InvariantCulture);
             if (options.VisibilityTimeout is { } visibilityTimeout)
                 attributes[QueueAttributeName.VisibilityTimeout] = visibilityTimeout.ToString(CultureInfo.InvariantCulture);
             if (options.MaxReceiveCount is { } maxReceiveCount)
             {
-                var deadLetterQueue = await GetQueue(AmazonSqsEntityNames.DeadLetter(name), SqsQueueOptions.Plain, cancellationToken).ConfigureAwait(false);
+                var deadLetterQueue = await GetQueue(AmazonSqsEntityNames.DeadLetter(name), FailedMessageQueueOptions, cancellationToken)
+                    .ConfigureAwait(false);
                 attributes[QueueAttributeName.RedrivePolicy] = JsonSerializer.Serialize(new
                 {
                     deadLetterTargetArn = deadLetterQueue.Arn,
@@ -162,29 +281,6 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
                 ? seconds
                 : 30;
         return new SqsQueue(name, url, actual.Attributes[QueueAttributeName.QueueArn], visibility);
-    }
-
-    string AllowScopeTopicsPolicy(string queueArn, string topicArn)
-    {
-        // arn:aws:sns:{region}:{account}:{name}: allow the account's topics in this region under the bus's scope.
-        var account = string.Join(':', topicArn.Split(':')[..5]);
-        var pattern = string.IsNullOrEmpty(Settings.Scope) ? $"{account}:*" : $"{account}:{Settings.Scope}_*";
-        return JsonSerializer.Serialize(new
-        {
-            Version = "2012-10-17",
-            Statement = new[]
-            {
-                new
-                {
-                    Sid = "AllowSubscribedTopics",
-                    Effect = "Allow",
-                    Principal = new { Service = "sns.amazonaws.com" },
-                    Action = "sqs:SendMessage",
-                    Resource = queueArn,
-                    Condition = new { ArnLike = new Dictionary<string, string> { ["aws:SourceArn"] = pattern } }
-                }
-            }
-        });
     }
 
     /// <summary>Runs <paramref name="create" /> once per key across concurrent callers; a failure is not cached.</summary>

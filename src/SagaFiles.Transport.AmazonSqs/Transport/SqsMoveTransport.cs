@@ -26,7 +26,7 @@ public abstract class SqsMoveTransport(AmazonSqsClientContext client, string des
         var body = context.Body.GetString();
         SqsTransportHeaders.EnsureWithinSizeLimit(body, attributes, destinationQueue, context.GetMessageId());
 
-        var queue = await client.GetQueue(destinationQueue, SqsQueueOptions.Plain, context.CancellationToken).ConfigureAwait(false);
+        var queue = await client.GetQueue(destinationQueue, client.FailedMessageQueueOptions, context.CancellationToken).ConfigureAwait(false);
         await client.Send(queue, body, attributes, 0, context.CancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,6 +9,9 @@ public sealed record SqsQueue(string Name, string Url, string Arn, int Visibilit
 /// <param name="Attributes">Further SQS queue attributes.</param>
 public sealed record SqsQueueOptions(int? VisibilityTimeout, int? MaxReceiveCount, IReadOnlyDictionary<string, string> Attributes)
 {
-    /// <summary>Error, skipped and dead-letter queues: no redrive of their own.</summary>
+    /// <summary>No redrive of its own, SQS's default retention.</summary>
     public static readonly SqsQueueOptions Plain = new(null, null, new Dictionary<string, string>());
+
+    /// <summary>MessageRetentionPeriod in seconds, set on a new queue and corrected on an existing one; null keeps the queue's own.</summary>
+    public int? MessageRetentionSeconds { get; init; }
 }

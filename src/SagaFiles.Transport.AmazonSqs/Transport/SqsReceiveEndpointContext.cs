@@ -25,11 +25,24 @@ public sealed class SqsReceiveEndpointContext : BaseReceiveEndpointContext
     /// <summary>Agents added by middleware; they stop with the receive transport.</summary>
     public IReadOnlyList<IAgent> Agents => _agents;
 
-    /// <summary>Creates the queue (with its dead-letter queue), the topics it consumes and their subscriptions; idempotent.</summary>
+    /// <summary>
+    /// Creates the queue (with its dead-letter queue), the topics it consumes and their subscriptions, and gives existing
+    /// error, skipped and dead-letter queues the failed-message retention; idempotent.
+    /// </summary>
     public async Task<SqsQueue> ConfigureTopology(CancellationToken cancellationToken)
     {
         var settings = Settings;
         var queue = await Client.GetQueue(settings.EntityName, settings.QueueOptions, cancellationToken).ConfigureAwait(false);
+        if (!settings.IsTemporary)
+        {
+            foreach (var failedMessages in new[]
+                     {
+                         AmazonSqsEntityNames.Error(settings.EntityName), AmazonSqsEntityNames.Skipped(settings.EntityName),
+                         AmazonSqsEntityNames.DeadLetter(settings.EntityName)
+                     })
+                await Client.ApplyFailedMessageRetention(failedMessages, cancellationToken).ConfigureAwait(false);
+        }
+
         var topics = _configuration.Topology.Consume.TopicNames.Select(topic => AmazonSqsEntityNames.Scoped(settings.Scope, topic)).ToList();
         await Client.Subscribe(queue, topics, cancellationToken).ConfigureAwait(false);
         return queue;

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using SagaFiles.Transport.AmazonSqs.Sns;
 
 namespace SagaFiles.Transport.AmazonSqs.Transport;
 
@@ -42,12 +44,16 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
         static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
         static readonly TimeSpan CancelledPollMargin = TimeSpan.FromSeconds(2);
 
+        /// <summary>Failed attempts in a row (receives, or declaring the queue and its subscriptions) before the endpoint reports itself unhealthy.</summary>
+        const int FailuresBeforeUnhealthy = 3;
+
         readonly SqsReceiveEndpointContext _context;
         readonly SemaphoreSlim _held;
         readonly SemaphoreSlim _consuming;
         readonly int _pollers;
         readonly bool[] _polling;
         DateTimeOffset _stopRequested;
+        int _unhealthy;
         SqsQueue? _queue;
 
         public SqsReceiveAgent(SqsReceiveEndpointContext context)
@@ -74,6 +80,7 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                 await _context.DependenciesReady.WaitAsync(Stopping).ConfigureAwait(false);
                 _queue = await WithBackoff(() => _context.ConfigureTopology(Stopping), "configure the queue and its subscriptions")
                     .ConfigureAwait(false);
+                Interlocked.Exchange(ref _unhealthy, 0);
                 await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
                 SetReady();
 
@@ -113,6 +120,7 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                         .ConfigureAwait(false);
                     _polling[poller] = false;
                     failures = 0;
+                    await ReportHealthy().ConfigureAwait(false);
                     if (IsStopping)
                     {
                         await Task.WhenAll(messages.Select(message => HandBackAsync(queue, message))).ConfigureAwait(false);
@@ -147,6 +155,10 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                     var delay = Backoff(failures);
                     LogContext.Warning?.Log(exception, "Receiving from {Queue} failed ({Failures} in a row); retrying in {Delay}", queue.Name, failures,
                         delay);
+                    // Denied access does not cure itself: say so at once rather than after a few more denials.
+                    if (failures >= FailuresBeforeUnhealthy || IsAccessDenied(exception))
+                        await ReportUnhealthy(new AmazonSqsTransportException($"Receiving from {queue.Name} failed: {exception.Message}", exception))
+                            .ConfigureAwait(false);
                     await Task.Delay(delay, _context.TimeProvider, Stopping).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
                 }
             }
@@ -268,10 +280,36 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
                     var delay = Backoff(attempt);
                     LogContext.Warning?.Log(exception, "Could not {What} for {InputAddress} (attempt {Attempt}); retrying in {Delay}", what,
                         _context.InputAddress, attempt, delay);
+                    // Unhealthy with the reason after a few attempts; the retries go on (every 30 s at most), so fixing the
+                    // cause (a permission, a subscription's attributes) heals the endpoint without a restart.
+                    if (attempt >= FailuresBeforeUnhealthy || IsAccessDenied(exception))
+                        await ReportUnhealthy(new AmazonSqsTransportException($"Could not {what}: {exception.Message}", exception)).ConfigureAwait(false);
                     await Task.Delay(delay, _context.TimeProvider, Stopping).ConfigureAwait(false);
                 }
             }
         }
+
+        /// <summary>The endpoint's health (MassTransit's bus health check reads it) turns Unhealthy with the reason.</summary>
+        async Task ReportUnhealthy(Exception reason)
+        {
+            Interlocked.Exchange(ref _unhealthy, 1);
+            await _context.TransportObservers.NotifyFaulted(_context.InputAddress, reason).ConfigureAwait(false);
+        }
+
+        async Task ReportHealthy()
+        {
+            if (Interlocked.CompareExchange(ref _unhealthy, 0, 1) == 1)
+                await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
+        }
+
+        static bool IsAccessDenied(Exception exception) =>
+            exception switch
+            {
+                AmazonSQSException sqs => sqs.StatusCode == HttpStatusCode.Forbidden
+                    || sqs.ErrorCode?.Contains("AccessDenied", StringComparison.OrdinalIgnoreCase) == true,
+                AmazonSnsException sns => sns.StatusCode == HttpStatusCode.Forbidden || sns.Code is "AuthorizationError" or "AccessDenied",
+                _ => exception.InnerException != null && IsAccessDenied(exception.InnerException)
+            };
 
         static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempt, 6)) / 2));
 

@@ -381,4 +381,41 @@ public sealed class AmazonSnsClientTests
         _handler.Respond(HttpStatusCode.OK, "not xml at all");
         (await Should.ThrowAsync<AmazonSnsException>(() => Client().CreateTopicAsync("orders"))).Code.ShouldBe("MalformedResponse");
     }
+
+    [Test]
+    public async Task A_request_refused_for_a_skewed_clock_is_signed_again_with_the_server_time_and_the_correction_is_kept()
+    {
+        var serverTime = DateTimeOffset.UtcNow.AddMinutes(47);
+        _handler.Respond(HttpStatusCode.Forbidden,
+                """<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>Signature expired: 20261202T120000Z is now earlier than 20261202T124200Z</Message></Error><RequestId>r</RequestId></ErrorResponse>""",
+                ("Date", serverTime.ToString("R")))
+            .RespondOk("Publish", "<MessageId>m-1</MessageId>")
+            .RespondOk("Publish", "<MessageId>m-2</MessageId>");
+        var client = Client(maxAttempts: 2);
+
+        (await client.PublishAsync(TopicArn, "{}", new Dictionary<string, string>())).ShouldBe("m-1");
+        await client.PublishAsync(TopicArn, "{}", new Dictionary<string, string>());
+
+        var signedAt = _handler.Requests.Select(r => DateTimeOffset.ParseExact(r.Headers["x-amz-date"], "yyyyMMdd'T'HHmmss'Z'",
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal)).ToList();
+        (serverTime - signedAt[0]).ShouldBeGreaterThan(TimeSpan.FromMinutes(40), "the first request used this machine's clock");
+        (serverTime - signedAt[1]).Duration().ShouldBeLessThan(TimeSpan.FromMinutes(1), "the retry used the server's time");
+        (serverTime - signedAt[2]).Duration().ShouldBeLessThan(TimeSpan.FromMinutes(1), "later requests keep the correction");
+    }
+
+    [TestCase("us-east-1", false, "https://sns.us-east-1.amazonaws.com/")]
+    [TestCase("us-gov-west-1", true, "https://sns-fips.us-gov-west-1.amazonaws.com/")]
+    [TestCase("cn-north-1", false, "https://sns.cn-north-1.amazonaws.com.cn/")]
+    [TestCase("us-east-2", true, "https://sns-fips.us-east-2.amazonaws.com/")]
+    public void The_endpoint_follows_the_region_partition_and_fips(string region, bool fips, string expected) =>
+        new AmazonSnsClientOptions { Region = region, UseFipsEndpoint = fips }.ResolveServiceUrl().ShouldBe(new Uri(expected));
+
+    [Test]
+    public void A_vpc_endpoint_overrides_the_url_and_keeps_the_signing_region()
+    {
+        var vpce = new Uri("https://vpce-0a1b2c3d-4e5f.sns.eu-west-1.vpce.amazonaws.com/");
+        var options = new AmazonSnsClientOptions { Region = "eu-west-1", ServiceUrl = vpce };
+
+        options.ResolveServiceUrl().ShouldBe(vpce);
+    }
 }

@@ -26,7 +26,7 @@ public sealed class SqsBus : IAsyncDisposable
 
     public static async Task<SqsBus> StartAsync(string scope, Action<IBusRegistrationConfigurator>? register = null,
         Action<IBusRegistrationContext, IAmazonSqsBusFactoryConfigurator>? configure = null, Action<IServiceCollection>? services = null,
-        AmazonSQSConfig? sqsConfig = null, int waitTimeSeconds = 2)
+        AmazonSQSConfig? sqsConfig = null, int waitTimeSeconds = 2, TimeSpan? failedMessageRetention = null)
     {
         var stack = TestStackSetUpFixture.Stack;
         // MassTransit keeps its log context in an AsyncLocal: one left by an earlier bus in this test would point at a disposed container.
@@ -51,6 +51,8 @@ public sealed class SqsBus : IAsyncDisposable
                     h.WaitTimeSeconds(waitTimeSeconds);
                     if (sqsConfig != null)
                         h.Config(sqsConfig);
+                    if (failedMessageRetention is { } retention)
+                        h.FailedMessageRetention(retention);
                 });
                 configure?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
