@@ -43,6 +43,13 @@ public static class MessagingExtensions
                     h.Scope(messaging.Prefix);
                     h.MaxReceiveCount(messaging.MaxReceiveCount);
                     h.WaitTimeSeconds(messaging.ReceiveWaitSeconds);
+                    h.FailedMessageRetention(messaging.FailedMessageRetention);
+                    if (messaging.SqsServiceURL != null)
+                        h.SqsServiceUrl(messaging.SqsServiceURL);
+                    if (messaging.SnsServiceURL != null)
+                        h.SnsServiceUrl(messaging.SnsServiceURL);
+                    if (messaging.UseFipsEndpoints)
+                        h.UseFipsEndpoints();
                 });
                 cfg.UseDelayedMessageScheduler();
                 configureTransport?.Invoke(cfg);
