@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Data;
@@ -15,9 +17,28 @@ public static class DatabaseRegistration
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set: SagaFiles needs its Postgres database.");
-        services.AddDbContext<SagaFilesDbContext>(options => options.UseNpgsql(connectionString,
+        services.AddDbContext<SagaFilesDbContext>(options => options.UseNpgsql(WithStatementReuse(connectionString),
             npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention());
         return services;
+    }
+
+    /// <summary>
+    /// Every message runs the same few dozen statements: prepared once per pooled connection, Postgres parses and plans
+    /// them once (Max Auto Prepare), and a connection going back to the pool is not reset with DISCARD ALL, which would
+    /// drop them again (SagaFiles keeps no session state). Either setting in the connection string wins.
+    /// </summary>
+    static string WithStatementReuse(string connectionString)
+    {
+        // What the string itself says (NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows).
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Given(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", ""));
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Given("Max Auto Prepare"))
+            builder.MaxAutoPrepare = 64;
+        if (!Given("No Reset On Close"))
+            builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 
     /// <summary>The inbox/outbox: what a saga or the API publishes commits with its database changes.</summary>
