@@ -29,12 +29,14 @@ public static class Extensions
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         });
 
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(application))
-            .WithTracing(tracing => tracing.AddSource("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddMeter("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation());
+        // Traces and metrics only where they go somewhere: recorded for no exporter, every message and every AWS call
+        // would still pay for its activities and measurements.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            telemetry.UseOtlpExporter();
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService(application))
+                .WithTracing(tracing => tracing.AddSource("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+                .WithMetrics(metrics => metrics.AddMeter("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+                .UseOtlpExporter();
 
         builder.Services.AddSagaFilesHealth();
         builder.Services.TryAddSingleton(TimeProvider.System);
