@@ -117,7 +117,9 @@ run() {
              else lower(split_part(ltrim(query), ' ', 1)) || ' ' || coalesce(substring(query from '(?i)(?:from|into|update)\s+\"?([a-z_]+)'), '') end as kind
            from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')) s
          group by kind order by sum(calls) desc limit 14" | sed 's/^/  /'
-  echo "  $(psql_ "select round(sum(calls)::numeric / $files, 1) from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')") statements in all"
+  echo "  $(psql_ "select round(sum(calls)::numeric / $files, 1) from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')") statements in all (each statement: $dir/statements.txt)"
+  psql_ "select round(calls::numeric / $files, 2) || E'\t' || regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements
+         where dbid = (select oid from pg_database where datname = 'sagafiles') order by calls desc" >"$dir/statements.txt"
   curve+=("$workers $(grep -oE '= [0-9.]+ files/s' "$dir/throughput.txt" | grep -oE '[0-9.]+') $(grep -oE 'total [0-9.]+ ms' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
   stop_stack
 }
