@@ -1,11 +1,4 @@
-using MassTransit;
 using MassTransit.EntityFrameworkCoreIntegration;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using NUnit.Framework;
-using SagaFiles.Persistence.Postgres.Tests.Sample;
-using SagaFiles.Persistence.Postgres.Tests.Support;
-using Shouldly;
 
 namespace SagaFiles.Persistence.Postgres.Tests;
 

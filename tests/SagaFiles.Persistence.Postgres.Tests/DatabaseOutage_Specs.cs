@@ -1,9 +1,6 @@
 using Npgsql;
-using NUnit.Framework;
-using SagaFiles.Persistence.Postgres.Tests.Support;
 using SagaFiles.DevStack;
 using SagaFiles.Testing;
-using Shouldly;
 
 namespace SagaFiles.Persistence.Postgres.Tests;
 

@@ -1,4 +1,3 @@
-using NUnit.Framework;
 using SagaFiles.Testing;
 
 namespace SagaFiles.Persistence.Postgres.Tests;

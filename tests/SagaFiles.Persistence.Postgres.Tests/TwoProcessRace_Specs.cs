@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using NUnit.Framework;
-using SagaFiles.Persistence.Postgres.Tests.Support;
-using Shouldly;
 
 namespace SagaFiles.Persistence.Postgres.Tests;
 

@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SagaFiles.Persistence.Postgres.Migrations;
-using SagaFiles.Persistence.Postgres.Tests.Sample;
 using SagaFiles.Testing;
 
 namespace SagaFiles.Persistence.Postgres.Tests.Support;

@@ -1,8 +1,5 @@
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SagaFiles.Persistence.Postgres.Tests.Sample;
 
 namespace SagaFiles.Persistence.Postgres.Tests.Support;
 
