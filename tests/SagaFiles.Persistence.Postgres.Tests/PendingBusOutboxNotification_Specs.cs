@@ -1,8 +1,5 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
-using NUnit.Framework;
 using SagaFiles.Persistence.Postgres.Outbox;
-using Shouldly;
 
 namespace SagaFiles.Persistence.Postgres.Tests;
 
