@@ -1,6 +1,9 @@
 using SagaFiles.Api;
 using SagaFiles.ServiceDefaults;
 
+if (KeysCommand.Handles(args))
+    return await KeysCommand.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApiServices();
@@ -9,6 +12,7 @@ var app = builder.Build();
 app.UseApi();
 app.MapDefaultEndpoints();
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -13,6 +13,9 @@ public record ConvertFile : StepCommand
     /// <summary>The file's tags: routing rules may choose the processor by them.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Who uploaded the file: an archive's entries are recorded as uploaded by them too.</summary>
+    public Guid? UploadedBy { get; init; }
+
     /// <summary>How many archives deep the file is; an archive past the nesting limit is not expanded.</summary>
     public int ArchiveDepth { get; init; }
 

@@ -5,6 +5,12 @@ public record FileUploaded
 {
     public required Guid FileId { get; init; }
 
+    /// <summary>Whose file it is; an archive's entries belong to the archive's tenant.</summary>
+    public required string Tenant { get; init; }
+
+    /// <summary>The API key that uploaded it (for an entry: the archive's); null when the caller had no key (a JWT).</summary>
+    public Guid? UploadedBy { get; init; }
+
     public required string Bucket { get; init; }
 
     public required string Key { get; init; }

@@ -5,6 +5,9 @@ public abstract record StepCommand
 {
     public required Guid FileId { get; init; }
 
+    /// <summary>Whose file it is: the objects a step stores go under the tenant's prefix.</summary>
+    public required string Tenant { get; init; }
+
     /// <summary>1 for the first try; a completion for an older attempt is ignored.</summary>
     public required int Attempt { get; init; }
 }

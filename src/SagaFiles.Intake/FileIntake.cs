@@ -70,7 +70,8 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         if (await RefuseAsync(request, cancellationToken) is { } refused)
             return refused;
 
-        var fileId = NewId.NextGuid();
+        // Random (122 bits), not time-ordered: one file's id says nothing about another's.
+        var fileId = Guid.NewGuid();
         var key = FileKeys.Upload(fileId, FileNames.Sanitize(request.Name));
         await using var limited = new LimitedReadStream(unstored.Stream, MaxBytes);
         try
@@ -92,7 +93,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         {
             if (IdempotencyKeys.Problem(key) is { } keyProblem)
                 return new IntakeResult.InvalidIdempotencyKey(keyProblem);
-            if (await FindReplayAsync(key, cancellationToken) is { } replayed)
+            if (await FindReplayAsync(request.Tenant, key, cancellationToken) is { } replayed)
                 return replayed;
         }
 
@@ -106,7 +107,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
             return new IntakeResult.ContentMissing(location);
         if (stored.Size > MaxBytes)
             return new IntakeResult.TooLarge(MaxBytes);
-        return await RecordAsync(request with { ContentType = request.ContentType ?? stored.ContentType }, NewId.NextGuid(), location,
+        return await RecordAsync(request with { ContentType = request.ContentType ?? stored.ContentType }, Guid.NewGuid(), location,
             stored.Size, cancellationToken);
     }
 
@@ -117,6 +118,8 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         var uploaded = new FileUploaded
         {
             FileId = fileId,
+            Tenant = request.Tenant,
+            UploadedBy = request.UploadedBy,
             Bucket = location.Bucket,
             Key = location.Key,
             OriginalName = request.Name,
@@ -129,7 +132,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         file.Accept(uploaded, now);
         db.Files.Add(file);
         if (request.IdempotencyKey is { } key)
-            db.UploadKeys.Add(new UploadKey { Key = key, FileId = fileId, CreatedAt = now });
+            db.UploadKeys.Add(new UploadKey { Tenant = request.Tenant, Key = key, FileId = fileId, CreatedAt = now });
         // The bus outbox holds the publish until SaveChanges: the file record, its key and its message commit together.
         await publish.Publish(uploaded, cancellationToken);
         try
@@ -141,7 +144,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
             // A concurrent submission with the same key committed first: its file is the answer, this one's bytes go.
             db.ChangeTracker.Clear();
             await DiscardAsync(request.Content);
-            if (await FindReplayAsync(request.IdempotencyKey, cancellationToken) is { } replayed)
+            if (await FindReplayAsync(request.Tenant, request.IdempotencyKey, cancellationToken) is { } replayed)
                 return replayed;
             throw;
         }
@@ -150,11 +153,11 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         return new IntakeResult.Accepted(new IntakeReceipt(fileId, request.Name, size));
     }
 
-    /// <summary>The file an earlier submission with this key created; null when there is none.</summary>
-    async Task<IntakeResult.Replayed?> FindReplayAsync(string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>The file an earlier submission of the tenant with this key created; null when there is none.</summary>
+    async Task<IntakeResult.Replayed?> FindReplayAsync(string tenant, string idempotencyKey, CancellationToken cancellationToken)
     {
         var first = await db.UploadKeys.AsNoTracking()
-            .Where(x => x.Key == idempotencyKey)
+            .Where(x => x.Tenant == tenant && x.Key == idempotencyKey)
             .Join(db.Files, k => k.FileId, f => f.CorrelationId, (_, f) => new IntakeReceipt(f.CorrelationId, f.OriginalName, f.Size))
             .SingleOrDefaultAsync(cancellationToken);
         if (first == null)

@@ -24,5 +24,9 @@ public sealed record IntakeRequest
     /// </summary>
     public string? IdempotencyKey { get; init; }
 
-    // Who sent it (the tenant and the uploader's identity) joins here with access control; FileIntake.RecordAsync writes it.
+    /// <summary>Whose file it will be: its idempotency keys are looked up within this tenant only.</summary>
+    public required string Tenant { get; init; }
+
+    /// <summary>The API key that sent it; null for a caller without one (a JWT, a door run by SagaFiles itself).</summary>
+    public Guid? UploadedBy { get; init; }
 }

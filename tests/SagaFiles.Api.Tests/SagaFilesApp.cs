@@ -1,8 +1,13 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SagaFiles.DevStack;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using SagaFiles.Api.Security;
 using SagaFiles.Testing;
 
 namespace SagaFiles.Api.Tests;
@@ -26,11 +31,16 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     public static IReadOnlyList<SupervisedProcess> WorkerProcesses => Workers;
 
+    /// <summary>What the in-process APIs logged.</summary>
+    public static CapturedLogEvents Logs { get; } = new();
+
+    static Dictionary<string, string> _settings = [];
+
     [OneTimeSetUp]
     public async Task StartApp()
     {
         var connectionString = await Stack.CreateDatabaseAsync("api");
-        var settings = new Dictionary<string, string>
+        var settings = _settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__SagaFiles"] = connectionString,
             ["AWS__ServiceURL"] = Stack.AwsServiceUrl.ToString(),
@@ -45,17 +55,52 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         };
 
         // The API migrates the database and creates the buckets; workers start after it so both are there.
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-        {
-            foreach (var (key, value) in settings)
-                host.UseSetting(key.Replace("__", ":"), value);
-        });
+        _factory = NewApi(new Dictionary<string, string>());
         Api = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await HostProcess.WaitUntilReadyAsync("API", () => Api.GetAsync("/health/ready"), () => "");
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateKeyAsync("e2e", ApiScopes.All));
 
         for (var i = 1; i <= 2; i++)
             Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", Tools.FreePort(), settings));
     }
+
+    /// <summary>
+    /// Another in-process API on the same database, queues and buckets, with <paramref name="overrides" /> on top of the
+    /// settings (configuration keys, e.g. <c>RateLimits:RequestBurst</c>). Its logs go to <see cref="Logs" /> too.
+    /// </summary>
+    public static WebApplicationFactory<Program> NewApi(IReadOnlyDictionary<string, string> overrides, Action<IServiceCollection>? services = null) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            foreach (var (key, value) in _settings)
+                host.UseSetting(key.Replace("__", ":"), value);
+            foreach (var (key, value) in overrides)
+                host.UseSetting(key, value);
+            host.ConfigureTestServices(s =>
+            {
+                s.AddSingleton<ILogEventSink>(Logs);
+                services?.Invoke(s);
+            });
+        });
+
+    /// <summary>A new API key's secret (created as <c>POST /admin/keys</c> would, straight in the API's database).</summary>
+    public static async Task<string> CreateKeyAsync(string tenant, IReadOnlyCollection<string> scopes, string name = "e2e")
+    {
+        await using var scope = _factory!.Services.CreateAsyncScope();
+        var (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync(name, tenant, scopes, CancellationToken.None);
+        return secret;
+    }
+
+    /// <summary>A client of the in-process API (or of <paramref name="api" />) sending <paramref name="secret" /> (none when null).</summary>
+    public static HttpClient ClientWith(string? secret, WebApplicationFactory<Program>? api = null)
+    {
+        var client = (api ?? _factory!).CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (secret != null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    /// <summary>The in-process API's services (its database, the key store).</summary>
+    public static IServiceProvider Services => _factory!.Services;
 
     [OneTimeTearDown]
     public async Task StopApp()

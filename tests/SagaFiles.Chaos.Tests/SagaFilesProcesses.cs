@@ -64,6 +64,8 @@ sealed class SagaFilesProcesses : IAsyncDisposable
             var port = Tools.FreePort();
             app._api = await HostProcess.StartAsync(HostProcess.Api, $"{name} api", port, all);
             app.Api.BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+            app.Api.DefaultRequestHeaders.Authorization =
+                new AuthenticationHeaderValue("Bearer", await HostProcess.CreateApiKeyAsync(all, "chaos", "files:write,files:read"));
             for (var i = 0; i < workers; i++)
                 await app.StartWorkerAsync(i);
             return app;

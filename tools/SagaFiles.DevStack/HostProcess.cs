@@ -22,8 +22,7 @@ public static class HostProcess
         string? logPath = null)
     {
         var environment = new Dictionary<string, string>(settings) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Path.Combine(Tools.RepositoryRoot, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        var dll = Dll(project);
         var log = logPath ?? Path.Combine(Path.GetTempPath(), $"sagafiles-{name.Replace(' ', '-')}-{Environment.ProcessId}.log");
         // The project folder is the content root, as with `dotnet run`: the host reads its appsettings.json there.
         var worker = SupervisedProcess.Start(name, log, "dotnet", [dll], environment, Path.Combine(Tools.RepositoryRoot, "src", project), graceSeconds: 30);
@@ -36,6 +35,25 @@ public static class HostProcess
             return http.GetAsync($"http://127.0.0.1:{port}/health/ready");
         }, worker.Describe);
         return worker;
+    }
+
+    /// <summary>
+    /// A new API key's secret, made by the API's <c>keys create</c> command against the database in <paramref name="settings" />
+    /// (as <c>./sagafiles keys create</c> does).
+    /// </summary>
+    public static async Task<string> CreateApiKeyAsync(IReadOnlyDictionary<string, string> settings, string tenant, string scopes, string name = "test")
+    {
+        var result = await Tools.RunAsync("dotnet", [Dll(Api), "keys", "create", "--name", name, "--tenant", tenant, "--scopes", scopes],
+            TimeSpan.FromSeconds(60), CancellationToken.None, environment: settings);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"keys create failed ({result.ExitCode}):\n{result.Output}");
+        return result.Output.TrimEnd().Split('\n')[^1];
+    }
+
+    static string Dll(string project)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        return Path.Combine(Tools.RepositoryRoot, "src", project, "bin", configuration, "net10.0", project + ".dll");
     }
 
     /// <summary>Waits for a /health/ready probe to answer 200: the database, the bus endpoints and storage all answer.</summary>

@@ -4,8 +4,10 @@ using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
 using SagaFiles.Intake;
+using SagaFiles.Api.Security;
 using SagaFiles.Persistence.Postgres.Migrations;
 using SagaFiles.ServiceDefaults;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace SagaFiles.Api;
@@ -24,20 +26,29 @@ public static class ApiExtensions
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
             transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
         builder.Services.AddFileIntake();
+        builder.AddApiSecurity();
+        builder.AddRateLimits();
         builder.Services.AddFastEndpoints();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiBearerScheme>());
         return builder;
     }
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        app.UseRequestAudit();
+        app.UseAuthentication();
+        app.UseCallerLogContext();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.UseFastEndpoints(c =>
         {
             c.Errors.UseProblemDetails();
             c.Serializer.Options.Converters.Add(new JsonStringEnumConverter());
         });
-        app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        var docs = new[] { app.MapOpenApi(), app.MapScalarApiReference("/docs") };
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousDocs ?? app.Environment.IsDevelopment())
+            foreach (var endpoints in docs)
+                endpoints.AllowAnonymous();
         return app;
     }
 }

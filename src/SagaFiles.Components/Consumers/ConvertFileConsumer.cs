@@ -119,7 +119,7 @@ public sealed class ConvertFileConsumer(
             var share = unused?.For(child.Size, total);
             await context.Publish(new FileUploaded
             {
-                FileId = child.FileId, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = NameOf(child.Path),
+                FileId = child.FileId, Tenant = command.Tenant, UploadedBy = command.UploadedBy, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = NameOf(child.Path),
                 ContentType = "application/octet-stream", Size = child.Size, Tags = command.Tags, UploadedAt = now,
                 ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1,
                 ArchiveBudget = share is null ? null : new ArchiveBudget(share.Bytes, share.Entries)

@@ -3,17 +3,20 @@ using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Data;
 
-/// <summary>SagaFiles' database: the file sagas (which are the file records) and the inbox/outbox tables.</summary>
+/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, and the inbox/outbox tables.</summary>
 public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : DbContext(options)
 {
     public DbSet<FileState> Files => Set<FileState>();
 
     public DbSet<UploadKey> UploadKeys => Set<UploadKey>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new UploadKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

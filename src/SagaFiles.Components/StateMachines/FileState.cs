@@ -11,6 +11,12 @@ public class FileState : SagaStateMachineInstance
 
     public string CurrentState { get; set; } = "";
 
+    /// <summary>Whose file it is: every query filters by it, and an archive's children inherit it.</summary>
+    public string Tenant { get; set; } = "";
+
+    /// <summary>The API key (or token subject's key id) that uploaded the file, or the archive's for a child.</summary>
+    public Guid? UploadedBy { get; set; }
+
     /// <summary>Optimistic concurrency token (Postgres xmin).</summary>
     public uint Version { get; set; }
 

@@ -12,6 +12,7 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.ToTable("files");
         entity.Property(x => x.CurrentState).HasMaxLength(32);
         entity.Property(x => x.Version).IsXminRowVersion();
+        entity.Property(x => x.Tenant).HasMaxLength(Tenants.MaxLength);
         entity.Property(x => x.OriginalName).HasMaxLength(FileState.MaxOriginalNameLength);
         entity.Property(x => x.ContentType).HasMaxLength(256);
         entity.Property(x => x.Sha256).HasMaxLength(64);
@@ -23,9 +24,9 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.Property(x => x.Category).HasMaxLength(32);
         entity.Property(x => x.Processor).HasMaxLength(64);
 
-        // GET /files?status= lists newest first within a status.
-        entity.HasIndex(x => new { x.CurrentState, x.CreatedAt });
-        entity.HasIndex(x => x.CreatedAt);
+        // GET /files?status= lists a tenant's files newest first within a status.
+        entity.HasIndex(x => new { x.Tenant, x.CurrentState, x.CreatedAt });
+        entity.HasIndex(x => new { x.Tenant, x.CreatedAt });
         // An archive's children: GET /files?parent=.
         entity.HasIndex(x => x.ParentFileId);
     }

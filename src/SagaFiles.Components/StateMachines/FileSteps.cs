@@ -23,26 +23,30 @@ public static class FileSteps
         Download => new DownloadFile
         {
             FileId = file.CorrelationId,
+            Tenant = file.Tenant,
             Attempt = attempt,
             SourceBucket = file.SourceBucket,
             SourceKey = file.SourceKey,
             OriginalName = file.OriginalName
         },
-        Checksum => new ComputeChecksum { FileId = file.CorrelationId, Attempt = attempt, Bucket = file.StagingBucket!, Key = file.StagingKey! },
+        Checksum => new ComputeChecksum { FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = attempt, Bucket = file.StagingBucket!, Key = file.StagingKey! },
         Convert => new ConvertFile
         {
             FileId = file.CorrelationId,
+            Tenant = file.Tenant,
             Attempt = attempt,
             Bucket = file.StagingBucket!,
             Key = file.StagingKey!,
             OriginalName = file.OriginalName,
             Tags = file.Tags,
+            UploadedBy = file.UploadedBy,
             ArchiveDepth = file.ArchiveDepth,
             ArchiveBudget = file.ArchiveBudgetBytes is { } bytes ? new ArchiveBudget(bytes, file.ArchiveBudgetEntries ?? 1) : null
         },
         Upload => new UploadFile
         {
             FileId = file.CorrelationId,
+            Tenant = file.Tenant,
             Attempt = attempt,
             Outputs = file.Outputs,
             Sha256 = file.Sha256!,
@@ -58,6 +62,8 @@ public static class FileStateRecording
 {
     public static void Accept(this FileState file, FileUploaded uploaded, DateTimeOffset now)
     {
+        file.Tenant = uploaded.Tenant;
+        file.UploadedBy = uploaded.UploadedBy;
         file.OriginalName = uploaded.OriginalName;
         file.ContentType = uploaded.ContentType;
         file.Size = uploaded.Size;

@@ -60,7 +60,7 @@ public class StepRetry_Specs
         var fileId = Guid.NewGuid();
         var key = $"uploads/{fileId}/{name}";
         await _storage.Store.PutAsync(_storage.Options.IncomingBucket, key, new MemoryStream("a,b\n1,2\n"u8.ToArray()), "text/csv");
-        return new DownloadFile { FileId = fileId, Attempt = 1, SourceBucket = _storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
+        return new DownloadFile { FileId = fileId, Tenant = "acme", Attempt = 1, SourceBucket = _storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
     }
 
     /// <summary>Fails the first <paramref name="failures" /> HEAD requests as a dropped connection would.</summary>

@@ -23,9 +23,11 @@ public class FileIntake_Specs
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
 
+    const string Tenant = "acme";
+
     static IntakeRequest Upload(string name, string content, string? key = null, string? tags = null) => new()
     {
-        Name = name, ContentType = "text/csv", IdempotencyKey = key, Tags = IntakeTags.Parse(tags),
+        Tenant = Tenant, Name = name, ContentType = "text/csv", IdempotencyKey = key, Tags = IntakeTags.Parse(tags),
         Content = IntakeContent.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(content)))
     };
 
@@ -85,7 +87,7 @@ public class FileIntake_Specs
     {
         var name = UniqueName("big.bin");
 
-        var result = await _host.SubmitAsync(new IntakeRequest { Name = name, Content = IntakeContent.FromStream(new GeneratedStream(MaxBytes + 1, seed: 3)) });
+        var result = await _host.SubmitAsync(new IntakeRequest { Tenant = Tenant, Name = name, Content = IntakeContent.FromStream(new GeneratedStream(MaxBytes + 1, seed: 3)) });
 
         result.ShouldBe(new IntakeResult.TooLarge(MaxBytes));
         (await _host.IncomingKeysAsync()).ShouldNotContain(k => k.EndsWith(name, StringComparison.Ordinal));
@@ -95,7 +97,7 @@ public class FileIntake_Specs
     [Test]
     public async Task A_stream_of_exactly_the_limit_is_accepted()
     {
-        var result = await _host.SubmitAsync(new IntakeRequest { Name = UniqueName("edge.bin"), Content = IntakeContent.FromStream(new GeneratedStream(MaxBytes, seed: 4)) });
+        var result = await _host.SubmitAsync(new IntakeRequest { Tenant = Tenant, Name = UniqueName("edge.bin"), Content = IntakeContent.FromStream(new GeneratedStream(MaxBytes, seed: 4)) });
 
         result.ShouldBeOfType<IntakeResult.Accepted>().File.Size.ShouldBe(MaxBytes);
     }
@@ -105,9 +107,9 @@ public class FileIntake_Specs
     {
         var unreadable = IntakeContent.FromStream(new UnreadableStream());
 
-        (await _host.SubmitAsync(new IntakeRequest { Name = new string('n', 509) + ".csv", Content = unreadable }))
+        (await _host.SubmitAsync(new IntakeRequest { Tenant = Tenant, Name = new string('n', 509) + ".csv", Content = unreadable }))
             .ShouldBe(new IntakeResult.NameTooLong(513, FileIntake.MaxNameLength));
-        (await _host.SubmitAsync(new IntakeRequest { Name = "key.csv", IdempotencyKey = "tab\tinside", Content = unreadable }))
+        (await _host.SubmitAsync(new IntakeRequest { Tenant = Tenant, Name = "key.csv", IdempotencyKey = "tab\tinside", Content = unreadable }))
             .ShouldBeOfType<IntakeResult.InvalidIdempotencyKey>().Problem.ShouldContain("printable ASCII");
     }
 
@@ -132,7 +134,7 @@ public class FileIntake_Specs
         await _host.Storage.Store.PutAsync(_host.IncomingBucket, key, new MemoryStream("id\n1\n2\n"u8.ToArray()), "text/csv");
         var request = new IntakeRequest
         {
-            Name = "orders.csv", IdempotencyKey = $"{_host.IncomingBucket}/{key}", Content = IntakeContent.FromObject(new ObjectLocation(_host.IncomingBucket, key)),
+            Tenant = Tenant, Name = "orders.csv", IdempotencyKey = $"{_host.IncomingBucket}/{key}", Content = IntakeContent.FromObject(new ObjectLocation(_host.IncomingBucket, key)),
             Tags = IntakeTags.From(new Dictionary<string, string> { ["source"] = "bucket" })
         };
 
@@ -151,7 +153,7 @@ public class FileIntake_Specs
     {
         var missing = new ObjectLocation(_host.IncomingBucket, $"drop/{Guid.NewGuid():N}/gone.csv");
 
-        (await _host.SubmitAsync(new IntakeRequest { Name = "gone.csv", Content = IntakeContent.FromObject(missing) }))
+        (await _host.SubmitAsync(new IntakeRequest { Tenant = Tenant, Name = "gone.csv", Content = IntakeContent.FromObject(missing) }))
             .ShouldBe(new IntakeResult.ContentMissing(missing));
     }
 

@@ -104,6 +104,7 @@ public abstract class FileSagaSpec
     protected static FileUploaded Uploaded(Guid fileId) => new()
     {
         FileId = fileId,
+        Tenant = "acme",
         Bucket = "incoming",
         Key = $"uploads/{fileId}/data.csv",
         OriginalName = "data.csv",

@@ -11,6 +11,8 @@ namespace SagaFiles.Components.Tests.Support;
 /// </summary>
 public abstract class StepSpec
 {
+    protected const string Tenant = "acme";
+
     protected static readonly DateTimeOffset ReceivedAt = new(2026, 3, 9, 23, 30, 0, TimeSpan.FromHours(-2));
 
     protected TestStorage Storage { get; private set; } = null!;
@@ -34,7 +36,7 @@ public abstract class StepSpec
     {
         var key = $"uploads/{fileId}/{Guid.NewGuid():N}";
         await Storage.Store.PutAsync(Storage.Options.IncomingBucket, key, new MemoryStream(content), contentType);
-        return new DownloadFile { FileId = fileId, Attempt = 1, SourceBucket = Storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
+        return new DownloadFile { FileId = fileId, Tenant = Tenant, Attempt = 1, SourceBucket = Storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
     }
 
     protected Task<FileDownloaded> DownloadAsync(DownloadFile command) => Steps.RunAsync<FileDownloaded>(StepEndpoints.Download, command);
@@ -42,12 +44,12 @@ public abstract class StepSpec
     protected Task<ChecksumComputed> ChecksumAsync(FileDownloaded downloaded, int attempt = 1) =>
         Steps.RunAsync<ChecksumComputed>(StepEndpoints.Checksum, new ComputeChecksum
         {
-            FileId = downloaded.FileId, Attempt = attempt, Bucket = downloaded.StagingBucket, Key = downloaded.StagingKey
+            FileId = downloaded.FileId, Tenant = Tenant, Attempt = attempt, Bucket = downloaded.StagingBucket, Key = downloaded.StagingKey
         });
 
     protected static ConvertFile ConvertCommand(FileDownloaded downloaded, string originalName, int attempt = 1) => new()
     {
-        FileId = downloaded.FileId, Attempt = attempt, Bucket = downloaded.StagingBucket, Key = downloaded.StagingKey, OriginalName = originalName
+        FileId = downloaded.FileId, Tenant = Tenant, Attempt = attempt, Bucket = downloaded.StagingBucket, Key = downloaded.StagingKey, OriginalName = originalName
     };
 
     protected Task<FileConverted> ConvertAsync(FileDownloaded downloaded, string originalName, int attempt = 1) =>
@@ -56,7 +58,7 @@ public abstract class StepSpec
     protected Task<ResultUploaded> PublishAsync(FileConverted converted, string sha256, DownloadFile upload, int attempt = 1) =>
         Steps.RunAsync<ResultUploaded>(StepEndpoints.Upload, new UploadFile
         {
-            FileId = converted.FileId, Attempt = attempt, Outputs = converted.Outputs, Sha256 = sha256, SourceKey = upload.SourceKey,
+            FileId = converted.FileId, Tenant = Tenant, Attempt = attempt, Outputs = converted.Outputs, Sha256 = sha256, SourceKey = upload.SourceKey,
             ReceivedAt = ReceivedAt
         });
 

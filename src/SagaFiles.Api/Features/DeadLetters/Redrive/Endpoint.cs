@@ -13,7 +13,7 @@ public sealed class Endpoint(AmazonSqsDeadLetterRedrive redrive, ILogger<Endpoin
     public override void Configure()
     {
         Post("/dead-letters/{queue}/redrive");
-        AllowAnonymous();
+        Policies(ApiScopes.Admin);
         Description(d => d.Produces<Response>(200).ProducesProblemDetails(400).ProducesProblemDetails(404));
         Summary(s =>
         {

@@ -11,14 +11,14 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
     public override void Configure()
     {
         Get("/files/{id:guid}/download");
-        AllowAnonymous();
+        Policies(ApiScopes.FilesRead);
         Description(d => d.Produces(302).ProducesProblemDetails(400).ProducesProblemDetails(404).ProducesProblemDetails(409));
         Summary(s => s.Summary = "Download the original or the result (redirect to a presigned URL)");
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, ct);
+        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
         if (file == null)
         {
             await Send.NotFoundAsync(ct);

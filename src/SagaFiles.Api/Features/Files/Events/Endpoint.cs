@@ -9,14 +9,14 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Resp
     public override void Configure()
     {
         Get("/files/{id:guid}/events");
-        AllowAnonymous();
+        Policies(ApiScopes.FilesRead);
         Description(d => d.ProducesProblemDetails(404));
         Summary(s => s.Summary = "The file's history: each transition with time, step, attempt, worker, duration and error");
     }
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, ct);
+        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
         if (file == null)
         {
             await Send.NotFoundAsync(ct);

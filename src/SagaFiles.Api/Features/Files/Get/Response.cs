@@ -6,6 +6,8 @@ namespace SagaFiles.Api.Features.Files.Get;
 /// <summary>A file as users see it: where it is, what it is, how far it got, and what came out.</summary>
 public sealed record Response(
     Guid Id,
+    string Tenant,
+    Guid? UploadedBy,
     string OriginalName,
     string Bucket,
     string Key,
@@ -30,6 +32,8 @@ public sealed record Response(
 {
     public static Response From(FileState file) => new(
         file.CorrelationId,
+        file.Tenant,
+        file.UploadedBy,
         file.OriginalName,
         file.SourceBucket,
         file.SourceKey,

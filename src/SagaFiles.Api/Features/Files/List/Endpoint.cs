@@ -10,14 +10,15 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
     public override void Configure()
     {
         Get("/files");
-        AllowAnonymous();
+        Policies(ApiScopes.FilesRead);
         Description(d => d.ProducesProblemDetails(400));
         Summary(s => s.Summary = "List files, newest first, optionally by status or parent archive");
     }
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var files = db.Files.AsNoTracking();
+        var tenant = HttpContext.FilesTenant();
+        var files = db.Files.AsNoTracking().Where(x => x.Tenant == tenant);
         if (request.Status is { } status)
         {
             var states = FileStatuses.States(status);

@@ -12,14 +12,14 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
     public override void Configure()
     {
         Post("/files/{id:guid}/retry");
-        AllowAnonymous();
+        Policies(ApiScopes.FilesWrite);
         Description(d => d.Produces<Upload.Response>(202).ProducesProblemDetails(404).ProducesProblemDetails(409));
         Summary(s => s.Summary = "Retry a Failed file from the step that failed");
     }
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, ct);
+        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
         if (file == null)
         {
             await Send.NotFoundAsync(ct);

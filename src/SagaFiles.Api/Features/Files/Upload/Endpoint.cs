@@ -19,7 +19,7 @@ public sealed class Endpoint(FileIntake intake, IOptions<StorageOptions> storage
     public override void Configure()
     {
         Post("/files");
-        AllowAnonymous();
+        Policies(ApiScopes.FilesWrite);
         AllowFileUploads(dontAutoBindFormData: true);
         MaxRequestBodySize(storage.Value.MaxUploadBytes + FormOverhead);
         Description(d => d.Accepts<IFormFile>("multipart/form-data").Produces<Response>(202).ProducesProblemDetails(400).ProducesProblemDetails(413));
@@ -57,6 +57,7 @@ public sealed class Endpoint(FileIntake intake, IOptions<StorageOptions> storage
                 var result = await intake.StoreAsync(new IntakeRequest
                 {
                     Name = file.FileName, ContentType = file.Section.ContentType, IdempotencyKey = idempotencyKey,
+                    Tenant = User.TenantOf(), UploadedBy = User.KeyIdOf(),
                     Content = IntakeContent.FromStream(file.FileStream!)
                 }, ct);
                 if (result is not IntakeResult.Stored { Request: var request })

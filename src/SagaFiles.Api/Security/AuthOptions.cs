@@ -1,0 +1,28 @@
+namespace SagaFiles.Api.Security;
+
+/// <summary>Who may call the API besides API keys, and what is open to anyone (section <c>Auth</c>).</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Whether <c>/docs</c> and the OpenAPI document answer without credentials; unset: only in Development.</summary>
+    public bool? AnonymousDocs { get; set; }
+
+    public JwtOptions Jwt { get; set; } = new();
+
+    public sealed class JwtOptions
+    {
+        /// <summary>The OpenID Connect issuer; tokens are accepted only when it and <see cref="Audience" /> are set.</summary>
+        public string? Authority { get; set; }
+
+        public string? Audience { get; set; }
+
+        /// <summary>The claim that names the caller's tenant.</summary>
+        public string TenantClaim { get; set; } = "tenant";
+
+        /// <summary>The claim that lists the caller's scopes (space-separated, or one claim per scope).</summary>
+        public string ScopeClaim { get; set; } = "scope";
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
+    }
+}
