@@ -26,6 +26,7 @@ public static class ComponentsRegistration
         configurator.AddFileProcessor(services => new ArchiveExpansionProcessor(services.GetRequiredService<IOptions<ArchiveExpansionOptions>>().Value));
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
 
+        configurator.AddHostedService<TempFileSweep>();
         configurator.AddConsumer<DownloadFileConsumer, DownloadFileConsumerDefinition>();
         configurator.AddConsumer<ComputeChecksumConsumer, ComputeChecksumConsumerDefinition>();
         configurator.AddConsumer<ConvertFileConsumer, ConvertFileConsumerDefinition>();

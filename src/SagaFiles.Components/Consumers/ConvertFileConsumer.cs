@@ -20,20 +20,37 @@ namespace SagaFiles.Components.Consumers;
 /// stored, published as a child file (<see cref="FileUploaded" /> with the parent's id) with an id that follows from
 /// its place in the archive, so running again publishes the same children.</item>
 /// </list>
-/// The original is read through a temp file deleted on every path. Running twice overwrites the same keys.
+/// The original is read through a temp file deleted on every path. Running twice overwrites the same keys. A run is
+/// cancelled when it passes its <see cref="StepBudget" /> (time, the worker's memory, the attempt's deadline).
 /// </summary>
 public sealed class ConvertFileConsumer(
     IObjectStore store,
     FileRouter router,
     IEnumerable<IFileProcessor> processors,
     IOptions<StorageOptions> storage,
+    IOptions<ProcessingOptions> processing,
+    IOptions<FileSagaOptions> saga,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
     public async Task Consume(ConsumeContext<ConvertFile> context)
     {
         var command = context.Message;
-        var cancellationToken = context.CancellationToken;
         using var step = StepScope.Begin(logger, command, FileSteps.Convert);
+        using var budget = StepBudget.Start(context.CancellationToken, context.SentTime, processing.Value, saga.Value.StepTimeout);
+        try
+        {
+            await ConvertAsync(context, step, budget.Token);
+        }
+        catch (OperationCanceledException) when (budget.Exceeded is { } exceeded)
+        {
+            logger.LogWarning("Convert stopped: {Reason}", exceeded.Message);
+            throw exceeded;
+        }
+    }
+
+    async Task ConvertAsync(ConsumeContext<ConvertFile> context, StepScope step, CancellationToken cancellationToken)
+    {
+        var command = context.Message;
 
         // The type is detected again, the same way as at download: the command carries the staged key and the name only.
         var prefix = await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
@@ -44,7 +61,7 @@ public sealed class ConvertFileConsumer(
 
         var (outputs, childCount) = route == FileRouter.PassThrough
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
-            : await ProcessAsync(context, Processor(route), name, type);
+            : await ProcessAsync(context, Processor(route), name, type, cancellationToken);
         await context.Publish(new FileConverted
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
@@ -65,10 +82,9 @@ public sealed class ConvertFileConsumer(
 
     /// <returns>The results in staging, and the number of child files for an archive (null for anything else).</returns>
     async Task<(IReadOnlyList<FileOutput> Results, int? ChildCount)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor,
-        string name, DetectedFileType type)
+        string name, DetectedFileType type, CancellationToken cancellationToken)
     {
         var command = context.Message;
-        var cancellationToken = context.CancellationToken;
         await using var content = TempFile.Create(command.FileId, "input");
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             await original.CopyToAsync(content, cancellationToken);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using SagaFiles.Processing.Processors;
 using SagaFiles.Processing.Routing;
 
@@ -13,6 +14,14 @@ public sealed class ProcessingOptions
     /// Parquet, archives into child files (<see cref="FileRouter.DefaultRules" />).
     /// </summary>
     public List<RoutingRule> Routes { get; set; } = [];
+
+    /// <summary>How long one run of the convert step may take before it is cancelled and the file fails.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "12:00:00")]
+    public TimeSpan MaxStepDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The worker's resident memory past which a running convert step is cancelled and its file fails.</summary>
+    [Range(64L * 1024 * 1024, long.MaxValue)]
+    public long MaxWorkerMemoryBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>The section of <see cref="ArchiveExpansionOptions" />: nesting depth, total bytes, compression ratio, entries.</summary>
     public const string ArchivesSection = $"{Section}:Archives";

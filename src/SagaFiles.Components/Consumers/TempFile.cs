@@ -1,11 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace SagaFiles.Components.Consumers;
 
-/// <summary>A scratch file in the temp folder that the OS deletes when it is closed, on every path.</summary>
+/// <summary>
+/// A scratch file that the OS deletes when it is closed, on every path (success, failure, cancellation), in a folder of
+/// this process's own, so that what a killed worker left behind is found by the next one to start (<see cref="TempFileSweep" />).
+/// </summary>
 static class TempFile
 {
     const int BufferSize = 1024 * 1024;
+    const string FolderPrefix = "sagafiles-worker-";
 
-    public static FileStream Create(Guid fileId, string purpose) =>
-        new(Path.Combine(Path.GetTempPath(), $"sagafiles-{fileId:N}-{purpose}-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
+    public static FileStream Create(Guid fileId, string purpose)
+    {
+        var folder = Directory.CreateDirectory(FolderOf(Environment.ProcessId)).FullName;
+        return new FileStream(Path.Combine(folder, $"{fileId:N}-{purpose}-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
             FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+    }
+
+    /// <summary>Deletes the folders of worker processes that no longer run (Linux: no /proc/{pid}); returns how many.</summary>
+    public static int RemoveLeftovers()
+    {
+        if (!Directory.Exists("/proc/self"))
+            return 0; // without /proc a live process cannot be told from a dead one
+        var removed = 0;
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder)[FolderPrefix.Length..], out var pid) || Directory.Exists($"/proc/{pid}"))
+                continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Another worker starting at the same time removed it first.
+            }
+        }
+
+        return removed;
+    }
+
+    internal static string FolderOf(int processId) => Path.Combine(Path.GetTempPath(), FolderPrefix + processId);
+}
+
+/// <summary>At start-up, removes the temp files of workers that were killed before they could close them.</summary>
+sealed class TempFileSweep(ILogger<TempFileSweep> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var removed = TempFile.RemoveLeftovers();
+        if (removed > 0)
+            logger.LogInformation("Removed the temp files of {Count} workers that are gone", removed);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
