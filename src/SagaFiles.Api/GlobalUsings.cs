@@ -1,1 +1,2 @@
 global using SagaFiles.Api.Security;
+global using SagaFiles.Components.Steps;

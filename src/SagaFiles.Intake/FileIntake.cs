@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 using SagaFiles.Contracts;
 using SagaFiles.Persistence.Postgres;
 using SagaFiles.Processing;
@@ -128,7 +129,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
             Tags = request.Tags.Values,
             UploadedAt = now
         };
-        var file = new FileState { CorrelationId = fileId, CurrentState = "Pending" };
+        var file = new FileState { CorrelationId = fileId, CurrentState = FileStates.Pending };
         file.Accept(uploaded, now);
         db.Files.Add(file);
         if (request.IdempotencyKey is { } key)

@@ -16,7 +16,7 @@ public class BadInput_Specs
     {
         var file = await Settle([], "empty.csv");
 
-        Failed(file, "Download").ShouldContain("empty");
+        Failed(file, FileSteps.Download).ShouldContain("empty");
     }
 
     [TestCase("a,b,c\n1,2,3\n4,5\n6,7,8\n", "ragged.csv", "Line 3: expected 3 fields as in the first row, found 2")]
@@ -25,7 +25,7 @@ public class BadInput_Specs
     {
         var file = await Settle(Encoding.UTF8.GetBytes(csv), name);
 
-        Failed(file, "Convert").ShouldContain(expected);
+        Failed(file, FileSteps.Convert).ShouldContain(expected);
     }
 
     /// <summary>
@@ -55,7 +55,7 @@ public class BadInput_Specs
         var file = await Settle("{\"items\": [1, 2, {\"a\": "u8.ToArray(), "cut.json");
 
         file.GetProperty("detectedType").GetString().ShouldBe("json");
-        Failed(file, "Convert").ShouldContain("truncated");
+        Failed(file, FileSteps.Convert).ShouldContain("truncated");
     }
 
     /// <summary>Random bytes named .csv are typed binary by their content, but fail as the CSV they claim to be.</summary>
@@ -68,7 +68,7 @@ public class BadInput_Specs
         var file = await Settle(bytes, "random.csv");
 
         file.GetProperty("detectedType").GetString().ShouldBe("binary");
-        Failed(file, "Convert").ShouldContain("the content is binary, not text");
+        Failed(file, FileSteps.Convert).ShouldContain("the content is binary, not text");
     }
 
     [TestCase("../../etc/passwd.csv", "passwd.csv")]
@@ -152,7 +152,7 @@ public class BadInput_Specs
         Completed(good);
         var settled = await Task.WhenAll(badIds.Select(id => Files.WaitUntilSettled(id)));
         // Every one fails ('{"a":' named .csv is a CSV header without data rows; the random bytes are not CSV text).
-        settled.Count(f => f.GetProperty("status").GetString() == "Failed").ShouldBe(5, string.Join("\n", settled));
+        settled.Count(f => f.GetProperty("status").GetString() == nameof(FileStatus.Failed)).ShouldBe(5, string.Join("\n", settled));
         SagaFilesApp.WorkerProcesses.ShouldAllBe(w => !w.HasExited);
     }
 
@@ -160,11 +160,11 @@ public class BadInput_Specs
 
     static Guid Id(JsonElement file) => file.GetProperty("id").GetGuid();
 
-    static void Completed(JsonElement file) => file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
+    static void Completed(JsonElement file) => file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), file.ToString());
 
     static string Failed(JsonElement file, string step)
     {
-        file.GetProperty("status").GetString().ShouldBe("Failed", file.ToString());
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed), file.ToString());
         file.GetProperty("currentStep").GetString().ShouldBe(step, file.ToString());
         return file.GetProperty("errorMessage").GetString()!;
     }

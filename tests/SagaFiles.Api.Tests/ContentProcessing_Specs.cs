@@ -79,7 +79,7 @@ public class ContentProcessing_Specs
         var id = await Files.Upload(archive, "batch.zip", "team=e2e");
 
         var parent = await Files.WaitUntilSettled(id, TimeSpan.FromSeconds(120));
-        parent.GetProperty("status").GetString().ShouldBe("Completed", parent.ToString());
+        parent.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), parent.ToString());
         var counts = parent.GetProperty("archive");
         (counts.GetProperty("children").GetInt32(), counts.GetProperty("childrenCompleted").GetInt32(), counts.GetProperty("childrenFailed").GetInt32())
             .ShouldBe((5, 4, 1));
@@ -96,7 +96,7 @@ public class ContentProcessing_Specs
         nested.GetProperty("archive").GetProperty("children").GetInt32().ShouldBe(1);
         nested.GetProperty("archive").GetProperty("depth").GetInt32().ShouldBe(1);
         var deep = (await Files.List($"parent={nested.GetProperty("id").GetGuid()}")).GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
-        deep.GetProperty("status").GetString().ShouldBe("Completed");
+        deep.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
         deep.GetProperty("archive").GetProperty("depth").GetInt32().ShouldBe(2);
     }
 
@@ -134,8 +134,8 @@ public class ContentProcessing_Specs
         var id = await Files.Upload(Zip(("ok.csv", "a\n1\n"), (path, "x")), "evil.zip");
 
         var file = await Files.WaitUntilSettled(id);
-        file.GetProperty("status").GetString().ShouldBe("Failed", file.ToString());
-        file.GetProperty("currentStep").GetString().ShouldBe("Convert");
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed), file.ToString());
+        file.GetProperty("currentStep").GetString().ShouldBe(FileSteps.Convert);
         file.GetProperty("errorMessage").GetString()!.ShouldContain(reason);
         (await Files.List($"parent={id}")).GetProperty("total").GetInt32().ShouldBe(0);
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
@@ -158,14 +158,14 @@ public class ContentProcessing_Specs
         var id = await Files.Upload(bomb.ToArray(), "bomb.zip");
 
         var file = await Files.WaitUntilSettled(id);
-        file.GetProperty("status").GetString().ShouldBe("Failed", file.ToString());
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed), file.ToString());
         file.GetProperty("errorMessage").GetString()!.ShouldContain("compression ratio");
     }
 
     static async Task<JsonElement> Completed(Guid id)
     {
         var file = await Files.WaitUntilSettled(id, TimeSpan.FromSeconds(90));
-        file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), file.ToString());
         return file;
     }
 

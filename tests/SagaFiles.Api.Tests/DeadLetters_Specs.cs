@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amazon.SQS;
 using Amazon.SQS.Model;
 
 namespace SagaFiles.Api.Tests;
@@ -6,63 +7,74 @@ namespace SagaFiles.Api.Tests;
 public class DeadLetters_Specs
 {
     [Test]
-    public async Task Redrive_moves_the_error_queues_messages_back_without_their_fault_headers_or_redelivery_count()
+    public async Task Redrive_sends_a_step_queues_faulted_commands_back_to_its_consumer()
     {
+        var bytes = new byte[4096];
+        new Random(11).NextBytes(bytes);
+        var id = await Files.Upload(bytes, "redrive-me.csv");
+        (await Files.WaitUntilSettled(id)).GetProperty("currentStep").GetString().ShouldBe(FileSteps.Convert);
         using var sqs = SagaFilesApp.Stack.CreateSqsClient();
-        var queue = $"{SagaFilesApp.MessagingPrefix}_parked-work";
-        var queueUrl = (await sqs.CreateQueueAsync(queue)).QueueUrl;
-        var errorUrl = (await sqs.CreateQueueAsync($"{queue}_error")).QueueUrl;
-        var headers = new Dictionary<string, string>
-        {
-            ["MessageId"] = Guid.NewGuid().ToString(),
-            ["MT-Host-MachineName"] = "worker-1",
-            ["MT-Fault-ExceptionType"] = "System.InvalidOperationException",
-            ["MT-Fault-Message"] = "boom",
-            ["MT-Reason"] = "fault",
-            ["MT-Redelivery-Count"] = "3"
-        };
-        await sqs.SendMessageAsync(new SendMessageRequest(errorUrl, "{\"message\":{\"id\":1}}")
-        {
-            MessageAttributes = new Dictionary<string, MessageAttributeValue>
-            {
-                ["Content-Type"] = new() { DataType = "String", StringValue = "application/vnd.masstransit+json" },
-                ["MT-Headers"] = new() { DataType = "String", StringValue = JsonSerializer.Serialize(headers) }
-            }
-        });
+        var errorUrl = (await sqs.GetQueueUrlAsync($"{SagaFilesApp.MessagingPrefix}_convert-file_error")).QueueUrl;
 
-        var response = await SagaFilesApp.Api.PostAsync("/dead-letters/parked-work/redrive", null);
+        var faulted = await ReceiveCommandFor(sqs, errorUrl, id, except: null);
+        await sqs.ChangeMessageVisibilityAsync(errorUrl, faulted.ReceiptHandle, 0);
+
+        var response = await SagaFilesApp.Api.PostAsync("/dead-letters/convert-file/redrive", null);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        body.GetProperty("queue").GetString().ShouldBe("parked-work");
-        body.GetProperty("moved").GetInt32().ShouldBe(1);
-
-        var redriven = (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queueUrl) { WaitTimeSeconds = 5, MessageAttributeNames = ["All"] }))
-            .Messages.ShouldHaveSingleItem();
-        redriven.Body.ShouldBe("{\"message\":{\"id\":1}}");
-        redriven.MessageAttributes["Content-Type"].StringValue.ShouldBe("application/vnd.masstransit+json");
-        var kept = JsonSerializer.Deserialize<Dictionary<string, string>>(redriven.MessageAttributes["MT-Headers"].StringValue)!;
-        kept.Keys.Order(StringComparer.Ordinal).ShouldBe(["MT-Host-MachineName", "MessageId"]);
-        kept["MessageId"].ShouldBe(headers["MessageId"]);
-        ((await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(errorUrl) { WaitTimeSeconds = 1 })).Messages ?? []).ShouldBeEmpty();
+        body.GetProperty("queue").GetString().ShouldBe("convert-file");
+        body.GetProperty("moved").GetInt32().ShouldBeGreaterThan(0);
+        // Consumed again, the command fails again for the same reason and comes back to the error queue as another
+        // message; the Failed file is unchanged.
+        await ReceiveCommandFor(sqs, errorUrl, id, except: faulted.MessageId);
+        var saga = await Files.Get(id, "/saga");
+        (saga.GetProperty("currentState").GetString(), saga.GetProperty("attempt").GetInt32()).ShouldBe((FileStates.Failed, 1));
     }
 
     [Test]
-    public async Task Redrive_of_a_queue_that_never_faulted_is_404()
+    public async Task Redrive_of_a_queue_that_is_not_a_steps_is_404_and_leaves_its_messages()
     {
-        var response = await SagaFilesApp.Api.PostAsync("/dead-letters/never-faulted/redrive", null);
+        using var sqs = SagaFilesApp.Stack.CreateSqsClient();
+        var queue = $"{SagaFilesApp.MessagingPrefix}_parked-work";
+        await sqs.CreateQueueAsync(queue);
+        var errorUrl = (await sqs.CreateQueueAsync($"{queue}_error")).QueueUrl;
+        await sqs.SendMessageAsync(new SendMessageRequest(errorUrl, "{\"message\":{\"id\":1}}"));
+
+        var response = await SagaFilesApp.Api.PostAsync("/dead-letters/parked-work/redrive", null);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("convert-file");
+        (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(errorUrl) { WaitTimeSeconds = 1 })).Messages.ShouldHaveSingleItem();
+    }
+
+    [TestCase("never-faulted")]
+    [TestCase("bad.name")]
+    [TestCase("this-queue-name-is-far-too-long-for-sqs-once-the-prefix-and-error-suffix-are-added")]
+    public async Task Redrive_of_anything_but_a_step_queue_is_404(string queue)
+    {
+        var response = await SagaFilesApp.Api.PostAsync($"/dead-letters/{queue}/redrive", null);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }
 
-    [TestCase("bad.name")]
-    [TestCase("this-queue-name-is-far-too-long-for-sqs-once-the-prefix-and-error-suffix-are-added")]
-    public async Task Redrive_of_an_invalid_queue_name_is_400(string queue)
+    /// <summary>Waits for the command of <paramref name="fileId" /> in <paramref name="queueUrl" /> (another SQS message than <paramref name="except" />).</summary>
+    static async Task<Message> ReceiveCommandFor(IAmazonSQS sqs, string queueUrl, Guid fileId, string? except)
     {
-        var response = await SagaFilesApp.Api.PostAsync($"/dead-letters/{queue}/redrive", null);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(queueUrl) { WaitTimeSeconds = 1, MaxNumberOfMessages = 10 });
+            foreach (var message in received.Messages ?? [])
+            {
+                if (message.Body.Contains(fileId.ToString(), StringComparison.Ordinal) && message.MessageId != except)
+                    return message;
+                await sqs.ChangeMessageVisibilityAsync(queueUrl, message.ReceiptHandle, 0);
+            }
+        }
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).ShouldContain("Queue name");
+        throw new TimeoutException($"No command for file {fileId} reached {queueUrl} within 30 s.");
     }
 }

@@ -13,7 +13,7 @@ public class FileProcessing_Specs
         var id = await Files.Upload(Encoding.UTF8.GetBytes(csv), "fruit.csv", "source=e2e");
 
         var file = await Files.WaitUntilSettled(id);
-        file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), file.ToString());
         var output = file.GetProperty("outputs")[0];
         output.GetProperty("format").GetString().ShouldBe("parquet");
         output.GetProperty("rows").GetInt64().ShouldBe(3);
@@ -38,7 +38,7 @@ public class FileProcessing_Specs
         var id = await Files.Upload(png, "pixel.png");
 
         var file = await Files.WaitUntilSettled(id);
-        file.GetProperty("status").GetString().ShouldBe("Completed", file.ToString());
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), file.ToString());
         file.GetProperty("detectedType").GetString().ShouldBe("png");
         file.GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("original");
         (await Files.Download(id, "result")).ShouldBe(png);
@@ -51,8 +51,8 @@ public class FileProcessing_Specs
         var id = await Files.Upload([], "empty.csv");
 
         var file = await Files.WaitUntilSettled(id);
-        file.GetProperty("status").GetString().ShouldBe("Failed");
-        file.GetProperty("currentStep").GetString().ShouldBe("Download");
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed));
+        file.GetProperty("currentStep").GetString().ShouldBe(FileSteps.Download);
         file.GetProperty("errorMessage").GetString()!.ShouldContain("empty");
 
         // The original is kept under failed/{timestamp}_{fileId}_{name} in the incoming bucket.
@@ -77,7 +77,7 @@ public class FileProcessing_Specs
             Files.Upload(Encoding.UTF8.GetBytes($"n,square\n{i},{i * i}\n"), $"batch-{i}.csv")));
 
         var files = await Task.WhenAll(ids.Select(id => Files.WaitUntilSettled(id, TimeSpan.FromSeconds(120))));
-        files.ShouldAllBe(f => f.GetProperty("status").GetString() == "Completed");
+        files.ShouldAllBe(f => f.GetProperty("status").GetString() == nameof(FileStatus.Completed));
 
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
         var processed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-processed", Prefix = "processed/" });
@@ -85,7 +85,7 @@ public class FileProcessing_Specs
             (processed.S3Objects ?? []).Count(o => o.Key.Contains(id.ToString())).ShouldBe(1, $"one output object for {id}");
 
         var histories = await Task.WhenAll(ids.Select(id => Files.Get(id, "/events")));
-        histories.ShouldAllBe(h => h.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("to").GetString() == "Completed") == 1);
+        histories.ShouldAllBe(h => h.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("to").GetString() == FileStates.Completed) == 1);
 
         // Both worker processes took part.
         var workers = histories.SelectMany(h => h.GetProperty("events").EnumerateArray())

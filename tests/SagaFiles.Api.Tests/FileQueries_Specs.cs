@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Tests;
 
@@ -18,7 +19,7 @@ public class FileQueries_Specs
         firstPage.GetProperty("total").GetInt32().ShouldBeGreaterThanOrEqualTo(3);
         var items = firstPage.GetProperty("items").EnumerateArray().ToList();
         items.Count.ShouldBe(2);
-        items.ShouldAllBe(f => f.GetProperty("status").GetString() == "Completed");
+        items.ShouldAllBe(f => f.GetProperty("status").GetString() == nameof(FileStatus.Completed));
         var created = items.Select(f => f.GetProperty("createdAt").GetDateTimeOffset()).ToList();
         created.ShouldBe(created.OrderByDescending(c => c).ToList(), "newest first");
 
@@ -60,15 +61,17 @@ public class FileQueries_Specs
         await Files.WaitUntilSettled(id);
 
         var saga = await Files.Get(id, "/saga");
-        saga.GetProperty("currentState").GetString().ShouldBe("Completed");
+        saga.GetProperty("currentState").GetString().ShouldBe(FileStates.Completed);
         saga.GetProperty("version").GetUInt32().ShouldBeGreaterThan(0u);
         var steps = saga.GetProperty("steps").EnumerateArray().ToList();
-        steps.Select(s => s.GetProperty("step").GetString()).ShouldBe(["Download", "Checksum", "Convert", "Upload"]);
+        steps.Select(s => s.GetProperty("step").GetString()).ShouldBe([FileSteps.Download, FileSteps.Checksum, FileSteps.Convert, FileSteps.Upload]);
+        steps.ShouldAllBe(s => s.GetProperty("queue").GetString() == FileSteps.Named(s.GetProperty("step").GetString()!).Queue);
         steps.ShouldAllBe(s => s.GetProperty("attempts").GetInt32() == 1 && s.GetProperty("durationMs").GetDouble() >= 0
             && s.GetProperty("workerHost").GetString() != null);
 
         var events = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().ToList();
-        events.Select(e => e.GetProperty("to").GetString()).ShouldBe(["Downloading", "Checksumming", "Converting", "Uploading", "Completed"]);
+        events.Select(e => e.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading), nameof(FileStateMachine.Checksumming),
+            nameof(FileStateMachine.Converting), nameof(FileStateMachine.Uploading), FileStates.Completed]);
         events.Select(e => e.GetProperty("at").GetDateTimeOffset()).ShouldBeInOrder();
         events.Skip(1).ShouldAllBe(e => e.GetProperty("workerHost").GetString() != null && e.GetProperty("attempt").GetInt32() == 1);
     }

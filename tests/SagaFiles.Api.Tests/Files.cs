@@ -41,7 +41,7 @@ public static class Files
         {
             var file = await Get(id);
             var status = file.GetProperty("status").GetString();
-            if (status is "Completed" or "Failed")
+            if (status is nameof(FileStatus.Completed) or nameof(FileStatus.Failed))
                 return file;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"File {id} still {status} after the timeout: {file}");

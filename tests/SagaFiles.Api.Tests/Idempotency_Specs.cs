@@ -23,7 +23,7 @@ public class Idempotency_Specs
         first.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
 
         var id = JsonDocument.Parse(firstBody).RootElement.GetProperty("id").GetGuid();
-        (await Files.WaitUntilSettled(id)).GetProperty("status").GetString().ShouldBe("Completed");
+        (await Files.WaitUntilSettled(id)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
         (await Files.Download(id, "original")).ShouldBe(Encoding.UTF8.GetBytes("a\n1\n"));
         (await Listed(name)).ShouldBe([id]);
         (await IncomingObjects(name)).ShouldBe(1, "the repeat's bytes are not kept");
@@ -43,7 +43,7 @@ public class Idempotency_Specs
         ids.Distinct().Count().ShouldBe(1, string.Join(", ", ids));
         responses.Select(r => r.Headers.Location).Distinct().Count().ShouldBe(1);
         (await Listed(name)).ShouldBe([ids[0]]);
-        (await Files.WaitUntilSettled(ids[0])).GetProperty("status").GetString().ShouldBe("Completed");
+        (await Files.WaitUntilSettled(ids[0])).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
         (await IncomingObjects(name)).ShouldBe(1, "the losers' bytes are deleted");
     }
 

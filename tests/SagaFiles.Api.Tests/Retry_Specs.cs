@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Tests;
 
@@ -9,7 +10,7 @@ public class Retry_Specs
     public async Task A_failed_file_retried_through_the_api_runs_its_failed_step_again()
     {
         var id = await Files.Upload([], "still-empty.csv");
-        (await Files.WaitUntilSettled(id)).GetProperty("status").GetString().ShouldBe("Failed");
+        (await Files.WaitUntilSettled(id)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed));
 
         var response = await SagaFilesApp.Api.PostAsync($"/files/{id}/retry", null);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -21,11 +22,11 @@ public class Retry_Specs
         {
             await Task.Delay(200);
             saga = await Files.Get(id, "/saga");
-        } while (saga.GetProperty("attempt").GetInt32() < 2 || saga.GetProperty("currentState").GetString() != "Failed");
+        } while (saga.GetProperty("attempt").GetInt32() < 2 || saga.GetProperty("currentState").GetString() != FileStates.Failed);
         DateTime.UtcNow.ShouldBeLessThan(deadline);
 
         var events = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("to").GetString()).ToList();
-        events.ShouldBe(["Downloading", "Failed", "Downloading", "Failed"]);
+        events.ShouldBe([nameof(FileStateMachine.Downloading), FileStates.Failed, nameof(FileStateMachine.Downloading), FileStates.Failed]);
     }
 
     [Test]

@@ -18,6 +18,8 @@ public static class ApiExtensions
     {
         builder.Services.AddSagaFilesDatabase(builder.Configuration);
         builder.AddPostgresReadiness<SagaFilesDbContext>();
+        // The views and the redrive read the steps' names, states and queues: a step described twice stops the API too.
+        builder.Services.AddHostedService(_ => new StepModelCheck(FileSteps.All, machine: null));
         builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
         builder.AddSagaFilesStorage();
         builder.Services.AddHostedService<EnsureBucketsOnStart>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SagaFiles.Components.Steps;
 using SagaFiles.Processing;
 using SagaFiles.Processing.Processors;
 using SagaFiles.Processing.Routing;
@@ -10,8 +11,8 @@ namespace SagaFiles.Components.Consumers;
 public static class ComponentsRegistration
 {
     /// <summary>
-    /// The step consumers with their definitions (queues download-file, compute-checksum, convert-file, upload-file,
-    /// preserve-failed-file under the kebab-case formatter), the processors and the router (section <c>Processing</c>,
+    /// The consumer of each step in <see cref="FileSteps.All" /> on the step's queue, the consumer that keeps a Failed
+    /// file's original (<see cref="FileSteps.PreserveFailedQueue" />), the processors and the router (section <c>Processing</c>,
     /// validated at start-up). Needs an <c>IObjectStore</c> and <c>StorageOptions</c> (AddSagaFilesStorage).
     /// </summary>
     public static IBusRegistrationConfigurator AddSagaFilesConsumers(this IBusRegistrationConfigurator configurator)
@@ -27,10 +28,8 @@ public static class ComponentsRegistration
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
 
         configurator.AddHostedService<TempFileSweep>();
-        configurator.AddConsumer<DownloadFileConsumer, DownloadFileConsumerDefinition>();
-        configurator.AddConsumer<ComputeChecksumConsumer, ComputeChecksumConsumerDefinition>();
-        configurator.AddConsumer<ConvertFileConsumer, ConvertFileConsumerDefinition>();
-        configurator.AddConsumer<UploadFileConsumer, UploadFileConsumerDefinition>();
+        foreach (var step in FileSteps.All)
+            configurator.AddConsumer(step.Consumer, typeof(StepConsumerDefinition<>).MakeGenericType(step.Consumer));
         configurator.AddConsumer<PreserveFailedFileConsumer, PreserveFailedFileConsumerDefinition>();
         return configurator;
     }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 using SagaFiles.Processing.Hashing;
 using SagaFiles.Storage;
 
@@ -26,5 +26,3 @@ public sealed class ComputeChecksumConsumer(IObjectStore store, ILogger<ComputeC
         }, cancellationToken);
     }
 }
-
-public sealed class ComputeChecksumConsumerDefinition() : StepConsumerDefinition<ComputeChecksumConsumer>(FileSteps.Checksum, Environment.ProcessorCount);

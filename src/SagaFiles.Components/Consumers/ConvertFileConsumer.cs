@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 using SagaFiles.Processing;
 using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Conversion;
@@ -145,4 +146,3 @@ public sealed class ConvertFileConsumer(
 }
 
 /// <summary>Conversion holds a row group in memory and keeps a core busy: half the cores at most.</summary>
-public sealed class ConvertFileConsumerDefinition() : StepConsumerDefinition<ConvertFileConsumer>(FileSteps.Convert, Math.Max(1, Environment.ProcessorCount / 2));

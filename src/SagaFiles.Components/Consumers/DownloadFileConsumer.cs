@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 using SagaFiles.Processing.Detection;
 using SagaFiles.Storage;
 
@@ -42,5 +42,3 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         }, cancellationToken);
     }
 }
-
-public sealed class DownloadFileConsumerDefinition() : StepConsumerDefinition<DownloadFileConsumer>(FileSteps.Download, concurrentMessageLimit: 8);

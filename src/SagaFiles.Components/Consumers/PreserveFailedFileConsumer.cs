@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SagaFiles.Components.Steps;
 using SagaFiles.Processing;
 using SagaFiles.Storage;
 
@@ -30,7 +31,9 @@ public sealed class PreserveFailedFileConsumer(IObjectStore store, ILogger<Prese
 
 public sealed class PreserveFailedFileConsumerDefinition : ConsumerDefinition<PreserveFailedFileConsumer>
 {
+    public PreserveFailedFileConsumerDefinition() => Endpoint(e => e.Name = FileSteps.PreserveFailedQueue);
+
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<PreserveFailedFileConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseMessageRetry(StepConsumerDefinition<PreserveFailedFileConsumer>.ConfigureRetry);
+        endpointConfigurator.UseMessageRetry(retry => StepConsumerDefinition<PreserveFailedFileConsumer>.RetryTransient(retry, StepPolicy.QuickRetries));
 }

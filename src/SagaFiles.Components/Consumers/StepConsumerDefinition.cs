@@ -2,36 +2,28 @@ using System.Net;
 using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// What every step endpoint shares: the queue named by the endpoint name formatter (kebab-case: download-file, ...),
-/// a few quick in-process retries for transient storage and network errors, and none for a file that cannot be
-/// processed, so its step faults at once with the reason.
+/// A step's endpoint, as its <see cref="FileStep" /> describes it: its queue, how many commands a worker runs at once,
+/// quick in-process retries and then delayed redeliveries for transient storage and network errors, and none for a file
+/// that cannot be processed, so its step faults at once with the reason.
 /// </summary>
-public abstract class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+public sealed class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
-    /// <summary>Waits between in-process retries; their sum stays far below the queue's visibility timeout.</summary>
-    public static readonly TimeSpan[] RetryIntervals = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
-
     static readonly HashSet<string> TransientErrorCodes =
         new(["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "InternalError", "ServiceUnavailable"], StringComparer.Ordinal);
 
-    readonly string _step;
+    readonly FileStep _step = FileSteps.RunBy(typeof(TConsumer));
 
-    /// <param name="step">The step, as the saga and the history name it (<see cref="FileSteps" />).</param>
-    /// <param name="concurrentMessageLimit">Commands one worker runs at once.</param>
-    protected StepConsumerDefinition(string step, int concurrentMessageLimit)
+    public StepConsumerDefinition()
     {
-        _step = step;
-        ConcurrentMessageLimit = concurrentMessageLimit;
+        Endpoint(e => e.Name = _step.Queue);
+        ConcurrentMessageLimit = _step.Policy.ConcurrentMessageLimit;
     }
-
-    /// <summary>Redeliveries after the in-process retries: the message goes back to the queue for a later try.</summary>
-    public static readonly TimeSpan[] RedeliveryIntervals = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)];
 
     // Immediate retries first, then delayed redelivery, then (after the fault) the saga's scheduled step retry.
     // UseMessageRetry sits directly after UseDelayedRedelivery, or every redelivery would publish a Fault (MassTransit #4458).
@@ -39,30 +31,25 @@ public abstract class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TCo
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        var log = new StepFailureLog(context.GetRequiredService<ILoggerFactory>().CreateLogger<TConsumer>(), _step);
+        var log = new StepFailureLog(context.GetRequiredService<ILoggerFactory>().CreateLogger<TConsumer>(), _step.Name);
         endpointConfigurator.UseFilter(log);
         endpointConfigurator.UseDelayedRedelivery(redelivery =>
         {
-            ConfigureRedelivery(redelivery);
+            RetryTransient(redelivery, _step.Policy.RedeliveryIntervals);
             redelivery.ConnectRetryObserver(log.Retries(StepFailureLog.Redelivery));
         });
         endpointConfigurator.UseMessageRetry(retry =>
         {
-            ConfigureRetry(retry);
+            RetryTransient(retry, _step.Policy.RetryIntervals);
             retry.ConnectRetryObserver(log.Retries(StepFailureLog.Retry));
         });
     }
 
-    public static void ConfigureRedelivery(IRetryConfigurator redelivery)
-    {
-        HandleTransient(redelivery);
-        redelivery.Intervals(RedeliveryIntervals);
-    }
-
-    public static void ConfigureRetry(IRetryConfigurator retry)
+    /// <summary>Retries transient errors after each of <paramref name="intervals" />; permanent ones not at all.</summary>
+    public static void RetryTransient(IRetryConfigurator retry, IReadOnlyList<TimeSpan> intervals)
     {
         HandleTransient(retry);
-        retry.Intervals(RetryIntervals);
+        retry.Intervals([.. intervals]);
     }
 
     static void HandleTransient(IRetryConfigurator retry)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 using SagaFiles.Processing;
 using SagaFiles.Storage;
 
@@ -72,5 +72,3 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
         return metadata;
     }
 }
-
-public sealed class UploadFileConsumerDefinition() : StepConsumerDefinition<UploadFileConsumer>(FileSteps.Upload, concurrentMessageLimit: 8);

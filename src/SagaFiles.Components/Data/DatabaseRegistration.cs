@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Data;
 
@@ -51,10 +52,14 @@ public static class DatabaseRegistration
             o.DuplicateDetectionWindow = TimeSpan.FromMinutes(30);
         });
 
-    /// <summary>The file saga, persisted in Postgres with optimistic concurrency; its retry and timeout settings validated at start-up.</summary>
+    /// <summary>
+    /// The file saga, persisted in Postgres with optimistic concurrency; its retry and timeout settings, and its steps against
+    /// its states and events, validated at start-up.
+    /// </summary>
     public static void AddFileSaga(this IBusRegistrationConfigurator configurator)
     {
         configurator.AddOptions<FileSagaOptions>().BindConfiguration(FileSagaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        configurator.AddHostedService(services => new StepModelCheck(FileSteps.All, services.GetRequiredService<FileStateMachine>()));
         configurator.AddSagaStateMachine<FileStateMachine, FileState, FileStateDefinition>()
             .EntityFrameworkRepository(r =>
             {

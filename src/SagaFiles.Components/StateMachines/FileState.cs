@@ -110,6 +110,166 @@ public class FileState : SagaStateMachineInstance
 
     /// <summary>Every transition, oldest first.</summary>
     public List<FileHistoryEntry> History { get; set; } = [];
+
+    // How the record changes as the saga moves (FileStateMachine calls these): every change dated and kept.
+
+    public void Accept(FileUploaded uploaded, DateTimeOffset now)
+    {
+        Tenant = uploaded.Tenant;
+        UploadedBy = uploaded.UploadedBy;
+        OriginalName = uploaded.OriginalName;
+        ContentType = uploaded.ContentType;
+        Size = uploaded.Size;
+        Tags = new Dictionary<string, string>(uploaded.Tags);
+        SourceBucket = uploaded.Bucket;
+        SourceKey = uploaded.Key;
+        ParentFileId = uploaded.ParentFileId;
+        ArchiveDepth = uploaded.ArchiveDepth;
+        (ArchiveBudgetBytes, ArchiveBudgetEntries) = (uploaded.ArchiveBudget?.Bytes, uploaded.ArchiveBudget?.Entries);
+        if (CreatedAt == default)
+            CreatedAt = uploaded.UploadedAt;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Starts the step's next attempt, unanswered by <paramref name="timeoutAt" />; no retry is pending any more.</summary>
+    public void StartStep(string step, DateTimeOffset now, DateTimeOffset timeoutAt)
+    {
+        var record = Step(step);
+        record.Attempts++;
+        record.StartedAt = now;
+        record.CompletedAt = null;
+        record.DurationMs = null;
+        CurrentStep = step;
+        Attempt = record.Attempts;
+        StepStartedAt = now;
+        (StepTimeoutAt, StepRetryAt) = (timeoutAt, null);
+        UpdatedAt = now;
+    }
+
+    /// <summary>Whether <paramref name="attempt" /> of <paramref name="step" /> is the one in progress (else its answer is stale).</summary>
+    public bool IsCurrent(string step, int attempt) => CurrentStep == step && Attempt == attempt;
+
+    /// <summary>Records the finished attempt (duration, worker); its timeout no longer applies.</summary>
+    public void CompleteStep(StepCompleted completed, DateTimeOffset now)
+    {
+        var record = Step(CurrentStep!);
+        record.CompletedAt = now;
+        record.DurationMs = completed.Duration.TotalMilliseconds;
+        record.WorkerHost = completed.WorkerHost;
+        StepTimeoutAt = null;
+        UpdatedAt = now;
+    }
+
+    public void Downloaded(FileDownloaded downloaded)
+    {
+        (StagingBucket, StagingKey) = (downloaded.StagingBucket, downloaded.StagingKey);
+        (DetectedType, MediaType, Category) = (downloaded.DetectedType, downloaded.MediaType, downloaded.Category);
+    }
+
+    public void Checksummed(ChecksumComputed computed) => Sha256 = computed.Sha256;
+
+    public void Converted(FileConverted converted)
+    {
+        Processor = converted.Processor;
+        Outputs = [.. converted.Outputs];
+        ChildCount = converted.ChildCount;
+    }
+
+    /// <summary>Attempts of the current step that count against the limit (a manual retry starts a fresh budget).</summary>
+    public int CountedAttempts => Attempt - AttemptsBeforeManualRetry;
+
+    /// <summary>
+    /// Records an attempt that failed but will be tried again (at <paramref name="retryAt" />, or at once when null), in the
+    /// step and in the history.
+    /// </summary>
+    public void AttemptFailed(string reason, DateTimeOffset now, DateTimeOffset? retryAt)
+    {
+        Step(CurrentStep!).LastError = reason;
+        (StepTimeoutAt, StepRetryAt) = (null, retryAt);
+        UpdatedAt = now;
+        var next = retryAt is { } at ? $"attempt {Attempt + 1} at {at:O}" : $"attempt {Attempt + 1} now";
+        History.Add(new FileHistoryEntry
+        {
+            At = now,
+            From = CurrentState,
+            To = CurrentState,
+            Step = CurrentStep,
+            Attempt = Attempt,
+            Error = $"{reason} (retrying: {next})"
+        });
+    }
+
+    /// <summary>Fails the file for <paramref name="reason" />; nothing is scheduled for it any more.</summary>
+    public void Fail(string reason, DateTimeOffset now)
+    {
+        ErrorMessage = reason;
+        if (CurrentStep != null)
+            Step(CurrentStep).LastError = reason;
+        (StepTimeoutAt, StepRetryAt) = (null, null);
+        UpdatedAt = now;
+    }
+
+    /// <summary>A user asked to resume a Failed file: its current step gets a fresh attempt budget.</summary>
+    public void Resume()
+    {
+        AttemptsBeforeManualRetry = Attempt;
+        ErrorMessage = null;
+    }
+
+    /// <summary>Counts a child's outcome, moving it from the count it was in when it reports again.</summary>
+    public void ChildFinished(ChildFileFinished finished, DateTimeOffset now)
+    {
+        if (finished.PreviouslySucceeded is { } before)
+        {
+            if (before)
+                ChildrenCompleted--;
+            else
+                ChildrenFailed--;
+        }
+
+        if (finished.Succeeded)
+            ChildrenCompleted++;
+        else
+            ChildrenFailed++;
+        UpdatedAt = now;
+    }
+
+    /// <summary>An archive whose every child has reached Completed or Failed.</summary>
+    public bool AllChildrenFinished => ChildCount is { } count && ChildrenCompleted + ChildrenFailed >= count;
+
+    public void Finish(IReadOnlyList<FileOutput> published, DateTimeOffset now)
+    {
+        Outputs = [.. published];
+        ProcessedAt = now;
+        CurrentStep = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Records a transition in the file's history, with the worker and duration of the step completion that caused it.</summary>
+    public void Transitioned(string from, string to, DateTimeOffset now, StepCompleted? completed, string? error) =>
+        History.Add(new FileHistoryEntry
+        {
+            At = now,
+            From = from,
+            To = to,
+            Step = CurrentStep,
+            Attempt = Attempt,
+            WorkerHost = completed?.WorkerHost,
+            DurationMs = completed?.Duration.TotalMilliseconds,
+            Error = error
+        });
+
+    StepRecord Step(string step)
+    {
+        var record = Steps.FirstOrDefault(s => s.Step == step);
+        if (record == null)
+        {
+            record = new StepRecord { Step = step };
+            Steps.Add(record);
+        }
+
+        return record;
+    }
 }
 
 public class StepRecord

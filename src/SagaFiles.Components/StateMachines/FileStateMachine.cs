@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.StateMachines;
 
@@ -20,7 +21,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 {
     public FileStateMachine(TimeProvider clock, IOptions<FileSagaOptions> options, ILogger<FileStateMachine> logger)
     {
-        var settings = options.Value;
+        (Clock, Settings, Logger) = (clock, options.Value, logger);
         InstanceState(x => x.CurrentState);
 
         Event(() => Uploaded, x => x.CorrelateById(m => m.Message.FileId));
@@ -36,12 +37,12 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         Event(() => ChildFinished, x => x.CorrelateById(m => m.Message.ParentFileId));
         Schedule(() => StepTimeout, x => x.StepTimeoutTokenId, s =>
         {
-            s.Delay = settings.StepTimeout;
+            s.Delay = Settings.StepTimeout;
             s.Received = r => r.CorrelateById(m => m.Message.FileId);
         });
         Schedule(() => StepRetry, x => x.StepRetryTokenId, s =>
         {
-            s.Delay = settings.FirstRetryDelay;
+            s.Delay = Settings.FirstRetryDelay;
             s.Received = r => r.CorrelateById(m => m.Message.FileId);
         });
 
@@ -49,107 +50,99 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         // other ways in (S3 polling, a watched folder) publish FileUploaded alone.
         Initially(
             When(Uploaded)
-                .Then(context => context.Saga.Accept(context.Message, clock.GetUtcNow()))
-                .StartStep(this, FileSteps.Download, clock, settings)
+                .Then(context => context.Saga.Accept(context.Message, Now))
+                .StartStep(FileSteps.Download)
                 .TransitionTo(Downloading));
 
         During(Pending,
             When(Uploaded)
-                .Then(context => context.Saga.Accept(context.Message, clock.GetUtcNow()))
-                .StartStep(this, FileSteps.Download, clock, settings)
+                .Then(context => context.Saga.Accept(context.Message, Now))
+                .StartStep(FileSteps.Download)
                 .TransitionTo(Downloading));
 
         During(Downloading,
-            When(Downloaded, context => context.Message.Attempt == context.Saga.Attempt)
-                .Then(context =>
-                {
-                    context.Saga.StagingBucket = context.Message.StagingBucket;
-                    context.Saga.StagingKey = context.Message.StagingKey;
-                    context.Saga.DetectedType = context.Message.DetectedType;
-                    context.Saga.MediaType = context.Message.MediaType;
-                    context.Saga.Category = context.Message.Category;
-                })
-                .CompleteStep(this, clock)
-                .StartStep(this, FileSteps.Checksum, clock, settings)
+            When(Downloaded, AnswersCurrentAttempt)
+                .Then(context => context.Saga.Downloaded(context.Message))
+                .CompleteStep()
+                .StartStep(FileSteps.Checksum)
                 .TransitionTo(Checksumming),
-            When(DownloadFaulted).RetryOrFail(this, clock, settings, logger));
+            When(DownloadFaulted).RetryOrFail());
 
         During(Checksumming,
-            When(ChecksumComputed, context => context.Message.Attempt == context.Saga.Attempt)
-                .Then(context => context.Saga.Sha256 = context.Message.Sha256)
-                .CompleteStep(this, clock)
-                .StartStep(this, FileSteps.Convert, clock, settings)
+            When(ChecksumComputed, AnswersCurrentAttempt)
+                .Then(context => context.Saga.Checksummed(context.Message))
+                .CompleteStep()
+                .StartStep(FileSteps.Convert)
                 .TransitionTo(Converting),
-            When(ChecksumFaulted).RetryOrFail(this, clock, settings, logger));
+            When(ChecksumFaulted).RetryOrFail());
 
         During(Converting,
-            When(Converted, context => context.Message.Attempt == context.Saga.Attempt)
+            When(Converted, AnswersCurrentAttempt)
                 .Then(context => context.Saga.Converted(context.Message))
-                .CompleteStep(this, clock)
+                .CompleteStep()
                 .IfElse(context => context.Message.ChildCount is null,
                     results => results
-                        .StartStep(this, FileSteps.Upload, clock, settings)
+                        .StartStep(FileSteps.Upload)
                         .TransitionTo(Uploading),
                     archive => archive
-                        .IfElse(context => context.Saga.AllChildrenFinished(),
-                            done => done.CompleteFile(this, _ => [], clock),
+                        .IfElse(context => context.Saga.AllChildrenFinished,
+                            done => done.CompleteFile(_ => []),
                             wait => wait.TransitionTo(AwaitingChildren))),
-            When(ConvertFaulted).RetryOrFail(this, clock, settings, logger));
+            When(ConvertFaulted).RetryOrFail());
 
         During(Uploading,
-            When(ResultUploaded, context => context.Message.Attempt == context.Saga.Attempt)
-                .CompleteStep(this, clock)
-                .CompleteFile(this, context => context.Message.Outputs, clock),
-            When(UploadFaulted).RetryOrFail(this, clock, settings, logger));
+            When(ResultUploaded, AnswersCurrentAttempt)
+                .CompleteStep()
+                .CompleteFile(context => context.Message.Outputs),
+            When(UploadFaulted).RetryOrFail());
 
         // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails.
-        During(Downloading, Checksumming, Converting, Uploading,
-            When(StepTimeout.Received, context => IsCurrent(context.Saga, context.Message.Step, context.Message.Attempt))
-                .Then(context =>
-                {
-                    context.Saga.StepTimeoutAt = null;
-                    logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}", context.Saga.CorrelationId,
-                        context.Saga.CurrentStep, context.Saga.Attempt, settings.StepTimeout);
-                })
-                .IfElse(context => context.Saga.CountedAttempts() < settings.MaxAttempts,
+        During(FileSteps.States.Select(GetState),
+            When(StepTimeout.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
+                .Then(context => Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}",
+                    context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, Settings.StepTimeout))
+                .IfElse(context => context.Saga.CountedAttempts < Settings.MaxAttempts,
                     retry => retry
-                        .Then(context => context.Saga.AttemptFailed($"No answer within {settings.StepTimeout}.", clock.GetUtcNow(), null))
-                        .StartStep(this, context => context.Saga.CurrentStep!, clock, settings),
+                        .Then(context => context.Saga.AttemptFailed($"No answer within {Settings.StepTimeout}.", Now, retryAt: null))
+                        .StartCurrentStep(),
                     fail => fail
-                        .FailFile(this, context => $"No answer within {settings.StepTimeout}, {context.Saga.CountedAttempts()} attempts.", clock)),
-            When(StepRetry.Received, context => IsCurrent(context.Saga, context.Message.Step, context.Message.Attempt))
-                .Then(context => context.Saga.StepRetryAt = null)
-                .StartStep(this, context => context.Saga.CurrentStep!, clock, settings));
+                        .FailFile(context => $"No answer within {Settings.StepTimeout}, {context.Saga.CountedAttempts} attempts.")),
+            When(StepRetry.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
+                .StartCurrentStep());
 
         // Children may finish before their archive has recorded how many there are (they start as soon as they are
         // published), and a retried child may report again after the archive completed: every report is counted.
         DuringAny(
             When(ChildFinished)
-                .Then(context => context.Saga.ChildFinished(context.Message, clock.GetUtcNow()))
-                .If(context => context.Saga.CurrentState == nameof(AwaitingChildren) && context.Saga.AllChildrenFinished(),
-                    done => done.CompleteFile(this, _ => [], clock)));
+                .Then(context => context.Saga.ChildFinished(context.Message, Now))
+                .If(context => context.Saga.CurrentState == FileStates.AwaitingChildren && context.Saga.AllChildrenFinished,
+                    done => done.CompleteFile(_ => [])));
 
         During(Failed,
             When(RetryRequested)
-                .Then(context =>
-                {
-                    context.Saga.AttemptsBeforeManualRetry = context.Saga.Attempt;
-                    context.Saga.ErrorMessage = null;
-                })
-                .StartStep(this, context => context.Saga.CurrentStep!, clock, settings)
-                .ResumeInStepState(this));
+                .Then(context => context.Saga.Resume())
+                .StartCurrentStep()
+                .ResumeInStepState());
 
         // Duplicates and late answers (a redelivered completion, a fault after a retry succeeded, a timer that fired
         // after its step moved on) change nothing.
         OnUnhandledEvent(context =>
         {
-            logger.LogInformation("Ignored {Event} for file {FileId} in state {State}", context.Event.Name, context.Saga.CorrelationId,
+            Logger.LogInformation("Ignored {Event} for file {FileId} in state {State}", context.Event.Name, context.Saga.CorrelationId,
                 context.Saga.CurrentState);
             return Task.CompletedTask;
         });
 
         ConnectStateObserver(new HistoryObserver(clock));
     }
+
+    internal TimeProvider Clock { get; }
+
+    internal FileSagaOptions Settings { get; }
+
+    internal ILogger Logger { get; }
+
+    internal DateTimeOffset Now => Clock.GetUtcNow();
 
     public State Pending { get; } = null!;
 
@@ -194,52 +187,141 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     public Schedule<FileState, StepRetryDue> StepRetry { get; } = null!;
 
-    /// <summary>The state a step runs in.</summary>
-    public State StateOf(string step) => step switch
-    {
-        FileSteps.Download => Downloading,
-        FileSteps.Checksum => Checksumming,
-        FileSteps.Convert => Converting,
-        _ => Uploading
-    };
-
-    static bool IsCurrent(FileState file, string step, int attempt) => file.CurrentStep == step && file.Attempt == attempt;
+    static bool AnswersCurrentAttempt<TCompleted>(BehaviorContext<FileState, TCompleted> context)
+        where TCompleted : StepCompleted =>
+        context.Message.Attempt == context.Saga.Attempt;
 
     /// <summary>Writes each transition into the file's history, with the worker and duration of the step that caused it.</summary>
     sealed class HistoryObserver(TimeProvider clock) : IStateObserver<FileState>
     {
         public Task StateChanged(BehaviorContext<FileState> context, State currentState, State previousState)
         {
-            if (currentState.Name == "Initial")
+            if (currentState.Name == FileStates.Initial)
                 return Task.CompletedTask;
 
             // The context is the event's own (ConsumeContext<T> is covariant): a step completion shows as StepCompleted.
             var completed = (context as ConsumeContext<StepCompleted>)?.Message;
-            var error = currentState.Name == nameof(Failed) ? context.Saga.ErrorMessage : null;
-            context.Saga.Transitioned(previousState?.Name ?? "Initial", currentState.Name, clock.GetUtcNow(), completed, error);
+            var error = currentState.Name == FileStates.Failed ? context.Saga.ErrorMessage : null;
+            context.Saga.Transitioned(previousState?.Name ?? FileStates.Initial, currentState.Name, clock.GetUtcNow(), completed, error);
             return Task.CompletedTask;
         }
     }
 }
 
-/// <summary>The recurring parts of the machine, named so the machine reads like the spec.</summary>
+/// <summary>
+/// The recurring parts of the machine, named so the machine reads like the spec. They reach the clock, the settings and the
+/// logger through the machine that binds them.
+/// </summary>
 static class FileStateMachineActivities
 {
-    public static EventActivityBinder<FileState, TEvent> StartStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        FileStateMachine machine, string step, TimeProvider clock, FileSagaOptions settings)
+    /// <summary>Starts the step's first attempt.</summary>
+    public static EventActivityBinder<FileState, TEvent> StartStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder, string step)
         where TEvent : class =>
-        binder.StartStep(machine, _ => step, clock, settings);
+        binder.StartAttempt(_ => FileSteps.Named(step));
 
-    /// <summary>Starts the step's next attempt: its timeout is scheduled and its command sent to the step's queue.</summary>
-    public static EventActivityBinder<FileState, TEvent> StartStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, string> step, TimeProvider clock, FileSagaOptions settings)
+    /// <summary>Starts the next attempt of the step the file is at.</summary>
+    public static EventActivityBinder<FileState, TEvent> StartCurrentStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder)
+        where TEvent : class =>
+        binder.StartAttempt(context => FileSteps.Named(context.Saga.CurrentStep!));
+
+    /// <summary>Records the finished attempt and stops its timeout.</summary>
+    public static EventActivityBinder<FileState, TEvent> CompleteStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder)
+        where TEvent : StepCompleted =>
+        binder
+            .Then(context => context.Saga.CompleteStep(context.Message, binder.Machine().Now))
+            .Unschedule(binder.Machine().StepTimeout);
+
+    /// <summary>
+    /// A step's attempt faulted: a permanent error, or the last allowed attempt, fails the file; otherwise the next attempt
+    /// is scheduled after a backoff. A fault for another attempt than the current one changes nothing.
+    /// </summary>
+    public static EventActivityBinder<FileState, Fault<TCommand>> RetryOrFail<TCommand>(this EventActivityBinder<FileState, Fault<TCommand>> binder)
+        where TCommand : StepCommand
+    {
+        var machine = binder.Machine();
+        return binder.If(context => context.Message.Message.Attempt == context.Saga.Attempt, current => current
+            .Unschedule(machine.StepTimeout)
+            .Then(context => machine.Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} faulted ({ExceptionType}): {Reason}",
+                context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, context.Message.Exceptions.FirstOrDefault()?.ExceptionType,
+                Reason(context.Message)))
+            .IfElse(context => !PermanentFailures.IsPermanent(context.Message.Exceptions.FirstOrDefault()?.ExceptionType)
+                    && context.Saga.CountedAttempts < machine.Settings.MaxAttempts,
+                retry => retry
+                    .Then(context =>
+                    {
+                        var now = machine.Now;
+                        context.Saga.AttemptFailed(Reason(context.Message), now, now + machine.Settings.RetryDelay(context.Saga.CountedAttempts));
+                        machine.Logger.LogInformation("File {FileId}: {Step} attempt {NextAttempt} scheduled at {RetryAt}", context.Saga.CorrelationId,
+                            context.Saga.CurrentStep, context.Saga.Attempt + 1, context.Saga.StepRetryAt);
+                    })
+                    .Schedule(machine.StepRetry,
+                        context => new StepRetryDue { FileId = context.Saga.CorrelationId, Step = context.Saga.CurrentStep!, Attempt = context.Saga.Attempt },
+                        context => machine.Settings.RetryDelay(context.Saga.CountedAttempts)),
+                fail => fail.FailFile(context => Reason(context.Message))));
+    }
+
+    /// <summary>Completes the file with its published results (none for an archive), and tells whoever listens.</summary>
+    public static EventActivityBinder<FileState, TEvent> CompleteFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        Func<BehaviorContext<FileState, TEvent>, IReadOnlyList<FileOutput>> published)
         where TEvent : class =>
         binder
+            .Then(context => context.Saga.Finish(published(context), binder.Machine().Now))
+            .Publish(context => new FileProcessingCompleted
+            {
+                FileId = context.Saga.CorrelationId,
+                Outputs = context.Saga.Outputs,
+                CompletedAt = context.Saga.ProcessedAt!.Value
+            })
+            .ReportToParent(succeeded: true)
+            .TransitionTo(binder.Machine().Completed);
+
+    /// <summary>Fails the file with a reason a user can act on, keeps its original, and tells whoever listens.</summary>
+    public static EventActivityBinder<FileState, TEvent> FailFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        Func<BehaviorContext<FileState, TEvent>, string> reason)
+        where TEvent : class
+    {
+        var machine = binder.Machine();
+        return binder
+            .Then(context => context.Saga.Fail(reason(context), machine.Now))
+            .Unschedule(machine.StepTimeout)
+            .Unschedule(machine.StepRetry)
+            .Publish(context => new FileProcessingFailed
+            {
+                FileId = context.Saga.CorrelationId,
+                Step = context.Saga.CurrentStep ?? "",
+                Attempt = context.Saga.Attempt,
+                Reason = context.Saga.ErrorMessage!,
+                FailedAt = context.Saga.UpdatedAt
+            })
+            .Send(new Uri($"queue:{FileSteps.PreserveFailedQueue}"), context => new PreserveFailedFile
+            {
+                FileId = context.Saga.CorrelationId,
+                SourceBucket = context.Saga.SourceBucket,
+                SourceKey = context.Saga.SourceKey,
+                OriginalName = context.Saga.OriginalName,
+                FailedAt = context.Saga.UpdatedAt
+            })
+            .ReportToParent(succeeded: false)
+            .TransitionTo(machine.Failed);
+    }
+
+    /// <summary>Moves a resumed file into the state of the step it resumes.</summary>
+    public static EventActivityBinder<FileState, TEvent> ResumeInStepState<TEvent>(this EventActivityBinder<FileState, TEvent> binder)
+        where TEvent : class =>
+        FileSteps.All.Aggregate(binder, (current, step) =>
+            current.If(context => context.Saga.CurrentStep == step.Name, resume => resume.TransitionTo(binder.Machine().GetState(step.State))));
+
+    /// <summary>Starts an attempt: its timeout is scheduled and its command sent to the step's queue.</summary>
+    static EventActivityBinder<FileState, TEvent> StartAttempt<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        Func<BehaviorContext<FileState, TEvent>, FileStep> step)
+        where TEvent : class
+    {
+        var machine = binder.Machine();
+        return binder
             .Then(context =>
             {
-                var now = clock.GetUtcNow();
-                context.Saga.StartStep(step(context), now);
-                context.Saga.StepTimeoutAt = now + settings.StepTimeout;
+                var now = machine.Now;
+                context.Saga.StartStep(step(context).Name, now, now + machine.Settings.StepTimeout);
             })
             .Schedule(machine.StepTimeout, context => new StepTimedOut
             {
@@ -249,68 +331,12 @@ static class FileStateMachineActivities
             })
             .ThenAsync(async context =>
             {
-                var command = FileSteps.Command(context.Saga, context.Saga.CurrentStep!, context.Saga.Attempt);
-                var endpoint = await context.GetSendEndpoint(FileSteps.Address(context.Saga.CurrentStep!));
-                await endpoint.Send(command, command.GetType(), context.CancellationToken);
+                var started = step(context);
+                var command = started.CommandFor(context.Saga);
+                var endpoint = await context.GetSendEndpoint(started.Address);
+                await endpoint.Send(command, started.Command, context.CancellationToken);
             });
-
-    /// <summary>Records the finished step (duration, worker) and stops its timeout.</summary>
-    public static EventActivityBinder<FileState, TEvent> CompleteStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        FileStateMachine machine, TimeProvider clock)
-        where TEvent : StepCompleted =>
-        binder
-            .Then(context =>
-            {
-                context.Saga.CompleteStep(context.Message, clock.GetUtcNow());
-                context.Saga.StepTimeoutAt = null;
-            })
-            .Unschedule(machine.StepTimeout);
-
-    /// <summary>
-    /// A step's attempt faulted: a permanent error, or the last allowed attempt, fails the file; otherwise the next attempt
-    /// is scheduled after a backoff. A fault for another attempt than the current one changes nothing.
-    /// </summary>
-    public static EventActivityBinder<FileState, Fault<TCommand>> RetryOrFail<TCommand>(this EventActivityBinder<FileState, Fault<TCommand>> binder,
-        FileStateMachine machine, TimeProvider clock, FileSagaOptions settings, ILogger logger)
-        where TCommand : StepCommand =>
-        binder.If(context => context.Message.Message.Attempt == context.Saga.Attempt, current => current
-            .Unschedule(machine.StepTimeout)
-            .Then(context =>
-            {
-                context.Saga.StepTimeoutAt = null;
-                logger.LogWarning("File {FileId}: {Step} attempt {Attempt} faulted ({ExceptionType}): {Reason}", context.Saga.CorrelationId,
-                    context.Saga.CurrentStep, context.Saga.Attempt, context.Message.Exceptions.FirstOrDefault()?.ExceptionType, Reason(context.Message));
-            })
-            .IfElse(context => !PermanentFailures.IsPermanent(context.Message.Exceptions.FirstOrDefault()?.ExceptionType)
-                    && context.Saga.CountedAttempts() < settings.MaxAttempts,
-                retry => retry
-                    .Then(context =>
-                    {
-                        var now = clock.GetUtcNow();
-                        context.Saga.StepRetryAt = now + settings.RetryDelay(context.Saga.CountedAttempts());
-                        context.Saga.AttemptFailed(Reason(context.Message), now, context.Saga.StepRetryAt);
-                        logger.LogInformation("File {FileId}: {Step} attempt {NextAttempt} scheduled at {RetryAt}", context.Saga.CorrelationId,
-                            context.Saga.CurrentStep, context.Saga.Attempt + 1, context.Saga.StepRetryAt);
-                    })
-                    .Schedule(machine.StepRetry,
-                        context => new StepRetryDue { FileId = context.Saga.CorrelationId, Step = context.Saga.CurrentStep!, Attempt = context.Saga.Attempt },
-                        context => settings.RetryDelay(context.Saga.CountedAttempts())),
-                fail => fail.FailFile(machine, context => Reason(context.Message), clock)));
-
-    /// <summary>Completes the file with its published results (none for an archive), and tells whoever listens.</summary>
-    public static EventActivityBinder<FileState, TEvent> CompleteFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, IReadOnlyList<FileOutput>> published, TimeProvider clock)
-        where TEvent : class =>
-        binder
-            .Then(context => context.Saga.Finish(published(context), clock.GetUtcNow()))
-            .Publish(context => new FileProcessingCompleted
-            {
-                FileId = context.Saga.CorrelationId,
-                Outputs = context.Saga.Outputs,
-                CompletedAt = context.Saga.ProcessedAt!.Value
-            })
-            .ReportToParent(succeeded: true)
-            .TransitionTo(machine.Completed);
+    }
 
     /// <summary>A file from an archive tells its parent how it ended (and how it ended before, if it was retried).</summary>
     static EventActivityBinder<FileState, TEvent> ReportToParent<TEvent>(this EventActivityBinder<FileState, TEvent> binder, bool succeeded)
@@ -325,40 +351,9 @@ static class FileStateMachineActivities
             })
             .Then(context => context.Saga.ReportedSuccess = succeeded));
 
-    /// <summary>Fails the file with a reason a user can act on, and tells whoever listens.</summary>
-    public static EventActivityBinder<FileState, TEvent> FailFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        FileStateMachine machine, Func<BehaviorContext<FileState, TEvent>, string> reason, TimeProvider clock)
+    static FileStateMachine Machine<TEvent>(this EventActivityBinder<FileState, TEvent> binder)
         where TEvent : class =>
-        binder
-            .Then(context => context.Saga.Fail(reason(context), clock.GetUtcNow()))
-            .Unschedule(machine.StepTimeout)
-            .Unschedule(machine.StepRetry)
-            .Then(context => (context.Saga.StepTimeoutAt, context.Saga.StepRetryAt) = (null, null))
-            .Publish(context => new FileProcessingFailed
-            {
-                FileId = context.Saga.CorrelationId,
-                Step = context.Saga.CurrentStep ?? "",
-                Attempt = context.Saga.Attempt,
-                Reason = context.Saga.ErrorMessage!,
-                FailedAt = context.Saga.UpdatedAt
-            })
-            .Send(StepEndpoints.Address(StepEndpoints.PreserveFailed), context => new PreserveFailedFile
-            {
-                FileId = context.Saga.CorrelationId,
-                SourceBucket = context.Saga.SourceBucket,
-                SourceKey = context.Saga.SourceKey,
-                OriginalName = context.Saga.OriginalName,
-                FailedAt = context.Saga.UpdatedAt
-            })
-            .ReportToParent(succeeded: false)
-            .TransitionTo(machine.Failed);
-
-    /// <summary>Moves a resumed file into the state of the step it resumes.</summary>
-    public static EventActivityBinder<FileState, TEvent> ResumeInStepState<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        FileStateMachine machine)
-        where TEvent : class =>
-        new[] { FileSteps.Download, FileSteps.Checksum, FileSteps.Convert, FileSteps.Upload }.Aggregate(binder, (current, step) =>
-            current.If(context => context.Saga.CurrentStep == step, resume => resume.TransitionTo(machine.StateOf(step))));
+        (FileStateMachine)binder.StateMachine;
 
     static string Reason<TCommand>(Fault<TCommand> fault) =>
         fault.Exceptions.FirstOrDefault()?.Message ?? "The step faulted.";

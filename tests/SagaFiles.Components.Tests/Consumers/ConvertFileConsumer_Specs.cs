@@ -4,6 +4,7 @@ using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Tests.Support;
 using SagaFiles.Processing.Conversion;
 using Shouldly;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
@@ -78,7 +79,7 @@ public class ConvertFileConsumer_Specs : StepSpec
     {
         var (upload, downloaded, _) = await StageAsync("ragged.csv", "a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n"u8.ToArray());
 
-        var fault = await Steps.FaultAsync(StepEndpoints.Convert, ConvertCommand(downloaded, "ragged.csv"));
+        var fault = await Steps.FaultAsync(FileSteps.Convert, ConvertCommand(downloaded, "ragged.csv"));
 
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(ConversionException).FullName);
@@ -87,7 +88,7 @@ public class ConvertFileConsumer_Specs : StepSpec
         TempFilesOf(upload.FileId).ShouldBeEmpty();
         var deadLetter = Steps.Logs.Entries.Where(e => e.Message.Contains("moved to the error queue", StringComparison.Ordinal) &&
                                                        Equals(e.Properties["FileId"], upload.FileId)).ShouldHaveSingleItem();
-        (deadLetter.Properties["Step"], deadLetter.Properties["Attempt"], deadLetter.Properties["Why"]).ShouldBe(("Convert", 1, "a permanent error"));
+        (deadLetter.Properties["Step"], deadLetter.Properties["Attempt"], deadLetter.Properties["Why"]).ShouldBe((FileSteps.Convert, 1, "a permanent error"));
     }
 
     static string[] TempFilesOf(Guid fileId) => Directory.GetFiles(Path.GetTempPath(), $"sagafiles-{fileId:N}-*");

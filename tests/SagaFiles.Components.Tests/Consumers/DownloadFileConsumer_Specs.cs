@@ -2,6 +2,7 @@ using NUnit.Framework;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Tests.Support;
 using Shouldly;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
@@ -47,7 +48,7 @@ public class DownloadFileConsumer_Specs : StepSpec
     {
         var command = await UploadAsync(Guid.NewGuid(), "empty.csv", []);
 
-        var fault = await Steps.FaultAsync(StepEndpoints.Download, command);
+        var fault = await Steps.FaultAsync(FileSteps.Download, command);
 
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(InvalidFileException).FullName);
@@ -61,7 +62,7 @@ public class DownloadFileConsumer_Specs : StepSpec
         var command = await UploadAsync(Guid.NewGuid(), "gone.csv", Csv(2));
         await Storage.Store.DeletePrefixAsync(command.SourceBucket, command.SourceKey);
 
-        var fault = await Steps.FaultAsync(StepEndpoints.Download, command);
+        var fault = await Steps.FaultAsync(FileSteps.Download, command);
 
         fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("The uploaded file is no longer in storage: upload it again.");
     }
@@ -72,7 +73,7 @@ public class DownloadFileConsumer_Specs : StepSpec
         var content = new byte[Storage.Options.MaxUploadBytes + 1];
         var command = await UploadAsync(Guid.NewGuid(), "big.bin", content);
 
-        var fault = await Steps.FaultAsync(StepEndpoints.Download, command);
+        var fault = await Steps.FaultAsync(FileSteps.Download, command);
 
         fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("The file is 10,485,761 bytes; files of at most 10,485,760 bytes are accepted.");
     }

@@ -4,6 +4,7 @@ using Amazon.S3;
 using MassTransit;
 using NUnit.Framework;
 using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Steps;
 using Shouldly;
 
 namespace SagaFiles.Components.Tests.Consumers;
@@ -11,14 +12,16 @@ namespace SagaFiles.Components.Tests.Consumers;
 public class StepConsumerDefinition_Specs
 {
     [Test]
-    public void The_kebab_case_formatter_names_the_queues_the_saga_sends_to()
+    public void Each_step_consumer_receives_from_the_queue_its_step_names_whatever_the_endpoint_name_formatter()
     {
-        var formatter = KebabCaseEndpointNameFormatter.Instance;
+        foreach (var step in FileSteps.All)
+        {
+            var definition = (IConsumerDefinition)Activator.CreateInstance(typeof(StepConsumerDefinition<>).MakeGenericType(step.Consumer))!;
+            definition.GetEndpointName(SnakeCaseEndpointNameFormatter.Instance).ShouldBe(step.Queue, step.Name);
+            definition.ConcurrentMessageLimit.ShouldBe(step.Policy.ConcurrentMessageLimit, step.Name);
+        }
 
-        formatter.Consumer<DownloadFileConsumer>().ShouldBe(StepEndpoints.Download);
-        formatter.Consumer<ComputeChecksumConsumer>().ShouldBe(StepEndpoints.Checksum);
-        formatter.Consumer<ConvertFileConsumer>().ShouldBe(StepEndpoints.Convert);
-        formatter.Consumer<UploadFileConsumer>().ShouldBe(StepEndpoints.Upload);
+        ((IConsumerDefinition)new PreserveFailedFileConsumerDefinition()).GetEndpointName(SnakeCaseEndpointNameFormatter.Instance).ShouldBe(FileSteps.PreserveFailedQueue);
     }
 
     [TestCase(HttpStatusCode.InternalServerError, null, true)]

@@ -4,6 +4,7 @@ using SagaFiles.Components.Tests.Support;
 using SagaFiles.Contracts;
 using SagaFiles.Storage;
 using Shouldly;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
@@ -25,7 +26,7 @@ public class StepRetry_Specs
         await using var steps = await StepHarness.StartAsync(_storage, store);
         var command = await UploadAsync("a.csv");
 
-        var downloaded = await steps.RunAsync<FileDownloaded>(StepEndpoints.Download, command);
+        var downloaded = await steps.RunAsync<FileDownloaded>(FileSteps.Download, command);
 
         downloaded.DetectedType.ShouldBe("csv");
         store.Failed.ShouldBe(2);
@@ -38,19 +39,20 @@ public class StepRetry_Specs
         await using var steps = await StepHarness.StartAsync(_storage, store);
         var command = await UploadAsync("b.csv");
 
-        var (fault, retries) = await steps.FaultAfterRetriesAsync(StepEndpoints.Download, command);
+        var (fault, retries) = await steps.FaultAfterRetriesAsync(FileSteps.Download, command);
 
-        retries.ShouldBe(StepConsumerDefinition<DownloadFileConsumer>.RetryIntervals.Length);
+        var policy = FileSteps.Named(FileSteps.Download).Policy;
+        retries.ShouldBe(policy.RetryIntervals.Count);
         fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(IOException).FullName);
-        store.Failed.ShouldBe((retries + 1) * (StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length + 1),
+        store.Failed.ShouldBe((retries + 1) * (policy.RedeliveryIntervals.Count + 1),
             "every redelivery runs the in-process retries again");
 
         // Every retry, redelivery and the move to the error queue is logged with the file, step and attempt.
         var logged = steps.Logs.Entries.Where(e => e.Properties.TryGetValue("FileId", out var id) && Equals(id, command.FileId)).ToList();
-        logged.ShouldAllBe(e => Equals(e.Properties["Step"], "Download") && Equals(e.Properties["Attempt"], 1));
-        logged.Count(e => Equals(e.Properties.GetValueOrDefault("RetryKind"), "retry")).ShouldBe(store.Failed - StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length - 1);
+        logged.ShouldAllBe(e => Equals(e.Properties["Step"], FileSteps.Download) && Equals(e.Properties["Attempt"], 1));
+        logged.Count(e => Equals(e.Properties.GetValueOrDefault("RetryKind"), "retry")).ShouldBe(store.Failed - policy.RedeliveryIntervals.Count - 1);
         logged.Count(e => Equals(e.Properties.GetValueOrDefault("RetryKind"), "redelivery"))
-            .ShouldBe(StepConsumerDefinition<DownloadFileConsumer>.RedeliveryIntervals.Length);
+            .ShouldBe(policy.RedeliveryIntervals.Count);
         logged.Where(e => e.Message.Contains("moved to the error queue", StringComparison.Ordinal)).ShouldHaveSingleItem().Level
             .ShouldBe(Microsoft.Extensions.Logging.LogLevel.Error);
     }

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
 using Shouldly;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.StateMachines;
 
@@ -17,13 +18,14 @@ public class ArchiveSaga_Specs : FileSagaSpec
 
         await _harness.Bus.Publish(Finished(archiveId, succeeded: true));
         await _harness.Bus.Publish(Finished(archiveId, succeeded: false));
-        (await Settled(archiveId, f => f.ChildrenCompleted + f.ChildrenFailed == 2)).CurrentState.ShouldBe("AwaitingChildren");
+        (await Settled(archiveId, f => f.ChildrenCompleted + f.ChildrenFailed == 2)).CurrentState.ShouldBe(FileStates.AwaitingChildren);
         await _harness.Bus.Publish(Finished(archiveId, succeeded: true));
 
-        var archive = await Settled(archiveId, f => f.CurrentState == "Completed");
+        var archive = await Settled(archiveId, f => f.CurrentState == FileStates.Completed);
         (archive.ChildCount, archive.ChildrenCompleted, archive.ChildrenFailed).ShouldBe((3, 2, 1));
         archive.Outputs.ShouldBeEmpty();
-        archive.History.Select(h => h.To).ShouldBe(["Downloading", "Checksumming", "Converting", "AwaitingChildren", "Completed"]);
+        archive.History.Select(h => h.To).ShouldBe([_machine.Downloading.Name, _machine.Checksumming.Name, _machine.Converting.Name, FileStates.AwaitingChildren,
+            FileStates.Completed]);
         (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == archiveId)).ShouldBeTrue();
     }
 
@@ -38,7 +40,7 @@ public class ArchiveSaga_Specs : FileSagaSpec
 
         await _harness.Bus.Publish(Converted(archiveId, children: 2));
 
-        (await Settled(archiveId, f => f.CurrentState == "Completed")).ChildrenCompleted.ShouldBe(2);
+        (await Settled(archiveId, f => f.CurrentState == FileStates.Completed)).ChildrenCompleted.ShouldBe(2);
     }
 
     [Test]
@@ -46,7 +48,7 @@ public class ArchiveSaga_Specs : FileSagaSpec
     {
         var archiveId = await ConvertedArchiveAsync(children: 0);
 
-        (await Settled(archiveId, f => f.CurrentState == "Completed")).ChildCount.ShouldBe(0);
+        (await Settled(archiveId, f => f.CurrentState == FileStates.Completed)).ChildCount.ShouldBe(0);
     }
 
     [Test]
@@ -55,12 +57,12 @@ public class ArchiveSaga_Specs : FileSagaSpec
         var archiveId = await ConvertedArchiveAsync(children: 1);
         var childId = Guid.NewGuid();
         await _harness.Bus.Publish(Finished(archiveId, succeeded: false, childId));
-        await Settled(archiveId, f => f.CurrentState == "Completed" && f.ChildrenFailed == 1);
+        await Settled(archiveId, f => f.CurrentState == FileStates.Completed && f.ChildrenFailed == 1);
 
         await _harness.Bus.Publish(Finished(archiveId, succeeded: true, childId, previouslySucceeded: false));
 
         var archive = await Settled(archiveId, f => f.ChildrenCompleted == 1);
-        (archive.ChildrenCompleted, archive.ChildrenFailed, archive.CurrentState).ShouldBe((1, 0, "Completed"));
+        (archive.ChildrenCompleted, archive.ChildrenFailed, archive.CurrentState).ShouldBe((1, 0, FileStates.Completed));
     }
 
     [Test]
@@ -69,10 +71,10 @@ public class ArchiveSaga_Specs : FileSagaSpec
         var parentId = Guid.NewGuid();
         var childId = Guid.NewGuid();
         await _harness.Bus.Publish(Uploaded(childId) with { ParentFileId = parentId, ArchiveDepth = 1 });
-        await Settled(childId, f => f.CurrentState == "Downloading");
+        await Settled(childId, f => f.CurrentState == _machine.Downloading.Name);
         var download = await Sent<DownloadFile>(childId);
         await PublishFault(download, new Processing.Conversion.ConversionException("unreadable"));
-        await Settled(childId, f => f.CurrentState == "Failed");
+        await Settled(childId, f => f.CurrentState == FileStates.Failed);
         (await _harness.Published.Any<ChildFileFinished>(x => x.Context.Message.FileId == childId && !x.Context.Message.Succeeded))
             .ShouldBeTrue();
 
@@ -81,9 +83,9 @@ public class ArchiveSaga_Specs : FileSagaSpec
         var output = new FileOutput { Bucket = "staging", Key = "k", Name = "data.csv", Format = "original", Size = 42 };
         await _harness.Bus.Publish(new FileConverted
             { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "pass-through", Outputs = [output] });
-        await Settled(childId, f => f.CurrentState == "Uploading");
+        await Settled(childId, f => f.CurrentState == _machine.Uploading.Name);
         await _harness.Bus.Publish(new ResultUploaded { FileId = childId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Outputs = [output] });
-        await Settled(childId, f => f.CurrentState == "Completed");
+        await Settled(childId, f => f.CurrentState == FileStates.Completed);
 
         var reports = _harness.Published.Select<ChildFileFinished>(x => x.Context.Message.FileId == childId).Select(x => x.Context.Message).ToList();
         reports.Select(r => (r.ParentFileId, r.Succeeded, r.PreviouslySucceeded)).ShouldBe([(parentId, false, null), (parentId, true, false)]);
@@ -109,9 +111,9 @@ public class ArchiveSaga_Specs : FileSagaSpec
     {
         var fileId = Guid.NewGuid();
         await _harness.Bus.Publish(Uploaded(fileId));
-        await Settled(fileId, f => f.CurrentState == "Downloading");
+        await Settled(fileId, f => f.CurrentState == _machine.Downloading.Name);
         await PublishFault(await Sent<DownloadFile>(fileId), new Processing.Conversion.ConversionException("unreadable"));
-        await Settled(fileId, f => f.CurrentState == "Failed");
+        await Settled(fileId, f => f.CurrentState == FileStates.Failed);
 
         (await _harness.Published.Any<ChildFileFinished>(x => x.Context.Message.FileId == fileId)).ShouldBeFalse();
     }
@@ -135,12 +137,12 @@ public class ArchiveSaga_Specs : FileSagaSpec
     /// <summary>Answers a file's download attempt and its checksum, leaving it Converting.</summary>
     async Task DownloadedAndChecksummedAsync(Guid fileId, int downloadAttempt)
     {
-        await Settled(fileId, f => f.CurrentState == "Downloading");
+        await Settled(fileId, f => f.CurrentState == _machine.Downloading.Name);
         await _harness.Bus.Publish(Downloaded(fileId, downloadAttempt));
-        await Settled(fileId, f => f.CurrentState == "Checksumming");
+        await Settled(fileId, f => f.CurrentState == _machine.Checksumming.Name);
         await _harness.Bus.Publish(new ChecksumComputed
             { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Sha256 = "ab", Size = 42 });
-        await Settled(fileId, f => f.CurrentState == "Converting");
+        await Settled(fileId, f => f.CurrentState == _machine.Converting.Name);
     }
 
     static FileConverted Converted(Guid archiveId, int children) => new()

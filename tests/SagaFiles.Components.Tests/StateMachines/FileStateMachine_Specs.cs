@@ -4,6 +4,7 @@ using NUnit.Framework;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
 using Shouldly;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.StateMachines;
 
@@ -59,9 +60,10 @@ public class FileStateMachine_Specs : FileSagaSpec
         (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue();
 
         var file = _saga.Sagas.Contains(fileId)!;
-        file.History.Select(h => h.To).ShouldBe(["Downloading", "Checksumming", "Converting", "Uploading", "Completed"]);
+        file.History.Select(h => h.To).ShouldBe([_machine.Downloading.Name, _machine.Checksumming.Name, _machine.Converting.Name, _machine.Uploading.Name,
+            FileStates.Completed]);
         file.History[1].WorkerHost.ShouldBe("w1/1");
-        file.Steps.Select(s => (s.Step, s.Attempts)).ShouldBe([("Download", 1), ("Checksum", 1), ("Convert", 1), ("Upload", 1)]);
+        file.Steps.Select(s => (s.Step, s.Attempts)).ShouldBe([(FileSteps.Download, 1), (FileSteps.Checksum, 1), (FileSteps.Convert, 1), (FileSteps.Upload, 1)]);
         file.Steps.ShouldAllBe(s => s.CompletedAt != null && s.DurationMs != null);
         file.Outputs.ShouldHaveSingleItem().Key.ShouldBe($"processed/2026/11/23/{fileId}/data.parquet");
         file.Processor.ShouldBe("parquet");
@@ -80,10 +82,10 @@ public class FileStateMachine_Specs : FileSagaSpec
         (await _saga.Exists(fileId, x => x.Failed)).ShouldNotBeNull();
         var file = _saga.Sagas.Contains(fileId)!;
         file.ErrorMessage.ShouldBe("The file is empty (0 bytes).");
-        file.CurrentStep.ShouldBe("Download");
+        file.CurrentStep.ShouldBe(FileSteps.Download);
         file.Attempt.ShouldBe(1);
         file.History.Last().Error.ShouldBe("The file is empty (0 bytes).");
-        (await _harness.Published.Any<FileProcessingFailed>(x => x.Context.Message.FileId == fileId && x.Context.Message.Step == "Download"))
+        (await _harness.Published.Any<FileProcessingFailed>(x => x.Context.Message.FileId == fileId && x.Context.Message.Step == FileSteps.Download))
             .ShouldBeTrue();
         (await _harness.Sent.Any<PreserveFailedFile>(x => x.Context.Message.FileId == fileId && x.Context.Message.SourceKey == $"uploads/{fileId}/data.csv"))
             .ShouldBeTrue("the original is kept for the operators");
@@ -123,7 +125,7 @@ public class FileStateMachine_Specs : FileSagaSpec
                 break;
 
             var file = await Settled(fileId, f => f.StepRetryAt != null && f.Attempt == attempt);
-            file.CurrentState.ShouldBe("Downloading");
+            file.CurrentState.ShouldBe(_machine.Downloading.Name);
             (file.StepRetryAt!.Value - file.UpdatedAt).ShouldBe(Settings.RetryDelay(attempt), TimeSpan.FromSeconds(1));
             await Scheduled<StepRetryDue>(x => x.FileId == fileId && x.Attempt == attempt);
             (await Sent<DownloadFile>(fileId, attempt + 1, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("not before the backoff");
@@ -172,7 +174,7 @@ public class FileStateMachine_Specs : FileSagaSpec
         resumed.Key.ShouldBe($"staging/{fileId}/original");
         var file = _saga.Sagas.Contains(fileId)!;
         file.ErrorMessage.ShouldBeNull();
-        file.CountedAttempts().ShouldBe(1, "a manual retry starts a fresh attempt budget");
+        file.CountedAttempts.ShouldBe(1, "a manual retry starts a fresh attempt budget");
         _harness.Sent.Select<DownloadFile>(x => x.Context.Message.FileId == fileId).Count().ShouldBe(1, "earlier steps are not repeated");
     }
 }

@@ -9,6 +9,7 @@ using SagaFiles.Components.Consumers;
 using SagaFiles.Contracts;
 using SagaFiles.Storage;
 using Shouldly;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Support;
 
@@ -57,11 +58,11 @@ public sealed class StepHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Sends <paramref name="command" /> to <paramref name="endpoint" /> and returns the completion it publishes.</summary>
-    public async Task<TCompleted> RunAsync<TCompleted>(string endpoint, StepCommand command)
+    /// <summary>Sends <paramref name="command" /> to <paramref name="step" />'s queue and returns the completion it publishes.</summary>
+    public async Task<TCompleted> RunAsync<TCompleted>(string step, StepCommand command)
         where TCompleted : StepCompleted
     {
-        await Send(endpoint, command);
+        await Send(step, command);
         var completed = await _published.WaitFor<TCompleted>(m => m.FileId == command.FileId && m.Attempt == command.Attempt, Timeout);
         // A fault for the same command would mean the step also failed.
         _published.Snapshot().OfType<Fault>().ShouldBeEmpty();
@@ -69,19 +70,19 @@ public sealed class StepHarness : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="command" /> and returns the fault it ends in, after checking it was not retried.</summary>
-    public async Task<Fault<TCommand>> FaultAsync<TCommand>(string endpoint, TCommand command)
+    public async Task<Fault<TCommand>> FaultAsync<TCommand>(string step, TCommand command)
         where TCommand : StepCommand
     {
-        var (fault, retries) = await FaultAfterRetriesAsync(endpoint, command);
+        var (fault, retries) = await FaultAfterRetriesAsync(step, command);
         retries.ShouldBe(0, "a permanent error faults at once");
         return fault;
     }
 
     /// <summary>Sends <paramref name="command" /> and returns the fault it ends in and how often it was retried first.</summary>
-    public async Task<(Fault<TCommand> Fault, int Retries)> FaultAfterRetriesAsync<TCommand>(string endpoint, TCommand command)
+    public async Task<(Fault<TCommand> Fault, int Retries)> FaultAfterRetriesAsync<TCommand>(string step, TCommand command)
         where TCommand : StepCommand
     {
-        await Send(endpoint, command);
+        await Send(step, command);
         // Delayed redeliveries wait on the harness's clock: move it on while the fault is awaited.
         using var faulted = new CancellationTokenSource();
         var delay = _provider.GetRequiredService<IInMemoryDelayProvider>();
@@ -106,9 +107,9 @@ public sealed class StepHarness : IAsyncDisposable
         }
     }
 
-    async Task Send(string endpoint, StepCommand command)
+    async Task Send(string step, StepCommand command)
     {
-        var send = await Harness.Bus.GetSendEndpoint(StepEndpoints.Address(endpoint));
+        var send = await Harness.Bus.GetSendEndpoint(FileSteps.Named(step).Address);
         await send.Send(command, command.GetType());
     }
 

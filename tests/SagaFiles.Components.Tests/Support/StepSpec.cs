@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using NUnit.Framework;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Contracts;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Support;
 
@@ -39,10 +40,10 @@ public abstract class StepSpec
         return new DownloadFile { FileId = fileId, Tenant = Tenant, Attempt = 1, SourceBucket = Storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
     }
 
-    protected Task<FileDownloaded> DownloadAsync(DownloadFile command) => Steps.RunAsync<FileDownloaded>(StepEndpoints.Download, command);
+    protected Task<FileDownloaded> DownloadAsync(DownloadFile command) => Steps.RunAsync<FileDownloaded>(FileSteps.Download, command);
 
     protected Task<ChecksumComputed> ChecksumAsync(FileDownloaded downloaded, int attempt = 1) =>
-        Steps.RunAsync<ChecksumComputed>(StepEndpoints.Checksum, new ComputeChecksum
+        Steps.RunAsync<ChecksumComputed>(FileSteps.Checksum, new ComputeChecksum
         {
             FileId = downloaded.FileId, Tenant = Tenant, Attempt = attempt, Bucket = downloaded.StagingBucket, Key = downloaded.StagingKey
         });
@@ -53,10 +54,10 @@ public abstract class StepSpec
     };
 
     protected Task<FileConverted> ConvertAsync(FileDownloaded downloaded, string originalName, int attempt = 1) =>
-        Steps.RunAsync<FileConverted>(StepEndpoints.Convert, ConvertCommand(downloaded, originalName, attempt));
+        Steps.RunAsync<FileConverted>(FileSteps.Convert, ConvertCommand(downloaded, originalName, attempt));
 
     protected Task<ResultUploaded> PublishAsync(FileConverted converted, string sha256, DownloadFile upload, int attempt = 1) =>
-        Steps.RunAsync<ResultUploaded>(StepEndpoints.Upload, new UploadFile
+        Steps.RunAsync<ResultUploaded>(FileSteps.Upload, new UploadFile
         {
             FileId = converted.FileId, Tenant = Tenant, Attempt = attempt, Outputs = converted.Outputs, Sha256 = sha256, SourceKey = upload.SourceKey,
             ReceivedAt = ReceivedAt

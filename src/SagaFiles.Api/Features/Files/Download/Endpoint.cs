@@ -28,7 +28,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
         string bucket, key, name;
         if (request.What == "original")
             (bucket, key, name) = (file.SourceBucket, file.SourceKey, file.OriginalName);
-        else if (file.CurrentState != "Completed" || file.Outputs.Count == 0)
+        else if (file.CurrentState != FileStates.Completed || file.Outputs.Count == 0)
         {
             AddError(x => x.What, file.ChildCount != null
                 ? "The file is an archive: its entries are files of their own (see /files?parent=)."

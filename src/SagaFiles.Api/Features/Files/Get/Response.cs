@@ -42,7 +42,7 @@ public sealed record Response(
         file.Category,
         file.Size,
         file.Tags,
-        FileStatuses.Of(file),
+        FileStates.StatusOf(file.CurrentState),
         file.CurrentStep,
         file.Attempt,
         file.ErrorMessage,

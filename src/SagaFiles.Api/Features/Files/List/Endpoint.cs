@@ -21,7 +21,7 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
         var files = db.Files.AsNoTracking().Where(x => x.Tenant == tenant);
         if (request.Status is { } status)
         {
-            var states = FileStatuses.States(status);
+            var states = FileStates.Of(status).ToArray();
             files = files.Where(x => states.Contains(x.CurrentState));
         }
 

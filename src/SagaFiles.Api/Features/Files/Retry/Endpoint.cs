@@ -26,9 +26,9 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
             return;
         }
 
-        if (FileStatuses.Of(file) != FileStatus.Failed)
+        if (FileStates.StatusOf(file.CurrentState) is var status and not FileStatus.Failed)
         {
-            AddError(new ValidationFailure("id", $"Only a Failed file can be retried; this one is {FileStatuses.Of(file)}."));
+            AddError(new ValidationFailure("id", $"Only a Failed file can be retried; this one is {status}."));
             await Send.ErrorsAsync(409, ct);
             return;
         }

@@ -10,7 +10,7 @@ public sealed record Response(
     string? CurrentStep,
     int Attempt,
     DateTimeOffset? StepStartedAt,
-    IReadOnlyList<StepRecord> Steps,
+    IReadOnlyList<SagaStep> Steps,
     IReadOnlyList<ScheduledMessage> Scheduled,
     Fault? LastFault,
     DateTimeOffset CreatedAt,
@@ -23,7 +23,7 @@ public sealed record Response(
         file.CurrentStep,
         file.Attempt,
         file.StepStartedAt,
-        file.Steps,
+        file.Steps.Select(SagaStep.From).ToList(),
         PendingSchedules(file),
         file.ErrorMessage == null ? null : new Fault(file.CurrentStep, file.Attempt, file.ErrorMessage),
         file.CreatedAt,
@@ -38,6 +38,21 @@ public sealed record Response(
             scheduled.Add(new ScheduledMessage("StepRetry", file.CurrentStep, file.Attempt + 1, retryAt, retryToken));
         return scheduled;
     }
+}
+
+/// <summary>One step of the file: its queue (what <c>POST /dead-letters/{queue}/redrive</c> takes), attempts, timings, worker and last error.</summary>
+public sealed record SagaStep(
+    string Step,
+    string Queue,
+    int Attempts,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    double? DurationMs,
+    string? WorkerHost,
+    string? LastError)
+{
+    public static SagaStep From(StepRecord record) => new(record.Step, FileSteps.Named(record.Step).Queue, record.Attempts, record.StartedAt,
+        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError);
 }
 
 /// <summary>A retry or timeout the saga has scheduled and not yet received.</summary>
