@@ -188,15 +188,7 @@ public class FileState : SagaStateMachineInstance
         (StepTimeoutAt, StepRetryAt) = (null, retryAt);
         UpdatedAt = now;
         var next = retryAt is { } at ? $"attempt {Attempt + 1} at {at:O}" : $"attempt {Attempt + 1} now";
-        History.Add(new FileHistoryEntry
-        {
-            At = now,
-            From = CurrentState,
-            To = CurrentState,
-            Step = CurrentStep,
-            Attempt = Attempt,
-            Error = $"{reason} (retrying: {next})"
-        });
+        Transitioned(CurrentState, CurrentState, now, completed: null, $"{reason} (retrying: {next})");
     }
 
     /// <summary>Fails the file for <paramref name="reason" />; nothing is scheduled for it any more.</summary>
