@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using NUnit.Framework;
 using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Steps;
 using SagaFiles.Components.Tests.Support;
 using SagaFiles.Intake;
 using SagaFiles.Storage;
@@ -42,7 +43,7 @@ public class FileIntake_Specs
         file.OriginalName.ShouldBe("../../etc/ré\u0001port.csv", "the record keeps the name as given");
         file.Size.ShouldBe(8);
         var record = await _host.QueryAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.CorrelationId == file.FileId));
-        record.CurrentState.ShouldBe("Pending");
+        record.CurrentState.ShouldBe(FileStates.Pending);
         record.SourceBucket.ShouldBe(_host.IncomingBucket);
         record.SourceKey.ShouldBe(FileKeys.Upload(file.FileId, "réport.csv"));
         record.ContentType.ShouldBe("text/csv");
