@@ -293,7 +293,7 @@ static class FileStateMachineActivities
                 Reason = context.Saga.ErrorMessage!,
                 FailedAt = context.Saga.UpdatedAt
             })
-            .Send(new Uri($"queue:{FileSteps.PreserveFailedQueue}"), context => new PreserveFailedFile
+            .Send(FileSteps.PreserveFailedAddress, context => new PreserveFailedFile
             {
                 FileId = context.Saga.CorrelationId,
                 SourceBucket = context.Saga.SourceBucket,

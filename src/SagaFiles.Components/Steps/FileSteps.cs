@@ -14,6 +14,8 @@ public static class FileSteps
     /// <summary>Where the saga sends a Failed file's original to be kept (not a step: nothing answers it).</summary>
     public const string PreserveFailedQueue = "preserve-failed-file";
 
+    public static readonly Uri PreserveFailedAddress = new($"queue:{PreserveFailedQueue}");
+
     public static readonly IReadOnlyList<FileStep> All =
     [
         FileStep.Of<DownloadFile, FileDownloaded, DownloadFileConsumer>(Download, nameof(FileStateMachine.Downloading), "download-file",

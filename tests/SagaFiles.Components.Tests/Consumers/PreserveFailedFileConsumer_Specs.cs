@@ -1,5 +1,6 @@
 using MassTransit;
 using NUnit.Framework;
+using SagaFiles.Components.Steps;
 using SagaFiles.Contracts;
 using SagaFiles.Components.Tests.Support;
 using Shouldly;
@@ -30,7 +31,7 @@ public class PreserveFailedFileConsumer_Specs : StepSpec
 
     async Task PreserveAsync(PreserveFailedFile command)
     {
-        var send = await Steps.Harness.Bus.GetSendEndpoint(StepEndpoints.Address(StepEndpoints.PreserveFailed));
+        var send = await Steps.Harness.Bus.GetSendEndpoint(FileSteps.PreserveFailedAddress);
         await send.Send(command);
         (await Steps.Harness.Consumed.Any<PreserveFailedFile>(x => x.Context.Message.FileId == command.FileId)).ShouldBeTrue();
     }
