@@ -51,7 +51,11 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
             ["Messaging__ReceiveWaitSeconds"] = "2",
             ["Storage__IncomingBucket"] = "e2e-incoming",
             ["Storage__StagingBucket"] = "e2e-staging",
-            ["Storage__ProcessedBucket"] = "e2e-processed"
+            ["Storage__ProcessedBucket"] = "e2e-processed",
+            // Every spec shares one key: far busier than one client in normal use (StrictApi_Specs tests the limits).
+            ["RateLimits__UploadsPerMinute"] = "100000",
+            ["RateLimits__UploadBurst"] = "100000",
+            ["RateLimits__ConcurrentUploads"] = "1000"
         };
 
         // The API migrates the database and creates the buckets; workers start after it so both are there.
