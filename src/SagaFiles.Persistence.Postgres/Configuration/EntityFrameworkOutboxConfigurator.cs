@@ -66,7 +66,7 @@ public sealed class EntityFrameworkOutboxConfigurator<TDbContext>(IBusRegistrati
             return;
 
         configurator.ReplaceScoped<IScopedBusContextProvider<IBus>, EntityFrameworkScopedBusContextProvider<IBus, TDbContext>>();
-        configurator.TryAddSingleton<IBusOutboxNotification, PendingBusOutboxNotification>();
+        configurator.TryAddSingleton<IBusOutboxNotification, BusOutboxNotification>();
         configurator.AddOptions<OutboxDeliveryServiceOptions>().Configure(options =>
         {
             options.QueryDelay = QueryDelay;

@@ -13,18 +13,14 @@ using Microsoft.Extensions.Options;
 namespace SagaFiles.Persistence.Postgres.Outbox;
 
 /// <summary>
-/// Sends what the bus outbox committed. Each round claims up to <see cref="OutboxesPerRound" /> of the oldest outboxes no
-/// one else holds (FOR UPDATE SKIP LOCKED), sends each one's messages in sequence order (the outboxes side by side) and
-/// deletes the delivered outboxes (their messages cascade) in the same transaction, so any number of instances, in any
+/// Sends what the bus outbox committed. Each round claims the oldest outbox no one else holds (FOR UPDATE SKIP LOCKED),
+/// sends its messages in sequence order and deletes them in the same transaction, so any number of instances, in any
 /// number of processes, share the work and a message leaves the table only once it reached the transport. A crash
 /// between send and commit re-sends it later (at least once; the consumer-side inbox removes the duplicate).
 /// </summary>
 public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
     where TDbContext : DbContext
 {
-    /// <summary>Outboxes (one per SaveChanges that published, e.g. one per upload) claimed and sent together.</summary>
-    public const int OutboxesPerRound = 16;
-
     readonly IBusControl _bus;
     readonly ILogger _logger;
     readonly IBusOutboxNotification _notification;
@@ -51,7 +47,9 @@ public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
             {
                 await _bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken).ConfigureAwait(false);
 
-                await DeliverPending(stoppingToken).ConfigureAwait(false);
+                var sent = await DeliverPending(stoppingToken).ConfigureAwait(false);
+                if (sent > 0)
+                    continue;
 
                 await _notification.WaitForDelivery(stoppingToken).ConfigureAwait(false);
             }
@@ -78,35 +76,32 @@ public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
         }
     }
 
-    /// <summary>
-    /// Delivers outboxes while full rounds come back (or until QueryMessageLimit messages went out). A round with fewer
-    /// outboxes than it asked for found the table drained: what commits later signals the notification, which
-    /// <see cref="PendingBusOutboxNotification" /> keeps until the next wait, so no empty round is needed to be sure.
-    /// </summary>
-    async Task DeliverPending(CancellationToken cancellationToken)
+    /// <summary>Delivers outboxes until none is left (or QueryMessageLimit messages went out); returns the number sent.</summary>
+    async Task<int> DeliverPending(CancellationToken cancellationToken)
     {
         await using var scope = _scopeFactory.CreateAsyncScope();
         var dbContext = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        dbContext.Database.AutoSavepointsEnabled = false; // a failed round rolls back whole
-        var claimStatement = _outboxOptions.LockStatementProvider.GetOutboxStatement(dbContext, OutboxesPerRound);
+        var claimStatement = _outboxOptions.LockStatementProvider.GetOutboxStatement(dbContext);
         var strategy = dbContext.Database.CreateExecutionStrategy();
 
         var total = 0;
         while (total < _options.QueryMessageLimit && !cancellationToken.IsCancellationRequested)
         {
-            var round = await strategy.ExecuteAsync(token => DeliverClaimed(dbContext, claimStatement, token), cancellationToken)
+            var round = await strategy.ExecuteAsync(token => DeliverOneOutbox(dbContext, claimStatement, token), cancellationToken)
                 .ConfigureAwait(false);
             total += round.Sent;
 
-            // The table is drained, or the transport refused a message: back off until notified or the next poll.
-            if (round.Claimed < OutboxesPerRound || round.SendFailed)
-                return;
+            // Nothing waiting, or the transport refused a message: back off until notified or the next poll.
+            if (!round.Claimed || round.SendFailed)
+                return round.SendFailed ? 0 : total;
         }
+
+        return total;
     }
 
-    readonly record struct Round(int Claimed, int Sent, bool SendFailed);
+    readonly record struct Round(bool Claimed, int Sent, bool SendFailed);
 
-    async Task<Round> DeliverClaimed(TDbContext dbContext, string claimStatement, CancellationToken cancellationToken)
+    async Task<Round> DeliverOneOutbox(TDbContext dbContext, string claimStatement, CancellationToken cancellationToken)
     {
         dbContext.ChangeTracker.Clear();
 
@@ -119,40 +114,53 @@ public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
         {
             List<OutboxState> claimed = await dbContext.Set<OutboxState>().FromSqlRaw(claimStatement).AsTracking()
                 .ToListAsync(queryTimeout.Token).ConfigureAwait(false);
-            if (claimed.Count == 0)
+            var outbox = claimed.SingleOrDefault();
+            if (outbox == null)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new Round(0, 0, false);
+                return new Round(false, 0, false);
             }
 
-            var ids = claimed.ConvertAll(x => x.OutboxId);
+            var after = outbox.LastSequenceNumber ?? 0;
             List<OutboxMessage> messages = await dbContext.Set<OutboxMessage>().AsNoTracking()
-                .Where(x => x.OutboxId != null && ids.Contains(x.OutboxId.Value))
+                .Where(x => x.OutboxId == outbox.OutboxId && x.SequenceNumber > after)
                 .OrderBy(x => x.SequenceNumber)
+                .Take(_options.MessageDeliveryLimit)
                 .ToListAsync(queryTimeout.Token).ConfigureAwait(false);
-            var byOutbox = messages.ToLookup(x => x.OutboxId!.Value);
 
-            // Outboxes are independent (order holds within one): they go out side by side.
-            var outcomes = await Task.WhenAll(claimed.Select(outbox => SendInOrder(outbox, byOutbox[outbox.OutboxId], cancellationToken)))
-                .ConfigureAwait(false);
-
-            foreach (var (outbox, _, lastSent, complete) in outcomes)
+            var sent = 0;
+            long? lastSent = null;
+            var complete = true;
+            foreach (var message in messages)
             {
-                if (complete)
-                    dbContext.Remove(outbox); // its messages cascade
-                else if (lastSent is { } last)
+                if (!await TrySend(message, cancellationToken).ConfigureAwait(false))
                 {
-                    await dbContext.Set<OutboxMessage>().Where(x => x.OutboxId == outbox.OutboxId && x.SequenceNumber <= last)
-                        .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                    outbox.LastSequenceNumber = last;
-                    outbox.LockId = NewId.NextGuid();
+                    complete = false;
+                    break;
                 }
+
+                sent++;
+                lastSent = message.SequenceNumber;
+            }
+
+            if (complete && messages.Count < _options.MessageDeliveryLimit)
+            {
+                // everything went out: the outbox and its messages go (messages cascade with the state row too)
+                await dbContext.Set<OutboxMessage>().Where(x => x.OutboxId == outbox.OutboxId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                dbContext.Remove(outbox);
+            }
+            else if (lastSent is { } last)
+            {
+                await dbContext.Set<OutboxMessage>().Where(x => x.OutboxId == outbox.OutboxId && x.SequenceNumber <= last)
+                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                outbox.LastSequenceNumber = last;
+                outbox.LockId = NewId.NextGuid();
             }
 
             await dbContext.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
-            return new Round(claimed.Count, outcomes.Sum(x => x.Sent), outcomes.Any(x => !x.Complete));
+            return new Round(true, sent, !complete);
         }
         catch (Exception)
         {
@@ -160,25 +168,6 @@ public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
 
             throw;
         }
-    }
-
-    readonly record struct OutboxOutcome(OutboxState Outbox, int Sent, long? LastSent, bool Complete);
-
-    /// <summary>Sends an outbox's messages not yet sent, in order, stopping at the first the transport refuses.</summary>
-    async Task<OutboxOutcome> SendInOrder(OutboxState outbox, IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken)
-    {
-        var after = outbox.LastSequenceNumber ?? 0;
-        var sent = 0;
-        long? lastSent = null;
-        foreach (var message in messages.Where(x => x.SequenceNumber > after))
-        {
-            if (!await TrySend(message, cancellationToken).ConfigureAwait(false))
-                return new OutboxOutcome(outbox, sent, lastSent, false);
-            sent++;
-            lastSent = message.SequenceNumber;
-        }
-
-        return new OutboxOutcome(outbox, sent, lastSent, true);
     }
 
     async Task<bool> TrySend(OutboxMessage message, CancellationToken cancellationToken)

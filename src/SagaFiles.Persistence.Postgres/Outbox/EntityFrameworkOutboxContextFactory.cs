@@ -9,12 +9,9 @@ using Microsoft.Extensions.Options;
 namespace SagaFiles.Persistence.Postgres.Outbox;
 
 /// <summary>
-/// Runs one received message through the inbox and MassTransit's outbox protocol (consume, deliver, clean up) on the
-/// consume scope's DbContext, in as few transactions as it safely can: two for a message whose consumer sends something,
-/// one otherwise. The first records the message (an INSERT that holds the new inbox row's lock, so a concurrent copy
-/// waits for this transaction and then finds the message consumed), consumes it and stores what it sends. The second
-/// sends what was stored, after that commit, and removes it. A consume that stored nothing to send goes straight on
-/// to the clean-up in its own transaction: nothing can have left before the commit.
+/// Runs one received message through the inbox: takes the (MessageId, consumer) inbox row with FOR UPDATE, so a
+/// redelivered copy waits for (and then skips) the first, and runs each step of MassTransit's outbox protocol (consume,
+/// deliver, clean up) in its own transaction on the consume scope's DbContext.
 /// </summary>
 public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
@@ -36,14 +33,13 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxCon
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "The inbox needs a MessageId");
-        var statements = new InboxStatements(_lockStatementProvider.GetInboxInsertStatement(_dbContext),
-            _lockStatementProvider.GetRowLockStatement<InboxState>(_dbContext, nameof(InboxState.MessageId), nameof(InboxState.ConsumerId)));
+        var lockStatement = _lockStatementProvider.GetRowLockStatement<InboxState>(_dbContext, nameof(InboxState.MessageId), nameof(InboxState.ConsumerId));
 
         var strategy = _dbContext.Database.CreateExecutionStrategy();
 
         var continueProcessing = true;
         while (continueProcessing)
-            continueProcessing = await strategy.ExecuteAsync(_ => Step(context, options, next, messageId, statements), context.CancellationToken)
+            continueProcessing = await strategy.ExecuteAsync(_ => Step(context, options, next, messageId, lockStatement), context.CancellationToken)
                 .ConfigureAwait(false);
     }
 
@@ -53,36 +49,67 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxCon
         scope.Add("provider", "entityFrameworkCore-postgres");
     }
 
-    readonly record struct InboxStatements(string Insert, string Lock);
-
     async Task<bool> Step<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next, Guid messageId,
-        InboxStatements statements)
+        string lockStatement)
         where T : class
     {
         // Every step re-reads what it locks: an inbox row still tracked from an earlier step would win over the row just
         // locked (identity resolution) and carry another copy's outdated Consumed/xmin. Earlier steps are committed.
         _dbContext.ChangeTracker.Clear();
-        // No SAVEPOINT/RELEASE pair around every SaveChanges: a failure rolls the whole step back anyway.
-        _dbContext.Database.AutoSavepointsEnabled = false;
 
         await using var transaction = await _dbContext.Database.BeginTransactionAsync(_isolationLevel, context.CancellationToken).ConfigureAwait(false);
         try
         {
-            var inboxState = await Claim(context, options, messageId, statements).ConfigureAwait(false);
-            var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, options, _provider, _dbContext, transaction, inboxState);
+            List<InboxState> rows = await _dbContext.Set<InboxState>()
+                .FromSqlRaw(lockStatement, messageId, options.ConsumerId)
+                .AsTracking()
+                .ToListAsync(context.CancellationToken).ConfigureAwait(false);
+            var inboxState = rows.SingleOrDefault();
 
-            await next.Send(outboxContext).ConfigureAwait(false);
-            // Consumed without storing anything to send, or just delivered: the next steps of the protocol are safe in
-            // this transaction (what it deletes was sent, or never existed).
-            while (outboxContext.ContinueProcessing && inboxState.Consumed.HasValue &&
-                   (inboxState.Delivered.HasValue || !_dbContext.ChangeTracker.Entries<OutboxMessage>().Any()))
+            bool continueProcessing;
+            if (inboxState == null)
+            {
+                // First sight of this message: record it and commit, so that any concurrent copy blocks on this row from now on.
+                inboxState = new InboxState
+                {
+                    MessageId = messageId,
+                    ConsumerId = options.ConsumerId,
+                    Received = DateTime.UtcNow,
+                    LockId = NewId.NextGuid(),
+                    ExpirationTime = context.ExpirationTime
+                };
+                var entry = _dbContext.Add(inboxState);
+                try
+                {
+                    await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException exception) when (PostgresConcurrency.IsUniqueViolation(exception))
+                {
+                    // A concurrent copy recorded it first; go round again and wait on its row lock.
+                    entry.State = EntityState.Detached;
+                }
+
+                continueProcessing = true;
+            }
+            else
+            {
+                inboxState.LockId = NewId.NextGuid();
+                inboxState.ReceiveCount++;
+                await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
+
+                var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, options, _provider, _dbContext, transaction, inboxState);
+
                 await next.Send(outboxContext).ConfigureAwait(false);
 
-            // whatever the consumer left unsaved (its entities, the messages it sent) commits now or never
-            await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
+                // whatever the consumer left unsaved (its entities, the messages it sent) commits now or never
+                await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
+
+                continueProcessing = outboxContext.ContinueProcessing;
+            }
+
             await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
 
-            return outboxContext.ContinueProcessing;
+            return continueProcessing;
         }
         catch (Exception)
         {
@@ -92,25 +119,5 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxCon
             _dbContext.ChangeTracker.Clear();
             throw;
         }
-    }
-
-    /// <summary>The message's inbox row, locked: inserted on first sight (one statement), else the existing one (waiting for its lock).</summary>
-    async Task<InboxState> Claim<T>(ConsumeContext<T> context, OutboxConsumeOptions options, Guid messageId, InboxStatements statements)
-        where T : class
-    {
-        List<InboxState> inserted = await _dbContext.Set<InboxState>()
-            .FromSqlRaw(statements.Insert, messageId, options.ConsumerId, NewId.NextGuid(), DateTime.UtcNow, context.ExpirationTime!)
-            .AsTracking()
-            .ToListAsync(context.CancellationToken).ConfigureAwait(false);
-        if (inserted.Count == 1)
-            return inserted[0];
-
-        List<InboxState> existing = await _dbContext.Set<InboxState>()
-            .FromSqlRaw(statements.Lock, messageId, options.ConsumerId)
-            .AsTracking()
-            .ToListAsync(context.CancellationToken).ConfigureAwait(false);
-        var inboxState = existing.Single();
-        inboxState.ReceiveCount++;
-        return inboxState;
     }
 }

@@ -15,15 +15,8 @@ namespace MassTransit.EntityFrameworkCoreIntegration
         string GetRowLockStatement<T>(DbContext context, params string[] propertyNames)
             where T : class;
 
-        /// <summary>Claims the oldest outboxes, at most <paramref name="limit" />, that no other delivery service holds right now.</summary>
-        string GetOutboxStatement(DbContext context, int limit);
-
-        /// <summary>
-        /// Records a message's first sight in the inbox and returns the new row, locked until the transaction ends; returns
-        /// no row when the message is already recorded. Parameters, in order: MessageId, ConsumerId, LockId, Received,
-        /// ExpirationTime.
-        /// </summary>
-        string GetInboxInsertStatement(DbContext context);
+        /// <summary>Claims the oldest outbox that no other delivery service holds right now.</summary>
+        string GetOutboxStatement(DbContext context);
     }
 
     /// <summary>
@@ -55,23 +48,12 @@ namespace MassTransit.EntityFrameworkCoreIntegration
             });
         }
 
-        public string GetOutboxStatement(DbContext context, int limit)
+        public string GetOutboxStatement(DbContext context)
         {
-            return _statements.GetOrAdd((context.Model, typeof(OutboxState), $"outbox {limit}"), key =>
+            return _statements.GetOrAdd((context.Model, typeof(OutboxState), "outbox"), key =>
             {
                 var (table, columns) = Resolve(key.Model, key.Type, nameof(OutboxState.Created));
-                return $"SELECT *, xmin FROM {table} ORDER BY {columns[0]} LIMIT {limit} FOR UPDATE SKIP LOCKED";
-            });
-        }
-
-        public string GetInboxInsertStatement(DbContext context)
-        {
-            return _statements.GetOrAdd((context.Model, typeof(InboxState), "insert"), key =>
-            {
-                var (table, columns) = Resolve(key.Model, key.Type, nameof(InboxState.MessageId), nameof(InboxState.ConsumerId),
-                    nameof(InboxState.LockId), nameof(InboxState.Received), nameof(InboxState.ExpirationTime), nameof(InboxState.ReceiveCount));
-                return $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({{0}}, {{1}}, {{2}}, {{3}}, {{4}}, 1) "
-                    + $"ON CONFLICT ({columns[0]}, {columns[1]}) DO NOTHING RETURNING *, xmin";
+                return $"SELECT *, xmin FROM {table} ORDER BY {columns[0]} LIMIT 1 FOR UPDATE SKIP LOCKED";
             });
         }
 

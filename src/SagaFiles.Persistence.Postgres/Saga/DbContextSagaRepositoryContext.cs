@@ -20,8 +20,6 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     readonly SagaRepositoryOptions<TSaga> _options;
     readonly SemaphoreSlim _inUse = new(1);
 
-    const string InsertSavepoint = "saga_insert";
-
     public DbContextSagaRepositoryContext(DbContext dbContext, ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<DbContext, TSaga> factory,
         SagaRepositoryOptions<TSaga> options)
         : base(consumeContext, dbContext)
@@ -40,19 +38,14 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     public async Task<SagaConsumeContext<TSaga, TMessage>?> Insert(TSaga instance)
     {
         var entry = await _dbContext.Set<TSaga>().AddAsync(instance, CancellationToken).ConfigureAwait(false);
-        // A savepoint of our own (the outbox turns EF Core's automatic ones off), so a duplicate key leaves the transaction usable.
-        var transaction = _dbContext.Database.CurrentTransaction;
-        if (transaction != null)
-            await transaction.CreateSavepointAsync(InsertSavepoint, CancellationToken).ConfigureAwait(false);
         try
         {
+            // Inside a transaction EF Core wraps this in a savepoint, so a duplicate key leaves the transaction usable.
             await _dbContext.SaveChangesAsync(CancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException exception) when (PostgresConcurrency.IsUniqueViolation(exception))
         {
             // Someone inserted this instance first: forget ours; the pipeline loads theirs instead.
-            if (transaction != null)
-                await transaction.RollbackToSavepointAsync(InsertSavepoint, CancellationToken).ConfigureAwait(false);
             entry.State = EntityState.Detached;
             return null;
         }
