@@ -34,8 +34,9 @@ public static class RateLimits
                     : RateLimitPartition.GetNoLimiter("")));
             o.OnRejected = (rejected, _) =>
             {
-                // A concurrency limit has no time to tell: one second is when to look again.
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                // A concurrency limit has no time to tell: one second is when to look again. A token bucket's time is when
+                // its replenishment timer is due; one more second covers a late tick, so a client that waits is served.
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait + TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
                 return new ValueTask(Problems.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too Many Requests",
