@@ -129,7 +129,7 @@ public partial class Access_Specs
     {
         using var a = SagaFilesApp.ClientWith(_filesOnly);
         using var b = SagaFilesApp.ClientWith(await Key("tenant-b", [ApiScopes.FilesRead, ApiScopes.FilesWrite]));
-        var archive = await UploadAsync(a, Zip(("one.csv", "n\n1\n"), ("two.txt", "hello")), "pair.zip");
+        var archive = await UploadAsync(a, ContentProcessing_Specs.Zip(("one.csv", "n\n1\n"), ("two.txt", "hello")), "pair.zip");
         (await Files.WaitUntilSettled(archive)).GetProperty("status").GetString().ShouldBe("Completed");
         var children = await a.GetFromJsonAsync<JsonElement>($"/files?parent={archive}");
         children.GetProperty("total").GetInt32().ShouldBe(2);
@@ -320,17 +320,4 @@ public partial class Access_Specs
 
     [GeneratedRegex(@"\{(\w+)(?::[^}]*)?\??\}")]
     private static partial Regex RouteValue();
-
-    static byte[] Zip(params (string Path, string Content)[] entries)
-    {
-        var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var (path, content) in entries)
-            {
-                using var stream = zip.CreateEntry(path).Open();
-                stream.Write(Encoding.UTF8.GetBytes(content));
-            }
-
-        return buffer.ToArray();
-    }
 }

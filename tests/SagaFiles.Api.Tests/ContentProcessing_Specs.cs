@@ -169,7 +169,7 @@ public class ContentProcessing_Specs
         return file;
     }
 
-    static byte[] Zip(params (string Path, object Content)[] entries)
+    internal static byte[] Zip(params (string Path, object Content)[] entries)
     {
         var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
