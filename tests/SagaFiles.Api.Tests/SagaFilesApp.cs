@@ -53,6 +53,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
             ["Storage__StagingBucket"] = "e2e-staging",
             ["Storage__ProcessedBucket"] = "e2e-processed",
             // Every spec shares one key: far busier than one client in normal use (StrictApi_Specs tests the limits).
+            // (fifty files polled at once ask 250 times a second).
+            ["RateLimits__RequestsPerSecond"] = "100000",
+            ["RateLimits__RequestBurst"] = "100000",
             ["RateLimits__UploadsPerMinute"] = "100000",
             ["RateLimits__UploadBurst"] = "100000",
             ["RateLimits__ConcurrentUploads"] = "1000"
