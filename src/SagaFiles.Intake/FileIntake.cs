@@ -46,7 +46,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
 
         if (request.Tags.Problem is { } tagProblem)
         {
-            await DiscardAsync(request.Content);
+            await DiscardAsync(request);
             return new IntakeResult.InvalidTags(tagProblem);
         }
 
@@ -73,7 +73,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
 
         // Random (122 bits), not time-ordered: one file's id says nothing about another's.
         var fileId = Guid.NewGuid();
-        var key = FileKeys.Upload(fileId, FileNames.Sanitize(request.Name));
+        var key = FileKeys.Upload(request.Tenant, fileId, FileNames.Sanitize(request.Name));
         await using var limited = new LimitedReadStream(unstored.Stream, MaxBytes);
         try
         {
@@ -82,7 +82,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         }
         catch (Exception exception) when (exception is UploadTooLargeException || exception.InnerException is UploadTooLargeException)
         {
-            await store.DeletePrefixAsync(IncomingBucket, FileKeys.UploadPrefix(fileId), CancellationToken.None);
+            await store.DeletePrefixAsync(IncomingBucket, FileKeys.UploadPrefix(request.Tenant, fileId), CancellationToken.None);
             return new IntakeResult.TooLarge(MaxBytes);
         }
     }
@@ -144,7 +144,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         {
             // A concurrent submission with the same key committed first: its file is the answer, this one's bytes go.
             db.ChangeTracker.Clear();
-            await DiscardAsync(request.Content);
+            await DiscardAsync(request);
             if (await FindReplayAsync(request.Tenant, request.IdempotencyKey, cancellationToken) is { } replayed)
                 return replayed;
             throw;
@@ -168,10 +168,10 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
     }
 
     /// <summary>Deletes what the intake stored for a file it did not accept; an object that was already in storage stays.</summary>
-    async Task DiscardAsync(IntakeContent content)
+    async Task DiscardAsync(IntakeRequest request)
     {
-        if (content is IntakeContent.Staged staged)
-            await store.DeletePrefixAsync(staged.Location.Bucket, FileKeys.UploadPrefix(staged.FileId), CancellationToken.None);
+        if (request.Content is IntakeContent.Staged staged)
+            await store.DeletePrefixAsync(staged.Location.Bucket, FileKeys.UploadPrefix(request.Tenant, staged.FileId), CancellationToken.None);
     }
 
     static string ContentTypeOf(IntakeRequest request) =>

@@ -15,12 +15,12 @@ public sealed class StorageOptions : IValidatableObject
     [S3BucketName]
     public string IncomingBucket { get; set; } = "sagafiles-incoming";
 
-    /// <summary>Work in progress: the staged original and the converted result, under <c>staging/{fileId}/</c>.</summary>
+    /// <summary>Work in progress: the staged original and the converted result, under <c>{tenant}/staging/{fileId}/</c>.</summary>
     [Required]
     [S3BucketName]
     public string StagingBucket { get; set; } = "sagafiles-staging";
 
-    /// <summary>Published results, under <c>processed/{yyyy}/{MM}/{dd}/{fileId}/</c>.</summary>
+    /// <summary>Published results, under <c>{tenant}/processed/{yyyy}/{MM}/{dd}/{fileId}/</c>.</summary>
     [Required]
     [S3BucketName]
     public string ProcessedBucket { get; set; } = "sagafiles-processed";

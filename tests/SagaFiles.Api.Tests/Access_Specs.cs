@@ -32,12 +32,12 @@ public partial class Access_Specs
     [OneTimeSetUp]
     public async Task CreateKeysAndAFile()
     {
-        _all = await Key("e2e", ApiScopes.All);
-        _readOnly = await Key("e2e", [ApiScopes.FilesRead]);
-        _writeOnly = await Key("e2e", [ApiScopes.FilesWrite]);
-        _filesOnly = await Key("e2e", [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
+        _all = await Key(SagaFilesApp.Tenant, ApiScopes.All);
+        _readOnly = await Key(SagaFilesApp.Tenant, [ApiScopes.FilesRead]);
+        _writeOnly = await Key(SagaFilesApp.Tenant, [ApiScopes.FilesWrite]);
+        _filesOnly = await Key(SagaFilesApp.Tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
         _otherTenant = await Key("other", ApiScopes.All);
-        _revoked = await Key("e2e", ApiScopes.All);
+        _revoked = await Key(SagaFilesApp.Tenant, ApiScopes.All);
         using (var admin = SagaFilesApp.ClientWith(_all))
             (await admin.PostAsync($"/admin/keys/{await KeyId(_revoked)}/revoke", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -161,20 +161,56 @@ public partial class Access_Specs
     }
 
     [Test]
+    public async Task A_tenants_objects_are_stored_under_its_name_in_every_bucket()
+    {
+        var tenant = $"objects-{Guid.NewGuid():N}"[..20];
+        using var client = SagaFilesApp.ClientWith(await Key(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]));
+        var archive = await UploadAsync(client, ContentProcessing_Specs.Zip(("one.csv", "n\n1\n"), ("two.txt", "hello")), "stored.zip");
+        var empty = await UploadAsync(client, [], "empty.csv");
+        (await Files.WaitUntilSettled(archive, client: client)).GetProperty("status").GetString().ShouldBe("Completed");
+        (await Files.WaitUntilSettled(empty, client: client)).GetProperty("status").GetString().ShouldBe("Failed");
+        var children = (await client.GetFromJsonAsync<JsonElement>($"/files?parent={archive}")).GetProperty("items").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetGuid()).ToList();
+        children.Count.ShouldBe(2);
+
+        // The failed file's original is kept after it is reported Failed.
+        var incoming = await KeysAsync("e2e-incoming", tenant + "/");
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); !incoming.Any(k => k.EndsWith($"_{empty}_empty.csv", StringComparison.Ordinal)) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(200);
+            incoming = await KeysAsync("e2e-incoming", tenant + "/");
+        }
+
+        incoming.ShouldContain($"{tenant}/uploads/{archive}/stored.zip");
+        incoming.ShouldContain($"{tenant}/uploads/{empty}/empty.csv");
+        incoming.Count(k => k.StartsWith($"{tenant}/archives/{archive}/", StringComparison.Ordinal)).ShouldBe(2, string.Join('\n', incoming));
+        incoming.ShouldContain(k => k.StartsWith($"{tenant}/failed/", StringComparison.Ordinal) && k.EndsWith($"_{empty}_empty.csv", StringComparison.Ordinal));
+        var processed = await KeysAsync("e2e-processed", tenant + "/");
+        foreach (var child in children)
+            processed.Count(k => k.StartsWith($"{tenant}/processed/", StringComparison.Ordinal) && k.Contains($"/{child}/", StringComparison.Ordinal)).ShouldBe(1);
+
+        // Nothing of these files is anywhere else, in any bucket.
+        var ids = children.Append(archive).Append(empty).Select(id => id.ToString()).ToList();
+        foreach (var bucket in new[] { "e2e-incoming", "e2e-staging", "e2e-processed" })
+            (await KeysAsync(bucket, "")).Where(k => ids.Any(id => k.Contains(id, StringComparison.Ordinal)))
+                .ShouldAllBe(k => k.StartsWith(tenant + "/", StringComparison.Ordinal), bucket);
+    }
+
+    [Test]
     public async Task An_admin_sees_another_tenant_only_when_it_asks_for_it()
     {
         using var other = SagaFilesApp.ClientWith(_otherTenant);
         (await other.GetAsync($"/files/{_file}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await other.GetAsync($"/files/{_file}?tenant=e2e")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await other.GetAsync($"/files/{_file}?tenant={SagaFilesApp.Tenant}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using var reader = SagaFilesApp.ClientWith(await Key("other", [ApiScopes.FilesRead]));
-        (await reader.GetAsync($"/files/{_file}?tenant=e2e")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "?tenant= is for admins only");
+        (await reader.GetAsync($"/files/{_file}?tenant={SagaFilesApp.Tenant}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "?tenant= is for admins only");
     }
 
     [Test]
     public async Task A_revoked_key_stops_working_within_five_seconds()
     {
-        var secret = await Key("e2e", [ApiScopes.FilesRead]);
+        var secret = await Key(SagaFilesApp.Tenant, [ApiScopes.FilesRead]);
         using var client = SagaFilesApp.ClientWith(secret);
         (await client.GetAsync("/files")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -223,7 +259,7 @@ public partial class Access_Specs
         (await client.GetAsync($"/files/{marker}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         var line = SagaFilesApp.Logs.Lines.Single(l => l.Contains($"/files/{marker}", StringComparison.Ordinal) && l.Contains("\"StatusCode\":404"));
         line.ShouldContain($"\"KeyId\":\"{await KeyId(_readOnly)}\"");
-        line.ShouldContain("\"Tenant\":\"e2e\"");
+        line.ShouldContain($"\"Tenant\":\"{SagaFilesApp.Tenant}\"");
     }
 
     /// <summary>Runs last in the fixture: every secret used above is searched for in every log line and every row.</summary>
@@ -279,6 +315,21 @@ public partial class Access_Specs
         var response = await client.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    static async Task<List<string>> KeysAsync(string bucket, string prefix)
+    {
+        using var s3 = SagaFilesApp.Stack.CreateS3Client();
+        var keys = new List<string>();
+        var request = new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
+        do
+        {
+            var page = await s3.ListObjectsV2Async(request);
+            keys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
+            request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
+        } while (request.ContinuationToken != null);
+
+        return keys;
     }
 
     sealed record RegisteredEndpoint(string Method, string Route, bool Anonymous, string[] Scopes);

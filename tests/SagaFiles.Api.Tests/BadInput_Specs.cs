@@ -83,7 +83,7 @@ public class BadInput_Specs
 
         Completed(file);
         file.GetProperty("originalName").GetString().ShouldBe(name, "the name is shown as given");
-        file.GetProperty("key").GetString().ShouldBe($"uploads/{Id(file)}/{storedName}");
+        file.GetProperty("key").GetString().ShouldBe($"{SagaFilesApp.Tenant}/uploads/{Id(file)}/{storedName}");
         file.GetProperty("outputs")[0].GetProperty("key").GetString()!.ShouldNotContain("..");
     }
 
@@ -93,7 +93,7 @@ public class BadInput_Specs
         var file = await Settle(GoodCsv, "bad\u0001name\u007F\u202E.csv");
 
         Completed(file);
-        file.GetProperty("key").GetString().ShouldBe($"uploads/{Id(file)}/badname.csv");
+        file.GetProperty("key").GetString().ShouldBe($"{SagaFilesApp.Tenant}/uploads/{Id(file)}/badname.csv");
     }
 
     [Test]
@@ -105,7 +105,7 @@ public class BadInput_Specs
 
         Completed(file);
         file.GetProperty("originalName").GetString().ShouldBe(name);
-        file.GetProperty("key").GetString().ShouldBe($"uploads/{Id(file)}/{new string('n', 196)}.csv");
+        file.GetProperty("key").GetString().ShouldBe($"{SagaFilesApp.Tenant}/uploads/{Id(file)}/{new string('n', 196)}.csv");
         file.GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("parquet");
     }
 

@@ -139,7 +139,7 @@ public class ContentProcessing_Specs
         file.GetProperty("errorMessage").GetString()!.ShouldContain(reason);
         (await Files.List($"parent={id}")).GetProperty("total").GetInt32().ShouldBe(0);
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
-        var stored = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = $"archives/{id}/" });
+        var stored = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = $"{SagaFilesApp.Tenant}/archives/{id}/" });
         (stored.S3Objects ?? []).ShouldBeEmpty("the entries stored before the rejection are deleted");
     }
 

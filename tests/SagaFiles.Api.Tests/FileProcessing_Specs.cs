@@ -17,7 +17,7 @@ public class FileProcessing_Specs
         var output = file.GetProperty("outputs")[0];
         output.GetProperty("format").GetString().ShouldBe("parquet");
         output.GetProperty("rows").GetInt64().ShouldBe(3);
-        output.GetProperty("key").GetString().ShouldBe($"processed/{DateTime.UtcNow:yyyy/MM/dd}/{id}/fruit.parquet");
+        output.GetProperty("key").GetString().ShouldBe($"{SagaFilesApp.Tenant}/processed/{DateTime.UtcNow:yyyy/MM/dd}/{id}/fruit.parquet");
         file.GetProperty("sha256").GetString()!.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv))));
         file.GetProperty("tags").GetProperty("source").GetString().ShouldBe("e2e");
 
@@ -55,13 +55,13 @@ public class FileProcessing_Specs
         file.GetProperty("currentStep").GetString().ShouldBe(FileSteps.Download);
         file.GetProperty("errorMessage").GetString()!.ShouldContain("empty");
 
-        // The original is kept under failed/{timestamp}_{fileId}_{name} in the incoming bucket.
+        // The original is kept under {tenant}/failed/{timestamp}_{fileId}_{name} in the incoming bucket.
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         List<Amazon.S3.Model.S3Object> kept;
         do
         {
-            var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = "failed/" });
+            var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = $"{SagaFilesApp.Tenant}/failed/" });
             kept = (listed.S3Objects ?? []).Where(o => o.Key.EndsWith("_empty.csv", StringComparison.Ordinal)).ToList();
             if (kept.Count > 0)
                 break;
@@ -80,7 +80,7 @@ public class FileProcessing_Specs
         files.ShouldAllBe(f => f.GetProperty("status").GetString() == nameof(FileStatus.Completed));
 
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
-        var processed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-processed", Prefix = "processed/" });
+        var processed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-processed", Prefix = $"{SagaFilesApp.Tenant}/processed/" });
         foreach (var id in ids)
             (processed.S3Objects ?? []).Count(o => o.Key.Contains(id.ToString())).ShouldBe(1, $"one output object for {id}");
 

@@ -26,20 +26,21 @@ public static class Files
         return body.GetProperty("id").GetGuid();
     }
 
-    public static async Task<JsonElement> Get(Guid id, string path = "") =>
-        await SagaFilesApp.Api.GetFromJsonAsync<JsonElement>($"/files/{id}{path}");
+    /// <summary>GET /files/{id}{path} as <paramref name="client" /> (default: <see cref="SagaFilesApp.Api" />).</summary>
+    public static async Task<JsonElement> Get(Guid id, string path = "", HttpClient? client = null) =>
+        await (client ?? SagaFilesApp.Api).GetFromJsonAsync<JsonElement>($"/files/{id}{path}");
 
     /// <summary>GET /files?<paramref name="query" />.</summary>
     public static async Task<JsonElement> List(string query) =>
         await SagaFilesApp.Api.GetFromJsonAsync<JsonElement>($"/files?{query}");
 
-    /// <summary>Polls until the file is Completed or Failed.</summary>
-    public static async Task<JsonElement> WaitUntilSettled(Guid id, TimeSpan? timeout = null)
+    /// <summary>Polls (as <paramref name="client" />, default <see cref="SagaFilesApp.Api" />) until the file is Completed or Failed.</summary>
+    public static async Task<JsonElement> WaitUntilSettled(Guid id, TimeSpan? timeout = null, HttpClient? client = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            var file = await Get(id);
+            var file = await Get(id, client: client);
             var status = file.GetProperty("status").GetString();
             if (status is nameof(FileStatus.Completed) or nameof(FileStatus.Failed))
                 return file;

@@ -97,7 +97,7 @@ public class Idempotency_Specs
     static async Task<int> IncomingObjects(string name)
     {
         using var s3 = SagaFilesApp.Stack.CreateS3Client();
-        var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = "uploads/" });
+        var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "e2e-incoming", Prefix = $"{SagaFilesApp.Tenant}/uploads/" });
         listed.IsTruncated.ShouldNotBe(true);
         return (listed.S3Objects ?? []).Count(o => o.Key.EndsWith("/" + name, StringComparison.Ordinal));
     }

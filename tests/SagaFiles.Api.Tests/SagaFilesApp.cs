@@ -26,6 +26,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     public static HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The tenant of <see cref="Api" />'s key: the files it uploads are stored under <c>e2e/</c>.</summary>
+    public const string Tenant = "e2e";
+
     /// <summary>The scope of this run's queues and topics (Messaging:Prefix).</summary>
     public static string MessagingPrefix { get; } = $"e2e{Guid.NewGuid():N}"[..12];
 
@@ -65,7 +68,7 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         _factory = NewApi(new Dictionary<string, string>());
         Api = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await HostProcess.WaitUntilReadyAsync("API", () => Api.GetAsync("/health/ready"), () => "");
-        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateKeyAsync("e2e", ApiScopes.All));
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateKeyAsync(Tenant, ApiScopes.All));
 
         for (var i = 1; i <= 2; i++)
             Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", Tools.FreePort(), settings));

@@ -53,7 +53,7 @@ public class CrashSafety_Specs
         var files = await Task.WhenAll(ids.Select(id => app.GetAsync(id)));
         files.Where(f => f.GetProperty("status").GetString() != "Completed").Select(f => f.ToString()).ShouldBeEmpty();
 
-        // Exactly one output object per file, under processed/{date}/{id}/.
+        // Exactly one output object per file, under {tenant}/processed/{date}/{id}/.
         var keys = await app.ProcessedKeysAsync();
         keys.Count.ShouldBe(FileCount, string.Join('\n', keys));
         foreach (var id in ids)

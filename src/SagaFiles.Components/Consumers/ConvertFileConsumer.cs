@@ -16,8 +16,8 @@ namespace SagaFiles.Components.Consumers;
 /// Processes the staged original with the processor its type and tags route to (<see cref="FileRouter" />):
 /// <list type="bullet">
 /// <item>pass-through: the staged original is the result, nothing is read;</item>
-/// <item>a converter (Parquet): its results are stored at <c>staging/{fileId}/result/{name}</c>;</item>
-/// <item>archive: each entry is stored under <c>archives/{fileId}/</c> in the incoming bucket and, once every entry is
+/// <item>a converter (Parquet): its results are stored at <c>{tenant}/staging/{fileId}/result/{name}</c>;</item>
+/// <item>archive: each entry is stored under <c>{tenant}/archives/{fileId}/</c> in the incoming bucket and, once every entry is
 /// stored, published as a child file (<see cref="FileUploaded" /> with the parent's id) with an id that follows from
 /// its place in the archive, so running again publishes the same children.</item>
 /// </list>

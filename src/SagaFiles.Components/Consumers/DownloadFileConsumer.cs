@@ -7,7 +7,7 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Takes custody of an upload: copies it (on the server) to <c>staging/{fileId}/original</c>, rejects an empty or
+/// Takes custody of an upload: copies it (on the server) to <c>{tenant}/staging/{fileId}/original</c>, rejects an empty or
 /// oversized file, and detects its type from its first 64 KiB and its name. Running twice overwrites the same key.
 /// </summary>
 public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, ILogger<DownloadFileConsumer> logger)
@@ -27,7 +27,7 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         if (upload.Size > options.Value.MaxUploadBytes)
             throw new InvalidFileException($"The file is {upload.Size:N0} bytes; files of at most {options.Value.MaxUploadBytes:N0} bytes are accepted.");
 
-        var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.FileId));
+        var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.Tenant, command.FileId));
         await store.CopyAsync(source, staged, cancellationToken: cancellationToken);
         var prefix = await store.ReadPrefixAsync(staged.Bucket, staged.Key, FileTypeDetector.PrefixLength, cancellationToken);
         var type = FileTypeDetector.Detect(prefix, command.OriginalName);

@@ -6,7 +6,7 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Copies a failed file's original to <c>failed/{yyyyMMddTHHmmssZ}_{fileId}_{name}</c> beside it (server-side), tagged with
+/// Copies a failed file's original to <c>{tenant}/failed/{yyyyMMddTHHmmssZ}_{fileId}_{name}</c> beside it (server-side), tagged with
 /// the file id. The key comes from the failure time and the file, so running twice leaves one copy. An original that is already gone leaves nothing to keep.
 /// </summary>
 public sealed class PreserveFailedFileConsumer(IObjectStore store, ILogger<PreserveFailedFileConsumer> logger) : IConsumer<PreserveFailedFile>
@@ -14,7 +14,7 @@ public sealed class PreserveFailedFileConsumer(IObjectStore store, ILogger<Prese
     public async Task Consume(ConsumeContext<PreserveFailedFile> context)
     {
         var command = context.Message;
-        var key = FileKeys.Failed(command.FileId, command.FailedAt, FileNames.Sanitize(command.OriginalName));
+        var key = FileKeys.Failed(command.Tenant, command.FileId, command.FailedAt, FileNames.Sanitize(command.OriginalName));
         try
         {
             await store.CopyAsync(new ObjectLocation(command.SourceBucket, command.SourceKey), new ObjectLocation(command.SourceBucket, key),

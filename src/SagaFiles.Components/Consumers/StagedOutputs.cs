@@ -28,13 +28,13 @@ sealed class StagedOutputs(IObjectStore store, StorageOptions storage, ConvertFi
     public async Task<long> AddChildAsync(string path, Stream content, CancellationToken cancellationToken)
     {
         var index = _children.Count;
-        var key = FileKeys.ArchiveEntry(command.FileId, index, FileNames.Sanitize(path));
+        var key = FileKeys.ArchiveEntry(command.Tenant, command.FileId, index, FileNames.Sanitize(path));
         var size = await store.PutAsync(storage.IncomingBucket, key, content, "application/octet-stream", cancellationToken: cancellationToken);
         _children.Add(new StoredChild(ChildFileIds.For(command.FileId, index), path, new ObjectLocation(storage.IncomingBucket, key), size));
         return size;
     }
 
-    /// <summary>Stores each result at <c>staging/{fileId}/result/{name}</c> and describes it.</summary>
+    /// <summary>Stores each result at <c>{tenant}/staging/{fileId}/result/{name}</c> and describes it.</summary>
     public async Task<IReadOnlyList<FileOutput>> StoreResultsAsync(ProcessingOutcome outcome, CancellationToken cancellationToken)
     {
         var outputs = new List<FileOutput>(outcome.Results.Count);
@@ -42,7 +42,7 @@ sealed class StagedOutputs(IObjectStore store, StorageOptions storage, ConvertFi
         {
             var file = _results[result.Name];
             file.Position = 0;
-            var key = FileKeys.StagedResult(command.FileId, result.Name);
+            var key = FileKeys.StagedResult(command.Tenant, command.FileId, result.Name);
             var size = await store.PutAsync(storage.StagingBucket, key, file, result.MediaType, cancellationToken: cancellationToken);
             outputs.Add(new FileOutput
             {
@@ -58,7 +58,7 @@ sealed class StagedOutputs(IObjectStore store, StorageOptions storage, ConvertFi
     public Task DeleteChildrenAsync(CancellationToken cancellationToken) =>
         _children.Count == 0
             ? Task.CompletedTask
-            : store.DeletePrefixAsync(storage.IncomingBucket, FileKeys.ArchiveEntriesPrefix(command.FileId), cancellationToken);
+            : store.DeletePrefixAsync(storage.IncomingBucket, FileKeys.ArchiveEntriesPrefix(command.Tenant, command.FileId), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

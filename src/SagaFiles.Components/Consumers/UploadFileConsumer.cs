@@ -9,7 +9,7 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Publishes the results: a server-side copy of each to <c>processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with its
+/// Publishes the results: a server-side copy of each to <c>{tenant}/processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with its
 /// metadata (sha256 of the original, source-key, format, row-count), then deletes the file's staging prefix. A retry
 /// after staging was cleaned finds the results already there with the same sha256 and only finishes the clean-up.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
         foreach (var output in command.Outputs)
             published.Add(await PublishAsync(command, output, cancellationToken));
 
-        var deleted = await store.DeletePrefixAsync(options.Value.StagingBucket, FileKeys.StagingPrefix(command.FileId), cancellationToken);
+        var deleted = await store.DeletePrefixAsync(options.Value.StagingBucket, FileKeys.StagingPrefix(command.Tenant, command.FileId), cancellationToken);
         logger.LogInformation("Deleted {Count} staged object(s)", deleted);
 
         await context.Publish(new ResultUploaded
@@ -44,7 +44,7 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
     async Task<FileOutput> PublishAsync(UploadFile command, FileOutput output, CancellationToken cancellationToken)
     {
         var destination = new ObjectLocation(options.Value.ProcessedBucket,
-            FileKeys.Processed(command.FileId, command.ReceivedAt, FileNames.Sanitize(output.Name)));
+            FileKeys.Processed(command.Tenant, command.FileId, command.ReceivedAt, FileNames.Sanitize(output.Name)));
         var published = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
         if (published is not null && published.Metadata.GetValueOrDefault(Sha256Metadata) == command.Sha256)
             logger.LogInformation("{Destination} is already published", destination);

@@ -296,6 +296,7 @@ static class FileStateMachineActivities
             .Send(FileSteps.PreserveFailedAddress, context => new PreserveFailedFile
             {
                 FileId = context.Saga.CorrelationId,
+                Tenant = context.Saga.Tenant,
                 SourceBucket = context.Saga.SourceBucket,
                 SourceKey = context.Saga.SourceKey,
                 OriginalName = context.Saga.OriginalName,

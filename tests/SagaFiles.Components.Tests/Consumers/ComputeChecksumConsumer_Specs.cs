@@ -20,6 +20,6 @@ public class ComputeChecksumConsumer_Specs : StepSpec
         first.Size.ShouldBe(content.Length);
         first.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
         second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
     }
 }

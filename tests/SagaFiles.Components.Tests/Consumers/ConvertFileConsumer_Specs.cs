@@ -23,7 +23,7 @@ public class ConvertFileConsumer_Specs : StepSpec
         result.Format.ShouldBe("parquet");
         result.Name.ShouldBe("Q1 orders.parquet");
         result.Bucket.ShouldBe(Storage.Options.StagingBucket);
-        result.Key.ShouldBe($"staging/{upload.FileId}/result/Q1 orders.parquet");
+        result.Key.ShouldBe($"{Tenant}/staging/{upload.FileId}/result/Q1 orders.parquet");
         var table = result.Table.ShouldNotBeNull();
         table.Rows.ShouldBe(1_000);
         table.Columns.Select(c => c.Name).ShouldBe(["id", "name", "amount", "day"]);
@@ -51,8 +51,8 @@ public class ConvertFileConsumer_Specs : StepSpec
 
         second.Outputs.ShouldBeEquivalentTo(first.Outputs);
         first.Outputs.ShouldHaveSingleItem().Table.ShouldNotBeNull().Rows.ShouldBe(2);
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/"))
-            .ShouldBe([$"staging/{upload.FileId}/original", $"staging/{upload.FileId}/result/data.parquet"], ignoreOrder: true);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/"))
+            .ShouldBe([$"{Tenant}/staging/{upload.FileId}/original", $"{Tenant}/staging/{upload.FileId}/result/data.parquet"], ignoreOrder: true);
     }
 
     [Test]
@@ -71,7 +71,7 @@ public class ConvertFileConsumer_Specs : StepSpec
         result.Name.ShouldBe("scan.PNG");
         result.Size.ShouldBe(content.Length);
         result.Table.ShouldBeNull();
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
     }
 
     [Test]
@@ -84,7 +84,7 @@ public class ConvertFileConsumer_Specs : StepSpec
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(ConversionException).FullName);
         exception.Message.ShouldBe("Line 4: expected 3 fields as in the first row, found 4 (a ragged row).");
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/result/")).ShouldBeEmpty();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/result/")).ShouldBeEmpty();
         TempFilesOf(upload.FileId).ShouldBeEmpty();
         var deadLetter = Steps.Logs.Entries.Where(e => e.Message.Contains("moved to the error queue", StringComparison.Ordinal) &&
                                                        Equals(e.Properties["FileId"], upload.FileId)).ShouldHaveSingleItem();

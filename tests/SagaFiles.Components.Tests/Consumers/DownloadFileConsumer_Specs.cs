@@ -20,7 +20,7 @@ public class DownloadFileConsumer_Specs : StepSpec
         downloaded.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
         downloaded.Duration.ShouldBeGreaterThan(TimeSpan.Zero);
         downloaded.StagingBucket.ShouldBe(Storage.Options.StagingBucket);
-        downloaded.StagingKey.ShouldBe($"staging/{command.FileId}/original");
+        downloaded.StagingKey.ShouldBe($"{Tenant}/staging/{command.FileId}/original");
         downloaded.Size.ShouldBe(content.Length);
         downloaded.DetectedType.ShouldBe("csv");
         downloaded.MediaType.ShouldBe("text/csv");
@@ -39,7 +39,7 @@ public class DownloadFileConsumer_Specs : StepSpec
 
         second.ShouldBe(first with { Attempt = 2, Duration = second.Duration });
         first.DetectedType.ShouldBe("png");
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{command.FileId}/")).ShouldBe([first.StagingKey]);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{command.FileId}/")).ShouldBe([first.StagingKey]);
         (await Storage.ReadAllAsync(first.StagingBucket, first.StagingKey)).ShouldBe(content);
     }
 
@@ -53,7 +53,7 @@ public class DownloadFileConsumer_Specs : StepSpec
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(InvalidFileException).FullName);
         exception.Message.ShouldBe("The file is empty (0 bytes).");
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{command.FileId}/")).ShouldBeEmpty();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{command.FileId}/")).ShouldBeEmpty();
     }
 
     [Test]

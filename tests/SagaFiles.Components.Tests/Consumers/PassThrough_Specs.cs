@@ -21,7 +21,7 @@ public class PassThrough_Specs : StepSpec
         downloaded.DetectedType.ShouldBe("png");
         checksum.Sha256.ShouldBe(Sha256Hex(content));
         converted.Outputs.ShouldHaveSingleItem().Format.ShouldBe("original");
-        uploaded.Key.ShouldBe($"processed/2026/03/10/{upload.FileId}/holiday photo.png");
+        uploaded.Key.ShouldBe($"{Tenant}/processed/2026/03/10/{upload.FileId}/holiday photo.png");
         (await Storage.ReadAllAsync(uploaded.Bucket, uploaded.Key)).ShouldBe(content);
         var published = (await Storage.Store.HeadAsync(uploaded.Bucket, uploaded.Key)).ShouldNotBeNull();
         published.Metadata.ShouldBe(new Dictionary<string, string>
@@ -29,6 +29,6 @@ public class PassThrough_Specs : StepSpec
             ["sha256"] = Sha256Hex(content), ["source-key"] = upload.SourceKey, ["format"] = "original"
         }, ignoreOrder: true);
         published.ContentType.ShouldBe("image/png");
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBeEmpty();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
     }
 }

@@ -19,13 +19,13 @@ public class PreserveFailedFileConsumer_Specs : StepSpec
         foreach (var upload in new[] { first, second })
             await PreserveAsync(new PreserveFailedFile
             {
-                FileId = upload.FileId, SourceBucket = upload.SourceBucket, SourceKey = upload.SourceKey, OriginalName = upload.OriginalName,
+                FileId = upload.FileId, Tenant = Tenant, SourceBucket = upload.SourceBucket, SourceKey = upload.SourceKey, OriginalName = upload.OriginalName,
                 FailedAt = failedAt
             });
 
         var stamp = failedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        var kept = await Storage.KeysAsync(Storage.Options.IncomingBucket, $"failed/{stamp}_");
-        kept.ShouldBe([$"failed/{stamp}_{first.FileId}_report.csv", $"failed/{stamp}_{second.FileId}_report.csv"], ignoreOrder: true);
+        var kept = await Storage.KeysAsync(Storage.Options.IncomingBucket, $"{Tenant}/failed/{stamp}_");
+        kept.ShouldBe([$"{Tenant}/failed/{stamp}_{first.FileId}_report.csv", $"{Tenant}/failed/{stamp}_{second.FileId}_report.csv"], ignoreOrder: true);
         (await Storage.ReadAllAsync(Storage.Options.IncomingBucket, kept.Single(k => k.Contains(second.FileId.ToString())))).ShouldBe(Csv(rows: 3));
     }
 

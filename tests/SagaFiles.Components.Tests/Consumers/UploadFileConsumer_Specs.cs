@@ -17,7 +17,7 @@ public class UploadFileConsumer_Specs : StepSpec
         var uploaded = completion.Outputs.ShouldHaveSingleItem();
         // Received 2026-03-09 23:30 at UTC-2: 2026-03-10 in UTC.
         uploaded.Bucket.ShouldBe(Storage.Options.ProcessedBucket);
-        uploaded.Key.ShouldBe($"processed/2026/03/10/{upload.FileId}/sales.parquet");
+        uploaded.Key.ShouldBe($"{Tenant}/processed/2026/03/10/{upload.FileId}/sales.parquet");
         uploaded.Size.ShouldBe(converted.Outputs[0].Size);
         uploaded.Table.ShouldBeEquivalentTo(converted.Outputs[0].Table);
         completion.WorkerHost.ShouldBe($"{Environment.MachineName}/{Environment.ProcessId}");
@@ -27,7 +27,7 @@ public class UploadFileConsumer_Specs : StepSpec
             ["sha256"] = checksum.Sha256, ["source-key"] = upload.SourceKey, ["row-count"] = "50", ["format"] = "parquet"
         }, ignoreOrder: true);
         published.ContentType.ShouldBe("application/vnd.apache.parquet");
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBeEmpty();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
     }
 
     [Test]
@@ -41,8 +41,8 @@ public class UploadFileConsumer_Specs : StepSpec
         var second = (await PublishAsync(converted, checksum.Sha256, upload, attempt: 2)).Outputs.ShouldHaveSingleItem();
 
         second.ShouldBeEquivalentTo(first);
-        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"processed/2026/03/10/{upload.FileId}/")).ShouldBe([first.Key]);
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/")).ShouldBe([first.Key]);
         (await Storage.ReadAllAsync(second.Bucket, second.Key)).ShouldBe(bytes);
-        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"staging/{upload.FileId}/")).ShouldBeEmpty();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
     }
 }

@@ -45,7 +45,7 @@ public class FileIntake_Specs
         var record = await _host.QueryAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.CorrelationId == file.FileId));
         record.CurrentState.ShouldBe(FileStates.Pending);
         record.SourceBucket.ShouldBe(_host.IncomingBucket);
-        record.SourceKey.ShouldBe(FileKeys.Upload(file.FileId, "réport.csv"));
+        record.SourceKey.ShouldBe($"{Tenant}/uploads/{file.FileId}/réport.csv");
         record.ContentType.ShouldBe("text/csv");
         record.Tags.ShouldBe(new Dictionary<string, string> { ["team"] = "data", ["source"] = "spec" }, ignoreOrder: true);
         (await _host.Storage.ReadAllAsync(_host.IncomingBucket, record.SourceKey)).ShouldBe("a,b\n1,2\n"u8.ToArray());
@@ -78,7 +78,7 @@ public class FileIntake_Specs
         var accepted = results.OfType<IntakeResult.Accepted>().ShouldHaveSingleItem().File;
         results.OfType<IntakeResult.Replayed>().Select(r => r.File).ShouldAllBe(f => f == accepted);
         (await _host.IncomingKeysAsync()).Where(k => k.EndsWith(name, StringComparison.Ordinal))
-            .ShouldBe([FileKeys.Upload(accepted.FileId, name)]);
+            .ShouldBe([$"{Tenant}/uploads/{accepted.FileId}/{name}"]);
         (await _host.QueryAsync(db => db.Files.CountAsync(f => f.OriginalName == name))).ShouldBe(1);
         (await _host.PublishedUploadsAsync(accepted.FileId)).ShouldBe(1);
     }

@@ -87,7 +87,8 @@ public class FileStateMachine_Specs : FileSagaSpec
         file.History.Last().Error.ShouldBe("The file is empty (0 bytes).");
         (await _harness.Published.Any<FileProcessingFailed>(x => x.Context.Message.FileId == fileId && x.Context.Message.Step == FileSteps.Download))
             .ShouldBeTrue();
-        (await _harness.Sent.Any<PreserveFailedFile>(x => x.Context.Message.FileId == fileId && x.Context.Message.SourceKey == $"uploads/{fileId}/data.csv"))
+        (await _harness.Sent.Any<PreserveFailedFile>(x => x.Context.Message.FileId == fileId && x.Context.Message.Tenant == "acme" &&
+                x.Context.Message.SourceKey == $"uploads/{fileId}/data.csv"))
             .ShouldBeTrue("the original is kept for the operators");
     }
 
