@@ -1,8 +1,9 @@
 namespace SagaFiles.Contracts;
 
 /// <summary>
-/// A file that came out of an archive reached Completed or Failed; its parent counts it. A child that failed and was
-/// then retried reports again, naming the outcome it reported before, so the parent moves it between its counts.
+/// A file that came out of an archive reached Completed or Failed; the archive's children are counted apart from the
+/// archive's saga (<see cref="ArchiveChildrenFinished" /> tells it when all are done). A child that failed and was then
+/// retried reports again, naming the outcome it reported before, so it moves between the counts.
 /// </summary>
 public record ChildFileFinished
 {

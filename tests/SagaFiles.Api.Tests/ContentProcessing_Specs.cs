@@ -101,6 +101,26 @@ public class ContentProcessing_Specs
     }
 
     [Test]
+    public async Task An_archive_of_hundreds_of_entries_counts_every_child_and_completes()
+    {
+        // Children finish side by side on two workers; each is counted once, none of them waits on the archive's record.
+        const int entries = 240;
+        var archive = Zip([.. Enumerable.Range(0, entries).Select(i => i % 20 == 0
+            ? ($"broken/{i}.csv", (object)"a,b\n1,2,3\n")
+            : ($"notes/{i}.txt", $"note {i}"))]);
+        var id = await Files.Upload(archive, "many.zip");
+
+        var parent = await Files.WaitUntilSettled(id, TimeSpan.FromMinutes(8));
+
+        parent.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), parent.ToString());
+        var counts = parent.GetProperty("archive");
+        (counts.GetProperty("children").GetInt32(), counts.GetProperty("childrenCompleted").GetInt32(), counts.GetProperty("childrenFailed").GetInt32())
+            .ShouldBe((entries, entries - entries / 20, entries / 20));
+        (await Files.List($"parent={id}&status=Completed&limit=1")).GetProperty("total").GetInt32().ShouldBe(entries - entries / 20);
+        (await Files.List($"parent={id}&status=Failed&limit=1")).GetProperty("total").GetInt32().ShouldBe(entries / 20);
+    }
+
+    [Test]
     public async Task A_tar_gz_and_a_single_file_gz_are_unpacked_too()
     {
         var tgz = await Files.Upload(Gzip(Tar(("a.csv", "n\n1\n"), ("b.txt", "hello"))), "bundle.tgz");

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SagaFiles.Components.Consumers;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Components.Steps;
 
@@ -54,7 +55,7 @@ public static class DatabaseRegistration
 
     /// <summary>
     /// The file saga, persisted in Postgres with optimistic concurrency; its retry and timeout settings, and its steps against
-    /// its states and events, validated at start-up.
+    /// its states and events, validated at start-up; and the consumer that counts archives' children for it.
     /// </summary>
     public static void AddFileSaga(this IBusRegistrationConfigurator configurator)
     {
@@ -67,5 +68,6 @@ public static class DatabaseRegistration
                 r.ExistingDbContext<SagaFilesDbContext>();
                 r.UsePostgres();
             });
+        configurator.AddConsumer<ArchiveChildrenConsumer, ArchiveChildrenConsumerDefinition>();
     }
 }

@@ -3,7 +3,7 @@ using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Data;
 
-/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, and the inbox/outbox tables.</summary>
+/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, and the inbox/outbox tables.</summary>
 public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : DbContext(options)
 {
     public DbSet<FileState> Files => Set<FileState>();
@@ -12,11 +12,14 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<ArchiveProgress> ArchiveProgress => Set<ArchiveProgress>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new UploadKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new ArchiveProgressConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

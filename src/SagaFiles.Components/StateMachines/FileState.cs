@@ -68,6 +68,8 @@ public class FileState : SagaStateMachineInstance
     /// <summary>For an archive: how many child files it expanded into; null for any other file.</summary>
     public int? ChildCount { get; set; }
 
+    /// <summary>For an archive: its children's outcomes once all have reported (while they run, the counts grow in
+    /// <see cref="Data.ArchiveProgress" />).</summary>
     public int ChildrenCompleted { get; set; }
 
     public int ChildrenFailed { get; set; }
@@ -208,26 +210,12 @@ public class FileState : SagaStateMachineInstance
         ErrorMessage = null;
     }
 
-    /// <summary>Counts a child's outcome, moving it from the count it was in when it reports again.</summary>
-    public void ChildFinished(ChildFileFinished finished, DateTimeOffset now)
+    /// <summary>Every child of the archive has reported: these are the counts (again, when a retried child moved between them).</summary>
+    public void ChildrenCounted(ArchiveChildrenFinished finished, DateTimeOffset now)
     {
-        if (finished.PreviouslySucceeded is { } before)
-        {
-            if (before)
-                ChildrenCompleted--;
-            else
-                ChildrenFailed--;
-        }
-
-        if (finished.Succeeded)
-            ChildrenCompleted++;
-        else
-            ChildrenFailed++;
+        (ChildrenCompleted, ChildrenFailed) = (finished.ChildrenCompleted, finished.ChildrenFailed);
         UpdatedAt = now;
     }
-
-    /// <summary>An archive whose every child has reached Completed or Failed.</summary>
-    public bool AllChildrenFinished => ChildCount is { } count && ChildrenCompleted + ChildrenFailed >= count;
 
     public void Finish(IReadOnlyList<FileOutput> published, DateTimeOffset now)
     {

@@ -9,7 +9,8 @@ namespace SagaFiles.Components.StateMachines;
 /// or Failed. Each step is a command to a consumer queue; its completion moves the file on.
 /// <list type="bullet">
 /// <item>An archive's convert step expands it into child files, each with its own saga; the archive waits in
-/// AwaitingChildren until every child has reached Completed or Failed, then completes with the counts.</item>
+/// AwaitingChildren until every child has reached Completed or Failed, then completes with the counts. The children are
+/// counted apart from the archive's row (<see cref="Consumers.ArchiveChildrenConsumer" />), which tells it once.</item>
 /// <item>An attempt that faults with a permanent error (invalid content) fails the file at once.</item>
 /// <item>Any other fault, or no answer within the step timeout, counts as an attempt: the step is tried again after a
 /// backoff (a fault) or at once (a timeout), up to <see cref="FileSagaOptions.MaxAttempts" />, then the file fails.</item>
@@ -34,7 +35,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         Event(() => ConvertFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => UploadFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => RetryRequested, x => x.CorrelateById(m => m.Message.FileId));
-        Event(() => ChildFinished, x => x.CorrelateById(m => m.Message.ParentFileId));
+        Event(() => ChildrenFinished, x => x.CorrelateById(m => m.Message.FileId));
         Schedule(() => StepTimeout, x => x.StepTimeoutTokenId, s =>
         {
             s.Delay = Settings.StepTimeout;
@@ -85,9 +86,11 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                         .StartStep(FileSteps.Upload)
                         .TransitionTo(Uploading),
                     archive => archive
-                        .IfElse(context => context.Saga.AllChildrenFinished,
-                            done => done.CompleteFile(_ => []),
-                            wait => wait.TransitionTo(AwaitingChildren))),
+                        .IfElse(context => context.Message.ChildCount == 0,
+                            empty => empty.CompleteFile(_ => []),
+                            expanded => expanded
+                                .Publish(context => new ArchiveExpanded { FileId = context.Saga.CorrelationId, ChildCount = context.Message.ChildCount!.Value })
+                                .TransitionTo(AwaitingChildren))),
             When(ConvertFaulted).RetryOrFail());
 
         During(Uploading,
@@ -110,13 +113,15 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(StepRetry.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
                 .StartCurrentStep());
 
-        // Children may finish before their archive has recorded how many there are (they start as soon as they are
-        // published), and a retried child may report again after the archive completed: every report is counted.
-        DuringAny(
-            When(ChildFinished)
-                .Then(context => context.Saga.ChildFinished(context.Message, Now))
-                .If(context => context.Saga.CurrentState == FileStates.AwaitingChildren && context.Saga.AllChildrenFinished,
-                    done => done.CompleteFile(_ => [])));
+        During(AwaitingChildren,
+            When(ChildrenFinished)
+                .Then(context => context.Saga.ChildrenCounted(context.Message, Now))
+                .CompleteFile(_ => []));
+
+        // A child retried after its archive completed moves between the counts.
+        During(Completed,
+            When(ChildrenFinished)
+                .Then(context => context.Saga.ChildrenCounted(context.Message, Now)));
 
         During(Failed,
             When(RetryRequested)
@@ -181,7 +186,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     public Event<FileRetryRequested> RetryRequested { get; } = null!;
 
-    public Event<ChildFileFinished> ChildFinished { get; } = null!;
+    public Event<ArchiveChildrenFinished> ChildrenFinished { get; } = null!;
 
     public Schedule<FileState, StepTimedOut> StepTimeout { get; } = null!;
 

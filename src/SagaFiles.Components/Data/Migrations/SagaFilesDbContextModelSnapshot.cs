@@ -297,6 +297,31 @@ namespace SagaFiles.Components.Data.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("SagaFiles.Components.Data.ArchiveProgress", b =>
+                {
+                    b.Property<Guid>("FileId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<int?>("ChildCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("child_count");
+
+                    b.Property<int>("ChildrenCompleted")
+                        .HasColumnType("integer")
+                        .HasColumnName("children_completed");
+
+                    b.Property<int>("ChildrenFailed")
+                        .HasColumnType("integer")
+                        .HasColumnName("children_failed");
+
+                    b.HasKey("FileId")
+                        .HasName("pk_archive_progress");
+
+                    b.ToTable("archive_progress", (string)null);
+                });
+
             modelBuilder.Entity("SagaFiles.Components.Data.UploadKey", b =>
                 {
                     b.Property<string>("Tenant")

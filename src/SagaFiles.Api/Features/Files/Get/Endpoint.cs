@@ -1,4 +1,5 @@
 using FastEndpoints;
+using Microsoft.EntityFrameworkCore;
 using SagaFiles.Components.Data;
 
 namespace SagaFiles.Api.Features.Files.Get;
@@ -18,8 +19,15 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
     {
         var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
         if (file == null)
+        {
             await Send.NotFoundAsync(ct);
-        else
-            await Send.OkAsync(Response.From(file), ct);
+            return;
+        }
+
+        // While an archive waits, its children are counted apart from its record.
+        var progress = file.CurrentState == FileStates.AwaitingChildren
+            ? await db.ArchiveProgress.AsNoTracking().FirstOrDefaultAsync(p => p.FileId == file.CorrelationId, ct)
+            : null;
+        await Send.OkAsync(Response.From(file, progress), ct);
     }
 }

@@ -1,4 +1,5 @@
 using SagaFiles.Contracts;
+using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Features.Files.Get;
@@ -30,7 +31,8 @@ public sealed record Response(
     DateTimeOffset UpdatedAt,
     FileLinks Links)
 {
-    public static Response From(FileState file) => new(
+    /// <param name="progress">An archive's children counted so far, while it waits for them.</param>
+    public static Response From(FileState file, ArchiveProgress? progress = null) => new(
         file.CorrelationId,
         file.Tenant,
         file.UploadedBy,
@@ -50,7 +52,7 @@ public sealed record Response(
         file.Processor,
         file.Outputs.Select(Output.From).ToList(),
         Conversion.Of(file),
-        Archive.Of(file),
+        Archive.Of(file, progress),
         file.ProcessedAt,
         file.CreatedAt,
         file.UpdatedAt,
@@ -84,8 +86,8 @@ public sealed record Conversion(int Tables, long Rows, int Columns, double Compr
 /// <summary>How a file relates to archives: the archive it came out of, and for an archive, its children's progress.</summary>
 public sealed record Archive(Guid? ParentId, int Depth, int? Children, int ChildrenCompleted, int ChildrenFailed, string? ChildrenLink)
 {
-    public static Archive? Of(FileState file) => file.ParentFileId == null && file.ChildCount == null
+    public static Archive? Of(FileState file, ArchiveProgress? progress) => file.ParentFileId == null && file.ChildCount == null
         ? null
-        : new Archive(file.ParentFileId, file.ArchiveDepth, file.ChildCount, file.ChildrenCompleted, file.ChildrenFailed,
-            file.ChildCount == null ? null : $"/files?parent={file.CorrelationId}");
+        : new Archive(file.ParentFileId, file.ArchiveDepth, file.ChildCount, progress?.ChildrenCompleted ?? file.ChildrenCompleted,
+            progress?.ChildrenFailed ?? file.ChildrenFailed, file.ChildCount == null ? null : $"/files?parent={file.CorrelationId}");
 }

@@ -31,6 +31,6 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
         var total = await files.CountAsync(ct);
         var page = await files.OrderByDescending(x => x.CreatedAt).ThenBy(x => x.CorrelationId)
             .Skip((request.Page - 1) * request.Limit).Take(request.Limit).ToListAsync(ct);
-        await Send.OkAsync(new Response(page.Select(SagaFiles.Api.Features.Files.Get.Response.From).ToList(), request.Page, request.Limit, total), ct);
+        await Send.OkAsync(new Response(page.Select(file => SagaFiles.Api.Features.Files.Get.Response.From(file)).ToList(), request.Page, request.Limit, total), ct);
     }
 }
