@@ -43,7 +43,7 @@ public partial class Access_Specs
 
         using var client = SagaFilesApp.ClientWith(_all);
         _file = await UploadAsync(client, "n\n1\n"u8.ToArray(), "access.csv");
-        (await Files.WaitUntilSettled(_file)).GetProperty("status").GetString().ShouldBe("Completed");
+        (await Files.WaitUntilSettled(_file)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
     }
 
     [Test]
@@ -130,7 +130,7 @@ public partial class Access_Specs
         using var a = SagaFilesApp.ClientWith(_filesOnly);
         using var b = SagaFilesApp.ClientWith(await Key("tenant-b", [ApiScopes.FilesRead, ApiScopes.FilesWrite]));
         var archive = await UploadAsync(a, ContentProcessing_Specs.Zip(("one.csv", "n\n1\n"), ("two.txt", "hello")), "pair.zip");
-        (await Files.WaitUntilSettled(archive)).GetProperty("status").GetString().ShouldBe("Completed");
+        (await Files.WaitUntilSettled(archive)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
         var children = await a.GetFromJsonAsync<JsonElement>($"/files?parent={archive}");
         children.GetProperty("total").GetInt32().ShouldBe(2);
         var child = children.GetProperty("items")[0].GetProperty("id").GetGuid();

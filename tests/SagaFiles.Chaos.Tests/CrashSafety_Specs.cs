@@ -47,11 +47,11 @@ public class CrashSafety_Specs
 
         // The files table: exactly these files, all Completed: no saga left in a non-final state, none Failed.
         states.Keys.ShouldBe(ids, ignoreOrder: true);
-        states.Where(s => s.Value != "Completed").ShouldBeEmpty();
+        states.Where(s => s.Value != FileStates.Completed).ShouldBeEmpty();
 
         // The API says the same.
         var files = await Task.WhenAll(ids.Select(id => app.GetAsync(id)));
-        files.Where(f => f.GetProperty("status").GetString() != "Completed").Select(f => f.ToString()).ShouldBeEmpty();
+        files.Where(f => f.GetProperty("status").GetString() != nameof(FileStatus.Completed)).Select(f => f.ToString()).ShouldBeEmpty();
 
         // Exactly one output object per file, under {tenant}/processed/{date}/{id}/.
         var keys = await app.ProcessedKeysAsync();
@@ -62,7 +62,7 @@ public class CrashSafety_Specs
         // Each history completes once, as its last entry; retried attempts show with their reason.
         var histories = await Task.WhenAll(ids.Select(async id =>
             (await app.GetAsync(id, "/events")).GetProperty("events").EnumerateArray().ToList()));
-        histories.ShouldAllBe(h => h.Count(e => e.GetProperty("to").GetString() == "Completed") == 1 && h.Last().GetProperty("to").GetString() == "Completed");
+        histories.ShouldAllBe(h => h.Count(e => e.GetProperty("to").GetString() == FileStates.Completed) == 1 && h.Last().GetProperty("to").GetString() == FileStates.Completed);
         var retries = histories.Select(h => h.Select(RetryReason).OfType<string>().ToList()).ToList();
         var retried = retries.Count(r => r.Count > 0);
         await TestContext.Progress.WriteLineAsync(
@@ -156,7 +156,7 @@ public class CrashSafety_Specs
         while (true)
         {
             var states = await app.FileStatesAsync();
-            if (states.Count >= FileCount && states.Values.All(s => s is "Completed" or "Failed"))
+            if (states.Count >= FileCount && states.Values.All(s => s is FileStates.Completed or FileStates.Failed))
                 return states;
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"Not settled within {SettleTimeout.TotalSeconds:0} s after the chaos: " +

@@ -22,7 +22,7 @@ public class FailedFileRetry_Specs
 
         var id = await app.UploadAsync(Encoding.UTF8.GetBytes("id,name\n1,one\n2,two\n"), "retried.csv");
         var failed = await app.WaitUntilSettledAsync(id, SettleTimeout);
-        failed.GetProperty("status").GetString().ShouldBe("Failed", failed.ToString());
+        failed.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed), failed.ToString());
         failed.GetProperty("currentStep").GetString().ShouldBe("Upload");
         failed.GetProperty("errorMessage").GetString()!.ShouldContain(app.ProcessedBucket);
 
@@ -31,7 +31,7 @@ public class FailedFileRetry_Specs
         retry.StatusCode.ShouldBe(HttpStatusCode.Accepted, await retry.Content.ReadAsStringAsync());
 
         var completed = await app.WaitUntilSettledAsync(id, SettleTimeout, also: file => file.GetProperty("attempt").GetInt32() > 2);
-        completed.GetProperty("status").GetString().ShouldBe("Completed", completed.ToString());
+        completed.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), completed.ToString());
         var output = completed.GetProperty("outputs").EnumerateArray().ShouldHaveSingleItem();
         output.GetProperty("rows").GetInt64().ShouldBe(2);
         (await app.ProcessedKeysAsync()).ShouldBe([output.GetProperty("key").GetString()!]);

@@ -13,7 +13,6 @@ namespace SagaFiles.Chaos.Tests;
 /// </summary>
 sealed class SagaFilesProcesses : IAsyncDisposable
 {
-    static readonly string[] StepQueues = ["download-file", "compute-checksum", "convert-file", "upload-file"];
 
     readonly string _name;
     readonly Dictionary<string, string> _settings;
@@ -136,7 +135,7 @@ sealed class SagaFilesProcesses : IAsyncDisposable
         while (true)
         {
             var file = await GetAsync(id);
-            if (file.GetProperty("status").GetString() is "Completed" or "Failed" && (also == null || also(file)))
+            if (file.GetProperty("status").GetString() is nameof(FileStatus.Completed) or nameof(FileStatus.Failed) && (also == null || also(file)))
                 return file;
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"File {id} did not settle within {timeout.TotalSeconds:0} s: {file}");
@@ -162,7 +161,7 @@ sealed class SagaFilesProcesses : IAsyncDisposable
     {
         using var sqs = Stack.CreateSqsClient();
         var held = 0;
-        foreach (var queue in StepQueues)
+        foreach (var queue in FileSteps.All.Select(s => s.Queue))
         {
             var url = (await sqs.GetQueueUrlAsync($"{_settings["Messaging__Prefix"]}_{queue}")).QueueUrl;
             var attributes = await sqs.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessagesNotVisible"]);

@@ -1,3 +1,5 @@
+using SagaFiles.Processing.IO;
+
 namespace SagaFiles.Processing.Archives;
 
 /// <summary>Sees the bytes read through a <see cref="MeteredStream" />, and where in it they were.</summary>
@@ -16,23 +18,12 @@ delegate void ReadObserver(long position, ReadOnlySpan<byte> bytes);
 /// its reader, which skips what was not read).</param>
 /// <param name="observe">Sees every byte read, before the reader does.</param>
 sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject, Action<long>? verifyEnd,
-    bool leaveInnerOpen = false, ReadObserver? observe = null) : Stream
+    bool leaveInnerOpen = false, ReadObserver? observe = null) : ReadOnlyStream
 {
     long _read;
     bool _ended;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => _read;
 
     public override int Read(Span<byte> buffer)
     {
@@ -48,9 +39,6 @@ sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject
 
         return Observe(buffer[..read], buffer.IsEmpty);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -90,14 +78,6 @@ sealed class MeteredStream(Stream inner, ExpansionBudget? budget, string subject
 
     ArchiveRejectedException Corrupt(Exception e) =>
         new(ArchiveRejection.Corrupt, $"{subject} is corrupt or truncated: {e.Message}", e);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SagaFiles.Processing.IO;
 
 namespace SagaFiles.Processing.Hashing;
 
@@ -8,7 +9,7 @@ namespace SagaFiles.Processing.Hashing;
 /// read to its end, <see cref="Checksum" /> holds the digest and the byte count; nothing is buffered beyond the caller's
 /// own read buffer.
 /// </summary>
-public sealed class HashingStream : Stream
+public sealed class HashingStream : ReadOnlyStream
 {
     /// <summary>The buffer size used when this stream is copied or drained.</summary>
     public const int CopyBufferSize = 1024 * 1024;
@@ -41,18 +42,8 @@ public sealed class HashingStream : Stream
     public Sha256Checksum Checksum => _checksum ??
         throw new InvalidOperationException("The SHA-256 digest is known only once the stream has been read to its end.");
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _inner.Length;
-
-    public override long Position
-    {
-        get => _bytesRead;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => _bytesRead;
 
     public override int Read(Span<byte> buffer)
     {
@@ -60,9 +51,6 @@ public sealed class HashingStream : Stream
         Observe(buffer[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -118,14 +106,6 @@ public sealed class HashingStream : Stream
         _hash.AppendData(bytes);
         _bytesRead += bytes.Length;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

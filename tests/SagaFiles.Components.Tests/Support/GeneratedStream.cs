@@ -1,15 +1,15 @@
+using SagaFiles.Processing.IO;
+
 namespace SagaFiles.Components.Tests.Support;
 
 /// <summary>
 /// A forward-only stream of <paramref name="length" /> pseudo-random bytes that reports no length, as a request body
 /// does: it exercises uploads of unknown size without holding the bytes anywhere.
 /// </summary>
-public sealed class GeneratedStream(long length, int seed) : Stream
+public sealed class GeneratedStream(long length, int seed) : ReadOnlyStream
 {
     readonly Random _random = new(seed);
     long _position;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -25,25 +25,5 @@ public sealed class GeneratedStream(long length, int seed) : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Position => _position;
 }

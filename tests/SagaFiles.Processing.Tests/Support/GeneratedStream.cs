@@ -1,23 +1,15 @@
+using SagaFiles.Processing.IO;
+
 namespace SagaFiles.Processing.Tests.Support;
 
 /// <summary>A read-only, forward-only stream of pseudo-random bytes that are produced as they are read.</summary>
-sealed class GeneratedStream(long length, ulong seed) : Stream
+sealed class GeneratedStream(long length, ulong seed) : ReadOnlyStream
 {
     ulong _state = seed | 1;
     long _position;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => length;
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long Position => _position;
 
     public override int Read(Span<byte> buffer)
     {
@@ -36,12 +28,4 @@ sealed class GeneratedStream(long length, ulong seed) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
