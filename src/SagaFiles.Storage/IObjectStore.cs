@@ -3,6 +3,7 @@ namespace SagaFiles.Storage;
 /// <summary>
 /// Object storage as SagaFiles uses it: objects stream in and out, copies happen on the server, nothing is held whole
 /// in memory. Metadata keys and values are ASCII (they travel as HTTP headers); keys are returned lower-case.
+/// Failures are <see cref="StorageException" />s that say whether they are transient, never the SDK's own exceptions.
 /// </summary>
 public interface IObjectStore
 {

@@ -2,7 +2,7 @@ namespace SagaFiles.Storage;
 
 /// <summary>The object (or its bucket) does not exist.</summary>
 public sealed class ObjectNotFoundException(string bucket, string key, Exception? innerException = null)
-    : Exception($"s3://{bucket}/{key} does not exist.", innerException)
+    : StorageException($"s3://{bucket}/{key} does not exist.", isTransient: false, innerException)
 {
     public string Bucket { get; } = bucket;
 

@@ -44,6 +44,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
             return await PutMultipartAsync(bucket, key, content, contentType, metadata, buffer, read, cancellationToken)
                 .ConfigureAwait(false);
         }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -109,6 +113,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         {
             throw new ObjectNotFoundException(bucket, key, e);
         }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
     }
 
     public async Task<byte[]> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default)
@@ -133,6 +141,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         {
             throw new ObjectNotFoundException(bucket, key, e);
         }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
     }
 
     public async Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default)
@@ -150,6 +162,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
         }
     }
 
@@ -188,11 +204,16 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         {
             // The source was just there: the destination's bucket is missing. Not the source's fault, and creating the
             // bucket fixes it, so not an ObjectNotFoundException (which fails a file for good).
-            throw new InvalidOperationException($"Cannot copy {source} to {destination}: bucket {destination.Bucket} does not exist.", e);
+            throw new BucketNotFoundException(destination.Bucket,
+                $"Cannot copy {source} to {destination}: bucket {destination.Bucket} does not exist.", e);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             throw new ObjectNotFoundException(source.Bucket, source.Key, e);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
         }
     }
 
@@ -201,26 +222,33 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         ArgumentException.ThrowIfNullOrEmpty(prefix); // an empty prefix would empty the bucket
         var deleted = 0;
         string? continuation = null;
-        do
+        try
         {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request
+            do
             {
-                BucketName = bucket, Prefix = prefix, ContinuationToken = continuation, MaxKeys = DeleteBatchSize
-            }, cancellationToken).ConfigureAwait(false);
-            if (page.S3Objects is { Count: > 0 } objects)
-            {
-                var response = await s3.DeleteObjectsAsync(new DeleteObjectsRequest
+                var page = await s3.ListObjectsV2Async(new ListObjectsV2Request
                 {
-                    BucketName = bucket, Quiet = true, Objects = objects.Select(o => new KeyVersion { Key = o.Key }).ToList()
+                    BucketName = bucket, Prefix = prefix, ContinuationToken = continuation, MaxKeys = DeleteBatchSize
                 }, cancellationToken).ConfigureAwait(false);
-                if (response.DeleteErrors is { Count: > 0 } errors)
-                    throw new IOException($"Could not delete {errors.Count} object(s) under s3://{bucket}/{prefix}: " +
-                        string.Join("; ", errors.Take(3).Select(e => $"{e.Key}: {e.Code} {e.Message}")));
-                deleted += objects.Count;
-            }
+                if (page.S3Objects is { Count: > 0 } objects)
+                {
+                    var response = await s3.DeleteObjectsAsync(new DeleteObjectsRequest
+                    {
+                        BucketName = bucket, Quiet = true, Objects = objects.Select(o => new KeyVersion { Key = o.Key }).ToList()
+                    }, cancellationToken).ConfigureAwait(false);
+                    if (response.DeleteErrors is { Count: > 0 } errors)
+                        throw new StorageException($"Could not delete {errors.Count} object(s) under s3://{bucket}/{prefix}: " +
+                            string.Join("; ", errors.Take(3).Select(e => $"{e.Key}: {e.Code} {e.Message}")), isTransient: true);
+                    deleted += objects.Count;
+                }
 
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
-        } while (continuation != null);
+                continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+            } while (continuation != null);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
 
         return deleted;
     }
@@ -253,6 +281,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
             {
                 // Another process created it first.
             }
+            catch (AmazonServiceException e)
+            {
+                throw S3Errors.ToStorageException(e);
+            }
         }
     }
 
@@ -268,6 +300,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return false;
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using SagaFiles.Processing.Archives;
 using SagaFiles.Processing.Conversion;
+using SagaFiles.Storage;
 using Shouldly;
 
 namespace SagaFiles.Components.Tests;
@@ -13,5 +14,13 @@ public class PermanentFailures_Specs
         PermanentFailures.IsPermanent(typeof(ArchiveRejectedException).FullName).ShouldBeTrue();
         PermanentFailures.IsPermanent(typeof(ConversionException).FullName).ShouldBeTrue();
         PermanentFailures.IsPermanent(typeof(TimeoutException).FullName).ShouldBeFalse();
+    }
+
+    [Test]
+    public void A_missing_object_fails_at_once_but_a_missing_bucket_or_another_storage_error_is_tried_again_later()
+    {
+        PermanentFailures.IsPermanent(typeof(ObjectNotFoundException).FullName).ShouldBeTrue();
+        PermanentFailures.IsPermanent(typeof(BucketNotFoundException).FullName).ShouldBeFalse();
+        PermanentFailures.IsPermanent(typeof(StorageException).FullName).ShouldBeFalse();
     }
 }

@@ -1,8 +1,7 @@
-using System.Net;
-using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SagaFiles.Components.Steps;
+using SagaFiles.Storage;
 
 namespace SagaFiles.Components.Consumers;
 
@@ -14,9 +13,6 @@ namespace SagaFiles.Components.Consumers;
 public sealed class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
-    static readonly HashSet<string> TransientErrorCodes =
-        new(["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "InternalError", "ServiceUnavailable"], StringComparer.Ordinal);
-
     readonly FileStep _step = FileSteps.RunBy(typeof(TConsumer));
 
     public StepConsumerDefinition()
@@ -58,12 +54,9 @@ public sealed class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TCons
         retry.Handle<IOException>();
         retry.Handle<HttpRequestException>();
         retry.Handle<TimeoutException>();
-        retry.Handle<AmazonServiceException>(IsTransient);
+        // The adapters say which of their failures are transient: storage as StorageException, the transport (publishing
+        // the step's completion) as MassTransit's ConnectionException.
+        retry.Handle<StorageException>(e => e.IsTransient);
+        retry.Handle<ConnectionException>(e => e.IsTransient);
     }
-
-    /// <summary>S3 5xx, throttling and timeouts, and requests that never got an answer.</summary>
-    public static bool IsTransient(AmazonServiceException exception) =>
-        (int)exception.StatusCode >= 500 || exception.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout ||
-        (exception.ErrorCode is { } code && TransientErrorCodes.Contains(code)) ||
-        exception.InnerException is HttpRequestException or IOException or TimeoutException;
 }

@@ -62,13 +62,21 @@ public sealed class SqsSendTransportContext(
         var attributes = SqsTransportHeaders.ToAttributes(sendContext.ContentType?.ToString(), headers);
         SqsTransportHeaders.EnsureWithinSizeLimit(body, attributes, EntityName, sendContext.MessageId);
 
-        if (destination.IsTopic)
-            await transportContext.Publish(EntityName, body, attributes, sendContext.CancellationToken).ConfigureAwait(false);
-        else
+        try
         {
-            var queue = await transportContext.GetQueue(EntityName, transportContext.DefaultQueueOptions, sendContext.CancellationToken)
-                .ConfigureAwait(false);
-            await transportContext.Send(queue, body, attributes, delaySeconds, sendContext.CancellationToken).ConfigureAwait(false);
+            if (destination.IsTopic)
+                await transportContext.Publish(EntityName, body, attributes, sendContext.CancellationToken).ConfigureAwait(false);
+            else
+            {
+                var queue = await transportContext.GetQueue(EntityName, transportContext.DefaultQueueOptions, sendContext.CancellationToken)
+                    .ConfigureAwait(false);
+                await transportContext.Send(queue, body, attributes, delaySeconds, sendContext.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (AmazonSqsConnectionException.Wraps(e))
+        {
+            // Classified here, so consumers retry a throttled publish without knowing AWS's exception types.
+            throw new AmazonSqsConnectionException($"{(destination.IsTopic ? "Publishing to topic" : "Sending to queue")} {EntityName} failed: {e.Message}", e);
         }
     }
 }

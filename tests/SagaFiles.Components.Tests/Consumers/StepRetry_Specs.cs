@@ -1,3 +1,4 @@
+using MassTransit;
 using NUnit.Framework;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Tests.Support;
@@ -8,7 +9,7 @@ using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
-/// <summary>Transient storage errors are retried in process; a file that cannot be processed is not (see the fault specs).</summary>
+/// <summary>Transient storage and transport errors are retried in process; other errors and a file that cannot be processed are not (see the fault specs).</summary>
 public class StepRetry_Specs
 {
     TestStorage _storage = null!;
@@ -57,6 +58,33 @@ public class StepRetry_Specs
             .ShouldBe(Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
+    [Test]
+    public async Task Transient_storage_and_transport_errors_are_retried_and_the_step_completes()
+    {
+        var errors = new Queue<Exception>([new StorageException("Please reduce your request rate.", isTransient: true),
+            new ConnectionException("Throttled", new IOException("throttled"), isTransient: true)]);
+        var store = new FlakyObjectStore(_storage.Store, failures: errors.Count, errors.Dequeue);
+        await using var steps = await StepHarness.StartAsync(_storage, store);
+
+        var downloaded = await steps.RunAsync<FileDownloaded>(StepEndpoints.Download, await UploadAsync("c.csv"));
+
+        downloaded.DetectedType.ShouldBe("csv");
+        store.Failed.ShouldBe(2);
+    }
+
+    [Test]
+    public async Task A_storage_error_that_needs_someone_to_act_faults_at_once_and_is_left_to_the_saga()
+    {
+        var store = new FlakyObjectStore(_storage.Store, failures: int.MaxValue, () => new StorageException("Access Denied", isTransient: false));
+        await using var steps = await StepHarness.StartAsync(_storage, store);
+
+        var (fault, retries) = await steps.FaultAfterRetriesAsync(StepEndpoints.Download, await UploadAsync("d.csv"));
+
+        retries.ShouldBe(0);
+        fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(StorageException).FullName);
+        PermanentFailures.IsPermanent(fault.Exceptions[0].ExceptionType).ShouldBeFalse("the saga tries the step again later");
+    }
+
     async Task<DownloadFile> UploadAsync(string name)
     {
         var fileId = Guid.NewGuid();
@@ -65,8 +93,8 @@ public class StepRetry_Specs
         return new DownloadFile { FileId = fileId, Tenant = "acme", Attempt = 1, SourceBucket = _storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
     }
 
-    /// <summary>Fails the first <paramref name="failures" /> HEAD requests as a dropped connection would.</summary>
-    sealed class FlakyObjectStore(IObjectStore inner, int failures) : IObjectStore
+    /// <summary>Fails the first <paramref name="failures" /> HEAD requests with <paramref name="error" />, by default as a dropped connection would.</summary>
+    sealed class FlakyObjectStore(IObjectStore inner, int failures, Func<Exception>? error = null) : IObjectStore
     {
         int _calls;
 
@@ -74,7 +102,7 @@ public class StepRetry_Specs
 
         public Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
             Interlocked.Increment(ref _calls) <= failures
-                ? throw new IOException("The connection was reset.")
+                ? throw error?.Invoke() ?? new IOException("The connection was reset.")
                 : inner.HeadAsync(bucket, key, cancellationToken);
 
         public Task<long> PutAsync(string bucket, string key, Stream content, string contentType,

@@ -117,9 +117,22 @@ public class S3ObjectStore_Specs
         await _store.PutAsync(source.Bucket, source.Key, new MemoryStream("a\n1\n"u8.ToArray()), "text/csv");
         var missing = $"missing-{Guid.NewGuid():N}";
 
-        var error = await Should.ThrowAsync<InvalidOperationException>(() => _store.CopyAsync(source, new ObjectLocation(missing, "out.csv")));
+        var error = await Should.ThrowAsync<BucketNotFoundException>(() => _store.CopyAsync(source, new ObjectLocation(missing, "out.csv")));
 
         error.Message.ShouldBe($"Cannot copy s3://{source.Bucket}/{source.Key} to s3://{missing}/out.csv: bucket {missing} does not exist.");
+        error.Bucket.ShouldBe(missing);
+        error.IsTransient.ShouldBeFalse("creating the bucket fixes it, not another try in a moment");
+    }
+
+    [Test]
+    public async Task Any_other_S3_error_reaches_the_caller_as_a_storage_error_that_says_whether_to_retry()
+    {
+        var missing = $"missing-{Guid.NewGuid():N}";
+
+        var error = await Should.ThrowAsync<StorageException>(() => _store.PutAsync(missing, "a.txt", new MemoryStream("a"u8.ToArray()), "text/plain"));
+
+        error.GetType().ShouldBe(typeof(StorageException));
+        error.IsTransient.ShouldBeFalse();
     }
 
     [Test]
