@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using SagaFiles.Api.Tests.Iam;
 using SagaFiles.DevStack;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,9 @@ namespace SagaFiles.Api.Tests;
 
 /// <summary>
 /// SagaFiles as it runs: the API in-process and two worker processes, all on the test stack's Postgres and SQS/SNS/S3,
-/// with their own database and queue prefix. Started once for the assembly.
+/// with their own database and queue prefix. Started once for the assembly. The hosts reach SQS/SNS/S3 through
+/// <see cref="AwsRequestRecorder" />, each role with its own access key; when the run ends, every AWS action they called
+/// must be allowed by that role's policy in deploy/aws/iam-policy.json.
 /// </summary>
 [SetUpFixture]
 public sealed class SagaFilesApp : TestStackSetUpFixture
@@ -23,6 +26,12 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     static readonly List<SupervisedProcess> Workers = [];
     static WebApplicationFactory<Program>? _factory;
+    static AwsRequestRecorder? _recorder;
+
+    /// <summary>Access keys of the two roles (the emulator accepts any): how the recorder tells their calls apart.</summary>
+    public const string ApiAccessKey = "sagafiles-api";
+
+    public const string WorkerAccessKey = "sagafiles-worker";
 
     public static HttpClient Api { get; private set; } = null!;
 
@@ -43,18 +52,26 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
     public async Task StartApp()
     {
         var connectionString = await Stack.CreateDatabaseAsync("api");
+        _recorder = await AwsRequestRecorder.StartAsync(Stack.AwsServiceUrl, Tools.FreePort());
+        // Buckets come from the infrastructure in production (deploy/aws): the API only creates missing ones for local use.
+        using (var s3 = Stack.CreateS3Client())
+        {
+            foreach (var bucket in Buckets)
+                await s3.PutBucketAsync(bucket);
+        }
+
         var settings = _settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__SagaFiles"] = connectionString,
-            ["AWS__ServiceURL"] = Stack.AwsServiceUrl.ToString(),
+            ["AWS__ServiceURL"] = _recorder.Url.ToString(),
             ["AWS__Region"] = Stack.Region,
-            ["AWS__AccessKey"] = "test",
+            ["AWS__AccessKey"] = ApiAccessKey,
             ["AWS__SecretKey"] = "test",
             ["Messaging__Prefix"] = MessagingPrefix,
             ["Messaging__ReceiveWaitSeconds"] = "2",
-            ["Storage__IncomingBucket"] = "e2e-incoming",
-            ["Storage__StagingBucket"] = "e2e-staging",
-            ["Storage__ProcessedBucket"] = "e2e-processed",
+            ["Storage__IncomingBucket"] = Buckets[0],
+            ["Storage__StagingBucket"] = Buckets[1],
+            ["Storage__ProcessedBucket"] = Buckets[2],
             // Every spec shares one key: far busier than one client in normal use (StrictApi_Specs tests the limits).
             // (fifty files polled at once ask 250 times a second).
             ["RateLimits__RequestsPerSecond"] = "100000",
@@ -70,8 +87,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         await HostProcess.WaitUntilReadyAsync("API", () => Api.GetAsync("/health/ready"), () => "");
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CreateKeyAsync(Tenant, ApiScopes.All));
 
+        var workerSettings = new Dictionary<string, string>(settings) { ["AWS__AccessKey"] = WorkerAccessKey };
         for (var i = 1; i <= 2; i++)
-            Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", Tools.FreePort(), settings));
+            Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", Tools.FreePort(), workerSettings));
     }
 
     /// <summary>
@@ -120,5 +138,36 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         Api?.Dispose();
         if (_factory != null)
             await _factory.DisposeAsync();
+        if (_recorder == null)
+            return;
+        await _recorder.DisposeAsync();
+        AssertEveryCallIsAllowed(_recorder.Calls.ToList());
+    }
+
+    static readonly string[] Buckets = ["e2e-incoming", "e2e-staging", "e2e-processed"];
+
+    /// <summary>Fails the run when a role called an AWS action its policy does not allow, naming each such call.</summary>
+    static void AssertEveryCallIsAllowed(IReadOnlyCollection<AwsCall> calls)
+    {
+        var placeholders = new Dictionary<string, string>
+        {
+            ["REGION"] = AwsActions.Region, ["ACCOUNT_ID"] = AwsActions.Account, ["PREFIX"] = MessagingPrefix,
+            ["INCOMING_BUCKET"] = Buckets[0], ["STAGING_BUCKET"] = Buckets[1], ["PROCESSED_BUCKET"] = Buckets[2]
+        };
+        var roles = new Dictionary<string, (string Role, IamPolicy Policy)>
+        {
+            [ApiAccessKey] = ("Api", IamPolicy.Load("Api", placeholders)),
+            [WorkerAccessKey] = ("Worker", IamPolicy.Load("Worker", placeholders))
+        };
+        var byRole = calls.Where(c => roles.ContainsKey(c.AccessKey)).Select(c => (roles[c.AccessKey].Role, c.Action, c.Resource)).ToList();
+        TestContext.Progress.WriteLine($"AWS actions the stack called ({byRole.Count} requests):");
+        foreach (var group in byRole.GroupBy(c => (c.Role, c.Action)).OrderBy(g => g.Key))
+            TestContext.Progress.WriteLine($"  {group.Key.Role} {group.Key.Action}: {group.Count()} requests, {group.Distinct().Count()} resources");
+
+        var made = byRole.Distinct().ToList();
+
+        made.ShouldNotBeEmpty("the recorder saw the hosts' AWS calls");
+        var denied = made.Where(c => !roles.Values.Single(r => r.Role == c.Role).Policy.Allows(c.Action, c.Resource)).ToList();
+        denied.ShouldBeEmpty($"every AWS call is allowed by its role's policy in {IamPolicy.PolicyFile}");
     }
 }
