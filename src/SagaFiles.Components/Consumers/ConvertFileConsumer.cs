@@ -37,7 +37,7 @@ public sealed class ConvertFileConsumer(
     {
         var command = context.Message;
         using var step = StepScope.Begin(logger, command, FileSteps.Convert);
-        using var budget = StepBudget.Start(context.CancellationToken, context.SentTime, processing.Value, saga.Value.StepTimeout);
+        using var budget = StepBudget.Start(context.CancellationToken, processing.Value, saga.Value.StepTimeout);
         try
         {
             await ConvertAsync(context, step, budget.Token);

@@ -5,9 +5,12 @@ namespace SagaFiles.Components.Consumers;
 /// <summary>
 /// The budget of one run of a step, as a cancellation token that the step passes to everything it awaits. It is
 /// cancelled when the run passes <see cref="ProcessingOptions.MaxStepDuration" />, when the worker process holds more
-/// than <see cref="ProcessingOptions.MaxWorkerMemoryBytes" />, when the attempt's deadline passes (sent +
-/// <c>FileSaga:StepTimeout</c>: by then the saga has sent the attempt again, and this run only holds a worker slot), or
-/// when the message's own token is. <see cref="Exceeded" /> says how the step fails then.
+/// than <see cref="ProcessingOptions.MaxWorkerMemoryBytes" />, when the run itself passes <c>FileSaga:StepTimeout</c> (by
+/// then the saga has sent the attempt again, and this run only holds a worker slot), or when the message's own token is.
+/// <see cref="Exceeded" /> says how the step fails then.
+/// The run's own time counts, not the time since the command was sent: behind a backlog longer than the step timeout
+/// (a burst of files, an outbox catching up after a database restart) every command would arrive past a deadline
+/// counted from sending, and each attempt would be stopped on arrival while the saga kept sending new ones.
 /// </summary>
 sealed class StepBudget : IDisposable
 {
@@ -18,16 +21,16 @@ sealed class StepBudget : IDisposable
     readonly Timer _memoryCheck;
     Exception? _exceeded;
 
-    StepBudget(CancellationToken consumeToken, TimeSpan maxDuration, TimeSpan untilDeadline, long maxMemoryBytes, Func<long> processMemory)
+    StepBudget(CancellationToken consumeToken, TimeSpan maxDuration, TimeSpan stepTimeout, long maxMemoryBytes, Func<long> processMemory)
     {
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(consumeToken);
         // The file's own budget fails it for good; a deadline passed only ends a run the saga has already replaced.
-        var (limit, exceeded) = untilDeadline < maxDuration
-            ? (untilDeadline, (Exception)new AttemptSupersededException(
-                "The attempt was stopped: it ran past FileSaga:StepTimeout after it was sent, and the saga has sent the step again."))
+        var (limit, exceeded) = stepTimeout < maxDuration
+            ? (stepTimeout, (Exception)new AttemptSupersededException(
+                "The attempt was stopped: it ran past FileSaga:StepTimeout, and the saga has sent the step again."))
             : (maxDuration, new InvalidFileException(string.Create(CultureInfo.InvariantCulture,
                 $"The step ran longer than the {maxDuration} allowed and was stopped (limit MaxStepDuration, raise Processing:MaxStepDuration to allow more).")));
-        _timeout = new Timer(_ => Stop(exceeded), null, limit > TimeSpan.Zero ? limit : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        _timeout = new Timer(_ => Stop(exceeded), null, limit, Timeout.InfiniteTimeSpan);
         _memoryCheck = new Timer(_ =>
         {
             var used = processMemory();
@@ -41,19 +44,12 @@ sealed class StepBudget : IDisposable
     public CancellationToken Token => _cancellation.Token;
 
     /// <param name="consumeToken">The message's token (the worker stopping).</param>
-    /// <param name="sentTime">When the saga sent the command (UTC), when known.</param>
     /// <param name="options">The duration and memory budgets.</param>
     /// <param name="stepTimeout">FileSaga:StepTimeout: after it the saga sends the attempt again.</param>
     /// <param name="processMemory">The process's resident bytes; <see cref="Environment.WorkingSet" /> when null.</param>
-    public static StepBudget Start(CancellationToken consumeToken, DateTime? sentTime, ProcessingOptions options, TimeSpan stepTimeout,
-        Func<long>? processMemory = null)
-    {
-        var untilDeadline = sentTime is { } sent
-            ? DateTime.SpecifyKind(sent, DateTimeKind.Utc) + stepTimeout - DateTime.UtcNow
-            : TimeSpan.MaxValue;
-        return new StepBudget(consumeToken, options.MaxStepDuration, untilDeadline, options.MaxWorkerMemoryBytes,
-            processMemory ?? (() => Environment.WorkingSet));
-    }
+    public static StepBudget Start(CancellationToken consumeToken, ProcessingOptions options, TimeSpan stepTimeout,
+        Func<long>? processMemory = null) =>
+        new(consumeToken, options.MaxStepDuration, stepTimeout, options.MaxWorkerMemoryBytes, processMemory ?? (() => Environment.WorkingSet));
 
     /// <summary>The exception the step fails with when its budget stopped it; null when it did not (the worker is stopping).</summary>
     public Exception? Exceeded => Volatile.Read(ref _exceeded);

@@ -66,7 +66,7 @@ public class StepRetry_Specs
         var store = new FlakyObjectStore(_storage.Store, failures: errors.Count, errors.Dequeue);
         await using var steps = await StepHarness.StartAsync(_storage, store);
 
-        var downloaded = await steps.RunAsync<FileDownloaded>(StepEndpoints.Download, await UploadAsync("c.csv"));
+        var downloaded = await steps.RunAsync<FileDownloaded>(FileSteps.Download, await UploadAsync("c.csv"));
 
         downloaded.DetectedType.ShouldBe("csv");
         store.Failed.ShouldBe(2);
@@ -78,7 +78,7 @@ public class StepRetry_Specs
         var store = new FlakyObjectStore(_storage.Store, failures: int.MaxValue, () => new StorageException("Access Denied", isTransient: false));
         await using var steps = await StepHarness.StartAsync(_storage, store);
 
-        var (fault, retries) = await steps.FaultAfterRetriesAsync(StepEndpoints.Download, await UploadAsync("d.csv"));
+        var (fault, retries) = await steps.FaultAfterRetriesAsync(FileSteps.Download, await UploadAsync("d.csv"));
 
         retries.ShouldBe(0);
         fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(StorageException).FullName);
