@@ -23,7 +23,7 @@ public class DeadLetterRedrive_Specs
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // the peek's visibility timeout
 
         consumer.Failing = false;
-        var moved = await redrive.RedriveAsync("redrive-work", CancellationToken.None);
+        var moved = await redrive.RedriveAsync("redrive-work", FailedMessageQueue.Error, CancellationToken.None);
 
         moved.ShouldBe(1);
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -37,16 +37,50 @@ public class DeadLetterRedrive_Specs
     }
 
     [Test]
+    public async Task A_poison_message_redriven_from_the_dead_letter_queue_is_consumed_once()
+    {
+        var scope = SqsBus.NewScope("poison");
+        using var inspector = new QueueInspector();
+        var id = Guid.NewGuid();
+        await using (var sender = await SqsBus.StartAsync(scope))
+            await (await sender.Bus.GetSendEndpoint(new Uri("queue:poison-work"))).Send(new RedriveWork(id));
+
+        // Three receives never acknowledged (a consumer that crashed each time): SQS moves the message to the _dlq.
+        for (var receive = 0; receive < 3; receive++)
+            (await inspector.Peek($"{scope}_poison-work", TimeSpan.FromSeconds(10))).ShouldNotBeNull();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        (await inspector.Peek($"{scope}_poison-work", TimeSpan.FromSeconds(2))).ShouldBeNull();
+        (await inspector.Depth($"{scope}_poison-work_dlq")).ShouldBe(1);
+
+        using var sqs = TestStackSetUpFixture.Stack.CreateSqsClient();
+        var redrive = new AmazonSqsDeadLetterRedrive(sqs, scope);
+        (await redrive.RedriveAsync("poison-work", FailedMessageQueue.Error, CancellationToken.None)).ShouldBeNull("nothing faulted: no error queue");
+        (await redrive.RedriveAsync("poison-work", FailedMessageQueue.DeadLetter, CancellationToken.None)).ShouldBe(1);
+
+        var consumer = new RedriveWorkConsumer.State();
+        await using var bus = await SqsBus.StartAsync(scope, x => x.AddConsumer<RedriveWorkConsumer>(),
+            (context, cfg) => cfg.ReceiveEndpoint("poison-work", e => e.ConfigureConsumer<RedriveWorkConsumer>(context)),
+            services: s => s.AddSingleton(consumer));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (consumer.Succeeded.IsEmpty && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // room for a duplicate to show
+        consumer.Succeeded.ShouldHaveSingleItem().Id.ShouldBe(id);
+        (await inspector.Depth($"{scope}_poison-work_dlq")).ShouldBe(0);
+        (await inspector.Depth($"{scope}_poison-work")).ShouldBe(0);
+    }
+
+    [Test]
     public async Task Redriving_a_queue_without_an_error_queue_answers_null_and_bad_names_are_refused()
     {
         using var sqs = TestStackSetUpFixture.Stack.CreateSqsClient();
         var redrive = new AmazonSqsDeadLetterRedrive(sqs, SqsBus.NewScope("nothing"));
 
-        (await redrive.RedriveAsync("never-faulted", CancellationToken.None)).ShouldBeNull();
+        (await redrive.RedriveAsync("never-faulted", FailedMessageQueue.Error, CancellationToken.None)).ShouldBeNull();
         redrive.ValidateQueueName("../etc").ShouldNotBeNull();
         redrive.ValidateQueueName(new string('q', 80)).ShouldNotBeNull();
         redrive.ValidateQueueName("convert-file").ShouldBeNull();
-        await Should.ThrowAsync<ArgumentException>(() => redrive.RedriveAsync("a b", CancellationToken.None));
+        await Should.ThrowAsync<ArgumentException>(() => redrive.RedriveAsync("a b", FailedMessageQueue.DeadLetter, CancellationToken.None));
     }
 }
 

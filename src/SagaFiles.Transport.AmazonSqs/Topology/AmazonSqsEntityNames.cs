@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using MassTransit;
+using SagaFiles.Transport.AmazonSqs.Transport;
 
 namespace SagaFiles.Transport.AmazonSqs;
 
@@ -29,6 +30,10 @@ public static partial class AmazonSqsEntityNames
     public static string Skipped(string queueName) => WithSuffix(queueName, SkippedSuffix);
 
     public static string DeadLetter(string queueName) => WithSuffix(queueName, DeadLetterSuffix);
+
+    /// <summary>The queue where <paramref name="queueName" />'s failed messages of one kind wait.</summary>
+    public static string FailedMessages(string queueName, FailedMessageQueue kind) =>
+        kind == FailedMessageQueue.Error ? Error(queueName) : DeadLetter(queueName);
 
     static string WithSuffix(string queueName, string suffix) =>
         queueName.EndsWith(FifoSuffix, StringComparison.Ordinal)

@@ -6,10 +6,10 @@ using MassTransit;
 namespace SagaFiles.Transport.AmazonSqs.Transport;
 
 /// <summary>
-/// Moves the messages of a queue's <c>_error</c> queue back to the queue, as fresh deliveries: body and message attributes
+/// Moves the messages of a queue's <c>_error</c> or <c>_dlq</c> queue back to the queue, as fresh deliveries: body and message attributes
 /// are kept, the fault's headers (<c>MT-Fault-*</c>, <c>MT-Reason</c>) and the redelivery count (else a consumer with delayed
 /// redelivery would treat the message as having used up its redeliveries) are taken out of <c>MT-Headers</c>. Each message is
-/// deleted from the error queue only after it was sent, so a crash in between duplicates a message but never loses one.
+/// deleted from its source queue only after it was sent, so a crash in between duplicates a message but never loses one.
 /// </summary>
 public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
 {
@@ -19,23 +19,23 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
     public string? ValidateQueueName(string queue) =>
         string.IsNullOrEmpty(queue) ? "A queue name is required." : AmazonSqsEntityNames.ValidateQueueName(AmazonSqsEntityNames.Scoped(scope, queue));
 
-    /// <summary>Moves every message now in <paramref name="queue" />'s error queue back; null when either queue does not exist.</summary>
-    public async Task<int?> RedriveAsync(string queue, CancellationToken cancellationToken)
+    /// <summary>Moves every message now in <paramref name="queue" />'s <paramref name="from" /> queue back; null when either queue does not exist.</summary>
+    public async Task<int?> RedriveAsync(string queue, FailedMessageQueue from, CancellationToken cancellationToken)
     {
         if (ValidateQueueName(queue) is { } problem)
             throw new ArgumentException(problem, nameof(queue));
 
         var destinationName = AmazonSqsEntityNames.Scoped(scope, queue);
-        if (await QueueUrl(AmazonSqsEntityNames.Error(destinationName), cancellationToken).ConfigureAwait(false) is not { } errorUrl
+        if (await QueueUrl(AmazonSqsEntityNames.FailedMessages(destinationName, from), cancellationToken).ConfigureAwait(false) is not { } sourceUrl
             || await QueueUrl(destinationName, cancellationToken).ConfigureAwait(false) is not { } destinationUrl)
             return null;
 
         var moved = 0;
-        // A message that faults again while this runs comes back to the error queue: it waits for the next redrive.
+        // A message that fails again while this runs comes back to the source queue: it waits for the next redrive.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(errorUrl)
+            var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(sourceUrl)
             {
                 MaxNumberOfMessages = 10,
                 WaitTimeSeconds = 1,
@@ -50,14 +50,14 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
                 var attributes = WithoutFaultHeaders(message.MessageAttributes ?? []);
                 if (!seen.Add(MessageIdentity(message, attributes)))
                 {
-                    await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest(errorUrl, message.ReceiptHandle, 0), cancellationToken)
+                    await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest(sourceUrl, message.ReceiptHandle, 0), cancellationToken)
                         .ConfigureAwait(false);
                     return moved;
                 }
 
                 await sqs.SendMessageAsync(new SendMessageRequest(destinationUrl, message.Body) { MessageAttributes = attributes }, cancellationToken)
                     .ConfigureAwait(false);
-                await sqs.DeleteMessageAsync(errorUrl, message.ReceiptHandle, cancellationToken).ConfigureAwait(false);
+                await sqs.DeleteMessageAsync(sourceUrl, message.ReceiptHandle, cancellationToken).ConfigureAwait(false);
                 moved++;
             }
         }
