@@ -48,6 +48,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     static Dictionary<string, string> _settings = [];
 
+    /// <summary>The hosts' settings, as environment variables (the database, queues and buckets of this run).</summary>
+    public static IReadOnlyDictionary<string, string> Settings => _settings;
+
     [OneTimeSetUp]
     public async Task StartApp()
     {

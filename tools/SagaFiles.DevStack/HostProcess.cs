@@ -43,12 +43,15 @@ public static class HostProcess
     /// </summary>
     public static async Task<string> CreateApiKeyAsync(IReadOnlyDictionary<string, string> settings, string tenant, string scopes, string name = "test")
     {
-        var result = await Tools.RunAsync("dotnet", [Dll(Api), "keys", "create", "--name", name, "--tenant", tenant, "--scopes", scopes],
-            TimeSpan.FromSeconds(60), CancellationToken.None, environment: settings);
+        var result = await RunKeysCommandAsync(settings, ["create", "--name", name, "--tenant", tenant, "--scopes", scopes]);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"keys create failed ({result.ExitCode}):\n{result.Output}");
         return result.Output.TrimEnd().Split('\n')[^1];
     }
+
+    /// <summary>The API's <c>keys</c> command with <paramref name="arguments" /> (after <c>keys</c>), against the database in <paramref name="settings" />.</summary>
+    public static Task<Tools.Result> RunKeysCommandAsync(IReadOnlyDictionary<string, string> settings, IEnumerable<string> arguments) =>
+        Tools.RunAsync("dotnet", [Dll(Api), "keys", .. arguments], TimeSpan.FromSeconds(60), CancellationToken.None, environment: settings);
 
     static string Dll(string project)
     {
