@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SagaFiles.Api.Security;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Tests;
@@ -15,15 +16,42 @@ public class Retry_Specs
         var response = await SagaFilesApp.Api.PostAsync($"/files/{id}/retry", null);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
 
-        // The content is still empty, so the resumed Download fails again, as its second attempt.
+        await FailedAgainOnce(id);
+    }
+
+    [Test]
+    public async Task Retrying_needs_files_write_on_the_files_own_tenant()
+    {
+        var id = await Files.Upload([], "retry-access.csv");
+        (await Files.WaitUntilSettled(id)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed));
+        using var reader = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [ApiScopes.FilesRead]));
+        using var otherWriter = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync("retry-other", [ApiScopes.FilesRead, ApiScopes.FilesWrite]));
+        using var otherAdmin = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync("retry-other", ApiScopes.All));
+        using var writer = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [ApiScopes.FilesWrite]));
+
+        (await reader.PostAsync($"/files/{id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await otherWriter.PostAsync($"/files/{id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await otherAdmin.GetAsync($"/files/{id}?tenant={SagaFilesApp.Tenant}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await otherAdmin.PostAsync($"/files/{id}/retry?tenant={SagaFilesApp.Tenant}", null)).StatusCode
+            .ShouldBe(HttpStatusCode.NotFound, "?tenant= shows another tenant's files; it does not act on them");
+        (await writer.PostAsync($"/files/{id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        // Only the last one resumed the file.
+        await FailedAgainOnce(id);
+    }
+
+    /// <summary>The still-empty file's resumed Download fails again, as its second attempt, and that was the only retry.</summary>
+    static async Task FailedAgainOnce(Guid id)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement saga;
         do
         {
             await Task.Delay(200);
             saga = await Files.Get(id, "/saga");
-        } while (saga.GetProperty("attempt").GetInt32() < 2 || saga.GetProperty("currentState").GetString() != FileStates.Failed);
-        DateTime.UtcNow.ShouldBeLessThan(deadline);
+        } while ((saga.GetProperty("attempt").GetInt32() < 2 || saga.GetProperty("currentState").GetString() != FileStates.Failed)
+                 && DateTime.UtcNow < deadline);
+        DateTime.UtcNow.ShouldBeLessThan(deadline, saga.ToString());
 
         var events = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("to").GetString()).ToList();
         events.ShouldBe([nameof(FileStateMachine.Downloading), FileStates.Failed, nameof(FileStateMachine.Downloading), FileStates.Failed]);

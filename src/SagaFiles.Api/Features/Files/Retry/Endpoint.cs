@@ -6,7 +6,7 @@ using SagaFiles.Contracts;
 
 namespace SagaFiles.Api.Features.Files.Retry;
 
-/// <summary>POST /files/{id}/retry: a Failed file is processed again from the step that failed.</summary>
+/// <summary>POST /files/{id}/retry: a Failed file of the caller's tenant is processed again from the step that failed.</summary>
 public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, TimeProvider clock) : Endpoint<Get.Request, Upload.Response>
 {
     public override void Configure()
@@ -19,7 +19,8 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
+        // The caller's own tenant, even for an admin: ?tenant= shows another tenant's files, it does not act on them.
+        var file = await db.Files.ReadAsync(request.Id, User.TenantOf(), ct);
         if (file == null)
         {
             await Send.NotFoundAsync(ct);
