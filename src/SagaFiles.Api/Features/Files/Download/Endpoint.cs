@@ -18,12 +18,8 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
-        if (file == null)
-        {
-            await Send.NotFoundAsync(ct);
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, HttpContext.FilesTenant(), ct) is not { } file)
             return;
-        }
 
         string bucket, key, name;
         if (request.What == "original")

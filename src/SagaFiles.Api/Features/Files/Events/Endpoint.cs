@@ -16,12 +16,8 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Resp
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
-        if (file == null)
-        {
-            await Send.NotFoundAsync(ct);
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, HttpContext.FilesTenant(), ct) is not { } file)
             return;
-        }
 
         var events = file.History.OrderBy(h => h.At)
             .Select(h => new Event(h.At, h.From, h.To, h.Step, h.Attempt, h.WorkerHost, h.DurationMs, h.Error)).ToList();

@@ -17,12 +17,8 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
 
     public override async Task HandleAsync(Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
-        if (file == null)
-        {
-            await Send.NotFoundAsync(ct);
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, HttpContext.FilesTenant(), ct) is not { } file)
             return;
-        }
 
         // While an archive waits, its children are counted apart from its record.
         var progress = file.CurrentState == FileStates.AwaitingChildren

@@ -20,12 +20,8 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
         // The caller's own tenant, even for an admin: ?tenant= shows another tenant's files, it does not act on them.
-        var file = await db.Files.ReadAsync(request.Id, User.TenantOf(), ct);
-        if (file == null)
-        {
-            await Send.NotFoundAsync(ct);
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, User.TenantOf(), ct) is not { } file)
             return;
-        }
 
         if (FileStates.StatusOf(file.CurrentState) is var status and not FileStatus.Failed)
         {

@@ -16,10 +16,7 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Resp
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
-        var file = await db.Files.ReadAsync(request.Id, HttpContext.FilesTenant(), ct);
-        if (file == null)
-            await Send.NotFoundAsync(ct);
-        else
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, HttpContext.FilesTenant(), ct) is { } file)
             await Send.OkAsync(Response.From(file), ct);
     }
 }
