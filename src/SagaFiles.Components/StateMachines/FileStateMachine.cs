@@ -14,7 +14,9 @@ namespace SagaFiles.Components.StateMachines;
 /// <item>An attempt that faults with a permanent error (invalid content) fails the file at once.</item>
 /// <item>Any other fault, or no answer within the step timeout, counts as an attempt: the step is tried again after a
 /// backoff (a fault) or at once (a timeout), up to <see cref="FileSagaOptions.MaxAttempts" />, then the file fails.</item>
-/// <item>An answer for an older attempt, a repeated answer, or a stale timer changes nothing.</item>
+/// <item>The step's first answer moves the file on, even from an attempt the saga has already sent again: every attempt
+/// does the same work on the same input, and behind a queue longer than the step timeout only an earlier attempt may
+/// ever answer in time. A fault or timer of an older attempt, a repeated answer, or a stale timer changes nothing.</item>
 /// <item>A Failed file resumes from the step that failed when a user asks for a retry.</item>
 /// </list>
 /// </summary>
@@ -62,7 +64,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .TransitionTo(Downloading));
 
         During(Downloading,
-            When(Downloaded, AnswersCurrentAttempt)
+            When(Downloaded, AnswersThisStep)
                 .Then(context => context.Saga.Downloaded(context.Message))
                 .CompleteStep()
                 .StartStep(FileSteps.Checksum)
@@ -70,7 +72,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(DownloadFaulted).RetryOrFail());
 
         During(Checksumming,
-            When(ChecksumComputed, AnswersCurrentAttempt)
+            When(ChecksumComputed, AnswersThisStep)
                 .Then(context => context.Saga.Checksummed(context.Message))
                 .CompleteStep()
                 .StartStep(FileSteps.Convert)
@@ -78,7 +80,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(ChecksumFaulted).RetryOrFail());
 
         During(Converting,
-            When(Converted, AnswersCurrentAttempt)
+            When(Converted, AnswersThisStep)
                 .Then(context => context.Saga.Converted(context.Message))
                 .CompleteStep()
                 .IfElse(context => context.Message.ChildCount is null,
@@ -94,7 +96,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(ConvertFaulted).RetryOrFail());
 
         During(Uploading,
-            When(ResultUploaded, AnswersCurrentAttempt)
+            When(ResultUploaded, AnswersThisStep)
                 .CompleteStep()
                 .CompleteFile(context => context.Message.Outputs),
             When(UploadFaulted).RetryOrFail());
@@ -192,9 +194,10 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     public Schedule<FileState, StepRetryDue> StepRetry { get; } = null!;
 
-    static bool AnswersCurrentAttempt<TCompleted>(BehaviorContext<FileState, TCompleted> context)
+    /// <summary>An answer of the current step's attempt or of an earlier one (not of a step before a user's retry's own).</summary>
+    static bool AnswersThisStep<TCompleted>(BehaviorContext<FileState, TCompleted> context)
         where TCompleted : StepCompleted =>
-        context.Message.Attempt == context.Saga.Attempt;
+        context.Message.Attempt <= context.Saga.Attempt;
 
     /// <summary>Writes each transition into the file's history, with the worker and duration of the step that caused it.</summary>
     sealed class HistoryObserver(TimeProvider clock) : IStateObserver<FileState>
