@@ -31,6 +31,13 @@ public sealed record ProcessingLimits
     /// not by the number of columns.</summary>
     public int MaxCellsPerRowGroup { get; init; } = 2 * 1024 * 1024;
 
+    /// <summary>Bytes of one message's body (a step's completion with its list of results and their schemas): SQS takes at
+    /// most 256 KiB, and the emulator and the workers hold every message in flight.</summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024;
+
+    /// <summary>The largest <see cref="MaxMessageBytes" />: what SQS takes, less room for the envelope's headers.</summary>
+    public const int MessageBytesCeiling = 192 * 1024;
+
     /// <summary>The deepest nesting <see cref="MaxJsonDepth" /> may allow: the flattener recurses once per level.</summary>
     public const int JsonDepthCeiling = 1_000;
 
@@ -46,6 +53,8 @@ public sealed record ProcessingLimits
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFlattenedColumns, 1, nameof(MaxFlattenedColumns));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTables, 1, nameof(MaxTables));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCellsPerRowGroup, 1, nameof(MaxCellsPerRowGroup));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1, nameof(MaxMessageBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxMessageBytes, MessageBytesCeiling, nameof(MaxMessageBytes));
     }
 
     /// <summary>Fails the conversion when <paramref name="count" /> columns are more than <see cref="MaxColumns" />.</summary>

@@ -30,6 +30,7 @@ public sealed class ConvertFileConsumer(
     IEnumerable<IFileProcessor> processors,
     IOptions<StorageOptions> storage,
     IOptions<ProcessingOptions> processing,
+    IOptions<ProcessingLimits> limits,
     IOptions<FileSagaOptions> saga,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
@@ -63,11 +64,11 @@ public sealed class ConvertFileConsumer(
         var (outputs, childCount) = route == FileRouter.PassThrough
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
             : await ProcessAsync(context, Processor(route), name, type, cancellationToken);
-        await context.Publish(new FileConverted
+        await context.Publish(MessageSize.Checked(new FileConverted
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
             Processor = route, Outputs = outputs, ChildCount = childCount
-        }, cancellationToken);
+        }, limits.Value), cancellationToken);
     }
 
     IFileProcessor Processor(string route) => processors.FirstOrDefault(p => p.Name == route) ??
