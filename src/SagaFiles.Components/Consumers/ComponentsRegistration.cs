@@ -28,6 +28,7 @@ public static class ComponentsRegistration
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
 
         configurator.AddHostedService<TempFileSweep>();
+        configurator.TryAddSingleton<StepBudgets>();
         foreach (var step in FileSteps.All)
             configurator.AddConsumer(step.Consumer, typeof(StepConsumerDefinition<>).MakeGenericType(step.Consumer));
         configurator.AddConsumer<PreserveFailedFileConsumer, PreserveFailedFileConsumerDefinition>();

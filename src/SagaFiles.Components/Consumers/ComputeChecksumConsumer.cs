@@ -6,14 +6,18 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>Streams the staged original through SHA-256; nothing is written, so running twice changes nothing.</summary>
-public sealed class ComputeChecksumConsumer(IObjectStore store, ILogger<ComputeChecksumConsumer> logger) : IConsumer<ComputeChecksum>
+public sealed class ComputeChecksumConsumer(IObjectStore store, StepBudgets budgets, ILogger<ComputeChecksumConsumer> logger)
+    : IConsumer<ComputeChecksum>
 {
     public async Task Consume(ConsumeContext<ComputeChecksum> context)
     {
-        var command = context.Message;
-        var cancellationToken = context.CancellationToken;
-        using var step = StepScope.Begin(logger, command, FileSteps.Checksum);
+        using var step = StepScope.Begin(logger, context.Message, FileSteps.Checksum);
+        await budgets.RunAsync(context, logger, cancellationToken => ChecksumAsync(context, step, cancellationToken));
+    }
 
+    async Task ChecksumAsync(ConsumeContext<ComputeChecksum> context, StepScope step, CancellationToken cancellationToken)
+    {
+        var command = context.Message;
         Sha256Checksum checksum;
         await using (var content = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             checksum = await Sha256.ComputeAsync(content, cancellationToken);

@@ -29,25 +29,15 @@ public sealed class ConvertFileConsumer(
     FileRouter router,
     IEnumerable<IFileProcessor> processors,
     IOptions<StorageOptions> storage,
-    IOptions<ProcessingOptions> processing,
     IOptions<ProcessingLimits> limits,
-    IOptions<FileSagaOptions> saga,
+    StepBudgets budgets,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
     public async Task Consume(ConsumeContext<ConvertFile> context)
     {
         var command = context.Message;
         using var step = StepScope.Begin(logger, command, FileSteps.Convert);
-        using var budget = StepBudget.Start(context.CancellationToken, processing.Value, saga.Value.StepTimeout);
-        try
-        {
-            await ConvertAsync(context, step, budget.Token);
-        }
-        catch (OperationCanceledException) when (budget.Exceeded is { } exceeded)
-        {
-            logger.LogWarning("Convert stopped: {Reason}", exceeded.Message);
-            throw exceeded;
-        }
+        await budgets.RunAsync(context, logger, cancellationToken => ConvertAsync(context, step, cancellationToken));
     }
 
     async Task ConvertAsync(ConsumeContext<ConvertFile> context, StepScope step, CancellationToken cancellationToken)

@@ -10,14 +10,18 @@ namespace SagaFiles.Components.Consumers;
 /// Takes custody of an upload: copies it (on the server) to <c>{tenant}/staging/{fileId}/original</c>, rejects an empty or
 /// oversized file, and detects its type from its first 64 KiB and its name. Running twice overwrites the same key.
 /// </summary>
-public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, ILogger<DownloadFileConsumer> logger)
-    : IConsumer<DownloadFile>
+public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, StepBudgets budgets,
+    ILogger<DownloadFileConsumer> logger) : IConsumer<DownloadFile>
 {
     public async Task Consume(ConsumeContext<DownloadFile> context)
     {
+        using var step = StepScope.Begin(logger, context.Message, FileSteps.Download);
+        await budgets.RunAsync(context, logger, cancellationToken => DownloadAsync(context, step, cancellationToken));
+    }
+
+    async Task DownloadAsync(ConsumeContext<DownloadFile> context, StepScope step, CancellationToken cancellationToken)
+    {
         var command = context.Message;
-        var cancellationToken = context.CancellationToken;
-        using var step = StepScope.Begin(logger, command, FileSteps.Download);
 
         var source = new ObjectLocation(command.SourceBucket, command.SourceKey);
         var upload = await store.HeadAsync(source.Bucket, source.Key, cancellationToken) ??

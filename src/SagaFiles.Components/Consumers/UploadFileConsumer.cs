@@ -13,8 +13,8 @@ namespace SagaFiles.Components.Consumers;
 /// metadata (sha256 of the original, source-key, format, row-count), then deletes the file's staging prefix. A retry
 /// after staging was cleaned finds the results already there with the same sha256 and only finishes the clean-up.
 /// </summary>
-public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, ILogger<UploadFileConsumer> logger)
-    : IConsumer<UploadFile>
+public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, StepBudgets budgets,
+    ILogger<UploadFileConsumer> logger) : IConsumer<UploadFile>
 {
     public const string Sha256Metadata = "sha256";
     public const string SourceKeyMetadata = "source-key";
@@ -23,9 +23,13 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
 
     public async Task Consume(ConsumeContext<UploadFile> context)
     {
+        using var step = StepScope.Begin(logger, context.Message, FileSteps.Upload);
+        await budgets.RunAsync(context, logger, cancellationToken => UploadAsync(context, step, cancellationToken));
+    }
+
+    async Task UploadAsync(ConsumeContext<UploadFile> context, StepScope step, CancellationToken cancellationToken)
+    {
         var command = context.Message;
-        var cancellationToken = context.CancellationToken;
-        using var step = StepScope.Begin(logger, command, FileSteps.Upload);
 
         var published = new List<FileOutput>(command.Outputs.Count);
         foreach (var output in command.Outputs)

@@ -9,7 +9,10 @@ using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
-/// <summary>Transient storage and transport errors are retried in process; other errors and a file that cannot be processed are not (see the fault specs).</summary>
+/// <summary>
+/// Transient storage and transport errors are retried in process, and so are a full disk and too many open files; other
+/// errors and a file that cannot be processed are not (see the fault specs). Every step runs within its budget.
+/// </summary>
 public class StepRetry_Specs
 {
     TestStorage _storage = null!;
@@ -85,6 +88,37 @@ public class StepRetry_Specs
         PermanentFailures.IsPermanent(fault.Exceptions[0].ExceptionType).ShouldBeFalse("the saga tries the step again later");
     }
 
+    [TestCase(28, "The worker's disk is full (ENOSPC: No space left on device); the step will be tried again.")]
+    [TestCase(24, "The worker has too many files open (EMFILE: Too many open files); the step will be tried again.")]
+    public async Task A_full_disk_or_too_many_open_files_is_retried_as_transient_and_faults_saying_which(int errno, string reason)
+    {
+        var message = errno == 28 ? "No space left on device" : "Too many open files";
+        var store = new FlakyObjectStore(_storage.Store, failures: int.MaxValue, () => new IOException(message, errno));
+        await using var steps = await StepHarness.StartAsync(_storage, store);
+        var command = await UploadAsync("c.csv");
+
+        var (fault, retries) = await steps.FaultAfterRetriesAsync(FileSteps.Download, command);
+
+        retries.ShouldBe(FileSteps.Named(FileSteps.Download).Policy.RetryIntervals.Count);
+        var exception = fault.Exceptions.ShouldHaveSingleItem();
+        (exception.ExceptionType, exception.Message).ShouldBe((typeof(WorkerResourceException).FullName, reason));
+        PermanentFailures.IsPermanent(exception.ExceptionType).ShouldBeFalse("the saga tries the attempt again");
+    }
+
+    [Test]
+    public async Task A_hung_download_is_cancelled_after_MaxStepDuration_and_faults_naming_it()
+    {
+        var store = new FlakyObjectStore(_storage.Store, failures: int.MaxValue, hangs: true);
+        await using var steps = await StepHarness.StartAsync(_storage, store, new Dictionary<string, string?> { ["Processing:MaxStepDuration"] = "00:00:01" });
+        var command = await UploadAsync("d.csv");
+
+        var fault = await steps.FaultAsync(FileSteps.Download, command);
+
+        var exception = fault.Exceptions.ShouldHaveSingleItem();
+        exception.ExceptionType.ShouldBe(typeof(InvalidFileException).FullName);
+        exception.Message.ShouldContain("(limit MaxStepDuration, raise Processing:MaxStepDuration to allow more)");
+    }
+
     async Task<DownloadFile> UploadAsync(string name)
     {
         var fileId = Guid.NewGuid();
@@ -93,17 +127,22 @@ public class StepRetry_Specs
         return new DownloadFile { FileId = fileId, Tenant = "acme", Attempt = 1, SourceBucket = _storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
     }
 
-    /// <summary>Fails the first <paramref name="failures" /> HEAD requests with <paramref name="error" />, by default as a dropped connection would.</summary>
-    sealed class FlakyObjectStore(IObjectStore inner, int failures, Func<Exception>? error = null) : IObjectStore
+    /// <summary>Fails the first <paramref name="failures" /> HEAD requests with <paramref name="error" />, by default as a dropped
+    /// connection would, or holds them until they are cancelled (<paramref name="hangs" />).</summary>
+    sealed class FlakyObjectStore(IObjectStore inner, int failures, Func<Exception>? error = null, bool hangs = false) : IObjectStore
     {
         int _calls;
 
         public int Failed => Math.Min(_calls, failures);
 
-        public Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref _calls) <= failures
-                ? throw error?.Invoke() ?? new IOException("The connection was reset.")
-                : inner.HeadAsync(bucket, key, cancellationToken);
+        public async Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) > failures)
+                return await inner.HeadAsync(bucket, key, cancellationToken);
+            if (hangs)
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw error?.Invoke() ?? new IOException("The connection was reset.");
+        }
 
         public Task<long> PutAsync(string bucket, string key, Stream content, string contentType,
             IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>

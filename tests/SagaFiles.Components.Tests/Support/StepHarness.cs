@@ -39,14 +39,15 @@ public sealed class StepHarness : IAsyncDisposable
 
     /// <param name="storage">The buckets and store the consumers use.</param>
     /// <param name="store">Another store in front of <paramref name="storage" />'s, to inject failures.</param>
-    public static async Task<StepHarness> StartAsync(TestStorage storage, IObjectStore? store = null)
+    /// <param name="settings">Configuration the consumers read (<c>Processing:MaxStepDuration</c>, say).</param>
+    public static async Task<StepHarness> StartAsync(TestStorage storage, IObjectStore? store = null, IDictionary<string, string?>? settings = null)
     {
         var logs = new CapturedLogs();
         var provider = new ServiceCollection()
             .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).AddProvider(logs).SetMinimumLevel(LogLevel.Warning))
             .AddSingleton(store ?? storage.Store)
             .AddSingleton(Options.Create(storage.Options))
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build())
             .AddMassTransitTestHarness(x =>
             {
                 x.SetKebabCaseEndpointNameFormatter();
