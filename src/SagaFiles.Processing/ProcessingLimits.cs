@@ -32,8 +32,9 @@ public sealed record ProcessingLimits
     public int MaxCellsPerRowGroup { get; init; } = 2 * 1024 * 1024;
 
     /// <summary>Bytes of one message's body (a step's completion with its list of results and their schemas): SQS takes at
-    /// most 256 KiB, and the emulator and the workers hold every message in flight.</summary>
-    public int MaxMessageBytes { get; init; } = 64 * 1024;
+    /// most 256 KiB (an SNS delivery escapes the body again, about a fifth more), and the emulator and the workers hold
+    /// every message in flight. The default lets a dump of about 500 small tables through.</summary>
+    public int MaxMessageBytes { get; init; } = 128 * 1024;
 
     /// <summary>The largest <see cref="MaxMessageBytes" />: what SQS takes, less room for the envelope's headers.</summary>
     public const int MessageBytesCeiling = 192 * 1024;

@@ -95,15 +95,15 @@ public class ConvertFileConsumer_Specs : StepSpec
     [Test]
     public async Task A_SQL_dump_of_hundreds_of_tiny_tables_whose_results_would_not_fit_in_a_message_faults_at_once_naming_the_limit()
     {
-        // 400 one-column tables, well within MaxTables (1,000): their list of results alone is about 100 KB.
-        var dump = string.Concat(Enumerable.Range(0, 400).Select(i => $"CREATE TABLE t{i:D4} (a int);\nINSERT INTO t{i:D4} VALUES ({i});\n"));
+        // 700 one-column tables, within MaxTables (1,000): their list of results alone is about 175 KB.
+        var dump = string.Concat(Enumerable.Range(0, 700).Select(i => $"CREATE TABLE t{i:D4} (a int);\nINSERT INTO t{i:D4} VALUES ({i});\n"));
         var (upload, downloaded, _) = await StageAsync("many.sql", System.Text.Encoding.UTF8.GetBytes(dump));
 
         var fault = await Steps.FaultAsync(FileSteps.Convert, ConvertCommand(downloaded, "many.sql"));
 
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(ConversionException).FullName);
-        exception.Message.ShouldStartWith("The description of the results (FileConverted) is larger, in bytes, than the 65,536 allowed (");
+        exception.Message.ShouldStartWith("The description of the results (FileConverted) is larger, in bytes, than the 131,072 allowed (");
         exception.Message.ShouldEndWith("; limit MaxMessageBytes, raise Processing:Limits:MaxMessageBytes to accept it).");
         Steps.Harness.Published.Select<FileConverted>(x => x.Context.Message.FileId == upload.FileId).ShouldBeEmpty();
     }
