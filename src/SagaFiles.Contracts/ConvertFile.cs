@@ -14,7 +14,7 @@ public record ConvertFile : StepCommand
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Who uploaded the file: an archive's entries are recorded as uploaded by them too.</summary>
-    public Guid? UploadedBy { get; init; }
+    public string? UploadedBy { get; init; }
 
     /// <summary>How many archives deep the file is; an archive past the nesting limit is not expanded.</summary>
     public int ArchiveDepth { get; init; }

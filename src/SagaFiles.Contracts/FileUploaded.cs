@@ -8,8 +8,8 @@ public record FileUploaded
     /// <summary>Whose file it is; an archive's entries belong to the archive's tenant.</summary>
     public required string Tenant { get; init; }
 
-    /// <summary>The API key that uploaded it (for an entry: the archive's); null when the caller had no key (a JWT).</summary>
-    public Guid? UploadedBy { get; init; }
+    /// <summary>Who uploaded it (for an entry: the archive's uploader): an API key's id or a JWT caller's uploader claim.</summary>
+    public string? UploadedBy { get; init; }
 
     public required string Bucket { get; init; }
 

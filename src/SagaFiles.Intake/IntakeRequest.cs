@@ -27,6 +27,6 @@ public sealed record IntakeRequest
     /// <summary>Whose file it will be: its idempotency keys are looked up within this tenant only.</summary>
     public required string Tenant { get; init; }
 
-    /// <summary>The API key that sent it; null for a caller without one (a JWT, a door run by SagaFiles itself).</summary>
-    public Guid? UploadedBy { get; init; }
+    /// <summary>Who sent it: the API key's id or a JWT caller's uploader claim; null for a door run by SagaFiles itself.</summary>
+    public string? UploadedBy { get; init; }
 }

@@ -96,6 +96,7 @@ public class StrictApi_Specs
         var id = (await upload.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
         var file = await reader.GetFromJsonAsync<System.Text.Json.JsonElement>($"/files/{id}");
         file.GetProperty("tenant").GetString().ShouldBe("jwt-tenant");
+        file.GetProperty("uploadedBy").GetString().ShouldBe("user-1", "the token's subject uploaded it");
 
         using var readOnly = ClientWithToken(Token("jwt-tenant", "files:read"));
         (await readOnly.PostAsync($"/files/{id}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -107,13 +108,15 @@ public class StrictApi_Specs
         (await wrongKey.GetAsync("/files")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         using var expired = ClientWithToken(Token("jwt-tenant", "files:read", expires: DateTime.UtcNow.AddMinutes(-10)));
         (await expired.GetAsync("/files")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var longSubject = ClientWithToken(Token("jwt-tenant", "files:read", subject: new string('s', 257)));
+        (await longSubject.GetAsync("/files")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     HttpClient ClientWithToken(string token) => SagaFilesApp.ClientWith(token, _api);
 
-    static string Token(string? tenant, string scopes, SecurityKey? key = null, DateTime? expires = null)
+    static string Token(string? tenant, string scopes, SecurityKey? key = null, DateTime? expires = null, string subject = "user-1")
     {
-        var claims = new Dictionary<string, object> { ["scope"] = scopes, ["sub"] = "user-1" };
+        var claims = new Dictionary<string, object> { ["scope"] = scopes, ["sub"] = subject };
         if (tenant != null)
             claims["tenant"] = tenant;
         var expiry = expires ?? DateTime.UtcNow.AddMinutes(5);

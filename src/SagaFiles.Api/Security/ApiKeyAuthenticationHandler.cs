@@ -30,6 +30,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var claims = new List<Claim>
         {
             new(CallerClaims.KeyId, key.Id.ToString()),
+            new(CallerClaims.Uploader, key.Id.ToString()),
             new(CallerClaims.KeyPrefix, key.Prefix),
             new(CallerClaims.Tenant, key.Tenant)
         };

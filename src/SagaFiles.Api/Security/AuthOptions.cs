@@ -23,6 +23,9 @@ public sealed class AuthOptions
         /// <summary>The claim that lists the caller's scopes (space-separated, or one claim per scope).</summary>
         public string ScopeClaim { get; set; } = "scope";
 
+        /// <summary>The claim recorded as the uploader of the caller's files (<c>uploadedBy</c>).</summary>
+        public string UploaderClaim { get; set; } = "sub";
+
         public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
     }
 }

@@ -9,13 +9,14 @@ public static class CallerClaims
     public const string KeyPrefix = "key_prefix";
     public const string Tenant = "tenant";
     public const string Scope = "scope";
+    public const string Uploader = "uploader";
 
     /// <summary>The caller's tenant; every authenticated caller has one.</summary>
     public static string TenantOf(this ClaimsPrincipal user) => user.FindFirstValue(Tenant)
         ?? throw new InvalidOperationException("An authenticated caller without a tenant claim.");
 
-    /// <summary>The API key's id; null for a caller authenticated by a JWT.</summary>
-    public static Guid? KeyIdOf(this ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(KeyId), out var id) ? id : null;
+    /// <summary>Who the caller's uploads are recorded as: the API key's id, or a JWT's uploader claim (null when it has none).</summary>
+    public static string? UploaderOf(this ClaimsPrincipal user) => user.FindFirstValue(Uploader);
 
     public static bool HasScope(this ClaimsPrincipal user, string scope) => user.HasClaim(Scope, scope);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using SagaFiles.Components.Data;
+using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Security;
 
@@ -69,8 +70,16 @@ public static class SecurityExtensions
             .Intersect(ApiScopes.All);
         var claims = new List<Claim> { new(CallerClaims.Tenant, tenant!) };
         claims.AddRange(scopes.Select(scope => new Claim(CallerClaims.Scope, scope)));
-        if (principal.FindFirstValue("sub") is { } subject)
-            claims.Add(new Claim(CallerClaims.KeyPrefix, $"jwt:{subject}"));
+        if (principal.FindFirstValue(jwt.UploaderClaim) is { } uploader)
+        {
+            if (uploader.Length > FileState.MaxUploadedByLength)
+            {
+                context.Fail($"The token's '{jwt.UploaderClaim}' claim is longer than {FileState.MaxUploadedByLength} characters.");
+                return Task.CompletedTask;
+            }
+            claims.Add(new Claim(CallerClaims.Uploader, uploader));
+            claims.Add(new Claim(CallerClaims.KeyPrefix, $"jwt:{uploader}"));
+        }
         context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtScheme, CallerClaims.KeyPrefix, null));
         return Task.CompletedTask;
     }

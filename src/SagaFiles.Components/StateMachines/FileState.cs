@@ -14,14 +14,17 @@ public class FileState : SagaStateMachineInstance
     /// <summary>Whose file it is: every query filters by it, and an archive's children inherit it.</summary>
     public string Tenant { get; set; } = "";
 
-    /// <summary>The API key (or token subject's key id) that uploaded the file, or the archive's for a child.</summary>
-    public Guid? UploadedBy { get; set; }
+    /// <summary>Who uploaded the file (or the archive, for a child): the API key's id, or the JWT caller's uploader claim.</summary>
+    public string? UploadedBy { get; set; }
 
     /// <summary>Optimistic concurrency token (Postgres xmin).</summary>
     public uint Version { get; set; }
 
     /// <summary>The longest <see cref="OriginalName" /> kept (the column's length).</summary>
     public const int MaxOriginalNameLength = 512;
+
+    /// <summary>The longest <see cref="UploadedBy" /> kept; a longer token claim is refused at authentication.</summary>
+    public const int MaxUploadedByLength = 256;
 
     public string OriginalName { get; set; } = "";
 

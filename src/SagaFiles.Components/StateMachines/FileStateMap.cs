@@ -14,6 +14,7 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.Property(x => x.Version).IsXminRowVersion();
         entity.Property(x => x.Tenant).HasMaxLength(Tenants.MaxLength);
         entity.Property(x => x.OriginalName).HasMaxLength(FileState.MaxOriginalNameLength);
+        entity.Property(x => x.UploadedBy).HasMaxLength(FileState.MaxUploadedByLength);
         entity.Property(x => x.ContentType).HasMaxLength(256);
         entity.Property(x => x.Sha256).HasMaxLength(64);
         entity.Property(x => x.Tags).IsJsonColumn();

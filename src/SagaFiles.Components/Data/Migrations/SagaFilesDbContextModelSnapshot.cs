@@ -527,8 +527,9 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.Property<Guid?>("UploadedBy")
-                        .HasColumnType("uuid")
+                    b.Property<string>("UploadedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("uploaded_by");
 
                     b.Property<uint>("Version")

@@ -8,7 +8,7 @@ namespace SagaFiles.Api.Features.Files.Get;
 public sealed record Response(
     Guid Id,
     string Tenant,
-    Guid? UploadedBy,
+    string? UploadedBy,
     string OriginalName,
     string Bucket,
     string Key,

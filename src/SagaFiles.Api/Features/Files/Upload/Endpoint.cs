@@ -57,7 +57,7 @@ public sealed class Endpoint(FileIntake intake, IOptions<StorageOptions> storage
                 var result = await intake.StoreAsync(new IntakeRequest
                 {
                     Name = file.FileName, ContentType = file.Section.ContentType, IdempotencyKey = idempotencyKey,
-                    Tenant = User.TenantOf(), UploadedBy = User.KeyIdOf(),
+                    Tenant = User.TenantOf(), UploadedBy = User.UploaderOf(),
                     Content = IntakeContent.FromStream(file.FileStream!)
                 }, ct);
                 if (result is not IntakeResult.Stored { Request: var request })
