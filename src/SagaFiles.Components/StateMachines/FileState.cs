@@ -229,7 +229,7 @@ public class FileState : SagaStateMachineInstance
     }
 
     /// <summary>Records a transition in the file's history, with the worker and duration of the step completion that caused it.</summary>
-    public void Transitioned(string from, string to, DateTimeOffset now, StepCompleted? completed, string? error) =>
+    public void Transitioned(string from, string to, DateTimeOffset now, StepCompleted? completed, string? error, string? note = null) =>
         History.Add(new FileHistoryEntry
         {
             At = now,
@@ -239,7 +239,8 @@ public class FileState : SagaStateMachineInstance
             Attempt = Attempt,
             WorkerHost = completed?.WorkerHost,
             DurationMs = completed?.Duration.TotalMilliseconds,
-            Error = error
+            Error = error,
+            Note = note
         });
 
     StepRecord Step(string step)
@@ -289,4 +290,7 @@ public class FileHistoryEntry
     public double? DurationMs { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>What caused the transition when a user did: a retry, and for a bulk retry its id and filter.</summary>
+    public string? Note { get; set; }
 }

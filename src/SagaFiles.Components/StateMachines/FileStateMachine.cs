@@ -210,7 +210,8 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             // The context is the event's own (ConsumeContext<T> is covariant): a step completion shows as StepCompleted.
             var completed = (context as ConsumeContext<StepCompleted>)?.Message;
             var error = currentState.Name == FileStates.Failed ? context.Saga.ErrorMessage : null;
-            context.Saga.Transitioned(previousState?.Name ?? FileStates.Initial, currentState.Name, clock.GetUtcNow(), completed, error);
+            var retry = (context as ConsumeContext<FileRetryRequested>)?.Message;
+            context.Saga.Transitioned(previousState?.Name ?? FileStates.Initial, currentState.Name, clock.GetUtcNow(), completed, error, retry?.Note);
             return Task.CompletedTask;
         }
     }

@@ -20,7 +20,7 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Resp
             return;
 
         var events = file.History.OrderBy(h => h.At)
-            .Select(h => new Event(h.At, h.From, h.To, h.Step, h.Attempt, h.WorkerHost, h.DurationMs, h.Error)).ToList();
+            .Select(h => new Event(h.At, h.From, h.To, h.Step, h.Attempt, h.WorkerHost, h.DurationMs, h.Error, h.Note)).ToList();
         await Send.OkAsync(new Response(file.CorrelationId, events), ct);
     }
 }

@@ -2,7 +2,6 @@ using FastEndpoints;
 using FluentValidation.Results;
 using MassTransit;
 using SagaFiles.Components.Data;
-using SagaFiles.Contracts;
 
 namespace SagaFiles.Api.Features.Files.Retry;
 
@@ -30,8 +29,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
             return;
         }
 
-        // Through the bus outbox: the request is kept if the broker is briefly unreachable.
-        await publish.Publish(new FileRetryRequested { FileId = file.CorrelationId, RequestedAt = clock.GetUtcNow() }, ct);
+        await publish.RequestAsync(file.CorrelationId, $"Retry requested by {User.Caller()}.", clock, ct);
         await db.SaveChangesAsync(ct);
         HttpContext.Response.Headers.Location = $"/files/{file.CorrelationId}";
         await Send.ResponseAsync(new Upload.Response(file.CorrelationId, FileStatus.Failed, file.OriginalName, file.Size, FileLinks.For(file.CorrelationId)),
