@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Data;
+using SagaFiles.Components.Metrics;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Components.Steps;
 using SagaFiles.Contracts;
@@ -151,6 +152,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         }
 
         logger.LogInformation("File {FileId} received: {OriginalName}, {Size} bytes", fileId, request.Name, size);
+        FileMetrics.Uploaded(request.Tenant, size);
         return new IntakeResult.Accepted(new IntakeReceipt(fileId, request.Name, size));
     }
 

@@ -29,13 +29,14 @@ public static class Extensions
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
         });
 
-        // Traces and metrics only where they go somewhere: recorded for no exporter, every message and every AWS call
-        // would still pay for its activities and measurements.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            builder.Services.AddOpenTelemetry()
-                .ConfigureResource(resource => resource.AddService(application))
-                .WithTracing(tracing => tracing.AddSource("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
-                .WithMetrics(metrics => metrics.AddMeter("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+        // Metrics always: every host answers GET /metrics (MetricsExtensions). Traces only where they go somewhere:
+        // recorded for no exporter, every message and every AWS call would still pay for its activities.
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(application))
+            .WithMetrics(metrics => metrics.AddSagaFilesMetrics());
+        if (otlp)
+            telemetry.WithTracing(tracing => tracing.AddSource("MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
                 .UseOtlpExporter();
 
         builder.Services.AddSagaFilesHealth();

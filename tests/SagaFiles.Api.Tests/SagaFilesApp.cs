@@ -43,6 +43,11 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     public static IReadOnlyList<SupervisedProcess> WorkerProcesses => Workers;
 
+    static readonly List<Uri> WorkerAddresses = [];
+
+    /// <summary>Where each worker answers health and metrics (its own port).</summary>
+    public static IReadOnlyList<Uri> WorkerUrls => WorkerAddresses;
+
     /// <summary>What the in-process APIs logged.</summary>
     public static CapturedLogEvents Logs { get; } = new();
 
@@ -81,7 +86,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
             ["RateLimits__RequestBurst"] = "100000",
             ["RateLimits__UploadsPerMinute"] = "100000",
             ["RateLimits__UploadBurst"] = "100000",
-            ["RateLimits__ConcurrentUploads"] = "1000"
+            ["RateLimits__ConcurrentUploads"] = "1000",
+            // The database and queue gauges, read every 15 s by default: Metrics_Specs waits for them to move.
+            ["Metrics__RefreshInterval"] = "00:00:02"
         };
 
         // The API migrates the database and creates the buckets; workers start after it so both are there.
@@ -92,7 +99,11 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
         var workerSettings = new Dictionary<string, string>(settings) { ["AWS__AccessKey"] = WorkerAccessKey };
         for (var i = 1; i <= 2; i++)
-            Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", Tools.FreePort(), workerSettings));
+        {
+            var port = Tools.FreePort();
+            Workers.Add(await HostProcess.StartAsync(HostProcess.Worker, $"e2e worker{i}", port, workerSettings));
+            WorkerAddresses.Add(new Uri($"http://127.0.0.1:{port}"));
+        }
     }
 
     /// <summary>

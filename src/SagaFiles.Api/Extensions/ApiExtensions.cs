@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using SagaFiles.Components.Data;
+using SagaFiles.Components.Metrics;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
 using SagaFiles.Intake;
@@ -28,6 +29,9 @@ public static class ApiExtensions
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
             transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
         builder.Services.AddFileIntake();
+        // The gauges of the database and the queues are the same whoever reads them: the API does, the workers do not.
+        builder.Services.AddFileGauges();
+        builder.Services.AddQueueGauges(services => services.GetRequiredService<IOptions<MetricsOptions>>().Value.RefreshInterval);
         builder.AddApiSecurity();
         builder.AddRateLimits();
         builder.Services.AddFastEndpoints();
@@ -47,6 +51,7 @@ public static class ApiExtensions
             c.Errors.UseProblemDetails();
             c.Serializer.Options.Converters.Add(new JsonStringEnumConverter());
         });
+        app.MapMetrics().RequireAuthorization(ApiScopes.Admin).WithMetadata(LoopbackScrapes.Allowed);
         var docs = new[] { app.MapOpenApi(), app.MapScalarApiReference("/docs") };
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousDocs ?? app.Environment.IsDevelopment())
             foreach (var endpoints in docs)

@@ -8,6 +8,13 @@ public sealed class AuthOptions
     /// <summary>Whether <c>/docs</c> and the OpenAPI document answer without credentials; unset: only in Development.</summary>
     public bool? AnonymousDocs { get; set; }
 
+    /// <summary>
+    /// Whether <c>GET /metrics</c> answers a caller connected from the loopback address without credentials (a Prometheus
+    /// or agent on the same host). Turn it off when a proxy on the same host forwards outside requests: they arrive from
+    /// loopback too.
+    /// </summary>
+    public bool AnonymousMetricsFromLoopback { get; set; } = true;
+
     public JwtOptions Jwt { get; set; } = new();
 
     public sealed class JwtOptions

@@ -52,6 +52,7 @@ public static class SecurityExtensions
                 o.AddPolicy(scope, policy => policy.RequireAuthenticatedUser().RequireClaim(CallerClaims.Scope, scope));
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
+        builder.Services.AddSingleton<IAuthorizationHandler, LoopbackScrapes>();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SagaFiles.Components.Metrics;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Components.Steps;
 using SagaFiles.Processing;
@@ -101,6 +102,7 @@ public sealed class ConvertFileConsumer(
         }
 
         var results = await outputs.StoreResultsAsync(outcome, cancellationToken);
+        FileMetrics.Converted(processor.Name, results.Sum(r => r.Table?.Rows ?? 0), content.Length, results.Sum(r => r.Size));
         foreach (var result in results)
             logger.LogInformation("{Processor} turned {Name} ({InputBytes} bytes) into {ResultName} ({OutputBytes} bytes, {Rows} rows)",
                 processor.Name, input.FileName, content.Length, result.Name, result.Size, result.Table?.Rows);

@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SagaFiles.Components.Metrics;
 using SagaFiles.Components.StateMachines;
+using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.Consumers;
 
@@ -14,19 +17,38 @@ public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions
 {
     public async Task RunAsync(ConsumeContext context, ILogger logger, Func<CancellationToken, Task> step)
     {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = FileMetrics.Completed;
         using var budget = StepBudget.Start(context.CancellationToken, processing.Value, saga.Value.StepTimeout);
         try
         {
             await step(budget.Token);
         }
-        catch (OperationCanceledException) when (budget.Exceeded is { } exceeded)
+        catch (Exception e)
+        {
+            var failure = Failure(e, budget, logger);
+            outcome = FailureClasses.Of(failure);
+            if (failure == e)
+                throw;
+            throw failure;
+        }
+        finally
+        {
+            // Every run, retried ones too: the histogram shows how long runs take and how often each kind of failure costs.
+            if (context is ConsumeContext<StepCommand> command)
+                FileMetrics.StepRan(FileSteps.Sending(command.Message).Name, outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>What the run fails with: the budget's reason instead of a bare cancellation, an exhausted worker resource as such.</summary>
+    static Exception Failure(Exception exception, StepBudget budget, ILogger logger)
+    {
+        if (exception is OperationCanceledException && budget.Exceeded is { } exceeded)
         {
             logger.LogWarning("Step stopped: {Reason}", exceeded.Message);
-            throw exceeded;
+            return exceeded;
         }
-        catch (Exception e) when (WorkerResourceException.From(e) is { } exhausted && exhausted != e)
-        {
-            throw exhausted;
-        }
+
+        return WorkerResourceException.From(exception) ?? exception;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SagaFiles.Components.Metrics;
 
 namespace SagaFiles.Components.Consumers;
 
@@ -45,6 +46,7 @@ sealed class StepFailureLog(ILogger logger, string step) : IFilter<ConsumeContex
     {
         if (context.Context is not ConsumeContext consume || CommandOf(consume) is not var (fileId, attempt))
             return;
+        FileMetrics.RunRetried(step, kind, FailureClasses.Of(context.Exception));
         logger.LogWarning("File {FileId}: {Step} attempt {Attempt} failed ({ExceptionType}: {Reason}); {RetryKind} {RetryNumber} in {Delay}",
             fileId, step, attempt, context.Exception.GetType().Name, context.Exception.Message, kind, context.RetryAttempt + 1, context.Delay);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SagaFiles.Components.Metrics;
 using SagaFiles.Components.Steps;
 
 namespace SagaFiles.Components.StateMachines;
@@ -104,14 +105,23 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails.
         During(FileSteps.States.Select(GetState),
             When(StepTimeout.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
-                .Then(context => Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}",
-                    context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, Settings.StepTimeout))
+                .Then(context =>
+                {
+                    Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}",
+                        context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, Settings.StepTimeout);
+                    FileMetrics.AttemptTimedOut(context.Saga.CurrentStep!);
+                })
                 .IfElse(context => context.Saga.CountedAttempts < Settings.MaxAttempts,
                     retry => retry
-                        .Then(context => context.Saga.AttemptFailed($"No answer within {Settings.StepTimeout}.", Now, retryAt: null))
+                        .Then(context =>
+                        {
+                            context.Saga.AttemptFailed($"No answer within {Settings.StepTimeout}.", Now, retryAt: null);
+                            FileMetrics.AttemptRetried(context.Saga.CurrentStep!, FailureClasses.Timeout);
+                        })
                         .StartCurrentStep(),
                     fail => fail
-                        .FailFile(context => $"No answer within {Settings.StepTimeout}, {context.Saga.CountedAttempts} attempts.")),
+                        .FailFile(context => $"No answer within {Settings.StepTimeout}, {context.Saga.CountedAttempts} attempts.",
+                            _ => FailureClasses.Timeout)),
             When(StepRetry.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
                 .StartCurrentStep());
 
@@ -250,9 +260,13 @@ static class FileStateMachineActivities
         var machine = binder.Machine();
         return binder.If(context => context.Message.Message.Attempt == context.Saga.Attempt, current => current
             .Unschedule(machine.StepTimeout)
-            .Then(context => machine.Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} faulted ({ExceptionType}): {Reason}",
-                context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, context.Message.Exceptions.FirstOrDefault()?.ExceptionType,
-                Reason(context.Message)))
+            .Then(context =>
+            {
+                machine.Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} faulted ({ExceptionType}): {Reason}",
+                    context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, context.Message.Exceptions.FirstOrDefault()?.ExceptionType,
+                    Reason(context.Message));
+                FileMetrics.AttemptFaulted(context.Saga.CurrentStep!, ReasonClass(context.Message));
+            })
             .IfElse(context => !PermanentFailures.IsPermanent(context.Message.Exceptions.FirstOrDefault()?.ExceptionType)
                     && context.Saga.CountedAttempts < machine.Settings.MaxAttempts,
                 retry => retry
@@ -260,13 +274,14 @@ static class FileStateMachineActivities
                     {
                         var now = machine.Now;
                         context.Saga.AttemptFailed(Reason(context.Message), now, now + machine.Settings.RetryDelay(context.Saga.CountedAttempts));
+                        FileMetrics.AttemptRetried(context.Saga.CurrentStep!, ReasonClass(context.Message));
                         machine.Logger.LogInformation("File {FileId}: {Step} attempt {NextAttempt} scheduled at {RetryAt}", context.Saga.CorrelationId,
                             context.Saga.CurrentStep, context.Saga.Attempt + 1, context.Saga.StepRetryAt);
                     })
                     .Schedule(machine.StepRetry,
                         context => new StepRetryDue { FileId = context.Saga.CorrelationId, Step = context.Saga.CurrentStep!, Attempt = context.Saga.Attempt },
                         context => machine.Settings.RetryDelay(context.Saga.CountedAttempts)),
-                fail => fail.FailFile(context => Reason(context.Message))));
+                fail => fail.FailFile(context => Reason(context.Message), context => ReasonClass(context.Message))));
     }
 
     /// <summary>Completes the file with its published results (none for an archive), and tells whoever listens.</summary>
@@ -274,7 +289,11 @@ static class FileStateMachineActivities
         Func<BehaviorContext<FileState, TEvent>, IReadOnlyList<FileOutput>> published)
         where TEvent : class =>
         binder
-            .Then(context => context.Saga.Finish(published(context), binder.Machine().Now))
+            .Then(context =>
+            {
+                context.Saga.Finish(published(context), binder.Machine().Now);
+                FileMetrics.FileCompleted();
+            })
             .Publish(context => new FileProcessingCompleted
             {
                 FileId = context.Saga.CorrelationId,
@@ -286,12 +305,16 @@ static class FileStateMachineActivities
 
     /// <summary>Fails the file with a reason a user can act on, keeps its original, and tells whoever listens.</summary>
     public static EventActivityBinder<FileState, TEvent> FailFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        Func<BehaviorContext<FileState, TEvent>, string> reason)
+        Func<BehaviorContext<FileState, TEvent>, string> reason, Func<BehaviorContext<FileState, TEvent>, string> reasonClass)
         where TEvent : class
     {
         var machine = binder.Machine();
         return binder
-            .Then(context => context.Saga.Fail(reason(context), machine.Now))
+            .Then(context =>
+            {
+                context.Saga.Fail(reason(context), machine.Now);
+                FileMetrics.FileFailed(context.Saga.CurrentStep, reasonClass(context));
+            })
             .Unschedule(machine.StepTimeout)
             .Unschedule(machine.StepRetry)
             .Publish(context => new FileProcessingFailed
@@ -332,6 +355,7 @@ static class FileStateMachineActivities
             {
                 var now = machine.Now;
                 context.Saga.StartStep(step(context).Name, now, now + machine.Settings.StepTimeout);
+                FileMetrics.AttemptStarted(context.Saga.CurrentStep!);
             })
             .Schedule(machine.StepTimeout, context => new StepTimedOut
             {
@@ -367,4 +391,6 @@ static class FileStateMachineActivities
 
     static string Reason<TCommand>(Fault<TCommand> fault) =>
         fault.Exceptions.FirstOrDefault()?.Message ?? "The step faulted.";
+
+    static string ReasonClass<TCommand>(Fault<TCommand> fault) => FailureClasses.Of(fault.Exceptions.FirstOrDefault()?.ExceptionType);
 }

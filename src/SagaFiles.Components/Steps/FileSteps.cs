@@ -54,6 +54,11 @@ public static class FileSteps
     public static FileStep Named(string name) =>
         All.SingleOrDefault(s => s.Name == name) ?? throw new ArgumentOutOfRangeException(nameof(name), name, "Not a step of FileSteps.All.");
 
+    /// <summary>The step whose command this is.</summary>
+    public static FileStep Sending(StepCommand command) =>
+        All.SingleOrDefault(s => s.Command == command.GetType()) ??
+        throw new ArgumentOutOfRangeException(nameof(command), command.GetType(), "No step of FileSteps.All sends this command.");
+
     public static FileStep RunBy(Type consumer) =>
         All.SingleOrDefault(s => s.Consumer == consumer) ??
         throw new ArgumentOutOfRangeException(nameof(consumer), consumer, "No step of FileSteps.All is run by this consumer.");
