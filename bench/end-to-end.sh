@@ -89,11 +89,18 @@ run() {
 
   local -a env=("ConnectionStrings__SagaFiles=Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=postgres;Database=sagafiles"
     "AWS__ServiceURL=http://127.0.0.1:$aws_port" AWS__Region=us-east-1 AWS__AccessKey=test AWS__SecretKey=test
-    ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production)
+    ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+    # One client sends every file: the per-key limits (600 uploads a minute) would otherwise set the rate measured.
+    RateLimits__RequestsPerSecond=100000 RateLimits__RequestBurst=100000 RateLimits__UploadsPerMinute=1000000
+    RateLimits__UploadBurst=100000 RateLimits__ConcurrentUploads=1000)
   # From their output folders: the content root (appsettings.json) is the working directory.
   start api TERM env --chdir=src/SagaFiles.Api/bin/Release/net10.0 "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port" dotnet SagaFiles.Api.dll
   processes+=("api=$pid")
   wait_for "http://127.0.0.1:$api_port/health/ready" # the API applies the migrations
+  # The bench's own key (the last line of the command's output is its secret).
+  SAGAFILES_API_KEY="$(env --chdir=src/SagaFiles.Api/bin/Release/net10.0 "${env[@]}" dotnet SagaFiles.Api.dll \
+    keys create --name bench --tenant bench --scopes files:write,files:read | tail -n 1)"
+  export SAGAFILES_API_KEY
   local i
   for ((i = 1; i <= workers; i++)); do
     take_port port

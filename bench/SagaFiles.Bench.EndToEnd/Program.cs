@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-// Usage: SagaFiles.Bench.EndToEnd API-URL SAMPLES FILES [AWS-URL] [name=pid ...]
+// Usage: SAGAFILES_API_KEY=key SagaFiles.Bench.EndToEnd API-URL SAMPLES FILES [AWS-URL] [name=pid ...]
 // Latency: one 1 KB CSV at a time, upload to Completed, from the file's own timestamps (createdAt -> processedAt)
 // and as the client saw it (POST sent -> Completed observed, polling that file every 10 ms). Throughput: FILES one-line
 // CSVs uploaded 16 at a time, from the first POST to the last processedAt (the client polls the Completed count every
@@ -17,6 +17,8 @@ var files = int.Parse(args[2]);
 Uri? aws = args.Length > 3 && args[3] != "-" ? new Uri(args[3]) : null;
 var processes = args.Skip(4).Select(a => a.Split('=')).ToDictionary(a => a[0], a => int.Parse(a[1]));
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+    Environment.GetEnvironmentVariable("SAGAFILES_API_KEY") ?? throw new InvalidOperationException("Set SAGAFILES_API_KEY to a files:write,files:read key."));
 
 var csv = CsvOfAbout1KB();
 await Settle(http, await Upload(http, csv, "warmup.csv"));

@@ -15,6 +15,9 @@ namespace SagaFiles.Components.StateMachines;
 /// <item>An attempt that faults with a permanent error (invalid content) fails the file at once.</item>
 /// <item>Any other fault, or no answer within the step timeout, counts as an attempt: the step is tried again after a
 /// backoff (a fault) or at once (a timeout), up to <see cref="FileSagaOptions.MaxAttempts" />, then the file fails.</item>
+/// <item>One timer watches the file's attempts, not one per attempt: it is scheduled when an attempt starts and none is
+/// pending, and when it fires it times out an attempt past its deadline, or waits for the deadline of the attempt running
+/// now. A file whose steps finish within the step timeout costs one delayed message, not one per step.</item>
 /// <item>The step's first answer moves the file on, even from an attempt the saga has already sent again: every attempt
 /// does the same work on the same input, and behind a queue longer than the step timeout only an earlier attempt may
 /// ever answer in time. A fault or timer of an older attempt, a repeated answer, or a stale timer changes nothing.</item>
@@ -102,11 +105,17 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .CompleteFile(context => context.Message.Outputs),
             When(UploadFaulted).RetryOrFail());
 
-        // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails.
+        // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails. The timer
+        // that fires before the running attempt's deadline (it was set for an earlier one) is set again for that deadline;
+        // while no attempt runs (a retry waits for its backoff) it has nothing to watch.
         During(FileSteps.States.Select(GetState),
-            When(StepTimeout.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
+            When(StepTimeout.Received, context => context.Saga.StepTimeoutAt - Now > TimerTolerance)
+                .Then(context => context.Saga.StepTimeoutTokenId = null)
+                .ScheduleStepTimeout(context => context.Saga.StepTimeoutAt!.Value - Now),
+            When(StepTimeout.Received, context => context.Saga.StepTimeoutAt - Now <= TimerTolerance)
                 .Then(context =>
                 {
+                    context.Saga.StepTimeoutTokenId = null;
                     Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}",
                         context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, Settings.StepTimeout);
                     FileMetrics.AttemptTimedOut(context.Saga.CurrentStep!);
@@ -123,7 +132,11 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                         .FailFile(context => $"No answer within {Settings.StepTimeout}, {context.Saga.CountedAttempts} attempts.",
                             _ => FailureClasses.Timeout)),
             When(StepRetry.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
-                .StartCurrentStep());
+                .StartCurrentStep(),
+            Ignore(StepTimeout.Received, context => context.Saga.StepTimeoutAt is null));
+
+        // The timer outlives a file that finished first, and an archive's own steps.
+        During(AwaitingChildren, Completed, Failed, Ignore(StepTimeout.Received));
 
         During(AwaitingChildren,
             When(ChildrenFinished)
@@ -160,6 +173,9 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
     internal ILogger Logger { get; }
 
     internal DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>A timer this close to the deadline times the attempt out: delays and clocks are not exact.</summary>
+    static readonly TimeSpan TimerTolerance = TimeSpan.FromSeconds(1);
 
     public State Pending { get; } = null!;
 
@@ -243,12 +259,10 @@ static class FileStateMachineActivities
         where TEvent : class =>
         binder.StartAttempt(context => FileSteps.Named(context.Saga.CurrentStep!));
 
-    /// <summary>Records the finished attempt and stops its timeout.</summary>
+    /// <summary>Records the finished attempt; the timer stays, for the next step's attempt.</summary>
     public static EventActivityBinder<FileState, TEvent> CompleteStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder)
         where TEvent : StepCompleted =>
-        binder
-            .Then(context => context.Saga.CompleteStep(context.Message, binder.Machine().Now))
-            .Unschedule(binder.Machine().StepTimeout);
+        binder.Then(context => context.Saga.CompleteStep(context.Message, binder.Machine().Now));
 
     /// <summary>
     /// A step's attempt faulted: a permanent error, or the last allowed attempt, fails the file; otherwise the next attempt
@@ -259,7 +273,6 @@ static class FileStateMachineActivities
     {
         var machine = binder.Machine();
         return binder.If(context => context.Message.Message.Attempt == context.Saga.Attempt, current => current
-            .Unschedule(machine.StepTimeout)
             .Then(context =>
             {
                 machine.Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} faulted ({ExceptionType}): {Reason}",
@@ -357,12 +370,7 @@ static class FileStateMachineActivities
                 context.Saga.StartStep(step(context).Name, now, now + machine.Settings.StepTimeout);
                 FileMetrics.AttemptStarted(context.Saga.CurrentStep!);
             })
-            .Schedule(machine.StepTimeout, context => new StepTimedOut
-            {
-                FileId = context.Saga.CorrelationId,
-                Step = context.Saga.CurrentStep!,
-                Attempt = context.Saga.Attempt
-            })
+            .If(context => context.Saga.StepTimeoutTokenId is null, timer => timer.ScheduleStepTimeout(_ => machine.Settings.StepTimeout))
             .ThenAsync(async context =>
             {
                 var started = step(context);
@@ -371,6 +379,17 @@ static class FileStateMachineActivities
                 await endpoint.Send(command, started.Command, context.CancellationToken);
             });
     }
+
+    /// <summary>Sets the file's one step timer (<see cref="FileStateMachine.StepTimeout" />) to fire after <paramref name="delay" />.</summary>
+    public static EventActivityBinder<FileState, TEvent> ScheduleStepTimeout<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
+        Func<BehaviorContext<FileState, TEvent>, TimeSpan> delay)
+        where TEvent : class =>
+        binder.Schedule(binder.Machine().StepTimeout, context => new StepTimedOut
+        {
+            FileId = context.Saga.CorrelationId,
+            Step = context.Saga.CurrentStep!,
+            Attempt = context.Saga.Attempt
+        }, context => delay(context));
 
     /// <summary>A file from an archive tells its parent how it ended (and how it ended before, if it was retried).</summary>
     static EventActivityBinder<FileState, TEvent> ReportToParent<TEvent>(this EventActivityBinder<FileState, TEvent> binder, bool succeeded)

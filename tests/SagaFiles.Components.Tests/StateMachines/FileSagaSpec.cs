@@ -25,6 +25,7 @@ public abstract class FileSagaSpec
     protected ServiceProvider _provider = null!;
     protected ITestHarness _harness = null!;
     protected IInMemoryDelayProvider _delay = null!;
+    readonly ManualClock _clock = new();
     protected ISagaStateMachineTestHarness<FileStateMachine, FileState> _saga = null!;
     protected FileStateMachine _machine = null!;
 
@@ -32,7 +33,7 @@ public abstract class FileSagaSpec
     public async Task Start()
     {
         _provider = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton<TimeProvider>(_clock)
             .AddSingleton(Options.Create(Settings))
             .AddMassTransitTestHarness(x => x.AddSagaStateMachine<FileStateMachine, FileState>().InMemoryRepository())
             .BuildServiceProvider(true);
@@ -48,6 +49,23 @@ public abstract class FileSagaSpec
     {
         await _harness.Stop();
         await _provider.DisposeAsync();
+    }
+
+    /// <summary>Moves the saga's clock and the in-memory scheduler's on together, delivering what falls due.</summary>
+    protected async Task Advance(TimeSpan by)
+    {
+        _clock.Advance(by);
+        await _delay.Advance(by);
+    }
+
+    /// <summary>The system clock plus however far a spec has moved it on.</summary>
+    sealed class ManualClock : TimeProvider
+    {
+        TimeSpan _offset;
+
+        public void Advance(TimeSpan by) => _offset += by;
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + _offset;
     }
 
     /// <summary>Waits until the saga's scheduled message is with the delayed scheduler, so moving the clock on delivers it.</summary>

@@ -68,6 +68,36 @@ public class FileStateMachine_Specs : FileSagaSpec
         file.Outputs.ShouldHaveSingleItem().Key.ShouldBe($"processed/2026/11/23/{fileId}/data.parquet");
         file.Processor.ShouldBe("parquet");
         file.ProcessedAt.ShouldNotBeNull();
+        _harness.Sent.Select<StepTimedOut>(x => x.Context.Message.FileId == fileId).Count()
+            .ShouldBe(1, "four steps answered in time share the one timer");
+
+        await _harness.InactivityTask;
+        await Advance(Settings.StepTimeout);
+        file = await Settled(fileId, x => x.StepTimeoutTokenId == null);
+        file.CurrentState.ShouldBe(FileStates.Completed, "the timer fired after the file completed, and changed nothing");
+    }
+
+    [Test]
+    public async Task A_timer_set_for_an_earlier_step_waits_for_the_deadline_of_the_attempt_running_when_it_fires()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await Scheduled<StepTimedOut>(x => x.FileId == fileId && x.Step == FileSteps.Download);
+
+        // The download answers two thirds into its timeout: the checksum's deadline lies two thirds of a timeout past the timer.
+        await Advance(Settings.StepTimeout * 2 / 3);
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        await Sent<ComputeChecksum>(fileId, 1);
+        await _harness.InactivityTask;
+
+        await Advance(Settings.StepTimeout / 3);
+        (await Sent<ComputeChecksum>(fileId, 2, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("the checksum is still within its timeout");
+        var waiting = _saga.Sagas.Contains(fileId)!;
+        (waiting.CurrentState, waiting.Attempt, waiting.StepTimeoutTokenId != null).ShouldBe((_machine.Checksumming.Name, 1, true), "the timer is set again");
+
+        await Advance(Settings.StepTimeout * 2 / 3);
+        (await Sent<ComputeChecksum>(fileId, 2)).ShouldNotBeNull("the checksum timed out at its own deadline and is sent again");
+        _saga.Sagas.Contains(fileId)!.History.ShouldContain(h => h.Error != null && h.Error.Contains("No answer within"));
     }
 
     [Test]
@@ -130,7 +160,7 @@ public class FileStateMachine_Specs : FileSagaSpec
             (file.StepRetryAt!.Value - file.UpdatedAt).ShouldBe(Settings.RetryDelay(attempt), TimeSpan.FromSeconds(1));
             await Scheduled<StepRetryDue>(x => x.FileId == fileId && x.Attempt == attempt);
             (await Sent<DownloadFile>(fileId, attempt + 1, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("not before the backoff");
-            await _delay.Advance(Settings.RetryDelay(attempt));
+            await Advance(Settings.RetryDelay(attempt));
         }
 
         (await _saga.Exists(fileId, x => x.Failed)).ShouldNotBeNull();
@@ -148,7 +178,7 @@ public class FileStateMachine_Specs : FileSagaSpec
         await Sent<DownloadFile>(fileId, 1);
 
         await Scheduled<StepTimedOut>(x => x.FileId == fileId && x.Attempt == 1);
-        await _delay.Advance(Settings.StepTimeout);
+        await Advance(Settings.StepTimeout);
         await Sent<DownloadFile>(fileId, 2);
         _saga.Sagas.Contains(fileId)!.History.ShouldContain(h => h.Error != null && h.Error.Contains("No answer within"));
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Hostile content through the real stack (issue 13): generates each hostile class (tests/SagaFiles.Processing.Tests'
+# HostileInputs, the same generator the specs use) at about BYTES and uploads it to the stack `./sagafiles up` runs,
+# one class at a time. For each it prints the outcome and its reason, the seconds from upload to the outcome, the peak
+# RSS (VmHWM, reset before each class through /proc/PID/clear_refs) of the busiest worker and of the emulator, and the
+# latency of a 1 KB CSV uploaded two seconds after the hostile file (another user's file must not wait for it).
+# Then one PASS/FAIL line per target: an outcome within 60 s, worker peak below 512 MB, the other file within 5 s.
+# An archive's outcome waits for all its children; its row also says when the archive was expanded.
+#   bench/hostile.sh [bytes=1048576] [class,class,...]     (starts `./sagafiles up --detach` when nothing runs)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bytes="${1:-1048576}"
+work="${SAGAFILES_BENCH_DIR:-/tmp/sagafiles-bench}/hostile"
+rm -rf "$work" && mkdir -p "$work"
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(eval(process.argv[1])??"")})' "$1"; }
+
+./sagafiles status | grep -q "running (mode" || ./sagafiles up --detach >/dev/null
+# shellcheck disable=SC1091
+source .stack/stack.env
+auth="Authorization: Bearer $(cat .stack/api-key)"
+api="http://localhost:$API_PORT"
+
+echo "building the generator (tests/SagaFiles.Processing.Tests, Release)..."
+dotnet build tests/SagaFiles.Processing.Tests -c Release -nologo -v q -clp:NoSummary >/dev/null
+generator=(dotnet tests/SagaFiles.Processing.Tests/bin/Release/net10.0/SagaFiles.Processing.Tests.dll)
+if [[ -n "${2:-}" ]]; then IFS=, read -r -a classes <<<"$2"; else
+  read -r -a classes <<<"$("${generator[@]}" 2>&1 | sed -n 's/.*classes: //p' | tr -d ',')"
+fi
+
+# The stack's processes: the stack host leads a session of its own, where a supervisor (scripts/run-supervised.sh)
+# runs each process in a session of the process's own.
+session="$(ps -o sid= -p "$(cat .stack/stack.pid)" | tr -d ' ')"
+pids_of() {
+  local supervisor
+  for supervisor in $(ps -eo pid=,sid=,args= | awk -v s="$session" -v pattern="$1" '$2 == s && $0 ~ pattern { print $1 }'); do
+    ps -o pid=,args= --ppid "$supervisor" | awk '$2 != "sleep" { print $1 }'
+  done
+}
+read -r -a workers <<<"$(pids_of 'SagaFiles\.Worker' | tr '\n' ' ')"
+emulator="$(pids_of 'fauxqs' | head -n 1)"
+((${#workers[@]})) && [[ -n "$emulator" ]] || { echo "the stack's workers or emulator were not found" >&2; exit 1; }
+peak_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+reset_peaks() { local pid; for pid in "${workers[@]}" "$emulator"; do echo 5 >"/proc/$pid/clear_refs"; done; }
+
+upload() { curl -sf -H "$auth" -F "file=@$1" "$api/files" | json v.id; }
+file() { curl -sf -H "$auth" "$api/files/$1"; }
+# settle ID LIMIT-SECONDS: waits for Completed or Failed; prints the file's JSON (whatever it is at the limit).
+settle() {
+  local deadline=$((SECONDS + $2)) body
+  while :; do
+    body="$(file "$1")"
+    [[ "$(json v.status <<<"$body")" =~ ^(Completed|Failed)$ ]] || ((SECONDS >= deadline)) || { sleep 0.25; continue; }
+    echo "$body"
+    return
+  done
+}
+printf 'n,square\n' >"$work/other.csv"
+for ((i = 0; i < 90; i++)); do printf '%d,%d\n' $((i + 1000000)) $(((i + 1000000) * 7)); done >>"$work/other.csv"
+
+printf '\n%s, load average %s, %s cores, %s workers\n' "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" "${#workers[@]}"
+printf '%-24s %8s %-10s %8s %10s %10s %9s  %s\n' class bytes outcome seconds worker_MB emul_MB other_ms reason
+failures=0
+for class in "${classes[@]}"; do
+  path="$("${generator[@]}" generate "$class" "$bytes" "$work")"
+  size="$(stat -c %s "$path")"
+  reset_peaks
+  started=$(date +%s.%N)
+  id="$(upload "$path")"
+  sleep 2
+  other="$(upload "$work/other.csv")"
+  other_ms="$(settle "$other" 60 | json 'v.status === "Completed" ? Math.round(new Date(v.processedAt) - new Date(v.createdAt)) : "(" + v.status + ")"')"
+  body="$(settle "$id" 900)"
+  seconds="$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+  outcome="$(json v.status <<<"$body")"
+  reason="$(json '(v.errorMessage ?? (v.archive?.children != null ? `${v.archive.children} children, ${v.archive.failed} failed` : (v.outputs?.length + " outputs"))).slice(0, 110)' <<<"$body")"
+  worker_mb=0
+  for pid in "${workers[@]}"; do mb="$(peak_mb "$pid")"; ((mb > worker_mb)) && worker_mb=$mb; done
+  printf '%-24s %8s %-10s %8s %10s %10s %9s  %s\n' "$class" "$size" "$outcome" "$seconds" "$worker_mb" "$(peak_mb "$emulator")" "$other_ms" "$reason"
+  verdict=""
+  [[ "$outcome" =~ ^(Completed|Failed)$ ]] && awk -v s="$seconds" 'BEGIN { exit !(s <= 60) }' || verdict+=" no outcome within 60 s;"
+  ((worker_mb < 512)) || verdict+=" worker peak ${worker_mb} MB;"
+  [[ "$other_ms" =~ ^[0-9]+$ ]] && ((other_ms <= 5000)) || verdict+=" the other file took ${other_ms} ms;"
+  [[ -z "$verdict" ]] || { echo "  FAIL $class:$verdict"; failures=$((failures + 1)); }
+done
+echo
+((failures == 0)) && echo "PASS: every class answered within 60 s, worker peak below 512 MB, other files on time" ||
+  echo "FAIL: $failures of ${#classes[@]} classes missed a target"
+exit $((failures > 0))
