@@ -107,8 +107,9 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         var stored = await store.HeadAsync(location.Bucket, location.Key, cancellationToken);
         if (stored == null)
             return new IntakeResult.ContentMissing(location);
-        if (stored.Size > MaxBytes)
-            return new IntakeResult.TooLarge(MaxBytes);
+        // Already stored, so not limited like a plain upload's stream: only the largest file taken in at all.
+        if (stored.Size > storage.Value.MaxFileBytes)
+            return new IntakeResult.TooLarge(storage.Value.MaxFileBytes);
         return await RecordAsync(request with { ContentType = request.ContentType ?? stored.ContentType }, Guid.NewGuid(), location,
             stored.Size, cancellationToken);
     }

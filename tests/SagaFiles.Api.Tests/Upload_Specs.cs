@@ -21,7 +21,10 @@ public class Upload_Specs
     [Test]
     public async Task An_oversized_upload_is_rejected_with_413_and_nothing_is_kept()
     {
-        var response = await SagaFilesApp.Api.PostAsync("/files", Files.Form(new byte[10 * 1024 * 1024 + 1], "big.bin"));
+        await using var api = SagaFilesApp.NewApi(new Dictionary<string, string> { ["Storage:MaxUploadBytes"] = "1048576" });
+        using var client = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [Security.ApiScopes.FilesWrite]), api);
+
+        var response = await client.PostAsync("/files", Files.Form(new byte[1024 * 1024 + 1], "big.bin"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
         (await response.Content.ReadAsStringAsync()).ShouldContain("upload limit");

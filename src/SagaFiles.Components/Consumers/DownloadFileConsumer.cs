@@ -28,8 +28,8 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
             throw new InvalidFileException("The uploaded file is no longer in storage: upload it again.");
         if (upload.Size == 0)
             throw new InvalidFileException("The file is empty (0 bytes).");
-        if (upload.Size > options.Value.MaxUploadBytes)
-            throw new InvalidFileException($"The file is {upload.Size:N0} bytes; files of at most {options.Value.MaxUploadBytes:N0} bytes are accepted.");
+        if (upload.Size > options.Value.MaxFileBytes)
+            throw new InvalidFileException($"The file is {upload.Size:N0} bytes; files of at most {options.Value.MaxFileBytes:N0} bytes are accepted.");
 
         var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.Tenant, command.FileId));
         await store.CopyAsync(source, staged, cancellationToken: cancellationToken);

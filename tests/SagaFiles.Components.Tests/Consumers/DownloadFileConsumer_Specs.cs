@@ -70,11 +70,20 @@ public class DownloadFileConsumer_Specs : StepSpec
     [Test]
     public async Task A_file_over_the_size_limit_is_refused()
     {
-        var content = new byte[Storage.Options.MaxUploadBytes + 1];
-        var command = await UploadAsync(Guid.NewGuid(), "big.bin", content);
+        // Storage:MaxFileBytes, the largest file by any door (5 GiB by default), lowered for the test.
+        var limit = Storage.Options.MaxFileBytes;
+        Storage.Options.MaxFileBytes = 1024 * 1024;
+        try
+        {
+            var command = await UploadAsync(Guid.NewGuid(), "big.bin", new byte[1024 * 1024 + 1]);
 
-        var fault = await Steps.FaultAsync(FileSteps.Download, command);
+            var fault = await Steps.FaultAsync(FileSteps.Download, command);
 
-        fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("The file is 10,485,761 bytes; files of at most 10,485,760 bytes are accepted.");
+            fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("The file is 1,048,577 bytes; files of at most 1,048,576 bytes are accepted.");
+        }
+        finally
+        {
+            Storage.Options.MaxFileBytes = limit;
+        }
     }
 }

@@ -20,7 +20,8 @@ public class StorageOptions_Specs
         var options = new StorageOptions();
 
         Validate(options).ShouldBeEmpty();
-        options.MaxUploadBytes.ShouldBe(10 * 1024 * 1024);
+        options.MaxUploadBytes.ShouldBe(100 * 1024 * 1024);
+        options.MaxFileBytes.ShouldBe(5L * 1024 * 1024 * 1024);
         options.PresignedUrlLifetime.ShouldBe(TimeSpan.FromMinutes(15));
         options.Buckets.ShouldBe(["sagafiles-incoming", "sagafiles-staging", "sagafiles-processed"]);
     }
@@ -59,7 +60,14 @@ public class StorageOptions_Specs
     {
         Validate(new StorageOptions { MaxUploadBytes = 0 }).ShouldHaveSingleItem();
         Validate(new StorageOptions { MaxUploadBytes = StorageOptions.MaxCopyBytes + 1 }).ShouldHaveSingleItem();
+        Validate(new StorageOptions { MaxFileBytes = 0 }).ShouldNotBeEmpty();
+        Validate(new StorageOptions { MaxFileBytes = StorageOptions.MaxCopyBytes + 1 }).ShouldHaveSingleItem();
         Validate(new StorageOptions { PresignedUrlLifetime = TimeSpan.Zero }).ShouldHaveSingleItem();
         Validate(new StorageOptions { PresignedUrlLifetime = TimeSpan.FromDays(8) }).ShouldHaveSingleItem();
     }
+
+    [Test]
+    public void A_plain_upload_may_not_be_larger_than_the_largest_file() =>
+        Validate(new StorageOptions { MaxUploadBytes = 2048, MaxFileBytes = 1024 }).ShouldHaveSingleItem()
+            .ErrorMessage.ShouldNotBeNull().ShouldContain("Storage:MaxUploadBytes cannot be larger than Storage:MaxFileBytes");
 }

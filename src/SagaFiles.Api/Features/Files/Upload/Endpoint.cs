@@ -28,7 +28,8 @@ public sealed class Endpoint(FileIntake intake, IOptions<StorageOptions> storage
             s.Summary = "Upload a file for processing";
             s.Description = "Multipart form with a 'file' part and optional 'tags' (key=value,key=value). Answers 202 with the file's id and links. "
                 + "An optional Idempotency-Key header (1 to 200 printable ASCII characters) makes retries safe: a repeated key answers "
-                + "with the first upload's file (header Idempotent-Replayed: true) and keeps nothing of the repeat.";
+                + "with the first upload's file (header Idempotent-Replayed: true) and keeps nothing of the repeat. Over Storage:MaxUploadBytes "
+                + $"(100 MiB by default): 413; send larger files in parts with {IntakeAnswers.ResumableRoute}.";
         });
     }
 
@@ -84,41 +85,5 @@ public sealed class Endpoint(FileIntake intake, IOptions<StorageOptions> storage
         await AnswerAsync(await intake.SubmitAsync(stored with { Tags = IntakeTags.Parse(tags) }, ct), ct);
     }
 
-    /// <summary>The intake's outcome as this door has always answered it: 202, or a problem naming the field at fault.</summary>
-    async Task AnswerAsync(IntakeResult result, CancellationToken ct)
-    {
-        switch (result)
-        {
-            case IntakeResult.Accepted { File: var file }:
-                await AcceptedAsync(file, ct);
-                return;
-            case IntakeResult.Replayed { File: var file }:
-                HttpContext.Response.Headers[IdempotencyKey.ReplayedHeader] = "true";
-                await AcceptedAsync(file, ct);
-                return;
-            case IntakeResult.TooLarge { Limit: var limit }:
-                AddError(new ValidationFailure("file", $"The file is larger than the {limit:N0}-byte upload limit."));
-                await Send.ErrorsAsync(413, ct);
-                return;
-            case IntakeResult.NameTooLong { Length: var length, Limit: var limit }:
-                AddError(new ValidationFailure("file", $"The file name is {length:N0} characters long; at most {limit} are allowed."));
-                break;
-            case IntakeResult.InvalidIdempotencyKey { Problem: var problem }:
-                AddError(new ValidationFailure(IdempotencyKey.Header, IdempotencyKey.Problem(problem)));
-                break;
-            case IntakeResult.InvalidTags { Problem: var problem }:
-                AddError(new ValidationFailure("tags", problem));
-                break;
-            default:
-                throw new InvalidOperationException($"The upload endpoint has no answer for {result}.");
-        }
-
-        await Send.ErrorsAsync(400, ct);
-    }
-
-    Task AcceptedAsync(IntakeReceipt file, CancellationToken ct)
-    {
-        HttpContext.Response.Headers.Location = $"/files/{file.FileId}";
-        return Send.ResponseAsync(new Response(file.FileId, FileStatus.Pending, file.OriginalName, file.Size, FileLinks.For(file.FileId)), 202, ct);
-    }
+    Task AnswerAsync(IntakeResult result, CancellationToken ct) => IntakeAnswers.SendAsync(HttpContext, result, ct);
 }
