@@ -23,8 +23,8 @@ public abstract record IntakeContent
     public sealed record StoredObject(ObjectLocation Location) : IntakeContent;
 
     /// <summary>
-    /// What <see cref="FileIntake.StoreAsync" /> made of an <see cref="Unstored" /> content: the file's own copy under its
-    /// id, deleted again if the file is not accepted.
+    /// The file's own copy under its id, deleted again if the file is not accepted: what <see cref="FileIntake.StoreAsync" />
+    /// made of an <see cref="Unstored" /> content, or what a resumable upload assembled (<see cref="ResumableUploads" />).
     /// </summary>
     public sealed record Staged(Guid FileId, ObjectLocation Location, long Size) : IntakeContent;
 }

@@ -14,4 +14,17 @@ public static class IntakeRegistration
         services.TryAddScoped<FileIntake>();
         return services;
     }
+
+    /// <summary>
+    /// <see cref="ResumableUploads" /> (scoped, with <see cref="FileIntake" />), its validated <see cref="UploadOptions" />
+    /// (section <c>Uploads</c>) and the background service that aborts expired uploads. Needs an <c>IMultipartStore</c> too.
+    /// </summary>
+    public static IServiceCollection AddResumableUploads(this IServiceCollection services)
+    {
+        services.AddFileIntake();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddScoped<ResumableUploads>();
+        services.AddHostedService<ExpiredUploadsService>();
+        return services;
+    }
 }

@@ -13,7 +13,7 @@ public static class StorageExtensions
     /// <summary>
     /// Object storage for a SagaFiles host: validated <see cref="StorageOptions" /> (section <c>Storage</c>), one
     /// <see cref="IAmazonS3" /> from <see cref="AwsOptions" /> (an emulator's ServiceURL gets path-style addressing; explicit
-    /// keys, else the default credential chain), <see cref="IObjectStore" />, and an <c>s3</c> readiness check.
+    /// keys, else the default credential chain), <see cref="IObjectStore" /> and <see cref="IMultipartStore" />, and an <c>s3</c> readiness check.
     /// </summary>
     public static IHostApplicationBuilder AddSagaFilesStorage(this IHostApplicationBuilder builder)
     {
@@ -29,6 +29,7 @@ public static class StorageExtensions
         });
         builder.Services.TryAddSingleton<S3ObjectStore>();
         builder.Services.TryAddSingleton<IObjectStore>(services => services.GetRequiredService<S3ObjectStore>());
+        builder.Services.TryAddSingleton<IMultipartStore>(services => services.GetRequiredService<S3ObjectStore>());
         builder.Services.AddHealthChecks().AddCheck<S3HealthCheck>("s3", tags: [HealthExtensions.ReadyTag]);
         return builder;
     }

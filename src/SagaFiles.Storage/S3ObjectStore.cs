@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace SagaFiles.Storage;
 
 /// <summary><see cref="IObjectStore" /> on Amazon S3 (or an emulator speaking its API).</summary>
-public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options) : IObjectStore
+public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options) : IObjectStore, IMultipartStore
 {
     /// <summary>Uploads up to this size are one PutObject; longer ones are multipart uploads in parts of this size.</summary>
     public const int PartSize = 8 * 1024 * 1024;
@@ -255,15 +255,110 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
 
     public Uri GetDownloadUrl(string bucket, string key, TimeSpan lifetime, string? downloadFileName = null)
     {
+        var request = PresignRequest(bucket, key, HttpVerb.GET, lifetime);
+        if (!string.IsNullOrEmpty(downloadFileName))
+            request.ResponseHeaderOverrides.ContentDisposition = ContentDisposition(downloadFileName);
+        return new Uri(s3.GetPreSignedURL(request));
+    }
+
+    GetPreSignedUrlRequest PresignRequest(string bucket, string key, HttpVerb verb, TimeSpan lifetime)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
-        var request = new GetPreSignedUrlRequest
+        return new GetPreSignedUrlRequest
         {
-            BucketName = bucket, Key = key, Verb = HttpVerb.GET, Expires = DateTime.UtcNow.Add(lifetime),
+            BucketName = bucket, Key = key, Verb = verb, Expires = DateTime.UtcNow.Add(lifetime),
             // An emulator's plain-http endpoint must not be signed as https.
             Protocol = s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS
         };
-        if (!string.IsNullOrEmpty(downloadFileName))
-            request.ResponseHeaderOverrides.ContentDisposition = ContentDisposition(downloadFileName);
+    }
+
+    public async Task<string> StartAsync(string bucket, string key, string contentType, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+            {
+                BucketName = bucket, Key = key, ContentType = contentType
+            }, cancellationToken).ConfigureAwait(false);
+            return response.UploadId;
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
+    }
+
+    public async Task<string> PutPartAsync(string bucket, string key, string uploadId, int partNumber, Stream content, long size,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partNumber, IMultipartStore.MaxParts);
+        try
+        {
+            var response = await s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket, Key = key, UploadId = uploadId, PartNumber = partNumber, PartSize = size,
+                InputStream = content
+            }, cancellationToken).ConfigureAwait(false);
+            return response.ETag.Trim('"');
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+        {
+            throw new MultipartUploadNotFoundException(uploadId, e);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
+    }
+
+    public async Task CompleteAsync(string bucket, string key, string uploadId, IReadOnlyList<(int Number, string ETag)> parts,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket, Key = key, UploadId = uploadId, PartETags = parts.Select(p => new PartETag(p.Number, $"\"{p.ETag}\"")).ToList()
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+        {
+            throw new MultipartUploadNotFoundException(uploadId, e);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "InvalidPart" or "EntityTooSmall" or "InvalidPartOrder")
+        {
+            throw new MultipartPartsRejectedException(e.ErrorCode, e.Message, e);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
+    }
+
+    public async Task<bool> AbortAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+        {
+            return false;
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
+    }
+
+    public Uri GetPartUploadUrl(string bucket, string key, string uploadId, int partNumber, TimeSpan lifetime)
+    {
+        var request = PresignRequest(bucket, key, HttpVerb.PUT, lifetime);
+        request.UploadId = uploadId;
+        request.PartNumber = partNumber;
         return new Uri(s3.GetPreSignedURL(request));
     }
 

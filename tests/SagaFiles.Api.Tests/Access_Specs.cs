@@ -27,7 +27,7 @@ public partial class Access_Specs
     static readonly List<string> SecretsSeen = [];
 
     static string _all = "", _readOnly = "", _writeOnly = "", _filesOnly = "", _otherTenant = "", _revoked = "";
-    static Guid _file;
+    static Guid _file, _upload;
 
     [OneTimeSetUp]
     public async Task CreateKeysAndAFile()
@@ -43,6 +43,9 @@ public partial class Access_Specs
 
         using var client = SagaFilesApp.ClientWith(_all);
         _file = await UploadAsync(client, "n\n1\n"u8.ToArray(), "access.csv");
+        var started = await client.PostAsJsonAsync("/uploads", new { name = "access.bin", size = 10 });
+        started.StatusCode.ShouldBe(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        _upload = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         (await Files.WaitUntilSettled(_file)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
     }
 
@@ -59,7 +62,7 @@ public partial class Access_Specs
     public async Task The_access_matrix_holds_for_every_registered_endpoint()
     {
         var scoped = Endpoints().Where(e => !e.Anonymous && e.Scopes.Length == 1).ToList();
-        scoped.Count.ShouldBeGreaterThanOrEqualTo(11);
+        scoped.Count.ShouldBeGreaterThanOrEqualTo(17);
         var wrong = new List<string>();
         foreach (var (method, route, _, scopes) in scoped)
         {
@@ -77,7 +80,7 @@ public partial class Access_Specs
                 ("revoked key", _revoked, [HttpStatusCode.Unauthorized]),
                 ($"key without {scope}", wrongScope, [HttpStatusCode.Forbidden])
             };
-            if (route.StartsWith("/files/{id", StringComparison.Ordinal))
+            if (IsOwnedRoute(route))
                 expected.Add(("other tenant", _otherTenant, [HttpStatusCode.NotFound]));
             foreach (var (caller, secret, allowed) in expected)
             {
@@ -87,9 +90,9 @@ public partial class Access_Specs
             }
 
             var right = await Send(method, route, _all);
-            // A file route must find the tenant's own file; elsewhere 404 is an answer (a made-up key id, no error queue yet).
+            // A file or upload route must find the tenant's own; elsewhere 404 is an answer (a made-up key id, no error queue yet).
             if (right is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)right >= 500
-                || (right == HttpStatusCode.NotFound && route.StartsWith("/files/{id", StringComparison.Ordinal)))
+                || (right == HttpStatusCode.NotFound && IsOwnedRoute(route)))
                 wrong.Add($"{method} {route} with the right key: {(int)right}");
         }
 
@@ -343,6 +346,10 @@ public partial class Access_Specs
                 e.Metadata.GetMetadata<IAllowAnonymous>() != null,
                 e.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Intersect(ApiScopes.All).ToArray())));
 
+    /// <summary>A route of one file or upload: another tenant's answers 404.</summary>
+    static bool IsOwnedRoute(string route) =>
+        route.StartsWith("/files/{id", StringComparison.Ordinal) || route.StartsWith("/uploads/{id", StringComparison.Ordinal);
+
     static bool IsAnonymousRoute(string route) => AnonymousRoutes.Any(r => route.StartsWith(r, StringComparison.Ordinal));
 
     /// <summary>The request the matrix sends: route values and a body a right caller would send.</summary>
@@ -352,6 +359,8 @@ public partial class Access_Specs
         var path = RouteValue().Replace(route, match => match.Groups[1].Value switch
         {
             "id" when route.StartsWith("/admin/keys", StringComparison.Ordinal) => Guid.NewGuid().ToString(),
+            "id" when route.StartsWith("/uploads", StringComparison.Ordinal) => _upload.ToString(),
+            "n" => "1",
             "id" => _file.ToString(),
             "queue" => "convert-file",
             var name => throw new InvalidOperationException($"No sample value for {{{name}}} in {route}: add one to the matrix.")
@@ -359,6 +368,12 @@ public partial class Access_Specs
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST" && path == "/files")
             request.Content = Files.Form("n\n1\n"u8.ToArray(), "matrix.csv");
+        else if (method == "POST" && path == "/uploads")
+            request.Content = JsonContent.Create(new { name = "matrix.bin", size = 10 });
+        else if (method == "PUT" && path.StartsWith("/uploads/", StringComparison.Ordinal))
+            request.Content = new ByteArrayContent(new byte[10]);
+        else if (method == "POST" && path.EndsWith("/complete", StringComparison.Ordinal))
+            request.Content = JsonContent.Create(new { });
         else if (method == "POST" && path == "/admin/keys")
             request.Content = JsonContent.Create(new { name = "matrix", tenant = "matrix", scopes = new[] { ApiScopes.FilesRead } });
         var response = await client.SendAsync(request);

@@ -28,7 +28,7 @@ public static class ApiExtensions
         // ever started waiting in its queue rather than dropped by a topic nobody subscribes to yet.
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
             transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
-        builder.Services.AddFileIntake();
+        builder.Services.AddResumableUploads();
         // The gauges of the database and the queues are the same whoever reads them: the API does, the workers do not.
         builder.Services.AddFileGauges();
         builder.Services.AddQueueGauges(services => services.GetRequiredService<IOptions<MetricsOptions>>().Value.RefreshInterval);

@@ -60,5 +60,7 @@ public static class RateLimits
             ? context.User.FindFirstValue(CallerClaims.KeyId) ?? context.User.FindFirstValue(CallerClaims.KeyPrefix) ?? context.User.TenantOf()
             : null;
 
-    static bool IsUpload(HttpContext context) => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/files", StringComparison.Ordinal);
+    /// <summary>A new file or resumable upload; the parts of an upload count as requests only.</summary>
+    static bool IsUpload(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && (context.Request.Path.Equals("/files", StringComparison.Ordinal) || context.Request.Path.Equals("/uploads", StringComparison.Ordinal));
 }

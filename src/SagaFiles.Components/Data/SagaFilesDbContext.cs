@@ -3,7 +3,7 @@ using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Data;
 
-/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, and the inbox/outbox tables.</summary>
+/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, resumable uploads and their parts, and the inbox/outbox tables.</summary>
 public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : DbContext(options)
 {
     public DbSet<FileState> Files => Set<FileState>();
@@ -14,12 +14,18 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<ArchiveProgress> ArchiveProgress => Set<ArchiveProgress>();
 
+    public DbSet<Upload> Uploads => Set<Upload>();
+
+    public DbSet<UploadPart> UploadParts => Set<UploadPart>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new UploadKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ArchiveProgressConfiguration());
+        modelBuilder.ApplyConfiguration(new UploadConfiguration());
+        modelBuilder.ApplyConfiguration(new UploadPartConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }
