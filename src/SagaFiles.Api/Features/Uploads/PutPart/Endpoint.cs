@@ -1,5 +1,6 @@
 using FastEndpoints;
 using FluentValidation.Results;
+using SagaFiles.Components.Data;
 using SagaFiles.Intake;
 
 namespace SagaFiles.Api.Features.Uploads.PutPart;
@@ -50,7 +51,18 @@ public sealed class Endpoint(ResumableUploads uploads) : EndpointWithoutRequest<
             return;
         }
 
-        var result = await uploads.PutPartAsync(upload, request.N, HttpContext.Request.Body, HttpContext.Request.ContentLength, sha256, ct);
+        UploadResult<UploadPart> result;
+        try
+        {
+            result = await uploads.PutPartAsync(upload, request.N, HttpContext.Request.Body, HttpContext.Request.ContentLength, sha256, ct);
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException && HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-part: nothing was kept, and there is no one to answer. It resumes from GET /uploads/{id}.
+            Logger.LogInformation("Part {Part} of upload {UploadId} broken off by the client", request.N, request.Id);
+            return;
+        }
+
         if (result.Refusal is { } refusal)
             await HttpContext.SendRefusalAsync(refusal, ct);
         else
