@@ -50,7 +50,7 @@ public class BulkRetry_Specs
     {
         using var client = await NewTenantClient([ApiScopes.FilesRead, ApiScopes.FilesWrite]);
         var archive = await Upload(client, ContentProcessing_Specs.Zip(("good.csv", "n\n1\n"), ("empty.csv", ""), ("other.csv", "n\n2\n")), "mixed.zip");
-        (await Files.WaitUntilSettled(archive, client: client)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+        (await Files.WaitUntilSettled(archive, client: client)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed));
         var children = (await client.GetFromJsonAsync<JsonElement>($"/files?parent={archive}")).GetProperty("items").EnumerateArray()
             .ToDictionary(c => c.GetProperty("originalName").GetString()!, c => (Id: c.GetProperty("id").GetGuid(), Status: c.GetProperty("status").GetString()));
         children["empty.csv"].Status.ShouldBe(nameof(FileStatus.Failed));
@@ -65,6 +65,17 @@ public class BulkRetry_Specs
         foreach (var id in new[] { children["good.csv"].Id, children["other.csv"].Id, unrelated })
             (await Files.Get(id, "/events", client)).GetProperty("events").EnumerateArray()
                 .ShouldNotContain(e => e.GetProperty("from").GetString() == FileStates.Failed);
+
+        // The archive itself, retried alone or matched by a filter, stands for its failed children: it is not converted again.
+        (await client.PostAsync($"/files/{archive}/retry", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var events = await EventsAfterRetry(client, children["empty.csv"].Id, failures: 3);
+        events.Last(e => e.GetProperty("from").GetString() == FileStates.Failed).GetProperty("note").GetString()!
+            .ShouldStartWith($"Retry of archive {archive} requested by key ");
+        var byStatus = await client.PostAsJsonAsync("/files/retry", new { status = "Failed" });
+        (await byStatus.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("retried").GetInt32().ShouldBe(2, "the unrelated file and, for the archive, its failed child");
+        await EventsAfterRetry(client, children["empty.csv"].Id, failures: 4);
+        (await Files.Get(archive, "/events", client)).GetProperty("events").EnumerateArray()
+            .ShouldNotContain(e => e.GetProperty("from").GetString() == FileStates.Failed);
     }
 
     [Test]
@@ -114,7 +125,7 @@ public class BulkRetry_Specs
     }
 
     /// <summary>The file's history once its retry has run and it settled again (these files fail again: same content).</summary>
-    static async Task<List<JsonElement>> EventsAfterRetry(HttpClient client, Guid id)
+    static async Task<List<JsonElement>> EventsAfterRetry(HttpClient client, Guid id, int failures = 2)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         List<JsonElement> events;
@@ -122,7 +133,7 @@ public class BulkRetry_Specs
         {
             await Task.Delay(200);
             events = [.. (await Files.Get(id, "/events", client)).GetProperty("events").EnumerateArray()];
-        } while (events.Count(e => e.GetProperty("to").GetString() == FileStates.Failed) < 2 && DateTime.UtcNow < deadline);
+        } while (events.Count(e => e.GetProperty("to").GetString() == FileStates.Failed) < failures && DateTime.UtcNow < deadline);
 
         DateTime.UtcNow.ShouldBeLessThan(deadline, string.Join('\n', events));
         return events;

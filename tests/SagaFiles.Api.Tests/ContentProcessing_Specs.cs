@@ -67,7 +67,7 @@ public class ContentProcessing_Specs
     }
 
     [Test]
-    public async Task An_archive_of_mixed_files_completes_with_one_child_per_entry_and_the_counts()
+    public async Task An_archive_of_mixed_files_expands_into_one_child_per_entry_and_fails_with_the_counts_when_one_fails()
     {
         var inner = Zip(("inner/deep.csv", "x\n1\n2\n"));
         var archive = Zip(
@@ -78,11 +78,14 @@ public class ContentProcessing_Specs
             ("nested.zip", inner));
         var id = await Files.Upload(archive, "batch.zip", "team=e2e");
 
+        // One failed child of five is more than Processing:Archives:ToleratedFailurePercent's default 0%.
         var parent = await Files.WaitUntilSettled(id, TimeSpan.FromSeconds(120));
-        parent.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), parent.ToString());
+        parent.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed), parent.ToString());
+        parent.GetProperty("errorMessage").GetString()!.ShouldContain("1 of the archive's 5 files failed (20%), more than the 0% tolerated");
         var counts = parent.GetProperty("archive");
         (counts.GetProperty("children").GetInt32(), counts.GetProperty("childrenCompleted").GetInt32(), counts.GetProperty("childrenFailed").GetInt32())
             .ShouldBe((5, 4, 1));
+        counts.GetProperty("failedChildrenLink").GetString().ShouldBe($"/files?parent={id}&status=Failed");
         parent.GetProperty("outputs").GetArrayLength().ShouldBe(0);
 
         var children = (await Files.List($"parent={id}&limit=100")).GetProperty("items").EnumerateArray()
@@ -101,7 +104,7 @@ public class ContentProcessing_Specs
     }
 
     [Test]
-    public async Task An_archive_of_hundreds_of_entries_counts_every_child_and_completes()
+    public async Task An_archive_of_hundreds_of_entries_counts_every_child_and_settles()
     {
         // Children finish side by side on two workers; each is counted once, none of them waits on the archive's record.
         const int entries = 240;
@@ -112,7 +115,7 @@ public class ContentProcessing_Specs
 
         var parent = await Files.WaitUntilSettled(id, TimeSpan.FromMinutes(8));
 
-        parent.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed), parent.ToString());
+        parent.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed), parent.ToString());
         var counts = parent.GetProperty("archive");
         (counts.GetProperty("children").GetInt32(), counts.GetProperty("childrenCompleted").GetInt32(), counts.GetProperty("childrenFailed").GetInt32())
             .ShouldBe((entries, entries - entries / 20, entries / 20));

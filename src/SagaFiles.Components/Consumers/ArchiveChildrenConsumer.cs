@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
 using SagaFiles.Persistence.Postgres;
 
@@ -10,7 +11,7 @@ namespace SagaFiles.Components.Consumers;
 /// archive's <see cref="ArchiveExpanded" />, whichever comes last) that completes the count tells the saga with
 /// <see cref="ArchiveChildrenFinished" />, in the same transaction (inbox/outbox: each report counts once).
 /// </summary>
-public sealed class ArchiveChildrenConsumer(SagaFilesDbContext db, ILogger<ArchiveChildrenConsumer> logger)
+public sealed class ArchiveChildrenConsumer(SagaFilesDbContext db, IOptions<ArchiveCompletionOptions> options, ILogger<ArchiveChildrenConsumer> logger)
     : IConsumer<ChildFileFinished>, IConsumer<ArchiveExpanded>
 {
     public async Task Consume(ConsumeContext<ChildFileFinished> context)
@@ -32,9 +33,11 @@ public sealed class ArchiveChildrenConsumer(SagaFilesDbContext db, ILogger<Archi
             return;
         logger.LogInformation("Archive {FileId}: all {ChildCount} children finished ({ChildrenCompleted} completed, {ChildrenFailed} failed)",
             progress.FileId, progress.ChildCount, progress.ChildrenCompleted, progress.ChildrenFailed);
+        var tolerated = options.Value.ToleratedFailurePercent;
         await context.Publish(new ArchiveChildrenFinished
         {
-            FileId = progress.FileId, ChildrenCompleted = progress.ChildrenCompleted, ChildrenFailed = progress.ChildrenFailed
+            FileId = progress.FileId, ChildrenCompleted = progress.ChildrenCompleted, ChildrenFailed = progress.ChildrenFailed,
+            WithinTolerance = progress.WithinTolerance(tolerated), ToleratedFailurePercent = tolerated
         }, context.CancellationToken);
     }
 }

@@ -22,6 +22,10 @@ public sealed class ArchiveProgress
 
     /// <summary>Every child has reported.</summary>
     public bool AllChildrenFinished => ChildCount is { } count && ChildrenCompleted + ChildrenFailed >= count;
+
+    /// <summary>Whether the failed children are at most <paramref name="toleratedFailurePercent" /> percent of the children.</summary>
+    public bool WithinTolerance(double toleratedFailurePercent) =>
+        ChildrenFailed == 0 || (ChildCount is > 0 and var count && ChildrenFailed * 100.0 <= toleratedFailurePercent * count);
 }
 
 public sealed class ArchiveProgressConfiguration : IEntityTypeConfiguration<ArchiveProgress>

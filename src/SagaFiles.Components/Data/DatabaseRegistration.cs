@@ -68,6 +68,7 @@ public static class DatabaseRegistration
                 r.ExistingDbContext<SagaFilesDbContext>();
                 r.UsePostgres();
             });
+        configurator.AddOptions<ArchiveCompletionOptions>().BindConfiguration(ProcessingOptions.ArchivesSection).ValidateDataAnnotations().ValidateOnStart();
         configurator.AddConsumer<ArchiveChildrenConsumer, ArchiveChildrenConsumerDefinition>();
     }
 }

@@ -28,6 +28,9 @@ public static class FailureClasses
     /// <summary>I/O, HTTP or a timeout of a call: transient by nature.</summary>
     public const string Io = "io";
 
+    /// <summary>An archive's children failed beyond Processing:Archives:ToleratedFailurePercent.</summary>
+    public const string Children = "children";
+
     public const string Other = "other";
 
     static readonly Dictionary<string, string> ByType = new(StringComparer.Ordinal)

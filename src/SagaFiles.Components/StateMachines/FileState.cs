@@ -224,6 +224,8 @@ public class FileState : SagaStateMachineInstance
     {
         Outputs = [.. published];
         ProcessedAt = now;
+        // An archive that failed for its children and completes once enough of them did.
+        ErrorMessage = null;
         CurrentStep = null;
         UpdatedAt = now;
     }

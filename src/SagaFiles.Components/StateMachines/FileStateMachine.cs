@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Metrics;
@@ -138,21 +139,29 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         // The timer outlives a file that finished first, and an archive's own steps.
         During(AwaitingChildren, Completed, Failed, Ignore(StepTimeout.Received));
 
+        // An archive completes with its failed children listed while they stay within Processing:Archives:ToleratedFailurePercent.
         During(AwaitingChildren,
             When(ChildrenFinished)
                 .Then(context => context.Saga.ChildrenCounted(context.Message, Now))
-                .CompleteFile(_ => []));
+                .IfElse(context => context.Message.WithinTolerance,
+                    tolerated => tolerated.CompleteFile(_ => []),
+                    failed => failed.FailFile(context => TooManyChildrenFailed(context.Message), _ => FailureClasses.Children)));
 
         // A child retried after its archive completed moves between the counts.
         During(Completed,
             When(ChildrenFinished)
                 .Then(context => context.Saga.ChildrenCounted(context.Message, Now)));
 
+        // Retrying an archive retries its failed children (the API sends them the retry): once they are within the
+        // tolerance, the archive completes.
         During(Failed,
             When(RetryRequested)
                 .Then(context => context.Saga.Resume())
                 .StartCurrentStep()
-                .ResumeInStepState());
+                .ResumeInStepState(),
+            When(ChildrenFinished)
+                .Then(context => context.Saga.ChildrenCounted(context.Message, Now))
+                .If(context => context.Message.WithinTolerance, tolerated => tolerated.CompleteFile(_ => [])));
 
         // Duplicates and late answers (a redelivered completion, a fault after a retry succeeded, a timer that fired
         // after its step moved on) change nothing.
@@ -219,6 +228,13 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
     public Schedule<FileState, StepTimedOut> StepTimeout { get; } = null!;
 
     public Schedule<FileState, StepRetryDue> StepRetry { get; } = null!;
+
+    static string TooManyChildrenFailed(ArchiveChildrenFinished finished)
+    {
+        var children = finished.ChildrenCompleted + finished.ChildrenFailed;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{finished.ChildrenFailed} of the archive's {children} files failed ({100.0 * finished.ChildrenFailed / Math.Max(1, children):0.#}%), more than the {finished.ToleratedFailurePercent:0.#}% tolerated (Processing:Archives:ToleratedFailurePercent); retrying the archive retries them.");
+    }
 
     /// <summary>An answer of the current step's attempt or of an earlier one (not of a step before a user's retry's own).</summary>
     static bool AnswersThisStep<TCompleted>(BehaviorContext<FileState, TCompleted> context)

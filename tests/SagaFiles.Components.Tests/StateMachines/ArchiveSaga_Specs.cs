@@ -32,6 +32,27 @@ public class ArchiveSaga_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task An_archive_whose_failed_children_pass_the_tolerance_fails_and_completes_once_retried_children_bring_it_within()
+    {
+        var archiveId = await ConvertedArchiveAsync(children: 4);
+        await _harness.Bus.Publish(AllFinished(archiveId, completed: 3, failed: 1) with { WithinTolerance = false, ToleratedFailurePercent = 10 });
+
+        var failed = await Settled(archiveId, f => f.CurrentState == FileStates.Failed);
+        failed.ErrorMessage.ShouldBe("1 of the archive's 4 files failed (25%), more than the 10% tolerated (Processing:Archives:ToleratedFailurePercent); "
+            + "retrying the archive retries them.");
+        (failed.ChildrenCompleted, failed.ChildrenFailed).ShouldBe((3, 1));
+        (await _harness.Published.Any<FileProcessingFailed>(x => x.Context.Message.FileId == archiveId)).ShouldBeTrue();
+
+        // The failed child was retried and completed: the new counts are within the tolerance.
+        await _harness.Bus.Publish(AllFinished(archiveId, completed: 4, failed: 0));
+
+        var archive = await Settled(archiveId, f => f.CurrentState == FileStates.Completed);
+        (archive.ChildrenCompleted, archive.ChildrenFailed, archive.ErrorMessage).ShouldBe((4, 0, null));
+        archive.History.Select(h => h.To).TakeLast(3).ShouldBe([FileStates.AwaitingChildren, FileStates.Failed, FileStates.Completed]);
+        (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == archiveId)).ShouldBeTrue();
+    }
+
+    [Test]
     public async Task An_empty_archive_completes_as_soon_as_it_is_expanded()
     {
         var archiveId = await ConvertedArchiveAsync(children: 0);

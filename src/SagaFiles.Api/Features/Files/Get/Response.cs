@@ -84,10 +84,17 @@ public sealed record Conversion(int Tables, long Rows, int Columns, double Compr
 }
 
 /// <summary>How a file relates to archives: the archive it came out of, and for an archive, its children's progress.</summary>
-public sealed record Archive(Guid? ParentId, int Depth, int? Children, int ChildrenCompleted, int ChildrenFailed, string? ChildrenLink)
+/// <param name="FailedChildrenLink">For an archive with failed children: the list of them.</param>
+public sealed record Archive(Guid? ParentId, int Depth, int? Children, int ChildrenCompleted, int ChildrenFailed, string? ChildrenLink,
+    string? FailedChildrenLink)
 {
-    public static Archive? Of(FileState file, ArchiveProgress? progress) => file.ParentFileId == null && file.ChildCount == null
-        ? null
-        : new Archive(file.ParentFileId, file.ArchiveDepth, file.ChildCount, progress?.ChildrenCompleted ?? file.ChildrenCompleted,
-            progress?.ChildrenFailed ?? file.ChildrenFailed, file.ChildCount == null ? null : $"/files?parent={file.CorrelationId}");
+    public static Archive? Of(FileState file, ArchiveProgress? progress)
+    {
+        if (file.ParentFileId == null && file.ChildCount == null)
+            return null;
+        var failed = progress?.ChildrenFailed ?? file.ChildrenFailed;
+        var children = file.ChildCount == null ? null : $"/files?parent={file.CorrelationId}";
+        return new Archive(file.ParentFileId, file.ArchiveDepth, file.ChildCount, progress?.ChildrenCompleted ?? file.ChildrenCompleted, failed,
+            children, failed > 0 ? $"{children}&status={FileStatus.Failed}" : null);
+    }
 }

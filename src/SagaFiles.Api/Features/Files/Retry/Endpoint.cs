@@ -5,7 +5,10 @@ using SagaFiles.Components.Data;
 
 namespace SagaFiles.Api.Features.Files.Retry;
 
-/// <summary>POST /files/{id}/retry: a Failed file of the caller's tenant is processed again from the step that failed.</summary>
+/// <summary>
+/// POST /files/{id}/retry: a Failed file of the caller's tenant is processed again from the step that failed; an archive
+/// that failed for its children retries its Failed children.
+/// </summary>
 public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, TimeProvider clock) : Endpoint<Get.Request, Upload.Response>
 {
     public override void Configure()
@@ -13,13 +16,14 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
         Post("/files/{id:guid}/retry");
         Policies(ApiScopes.FilesWrite);
         Description(d => d.Produces<Upload.Response>(202).ProducesProblemDetails(404).ProducesProblemDetails(409));
-        Summary(s => s.Summary = "Retry a Failed file from the step that failed");
+        Summary(s => s.Summary = "Retry a Failed file from the step that failed (an archive: its failed children)");
     }
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)
     {
         // The caller's own tenant, even for an admin: ?tenant= shows another tenant's files, it does not act on them.
-        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, User.TenantOf(), ct) is not { } file)
+        var tenant = User.TenantOf();
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, tenant, ct) is not { } file)
             return;
 
         if (FileStates.StatusOf(file.CurrentState) is var status and not FileStatus.Failed)
@@ -29,7 +33,19 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
             return;
         }
 
-        await publish.RequestAsync(file.CorrelationId, $"Retry requested by {User.Caller()}.", clock, ct);
+        var targets = await db.TargetsAsync(tenant, [file.CorrelationId], ct);
+        if (targets.Count == 0)
+        {
+            AddError(new ValidationFailure("id", "None of the archive's files is Failed any more: they are being retried."));
+            await Send.ErrorsAsync(409, ct);
+            return;
+        }
+
+        var note = targets.SequenceEqual([file.CorrelationId])
+            ? $"Retry requested by {User.Caller()}."
+            : $"Retry of archive {file.CorrelationId} requested by {User.Caller()}.";
+        foreach (var target in targets)
+            await publish.RequestAsync(target, note, clock, ct);
         await db.SaveChangesAsync(ct);
         HttpContext.Response.Headers.Location = $"/files/{file.CorrelationId}";
         await Send.ResponseAsync(new Upload.Response(file.CorrelationId, FileStatus.Failed, file.OriginalName, file.Size, FileLinks.For(file.CorrelationId)),

@@ -8,7 +8,8 @@ namespace SagaFiles.Api.Features.Files.RetryMany;
 
 /// <summary>
 /// POST /files/retry: every Failed file of the caller's tenant that matches the filter resumes from the step that failed,
-/// as POST /files/{id}/retry would resume it; each one's history names this bulk retry, who asked and the filter.
+/// as POST /files/{id}/retry would resume it (an archive that failed for its children: its Failed children); each one's
+/// history names this bulk retry, who asked and the filter.
 /// </summary>
 public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, TimeProvider clock, ILogger<Endpoint> logger) : Endpoint<Request, Response>
 {
@@ -57,7 +58,8 @@ public sealed class Endpoint(SagaFilesDbContext db, IPublishEndpoint publish, Ti
         var bulkId = Guid.NewGuid();
         var filter = request.ToString();
         var note = $"Bulk retry {bulkId} requested by {User.Caller()}: {filter}.";
-        var ids = await files.OrderBy(x => x.CorrelationId).Select(x => x.CorrelationId).ToListAsync(ct);
+        var matched = await files.OrderBy(x => x.CorrelationId).Select(x => x.CorrelationId).ToListAsync(ct);
+        var ids = await db.TargetsAsync(tenant, matched, ct);
         foreach (var batch in ids.Chunk(Batch))
         {
             foreach (var id in batch)
