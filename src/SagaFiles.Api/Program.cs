@@ -3,6 +3,8 @@ using SagaFiles.ServiceDefaults;
 
 if (KeysCommand.Handles(args))
     return await KeysCommand.RunAsync(args);
+if (MigrateCommand.Handles(args))
+    return await MigrateCommand.RunAsync();
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -55,7 +55,11 @@ public static class HostProcess
     /// several test runs.
     /// </summary>
     public static Task<Tools.Result> RunKeysCommandAsync(IReadOnlyDictionary<string, string> settings, IEnumerable<string> arguments) =>
-        Tools.RunAsync("dotnet", [Dll(Api), "keys", .. arguments], TimeSpan.FromMinutes(3), CancellationToken.None, environment: settings);
+        RunApiCommandAsync(settings, ["keys", .. arguments]);
+
+    /// <summary>The API run as a command (<c>keys ...</c>, <c>migrate</c>) against the database in <paramref name="settings" />.</summary>
+    public static Task<Tools.Result> RunApiCommandAsync(IReadOnlyDictionary<string, string> settings, IEnumerable<string> arguments) =>
+        Tools.RunAsync("dotnet", [Dll(Api), .. arguments], TimeSpan.FromMinutes(3), CancellationToken.None, environment: settings);
 
     static string Dll(string project)
     {

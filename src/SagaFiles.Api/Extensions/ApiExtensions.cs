@@ -21,7 +21,9 @@ public static class ApiExtensions
         builder.AddPostgresReadiness<SagaFilesDbContext>();
         // The views and the redrive read the steps' names, states and queues: a step described twice stops the API too.
         builder.Services.AddHostedService(_ => new StepModelCheck(FileSteps.All, machine: null));
-        builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
+        // A deployment whose migration job runs `SagaFiles.Api migrate` turns this off (Database__MigrateOnStart=false).
+        if (builder.Configuration.GetValue("Database:MigrateOnStart", defaultValue: true))
+            builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
         builder.AddSagaFilesStorage();
         builder.Services.AddHostedService<EnsureBucketsOnStart>();
         // The API publishes FileUploaded; declaring the saga's subscription keeps uploads made before the first worker
