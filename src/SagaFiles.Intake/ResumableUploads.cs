@@ -90,14 +90,15 @@ public sealed class ResumableUploads(SagaFilesDbContext db, IMultipartStore mult
         if (contentLength is { } length && length != expected)
             return WrongSize(upload, number, length.ToString("N0"));
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)expected + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)expected);
         try
         {
-            // One byte more than the part may have tells a part that is too long without reading the rest of it.
-            var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, (int)expected + 1), (int)expected + 1, throwOnEndOfStream: false,
-                cancellationToken);
+            var read = await content.ReadAtLeastAsync(buffer.AsMemory(0, (int)expected), (int)expected, throwOnEndOfStream: false, cancellationToken);
+            // One byte more tells a part that is too long without reading the rest of it.
+            if (read == expected && await content.ReadAsync(new byte[1], cancellationToken) > 0)
+                return WrongSize(upload, number, $"more than {expected:N0}");
             if (read != expected)
-                return WrongSize(upload, number, read > expected ? $"more than {expected:N0}" : read.ToString("N0"));
+                return WrongSize(upload, number, read.ToString("N0"));
             var hash = SHA256.HashData(buffer.AsSpan(0, read));
             if (sha256 != null && !hash.AsSpan().SequenceEqual(sha256))
                 return UploadRefusal.Invalid("Content-Digest",

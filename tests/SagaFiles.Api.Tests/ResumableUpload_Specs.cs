@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SagaFiles.Api.Security;
 using SagaFiles.Components.Data;
+using SagaFiles.Processing.IO;
 
 namespace SagaFiles.Api.Tests;
 
@@ -316,6 +317,33 @@ public class ResumableUpload_Specs
         (await reader.GetAsync($"/uploads/{id}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    /// <summary>Each part in progress holds a buffer of the part size: parts count against RateLimits:ConcurrentUploads.</summary>
+    [Test]
+    public async Task A_key_sends_at_most_ConcurrentUploads_parts_at_once()
+    {
+        await using var api = SagaFilesApp.NewApi(new Dictionary<string, string> { ["RateLimits:ConcurrentUploads"] = "1" });
+        using var client = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [ApiScopes.FilesWrite]), api);
+        var content = Bytes(PartSize + 10, seed: 9);
+        var id = (await Start(client, "one-at-a-time.bin", content.Length)).GetProperty("id").GetGuid();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var slow = new HttpRequestMessage(HttpMethod.Put, $"/uploads/{id}/parts/1")
+        {
+            Content = new StreamContent(new GatedStream(Part(content, 1), PartSize / 2, halfSent, gate.Task))
+        };
+        slow.Content.Headers.ContentLength = PartSize;
+        var first = client.SendAsync(slow);
+        await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var second = await PutPart(client, id, 2, Part(content, 2));
+        gate.SetResult();
+
+        second.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests, await second.Content.ReadAsStringAsync());
+        second.Headers.RetryAfter.ShouldNotBeNull();
+        (await first).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PutPart(client, id, 2, Part(content, 2))).StatusCode.ShouldBe(HttpStatusCode.OK, "the permit is back once the first part is stored");
+    }
+
     [Test]
     public async Task A_plain_upload_over_its_limit_is_413_naming_the_resumable_route()
     {
@@ -399,12 +427,34 @@ public class ResumableUpload_Specs
         late.ErrorCode.ShouldBe("NoSuchUpload");
     }
 
-    /// <summary>Reads like the content, then drops the request as a broken connection does.</summary>
-    sealed class BreakingStream(byte[] content, int breakAfter, CancellationTokenSource connection) : Stream
+    /// <summary>Reads like the content, but holds the rest back after <paramref name="pauseAt" /> bytes until the gate opens.</summary>
+    sealed class GatedStream(byte[] content, int pauseAt, TaskCompletionSource paused, Task gate) : ReadOnlyStream
     {
         int _position;
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position == pauseAt)
+            {
+                paused.TrySetResult();
+                await gate.WaitAsync(cancellationToken);
+            }
+
+            var read = Math.Min(buffer.Length, (_position < pauseAt ? pauseAt : content.Length) - _position);
+            content.AsMemory(_position, read).CopyTo(buffer);
+            _position += read;
+            return read;
+        }
+
+        public override int Read(Span<byte> buffer) => throw new NotSupportedException("Sent asynchronously only.");
+    }
+
+    /// <summary>Reads like the content, then drops the request as a broken connection does.</summary>
+    sealed class BreakingStream(byte[] content, int breakAfter, CancellationTokenSource connection) : ReadOnlyStream
+    {
+        int _position;
+
+        public override int Read(Span<byte> buffer)
         {
             if (_position >= breakAfter)
             {
@@ -412,20 +462,12 @@ public class ResumableUpload_Specs
                 throw new IOException("The connection was reset.");
             }
 
-            var read = Math.Min(count, Math.Min(breakAfter, content.Length) - _position);
-            Array.Copy(content, _position, buffer, offset, read);
+            var read = Math.Min(buffer.Length, Math.Min(breakAfter, content.Length) - _position);
+            content.AsSpan(_position, read).CopyTo(buffer);
             _position += read;
             return read;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
     }
 }

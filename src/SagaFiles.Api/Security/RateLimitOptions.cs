@@ -15,14 +15,14 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000)]
     public int RequestBurst { get; set; } = 500;
 
-    /// <summary>Uploads (<c>POST /files</c>) a key may start per minute, on average.</summary>
+    /// <summary>Uploads (<c>POST /files</c>, <c>POST /uploads</c>) a key may start per minute, on average.</summary>
     [Range(1, 1_000_000)]
     public int UploadsPerMinute { get; set; } = 600;
 
     [Range(1, 1_000_000)]
     public int UploadBurst { get; set; } = 60;
 
-    /// <summary>Uploads of one key in progress at once: each holds a buffer while it streams to storage.</summary>
+    /// <summary>Uploads and resumable uploads' parts of one key in progress at once: each holds a buffer while it streams to storage.</summary>
     [Range(1, 10_000)]
     public int ConcurrentUploads { get; set; } = 16;
 }

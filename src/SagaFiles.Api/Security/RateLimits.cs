@@ -9,7 +9,7 @@ namespace SagaFiles.Api.Security;
 
 /// <summary>
 /// Limits per caller (API key, or token subject): a token bucket for all requests, a smaller one for uploads and a cap on
-/// uploads in progress. Over a limit: 429 with <c>Retry-After</c>. Requests without credentials are refused before they cost
+/// uploads in progress (a plain upload or a resumable upload's part: each holds a buffer). Over a limit: 429 with <c>Retry-After</c>. Requests without credentials are refused before they cost
 /// anything, so they are not limited here.
 /// </summary>
 public static class RateLimits
@@ -28,7 +28,7 @@ public static class RateLimits
                 PartitionedRateLimiter.Create<HttpContext, string>(context => IsUpload(context) && Caller(context) is { } caller
                     ? RateLimitPartition.GetTokenBucketLimiter(caller, _ => Bucket(settings.UploadBurst, settings.UploadsPerMinute, TimeSpan.FromMinutes(1)))
                     : RateLimitPartition.GetNoLimiter("")),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => IsUpload(context) && Caller(context) is { } caller
+                PartitionedRateLimiter.Create<HttpContext, string>(context => (IsUpload(context) || IsPart(context)) && Caller(context) is { } caller
                     ? RateLimitPartition.GetConcurrencyLimiter(caller,
                         _ => new ConcurrencyLimiterOptions { PermitLimit = settings.ConcurrentUploads, QueueLimit = 0 })
                     : RateLimitPartition.GetNoLimiter("")));
@@ -60,7 +60,12 @@ public static class RateLimits
             ? context.User.FindFirstValue(CallerClaims.KeyId) ?? context.User.FindFirstValue(CallerClaims.KeyPrefix) ?? context.User.TenantOf()
             : null;
 
-    /// <summary>A new file or resumable upload; the parts of an upload count as requests only.</summary>
+    /// <summary>A new file or resumable upload (limited per minute); a part is not one, however many an upload has.</summary>
     static bool IsUpload(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) && (context.Request.Path.Equals("/files", StringComparison.Ordinal) || context.Request.Path.Equals("/uploads", StringComparison.Ordinal));
+
+    /// <summary>A part of a resumable upload (PUT /uploads/{id}/parts/{n}), held in memory while it is checked and stored.</summary>
+    static bool IsPart(HttpContext context) =>
+        HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments("/uploads", StringComparison.Ordinal)
+        && context.Request.Path.Value!.Contains("/parts/", StringComparison.Ordinal);
 }
