@@ -202,6 +202,43 @@ public class ResumableUpload_Specs
         upload.GetProperty("fileId").GetGuid().ShouldBe((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
     }
 
+    /// <summary>
+    /// A completion that died after storage assembled the object and before the file was recorded (left Completing, its
+    /// storage upload gone) is taken over by the next completion once CompletionTimeout has passed, and the file enters.
+    /// </summary>
+    [Test]
+    public async Task A_completion_that_died_half_way_is_finished_by_the_next_one()
+    {
+        var content = Bytes(PartSize + 100, seed: 10);
+        var id = (await Start(SagaFilesApp.Api, "crashed.bin", content.Length)).GetProperty("id").GetGuid();
+        var parts = new List<PartETag>();
+        foreach (var n in new[] { 1, 2 })
+        {
+            var put = await PutPart(SagaFilesApp.Api, id, n, Part(content, n));
+            parts.Add(new PartETag(n, (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("etag").GetString()));
+        }
+
+        await using (var scope = SagaFilesApp.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>();
+            var upload = await db.Uploads.AsNoTracking().SingleAsync(u => u.Id == id);
+            using var s3 = SagaFilesApp.Stack.CreateS3Client();
+            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = upload.Bucket, Key = upload.Key, UploadId = upload.StorageUploadId, PartETags = parts
+            });
+            var crashedAt = DateTimeOffset.UtcNow.AddMinutes(-11);
+            await db.Uploads.Where(u => u.Id == id).ExecuteUpdateAsync(x => x.SetProperty(u => u.Status, UploadStatus.Completing).SetProperty(u => u.UpdatedAt, crashedAt));
+        }
+
+        var completed = await Complete(SagaFilesApp.Api, id);
+
+        completed.StatusCode.ShouldBe(HttpStatusCode.Accepted, await completed.Content.ReadAsStringAsync());
+        var file = await Files.WaitUntilSettled((await completed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        file.GetProperty("sha256").GetString().ShouldBe(Convert.ToHexStringLower(SHA256.HashData(content)));
+        (await Get(SagaFilesApp.Api, id)).GetProperty("status").GetString().ShouldBe("Completed");
+    }
+
     [Test]
     public async Task Wrong_parts_are_refused_naming_them()
     {
