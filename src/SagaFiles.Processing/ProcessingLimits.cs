@@ -42,6 +42,13 @@ public sealed record ProcessingLimits
     /// <summary>The deepest nesting <see cref="MaxJsonDepth" /> may allow: the flattener recurses once per level.</summary>
     public const int JsonDepthCeiling = 1_000;
 
+    /// <summary>Threads one conversion keeps busy: 2 parses rows while the previous row group is encoded and compressed
+    /// beside it; 1 does both on one thread, for a worker that runs several conversions at once on few cores.</summary>
+    public int MaxConversionThreads { get; init; } = 2;
+
+    /// <summary>The largest <see cref="MaxConversionThreads" />: a conversion has two stages to run side by side.</summary>
+    public const int ConversionThreadsCeiling = 2;
+
     public static ProcessingLimits Default { get; } = new();
 
     /// <exception cref="ArgumentOutOfRangeException">A limit is below 1, or the JSON depth above its ceiling.</exception>
@@ -55,6 +62,8 @@ public sealed record ProcessingLimits
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTables, 1, nameof(MaxTables));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCellsPerRowGroup, 1, nameof(MaxCellsPerRowGroup));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1, nameof(MaxMessageBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConversionThreads, 1, nameof(MaxConversionThreads));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConversionThreads, ConversionThreadsCeiling, nameof(MaxConversionThreads));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxMessageBytes, MessageBytesCeiling, nameof(MaxMessageBytes));
     }
 

@@ -57,6 +57,63 @@ public class ParquetTableWriter_Specs
     }
 
     [Test]
+    public void Encoding_row_groups_beside_the_caller_writes_the_same_bytes_as_one_thread()
+    {
+        static byte[] Write(int threads)
+        {
+            using var output = new MemoryStream();
+            using var writer = new ParquetTableWriter(output, ["id", "name"], [Int64, Text],
+                ParquetWriteOptions.Default with { RowGroupSize = 1000, Threads = threads });
+            for (var row = 0; row < 10_500; row++)
+            {
+                writer.TryAppend(0, row.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBeTrue();
+                writer.TryAppend(1, $"name {row % 97}").ShouldBeTrue();
+                writer.EndRow();
+            }
+
+            writer.Close().ShouldBe(new ParquetWriteSummary(10_500, 11, output.Length));
+            return output.ToArray();
+        }
+
+        var beside = Write(threads: 2);
+        beside.ShouldBe(Write(threads: 1));
+        using var file = new ParquetFile(beside);
+        file.Values<long?>("id").ShouldBe(Enumerable.Range(0, 10_500).Select(i => (long?)i));
+    }
+
+    [Test]
+    public void A_row_group_that_fails_to_encode_beside_the_caller_fails_the_next_flush_or_the_close()
+    {
+        using var output = new FailingStream(failAfterBytes: 64);
+        using var writer = new ParquetTableWriter(output, ["id"], [Int64], ParquetWriteOptions.Default with { RowGroupSize = 100, Threads = 2 });
+
+        // ParquetSharp reports the stream's exception as its own, with the stream's message.
+        Should.Throw<ParquetException>(() =>
+        {
+            for (var row = 0; row < 1_000; row++)
+            {
+                writer.TryAppend(0, "1").ShouldBeTrue();
+                writer.EndRow();
+            }
+
+            writer.Close();
+        }).Message.ShouldContain("The disk is full.");
+    }
+
+    /// <summary>Takes <c>failAfterBytes</c>, then fails every write as a full disk would.</summary>
+    sealed class FailingStream(int failAfterBytes) : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Length + count > failAfterBytes)
+                throw new IOException("The disk is full.");
+            base.Write(buffer, offset, count);
+        }
+    }
+
+    [Test]
     public void A_value_that_does_not_fit_is_refused_and_the_row_can_still_be_completed()
     {
         using var output = new MemoryStream();

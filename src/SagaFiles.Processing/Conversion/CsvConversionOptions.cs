@@ -39,7 +39,8 @@ public sealed record CsvConversionOptions
 
     internal ParquetWriteOptions ParquetOptions => new()
     {
-        RowGroupSize = RowGroupSize, CompressionLevel = CompressionLevel, MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup
+        RowGroupSize = RowGroupSize, CompressionLevel = CompressionLevel, MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup,
+        Threads = Limits.MaxConversionThreads
     };
 
     internal void Validate()

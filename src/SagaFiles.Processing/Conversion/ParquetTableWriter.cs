@@ -8,6 +8,8 @@ namespace SagaFiles.Processing.Conversion;
 /// one row group at a time, so memory depends on <see cref="ParquetWriteOptions.RowGroupSize" /> and
 /// <see cref="ParquetWriteOptions.MaxCellsPerRowGroup" />, not on the file or its number of columns.
 /// Any format that yields rows of text (CSV, JSON, SQL dumps) can feed it; <see cref="ColumnProfile" /> infers the specs.
+/// With <see cref="ParquetWriteOptions.Threads" /> 2, a full row group is encoded and compressed on another thread while
+/// the caller fills the next one (two row groups in memory instead of one).
 /// <para>
 /// Per row: one <see cref="TryAppend" /> or <see cref="AppendNull" /> per column, in any order, then <see cref="EndRow" />.
 /// Values are taken literally: an empty value is an empty string in a string column and does not fit any other type;
@@ -17,8 +19,12 @@ namespace SagaFiles.Processing.Conversion;
 public sealed class ParquetTableWriter : IDisposable
 {
     readonly IReadOnlyList<string> _columnNames;
-    readonly ColumnBuffer[] _buffers;
+    readonly IReadOnlyList<ColumnSpec> _specs;
     readonly int _rowGroupSize;
+    readonly bool _encodeBeside;
+    ColumnBuffer[] _buffers;
+    ColumnBuffer[]? _spareBuffers;
+    Task _encoding = Task.CompletedTask;
     readonly WriteCountingStream _output;
     readonly WriterProperties _properties;
     readonly ParquetFileWriter _writer;
@@ -50,9 +56,10 @@ public sealed class ParquetTableWriter : IDisposable
         if (columnNames.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             throw new ArgumentException($"The column name '{repeated.Key}' is used more than once.", nameof(columnNames));
 
-        _columnNames = columnNames;
+        (_columnNames, _specs) = (columnNames, specs);
         _rowGroupSize = options.RowsPerGroup(columnNames.Count);
-        _buffers = columnNames.Select((name, c) => ColumnBuffer.Create(name, specs[c], _rowGroupSize)).ToArray();
+        _encodeBeside = options.Threads > 1;
+        _buffers = NewBuffers();
         _output = new WriteCountingStream(output);
         _properties = WriterProperties(columnNames, specs, options);
         _writer = new ParquetFileWriter(_output, _buffers.Select(b => b.Column).ToArray(), LogicalTypeFactory.Default,
@@ -88,6 +95,7 @@ public sealed class ParquetTableWriter : IDisposable
             throw new InvalidOperationException($"Row {_rows + 1} was started but not ended: call EndRow first.");
         if (_buffered > 0)
             FlushRowGroup();
+        FinishEncoding();
         _writer.Close();
         _closed = true;
         return new ParquetWriteSummary(_rows, _rowGroups, _output.BytesWritten);
@@ -96,6 +104,16 @@ public sealed class ParquetTableWriter : IDisposable
     /// <summary>Releases the native writer; without <see cref="Close" /> the output holds no valid file.</summary>
     public void Dispose()
     {
+        // The native writer may still be encoding a row group: it must be done before it is released. A failure there
+        // was reported by the call that waited for it, or is moot for a writer abandoned without Close.
+        try
+        {
+            _encoding.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
+
         _writer.Dispose();
         _properties.Dispose();
     }
@@ -119,15 +137,35 @@ public sealed class ParquetTableWriter : IDisposable
 
     void FlushRowGroup()
     {
-        using (var rowGroup = _writer.AppendRowGroup())
+        var full = _buffers;
+        if (_encodeBeside)
         {
-            foreach (var buffer in _buffers)
-                buffer.Flush(rowGroup);
+            // At most one row group encodes while the next fills: the buffers it used are filled again only once it is done.
+            FinishEncoding();
+            _buffers = _spareBuffers ?? NewBuffers();
+            _spareBuffers = full;
+            _encoding = Task.Run(() => Write(full));
+        }
+        else
+        {
+            Write(full);
         }
 
         _rowGroups++;
         _buffered = 0;
     }
+
+    void Write(ColumnBuffer[] buffers)
+    {
+        using var rowGroup = _writer.AppendRowGroup();
+        foreach (var buffer in buffers)
+            buffer.Flush(rowGroup);
+    }
+
+    /// <summary>Waits for the row group being encoded beside the caller, rethrowing what it failed with.</summary>
+    void FinishEncoding() => _encoding.GetAwaiter().GetResult();
+
+    ColumnBuffer[] NewBuffers() => _columnNames.Select((name, c) => ColumnBuffer.Create(name, _specs[c], _rowGroupSize)).ToArray();
 
     static WriterProperties WriterProperties(IReadOnlyList<string> columnNames, IReadOnlyList<ColumnSpec> specs,
         ParquetWriteOptions options)

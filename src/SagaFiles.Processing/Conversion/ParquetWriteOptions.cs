@@ -13,6 +13,10 @@ public sealed record ParquetWriteOptions
     /// <summary>ZSTD level: 3 (zstd's own default) rather than ParquetSharp's 1 or Parquet.Net's 19.</summary>
     public int CompressionLevel { get; init; } = 3;
 
+    /// <summary>Threads a file's writing keeps busy (<see cref="ProcessingLimits.MaxConversionThreads" />): 2 encodes and
+    /// compresses a row group beside the thread that fills the next; 1 does both on the caller's thread.</summary>
+    public int Threads { get; init; } = 1;
+
     public static ParquetWriteOptions Default { get; } = new();
 
     /// <summary>The rows per row group of a table of <paramref name="columns" /> columns.</summary>
@@ -31,5 +35,7 @@ public sealed record ParquetWriteOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCellsPerRowGroup, 1, nameof(MaxCellsPerRowGroup));
         ArgumentOutOfRangeException.ThrowIfLessThan(CompressionLevel, 1, nameof(CompressionLevel));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(CompressionLevel, 22, nameof(CompressionLevel));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Threads, ProcessingLimits.ConversionThreadsCeiling, nameof(Threads));
     }
 }

@@ -36,7 +36,7 @@ public sealed record JsonConversionOptions
     }
 
     /// <summary>The Parquet layout, with the limit on values per row group.</summary>
-    internal ParquetWriteOptions ParquetOptions => Parquet with { MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup };
+    internal ParquetWriteOptions ParquetOptions => Parquet with { MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup, Threads = Limits.MaxConversionThreads };
 
     internal void Validate()
     {

@@ -21,7 +21,8 @@ public sealed record SqlConversionOptions
 
     public static SqlConversionOptions Default { get; } = new();
 
-    /// <summary>The Parquet layout, with the limit on values per row group.</summary>
+    /// <summary>The Parquet layout, with the limit on values per row group. One thread per table: a dump keeps many tables
+    /// open at once, and encoding beside the parser would hold two row groups of each.</summary>
     internal ParquetWriteOptions ParquetOptions => Parquet with { MaxCellsPerRowGroup = Limits.MaxCellsPerRowGroup };
 
     internal void Validate()
