@@ -15,7 +15,7 @@ work="${SAGAFILES_BENCH_DIR:-/tmp/sagafiles-bench}/hostile"
 rm -rf "$work" && mkdir -p "$work"
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(eval(process.argv[1])??"")})' "$1"; }
 
-./sagafiles status | grep -q "running (mode" || ./sagafiles up --detach >/dev/null
+./sagafiles status | grep "running (mode" >/dev/null || ./sagafiles up --detach >/dev/null
 # shellcheck disable=SC1091
 source .stack/stack.env
 auth="Authorization: Bearer $(cat .stack/api-key)"

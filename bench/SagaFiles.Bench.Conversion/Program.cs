@@ -103,8 +103,9 @@ Console.WriteLine();
 
 var targets = new[]
 {
-    Target("conversion time / DuckDB 1 thread", ourTime.Seconds / duckDbOneThread.Time.Seconds, "0.00'x'", 1.00, atMost: true),
-    Target("output size / DuckDB 1 thread", (double)ourBytes / duckDbOneThread.Bytes, "0.00'x'", 1.05, atMost: true),
+    // Issue 14: both cores, against DuckDB on both cores (a busy machine runs neither in parallel: see the CPU-time line).
+    Target("conversion time / DuckDB 2 threads", ourTime.Seconds / duckDbTwoThreads.Time.Seconds, "0.00'x'", 0.70, atMost: true),
+    Target("output size / DuckDB 2 threads", (double)ourBytes / duckDbTwoThreads.Bytes, "0.00'x'", 1.02, atMost: true),
     Target("SHA-256 rate / openssl", opensslSeconds / ourHashSeconds, "0.00'x'", 0.90, atMost: false),
     Target($"peak RSS, {rssMegabytes} MB CSV", peak.ResidentBytes / MB, "0' MB'", 200, atMost: true),
     (Pass: readBack is null && digestsAgree && peak.Rows == rssRows,
