@@ -5,7 +5,8 @@
 # RSS (VmHWM, reset before each class through /proc/PID/clear_refs) of the busiest worker and of the emulator, and the
 # latency of a 1 KB CSV uploaded two seconds after the hostile file (another user's file must not wait for it).
 # Then one PASS/FAIL line per target: an outcome within 60 s, worker peak below 512 MB, the other file within 5 s.
-# An archive's outcome waits for all its children; its row also says when the archive was expanded.
+# An archive answers when it has expanded (the 60 s apply to that); its outcome waits for all its children, whose
+# time the row shows too: the fan-in time of an archive of that many entries.
 #   bench/hostile.sh [bytes=1048576] [class,class,...]     (starts `./sagafiles up --detach` when nothing runs)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -70,15 +71,21 @@ for class in "${classes[@]}"; do
   sleep 2
   other="$(upload "$work/other.csv")"
   other_ms="$(settle "$other" 60 | json 'v.status === "Completed" ? Math.round(new Date(v.processedAt) - new Date(v.createdAt)) : "(" + v.status + ")"')"
-  body="$(settle "$id" 900)"
+  expanded=""
+  if [[ "$path" =~ \.(zip|tar|tgz|gz)$ ]]; then # an archive answers when it has expanded; its children take their turn
+    until [[ "$(file "$id" | json 'v.archive?.children ?? (["Completed", "Failed"].includes(v.status) ? 0 : "")')" =~ ^[0-9]+$ ]]; do sleep 0.25; done
+    expanded="$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+  fi
+  body="$(settle "$id" 3600)"
   seconds="$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
   outcome="$(json v.status <<<"$body")"
-  reason="$(json '(v.errorMessage ?? (v.archive?.children != null ? `${v.archive.children} children, ${v.archive.failed} failed` : (v.outputs?.length + " outputs"))).slice(0, 110)' <<<"$body")"
+  reason="$(json '(v.errorMessage ?? (v.archive?.children != null ? `${v.archive.children} children: ${v.archive.childrenCompleted} completed, ${v.archive.childrenFailed} failed` : (v.outputs?.length + " outputs"))).slice(0, 110)' <<<"$body")"
+  [[ -z "$expanded" ]] || reason="expanded after $expanded s; $reason"
   worker_mb=0
   for pid in "${workers[@]}"; do mb="$(peak_mb "$pid")"; ((mb > worker_mb)) && worker_mb=$mb; done
   printf '%-24s %8s %-10s %8s %10s %10s %9s  %s\n' "$class" "$size" "$outcome" "$seconds" "$worker_mb" "$(peak_mb "$emulator")" "$other_ms" "$reason"
   verdict=""
-  [[ "$outcome" =~ ^(Completed|Failed)$ ]] && awk -v s="$seconds" 'BEGIN { exit !(s <= 60) }' || verdict+=" no outcome within 60 s;"
+  [[ "$outcome" =~ ^(Completed|Failed)$ ]] && awk -v s="${expanded:-$seconds}" 'BEGIN { exit !(s <= 60) }' || verdict+=" no answer within 60 s;"
   ((worker_mb < 512)) || verdict+=" worker peak ${worker_mb} MB;"
   [[ "$other_ms" =~ ^[0-9]+$ ]] && ((other_ms <= 5000)) || verdict+=" the other file took ${other_ms} ms;"
   [[ -z "$verdict" ]] || { echo "  FAIL $class:$verdict"; failures=$((failures + 1)); }
