@@ -26,6 +26,7 @@ public static class ComponentsRegistration
         configurator.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ArchiveExpansionOptions>, ArchiveExpansionOptionsValidator>());
         configurator.AddFileProcessor(services => new ArchiveExpansionProcessor(services.GetRequiredService<IOptions<ArchiveExpansionOptions>>().Value));
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
+        configurator.TryAddSingleton(services => new ProcessorSelector(services.GetRequiredService<FileRouter>(), services.GetServices<IFileProcessor>()));
 
         configurator.AddHostedService<TempFileSweep>();
         configurator.TryAddSingleton<StepBudgets>();

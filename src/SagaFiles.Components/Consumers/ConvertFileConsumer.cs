@@ -14,7 +14,7 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Processes the staged original with the processor its type and tags route to (<see cref="FileRouter" />):
+/// Processes the staged original with the processor its type and tags route to (<see cref="ProcessorSelector" />):
 /// <list type="bullet">
 /// <item>pass-through: the staged original is the result, nothing is read;</item>
 /// <item>a converter (Parquet): its results are stored at <c>{tenant}/staging/{fileId}/result/{name}</c>;</item>
@@ -27,8 +27,7 @@ namespace SagaFiles.Components.Consumers;
 /// </summary>
 public sealed class ConvertFileConsumer(
     IObjectStore store,
-    FileRouter router,
-    IEnumerable<IFileProcessor> processors,
+    ProcessorSelector processors,
     IOptions<StorageOptions> storage,
     IOptions<ProcessingLimits> limits,
     StepBudgets budgets,
@@ -48,22 +47,19 @@ public sealed class ConvertFileConsumer(
         // The type is detected again, the same way as at download: the command carries the staged key and the name only.
         var prefix = await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
         var type = FileTypeDetector.Detect(prefix, command.OriginalName);
-        var route = router.Route(type, command.Tags);
+        var (route, processor) = processors.Choose(type, command.Tags);
         var name = FileNames.Sanitize(command.OriginalName);
         logger.LogInformation("Routing {Name} ({DetectedType}, {Category}) to {Processor}", name, type.Name, type.Category, route);
 
-        var (outputs, childCount) = route == FileRouter.PassThrough
+        var (outputs, childCount) = processor is null
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
-            : await ProcessAsync(context, Processor(route), name, type, cancellationToken);
+            : await ProcessAsync(context, processor, name, type, cancellationToken);
         await context.Publish(MessageSize.Checked(new FileConverted
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
             Processor = route, Outputs = outputs, ChildCount = childCount
         }, limits.Value), cancellationToken);
     }
-
-    IFileProcessor Processor(string route) => processors.FirstOrDefault(p => p.Name == route) ??
-        throw new InvalidOperationException($"No processor named '{route}' is registered (the Processing:Routes configuration names it).");
 
     async Task<FileOutput> PassThroughAsync(ConvertFile command, string name, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using SagaFiles.Processing.Detection;
+using SagaFiles.Processing.Processors;
 using SagaFiles.Processing.Routing;
 
 namespace SagaFiles.Processing.Tests.Routing;
@@ -77,5 +78,25 @@ public class FileRouter_Specs
         problems.Count.ShouldBe(2);
         problems[0].ShouldStartWith("Routes[0]: unknown type 'spreadsheet' (kinds: empty, binary, text, csv");
         problems[1].ShouldBe("Routes[1]: unknown processor 'thumbnail' (registered: parquet, archive, pass-through)");
+    }
+
+    // ProcessorSelector: the route's processor, as the worker's convert step and the CLI look it up.
+    [Test]
+    public void The_built_in_processors_are_chosen_by_the_default_routes_and_pass_through_has_none()
+    {
+        var selector = ProcessorSelector.BuiltIn(ProcessingLimits.Default, new ArchiveExpansionOptions());
+
+        selector.Choose(Detect("a,b\n1,2\n3,4\n", "data.csv"), NoTags).Processor.ShouldBeOfType<ParquetConversionProcessor>();
+        selector.Choose(FileTypeDetector.Detect("PK\u0003\u0004"u8, "batch.zip"), NoTags).Processor.ShouldBeOfType<ArchiveExpansionProcessor>();
+        selector.Choose(Detect("just some words", "notes.txt"), NoTags).ShouldBe(new ProcessorChoice(FileRouter.PassThrough, null));
+    }
+
+    [Test]
+    public void A_route_to_a_processor_that_is_not_registered_names_it()
+    {
+        var selector = new ProcessorSelector(new FileRouter([new RoutingRule { Types = ["csv"], Processor = "images" }]), []);
+
+        Should.Throw<InvalidOperationException>(() => selector.Choose(Detect("a,b\n1,2\n3,4\n", "data.csv"), NoTags))
+            .Message.ShouldContain("'images'");
     }
 }
