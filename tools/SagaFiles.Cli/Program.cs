@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SagaFiles.Processing;
+using SagaFiles.Processing.Processors;
+using SagaFiles.Processing.Routing;
+using Spectre.Console;
+
+namespace SagaFiles.Cli;
+
+/// <summary><c>sagafiles process FILE... [--out DIR] [--json]</c>. Exit codes: 0 all processed, 1 a file failed, 2 usage.</summary>
+public static class Program
+{
+    public const int Succeeded = 0;
+    public const int FileFailed = 1;
+    public const int UsageError = 2;
+
+    public const string DefaultOutput = "sagafiles-out";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+    };
+
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+
+    /// <summary>Runs the command line with its output and errors sent to the given writers (tests read them).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Files to process.", Arity = ArgumentArity.OneOrMore };
+        var outOption = new Option<string>("--out", "-o")
+        {
+            Description = "Folder the results are written into.", DefaultValueFactory = _ => DefaultOutput
+        };
+        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
+        var process = new Command("process", "Detect, checksum, route and process files locally, as the worker does, with no stack running.")
+        {
+            files, outOption, jsonOption
+        };
+        var root = new RootCommand("SagaFiles on one machine, without the stack.") { process };
+        process.SetAction((result, token) => ProcessAsync(result.GetValue(files)!, result.GetValue(outOption)!, result.GetValue(jsonOption),
+            output, error, token));
+
+        var parsed = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.Errors.Count > 0 || parsed.CommandResult.Command == root)
+        {
+            foreach (var problem in parsed.Errors)
+                await error.WriteLineAsync(problem.Message);
+            if (parsed.Errors.Count == 0 && args.Any(a => a is "-h" or "--help" or "-?" or "--version"))
+                return await parsed.InvokeAsync(invocation, cancellationToken);
+            await error.WriteLineAsync("Usage: sagafiles process FILE... [--out DIR] [--json]");
+            return UsageError;
+        }
+
+        // An unknown option would otherwise be taken for a file name (FILE takes any number of tokens).
+        var unknown = parsed.CommandResult.Command == process ? parsed.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) : null;
+        if (unknown is not null)
+        {
+            await error.WriteLineAsync($"Unknown option '{unknown}' (a file whose name starts with '-': write ./{unknown}).");
+            await error.WriteLineAsync("Usage: sagafiles process FILE... [--out DIR] [--json]");
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync(invocation, cancellationToken);
+    }
+
+    static async Task<int> ProcessAsync(string[] files, string outputDirectory, bool json, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        string folder;
+        try
+        {
+            folder = Directory.CreateDirectory(outputDirectory).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            await error.WriteLineAsync($"--out {outputDirectory}: {e.Message}");
+            return UsageError;
+        }
+
+        // The worker's defaults: the same limits, archive settings and routing rules as a stack with no Processing configuration.
+        var run = new LocalRun(ProcessorSelector.BuiltIn(ProcessingLimits.Default, new ArchiveExpansionOptions()), folder);
+        var console = json ? null : ConsoleOn(output);
+        var reports = new List<FileReport>();
+        foreach (var file in files)
+        {
+            var fileReports = await run.ProcessAsync(file, cancellationToken);
+            reports.AddRange(fileReports);
+            if (console is not null)
+                foreach (var report in fileReports)
+                    Print(console, report);
+        }
+
+        var failed = reports.Count(r => !r.Succeeded);
+        var outputs = reports.Sum(r => r.Outputs.Count);
+        if (json)
+            await output.WriteLineAsync(JsonSerializer.Serialize(new RunReport(folder, reports.Count, failed, outputs, reports), Json));
+        else
+        {
+            var failures = failed > 0 ? Invariant($"[red]{failed} failed[/]") : "0 failed";
+            console!.MarkupLine(Invariant($"{reports.Count} files: {reports.Count - failed} processed, {failures}; {outputs} outputs in {Markup.Escape(folder)}"));
+        }
+        return failed > 0 ? FileFailed : Succeeded;
+    }
+
+    /// <summary>A file's lines, printed as soon as it is done: what it is, where it went, and its results or why it failed.</summary>
+    static void Print(IAnsiConsole console, FileReport report)
+    {
+        if (report.Type is null)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(report.File)}[/]  [red]failed:[/] {Markup.Escape(report.Error ?? "")}");
+            return;
+        }
+
+        console.MarkupLine(Invariant($"[bold]{Markup.Escape(report.File)}[/]  {report.Type} ({report.Category}) -> {report.Processor}  {report.Size:N0} bytes"));
+        console.MarkupLine($"  sha256 {report.Sha256}");
+        if (report.Error is not null)
+            console.MarkupLine($"  [red]failed:[/] {Markup.Escape(report.Error)}");
+        foreach (var result in report.Outputs)
+        {
+            var rows = result.Rows is { } count ? Invariant($"{count:N0} rows, ") : "";
+            console.MarkupLine(Invariant($"  [green]->[/] {Markup.Escape(result.Name)}  {rows}{result.Size:N0} bytes"));
+        }
+
+        if (report.Entries is { } entries)
+            console.MarkupLine(Invariant($"  [green]->[/] {entries} archive entries, each below"));
+    }
+
+    static IAnsiConsole ConsoleOn(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        // Colours only on a terminal; redirected output stays plain text.
+        Ansi = output == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = output == Console.Out && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No
+    });
+
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    sealed record RunReport(string Output, int Files, int Failed, int Outputs, IReadOnlyList<FileReport> Results);
+}
