@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SagaFiles.Processing;
 using SagaFiles.Processing.Conversion;
 using SagaFiles.Processing.Hashing;
 
@@ -40,6 +41,7 @@ var duckDbParquet = Path.Combine(workDir, "duckdb.parquet");
 var duckDbTwoThreadsParquet = Path.Combine(workDir, "duckdb-2t.parquet");
 await Convert(csv, ours);
 var ourTimings = new List<Timing>();
+var ourOneThreadTimings = new List<Timing>();
 var duckDbOneThreadRuns = new List<DuckDbRun>();
 var duckDbTwoThreadRuns = new List<DuckDbRun>();
 ConversionResult? converted = null;
@@ -47,11 +49,13 @@ for (var i = 0; i < runs; i++)
 {
     (var timing, converted) = await Convert(csv, ours);
     ourTimings.Add(timing);
+    ourOneThreadTimings.Add((await Convert(csv, Path.Combine(workDir, "sagafiles-1t.parquet"), threads: 1)).Timing);
     duckDbOneThreadRuns.Add(DuckDbConvert(csv, duckDbParquet, threads: 1));
     duckDbTwoThreadRuns.Add(DuckDbConvert(csv, duckDbTwoThreadsParquet, threads: 2));
 }
 
 var ourTime = Timing.Median(ourTimings);
+var ourOneThreadTime = Timing.Median(ourOneThreadTimings);
 var ourBytes = new FileInfo(ours).Length;
 var duckDbOneThread = new DuckDbRun(Timing.Median(duckDbOneThreadRuns.Select(r => r.Time)), duckDbOneThreadRuns[0].Bytes);
 var duckDbTwoThreads = new DuckDbRun(Timing.Median(duckDbTwoThreadRuns.Select(r => r.Time)), duckDbTwoThreadRuns[0].Bytes);
@@ -93,6 +97,7 @@ var peak = PeakRssOfChild(rssCsv2, Path.Combine(workDir, "peak-rss.parquet"));
 Console.WriteLine();
 Console.WriteLine($"{"",-34}{"time",10}{"throughput",14}{"output",12}{"CPU time",12}");
 Row("SagaFiles", ourTime.Seconds, csvBytes, ourBytes, ourTime.CpuSeconds);
+Row("SagaFiles, 1 thread", ourOneThreadTime.Seconds, csvBytes, ourBytes, ourOneThreadTime.CpuSeconds);
 Row("DuckDB, 1 thread", duckDbOneThread.Time.Seconds, csvBytes, duckDbOneThread.Bytes, duckDbOneThread.Time.CpuSeconds);
 Row("DuckDB, 2 threads", duckDbTwoThreads.Time.Seconds, csvBytes, duckDbTwoThreads.Bytes, duckDbTwoThreads.Time.CpuSeconds);
 Row("SHA-256, SagaFiles", ourHashSeconds, csvBytes);
@@ -141,13 +146,14 @@ static (string Path, long Rows) Generated(string workDir, int megabytes)
 }
 
 // CPU time counts every thread of the process (the GC's too); under load it moves less than the wall clock.
-static async Task<(Timing Timing, ConversionResult Result)> Convert(string csv, string parquet)
+static async Task<(Timing Timing, ConversionResult Result)> Convert(string csv, string parquet, int threads = 2)
 {
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     await using var input = new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     await using var output = new FileStream(parquet, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-    var result = await new CsvToParquetConverter().ConvertAsync(input, output, CsvConversionOptions.Csv);
+    var options = CsvConversionOptions.Csv with { Limits = ProcessingLimits.Default with { MaxConversionThreads = threads } };
+    var result = await new CsvToParquetConverter().ConvertAsync(input, output, options);
     return (new Timing(clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds), result);
 }
 
