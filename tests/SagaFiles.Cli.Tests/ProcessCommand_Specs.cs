@@ -88,14 +88,17 @@ public partial class ProcessCommand_Specs
         var bad = Write("broken.json", "{\"a\": [1,");
         var good = Write("good.csv", Csv(10));
 
-        var (exitCode, output, _) = await RunAsync("process", bad, good, Path.Combine(_folder, "missing.csv"), "--out", Out);
+        var empty = Write("empty.csv", "");
+
+        var (exitCode, output, _) = await RunAsync("process", bad, good, Path.Combine(_folder, "missing.csv"), empty, "--out", Out);
 
         exitCode.ShouldBe(Program.FileFailed);
         var text = Flat(output);
         text.ShouldContain("broken.json json (tabular) -> parquet");
         text.ShouldContain("failed: Line 1: the JSON ends before the document is complete");
         text.ShouldContain("missing.csv failed: The file does not exist.");
-        text.ShouldContain("3 files: 1 processed, 2 failed; 1 outputs");
+        text.ShouldContain("empty.csv failed: The file is empty (0 bytes).");
+        text.ShouldContain("4 files: 1 processed, 3 failed; 1 outputs");
         Directory.GetFiles(Out, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ShouldBe(["good.parquet"]);
     }
 

@@ -29,6 +29,13 @@ sealed class LocalRun(ProcessorSelector selector, string outputDirectory)
         try
         {
             await using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+            // Refused as the worker's download step refuses it, before detection and checksum.
+            if (InputChecks.Refusal(content.Length) is { } refusal)
+            {
+                reports.Add(FileReport.Failed(name, refusal));
+                return reports;
+            }
+
             await ProcessAsync(content, name, name, outputDirectory, 0, null, reports, cancellationToken);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)

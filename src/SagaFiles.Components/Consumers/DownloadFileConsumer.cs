@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Steps;
+using SagaFiles.Processing;
 using SagaFiles.Processing.Detection;
 using SagaFiles.Storage;
 
@@ -26,8 +27,8 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         var source = new ObjectLocation(command.SourceBucket, command.SourceKey);
         var upload = await store.HeadAsync(source.Bucket, source.Key, cancellationToken) ??
             throw new InvalidFileException("The uploaded file is no longer in storage: upload it again.");
-        if (upload.Size == 0)
-            throw new InvalidFileException("The file is empty (0 bytes).");
+        if (InputChecks.Refusal(upload.Size) is { } refusal)
+            throw new InvalidFileException(refusal);
         if (upload.Size > options.Value.MaxFileBytes)
             throw new InvalidFileException($"The file is {upload.Size:N0} bytes; files of at most {options.Value.MaxFileBytes:N0} bytes are accepted.");
 
