@@ -116,6 +116,16 @@ public partial class ProcessCommand_Specs
         output.ShouldBeEmpty();
     }
 
+    [TestCase("process --help", "--out")]
+    [TestCase("--help", "process <FILE>")]
+    public async Task Help_is_printed_and_exits_0(string commandLine, string expected)
+    {
+        var (exitCode, output, _) = await RunAsync(commandLine.Split(' '));
+
+        exitCode.ShouldBe(Program.Succeeded);
+        output.ShouldContain(expected);
+    }
+
     [Test]
     public async Task An_out_folder_that_is_a_file_is_a_usage_error()
     {

@@ -55,7 +55,8 @@ public static class Program
         }
 
         // An unknown option would otherwise be taken for a file name (FILE takes any number of tokens).
-        var unknown = parsed.CommandResult.Command == process ? parsed.GetValue(files)?.FirstOrDefault(f => f.StartsWith('-')) : null;
+        // Raw tokens: with --help the argument has no value to convert.
+        var unknown = parsed.GetResult(files)?.Tokens.Select(t => t.Value).FirstOrDefault(f => f.StartsWith('-'));
         if (unknown is not null)
         {
             await error.WriteLineAsync($"Unknown option '{unknown}' (a file whose name starts with '-': write ./{unknown}).");
