@@ -21,6 +21,27 @@ sealed class LocalRun(ProcessorSelector selector, string outputDirectory)
     // Every path written in this run: two inputs that would write the same result fail instead of overwriting.
     readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
+    // The stream being read and what is done with it, for a progress bar polled from another thread.
+    volatile Stream? _current;
+    volatile string _phase = "";
+
+    /// <summary>What the run is doing now (detecting, sha256, the processor's name) and how far into its input it is.</summary>
+    public (string Phase, long Done, long Total)? Progress
+    {
+        get
+        {
+            try
+            {
+                return _current is { } stream ? (_phase, stream.Position, stream.Length) : null;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Finished between the check and the read: no progress to show.
+                return null;
+            }
+        }
+    }
+
     /// <summary>The file and, for an archive, its entries after it (in archive order); failures are reported, not thrown.</summary>
     public async Task<IReadOnlyList<FileReport>> ProcessAsync(string path, CancellationToken cancellationToken)
     {
@@ -36,7 +57,14 @@ sealed class LocalRun(ProcessorSelector selector, string outputDirectory)
                 return reports;
             }
 
-            await ProcessAsync(content, name, name, outputDirectory, 0, null, reports, cancellationToken);
+            try
+            {
+                await ProcessAsync(content, name, name, outputDirectory, 0, null, reports, cancellationToken);
+            }
+            finally
+            {
+                _current = null;
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {
@@ -49,11 +77,14 @@ sealed class LocalRun(ProcessorSelector selector, string outputDirectory)
     async Task ProcessAsync(Stream content, string name, string displayName, string folder, int depth, ArchiveShare? share,
         List<FileReport> reports, CancellationToken cancellationToken)
     {
+        (_current, _phase) = (content, "detecting");
         var type = await FileTypeDetector.DetectAsync(content, name, cancellationToken);
         content.Position = 0;
+        _phase = "sha256";
         var checksum = await Sha256.ComputeAsync(content, cancellationToken);
         content.Position = 0;
         var (route, processor) = selector.Choose(type, NoTags);
+        _phase = route;
         var report = new FileReport(displayName, type.Name, type.Category, route, checksum.Hex, checksum.Length);
         reports.Add(report);
 

@@ -84,10 +84,13 @@ public static class Program
         // The worker's defaults: the same limits, archive settings and routing rules as a stack with no Processing configuration.
         var run = new LocalRun(ProcessorSelector.BuiltIn(ProcessingLimits.Default, new ArchiveExpansionOptions()), folder);
         var console = json ? null : ConsoleOn(output);
+        var bars = console is not null && output == Console.Out && !Console.IsOutputRedirected ? AnsiConsole.Console : null;
         var reports = new List<FileReport>();
         foreach (var file in files)
         {
-            var fileReports = await run.ProcessAsync(file, cancellationToken);
+            var fileReports = bars is null
+                ? await run.ProcessAsync(file, cancellationToken)
+                : await WithProgressBarAsync(bars, run, file, cancellationToken);
             reports.AddRange(fileReports);
             if (console is not null)
                 foreach (var report in fileReports)
@@ -105,6 +108,32 @@ public static class Program
         }
         return failed > 0 ? FileFailed : Succeeded;
     }
+
+    /// <summary>On a terminal: a bar for the file while it runs (the stream being read, its position and the step), then
+    /// cleared for the file's lines.</summary>
+    static Task<IReadOnlyList<FileReport>> WithProgressBarAsync(IAnsiConsole console, LocalRun run, string file, CancellationToken cancellationToken) =>
+        console.Progress().AutoClear(true).HideCompleted(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var name = Markup.Escape(Path.GetFileName(file));
+                var bar = context.AddTask(name);
+                var work = run.ProcessAsync(file, cancellationToken);
+                while (!work.IsCompleted)
+                {
+                    if (run.Progress is { } progress)
+                    {
+                        bar.Description = $"{name} [grey]{Markup.Escape(progress.Phase)}[/]";
+                        bar.MaxValue = Math.Max(1, progress.Total);
+                        bar.Value = progress.Done;
+                    }
+
+                    await Task.WhenAny(work, Task.Delay(100, cancellationToken));
+                }
+
+                bar.StopTask();
+                return await work;
+            });
 
     /// <summary>A file's lines, printed as soon as it is done: what it is, where it went, and its results or why it failed.</summary>
     static void Print(IAnsiConsole console, FileReport report)
