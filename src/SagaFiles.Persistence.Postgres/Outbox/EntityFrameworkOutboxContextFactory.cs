@@ -11,7 +11,8 @@ namespace SagaFiles.Persistence.Postgres.Outbox;
 /// <summary>
 /// Runs one received message through the inbox: takes the (MessageId, consumer) inbox row with FOR UPDATE, so a
 /// redelivered copy waits for (and then skips) the first, and runs each step of MassTransit's outbox protocol (consume,
-/// deliver, clean up) in its own transaction on the consume scope's DbContext.
+/// deliver, clean up) in its own transaction on the consume scope's DbContext; a message seen for the first time is
+/// recorded in the transaction that consumes it.
 /// </summary>
 public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
@@ -66,47 +67,46 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext> : IOutboxCon
                 .ToListAsync(context.CancellationToken).ConfigureAwait(false);
             var inboxState = rows.SingleOrDefault();
 
-            bool continueProcessing;
             if (inboxState == null)
             {
-                // First sight of this message: record it and commit, so that any concurrent copy blocks on this row from now on.
+                // First sight of this message: record it and consume it in one transaction. A concurrent copy's insert waits
+                // on this row's key until this transaction ends, then finds it taken and goes round to wait on its lock.
                 inboxState = new InboxState
                 {
                     MessageId = messageId,
                     ConsumerId = options.ConsumerId,
                     Received = DateTime.UtcNow,
+                    ReceiveCount = 1,
                     LockId = NewId.NextGuid(),
                     ExpirationTime = context.ExpirationTime
                 };
-                var entry = _dbContext.Add(inboxState);
+                _dbContext.Add(inboxState);
                 try
                 {
                     await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
                 }
                 catch (DbUpdateException exception) when (PostgresConcurrency.IsUniqueViolation(exception))
                 {
-                    // A concurrent copy recorded it first; go round again and wait on its row lock.
-                    entry.State = EntityState.Detached;
+                    await transaction.RollbackQuietlyAsync().ConfigureAwait(false);
+                    _dbContext.ChangeTracker.Clear();
+                    return true;
                 }
-
-                continueProcessing = true;
             }
             else
             {
                 inboxState.LockId = NewId.NextGuid();
                 inboxState.ReceiveCount++;
                 await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
-
-                var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, options, _provider, _dbContext, transaction, inboxState);
-
-                await next.Send(outboxContext).ConfigureAwait(false);
-
-                // whatever the consumer left unsaved (its entities, the messages it sent) commits now or never
-                await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
-
-                continueProcessing = outboxContext.ContinueProcessing;
             }
 
+            var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, options, _provider, _dbContext, transaction, inboxState);
+
+            await next.Send(outboxContext).ConfigureAwait(false);
+
+            // whatever the consumer left unsaved (its entities, the messages it sent) commits now or never
+            await _dbContext.SaveChangesAsync(context.CancellationToken).ConfigureAwait(false);
+
+            var continueProcessing = outboxContext.ContinueProcessing;
             await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
 
             return continueProcessing;
