@@ -19,8 +19,6 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Get.Request, Resp
         if (await HttpContext.FileOrNotFoundAsync(db, request.Id, HttpContext.FilesTenant(), ct) is not { } file)
             return;
 
-        var events = file.History.OrderBy(h => h.At)
-            .Select(h => new Event(h.At, h.From, h.To, h.Step, h.Attempt, h.WorkerHost, h.DurationMs, h.Error, h.Note)).ToList();
-        await Send.OkAsync(new Response(file.CorrelationId, events), ct);
+        await Send.OkAsync(new Response(file.CorrelationId, Event.Of(file)), ct);
     }
 }

@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FastEndpoints;
+using SagaFiles.Components.Data;
+using SagaFiles.Components.StateMachines;
+using SagaFiles.Api.Features.Files.Events;
+using FileRecord = SagaFiles.Api.Features.Files.Get.Response;
+
+namespace SagaFiles.Api.Features.Files.Progress;
+
+/// <summary>
+/// GET /files/{id}/progress: the file's transitions as Server-Sent Events. Each history entry is an <c>event: transition</c>
+/// whose <c>id</c> is its index in the history (GET /files/{id}/events), so a client that reconnects with
+/// <c>Last-Event-ID</c> gets only what it missed; once the file is Completed or Failed, a last <c>event: outcome</c> carries
+/// the file (as GET /files/{id}) and the stream ends.
+/// </summary>
+public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpoint<Get.Request>
+{
+    /// <summary>A comment this often keeps proxies and load balancers from closing a quiet stream.</summary>
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public override void Configure()
+    {
+        Get("/files/{id:guid}/progress");
+        Policies(ApiScopes.FilesRead);
+        Description(d => d.Produces(200, contentType: "text/event-stream").ProducesProblemDetails(404));
+        Summary(s => s.Summary = "The file's transitions as they happen (Server-Sent Events), resumable with Last-Event-ID, ending with its outcome");
+    }
+
+    public override async Task HandleAsync(Get.Request request, CancellationToken ct)
+    {
+        var tenant = HttpContext.FilesTenant();
+        // Subscribed before the first read: a change made in between is not missed, only read twice.
+        using var subscription = changes.Subscribe(tenant, request.Id);
+        if (await HttpContext.FileOrNotFoundAsync(db, request.Id, tenant, ct) is not { } file)
+            return;
+
+        var response = HttpContext.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var sent = LastEventId();
+        await response.Body.FlushAsync(ct);
+        try
+        {
+            while (true)
+            {
+                var events = Event.Of(file);
+                for (var i = sent + 1; i < events.Count; i++)
+                    await WriteAsync($"id: {i}\nevent: transition\ndata: {JsonSerializer.Serialize(events[i], Json)}\n\n", ct);
+                sent = Math.Max(sent, events.Count - 1);
+                if (FileStates.StatusOf(file.CurrentState) is FileStatus.Completed or FileStatus.Failed)
+                {
+                    await WriteAsync($"event: outcome\ndata: {JsonSerializer.Serialize(FileRecord.From(file), Json)}\n\n", ct);
+                    return;
+                }
+
+                while (!await subscription.WaitAsync(KeepAlive, ct))
+                    await WriteAsync(": keep-alive\n\n", ct);
+                if (await db.Files.ReadAsync(request.Id, tenant, ct) is not { } changed)
+                    return;
+                file = changed;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: nothing more to send.
+        }
+    }
+
+    /// <summary>The last history index the client has (-1: none, also for a Last-Event-ID this stream did not send).</summary>
+    int LastEventId() =>
+        int.TryParse(HttpContext.Request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : -1;
+
+    async Task WriteAsync(string text, CancellationToken ct)
+    {
+        await HttpContext.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        await HttpContext.Response.Body.FlushAsync(ct);
+    }
+}

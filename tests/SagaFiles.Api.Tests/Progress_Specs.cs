@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using SagaFiles.Api.Security;
+using SagaFiles.Components.StateMachines;
+
+namespace SagaFiles.Api.Tests;
+
+/// <summary>GET /files/{id}/progress: a file's transitions as Server-Sent Events, from the workers through any API instance.</summary>
+public class Progress_Specs
+{
+    [Test]
+    public async Task A_files_transitions_reach_a_client_of_another_api_instance_in_order_and_the_stream_ends_with_its_outcome()
+    {
+        // The workers write the transitions; the stream is served by an instance that did not take the upload.
+        await using var other = SagaFilesApp.NewApi(new Dictionary<string, string>());
+        using var client = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [ApiScopes.FilesRead]), other);
+        var id = await Files.Upload("a,b\n1,2\n3,4\n"u8.ToArray(), "progress.csv");
+        (await Files.Get(id)).GetProperty("status").GetString().ShouldNotBe(nameof(FileStatus.Completed),
+            "the file is still on its way when the stream opens, so its transitions arrive live");
+
+        var events = await ReadStream(client, id);
+
+        var transitions = events.Where(e => e.Event == "transition").ToList();
+        transitions.Select(e => e.Id).ShouldBe(Enumerable.Range(0, transitions.Count).Select(i => (int?)i));
+        transitions.Select(e => e.Data.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading),
+            nameof(FileStateMachine.Checksumming), nameof(FileStateMachine.Converting), nameof(FileStateMachine.Uploading), FileStates.Completed]);
+        var history = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().ToList();
+        transitions.Select(e => e.Data.GetRawText()).ShouldBe(history.Select(h => h.GetRawText()), "each event as GET /files/{id}/events shows it");
+        var outcome = events[^1];
+        outcome.Event.ShouldBe("outcome");
+        outcome.Id.ShouldBeNull();
+        outcome.Data.GetProperty("id").GetGuid().ShouldBe(id);
+        outcome.Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+        events.Count(e => e.Event == "outcome").ShouldBe(1);
+    }
+
+    [Test]
+    public async Task A_client_reconnecting_with_Last_Event_ID_gets_only_what_it_missed()
+    {
+        var id = await Files.Upload("a\n1\n"u8.ToArray(), "resume.csv");
+        await Files.WaitUntilSettled(id);
+        var all = await ReadStream(SagaFilesApp.Api, id);
+        all.Count(e => e.Event == "transition").ShouldBe(5);
+
+        var rest = await ReadStream(SagaFilesApp.Api, id, lastEventId: "2");
+        rest.Select(e => (e.Id, e.Event)).ShouldBe([(3, "transition"), (4, "transition"), (null, "outcome")]);
+        rest[0].Data.GetRawText().ShouldBe(all[3].Data.GetRawText());
+
+        var caughtUp = await ReadStream(SagaFilesApp.Api, id, lastEventId: "4");
+        caughtUp.Select(e => e.Event).ShouldBe(["outcome"]);
+    }
+
+    [Test]
+    public async Task A_failed_file_ends_its_stream_with_a_failed_outcome()
+    {
+        var id = await Files.Upload([], "empty.csv");
+        var events = await ReadStream(SagaFilesApp.Api, id);
+        events[^1].Event.ShouldBe("outcome");
+        events[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Failed));
+        events.Where(e => e.Event == "transition").Select(e => e.Data.GetProperty("to").GetString()).Last().ShouldBe(FileStates.Failed);
+    }
+
+    [Test]
+    public async Task Another_tenants_file_is_404_and_an_anonymous_caller_401()
+    {
+        var id = await Files.Upload("a\n1\n"u8.ToArray(), "private.csv");
+        using var stranger = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync("progress-other", [ApiScopes.FilesRead]));
+        (await stranger.GetAsync($"/files/{id}/progress")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var anonymous = SagaFilesApp.ClientWith(null);
+        (await anonymous.GetAsync($"/files/{id}/progress")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    sealed record ServerSentEvent(int? Id, string Event, JsonElement Data);
+
+    /// <summary>Reads the stream until the server ends it (failing after a minute), checking it ends right after the outcome.</summary>
+    static async Task<List<ServerSentEvent>> ReadStream(HttpClient client, Guid id, string? lastEventId = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/files/{id}/progress");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (lastEventId != null)
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+
+        var events = new List<ServerSentEvent>();
+        (int? Id, string? Event, string? Data) next = default;
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (next.Data != null)
+                    events.Add(new ServerSentEvent(next.Id, next.Event ?? "message", JsonDocument.Parse(next.Data).RootElement.Clone()));
+                next = default;
+                continue;
+            }
+
+            events.Where(e => e.Event == "outcome").ShouldBeEmpty("nothing follows the outcome");
+            if (line.StartsWith(':'))
+                continue;
+            var colon = line.IndexOf(':');
+            var (field, value) = (line[..colon], line[(colon + 1)..].TrimStart(' '));
+            switch (field)
+            {
+                case "id": next.Id = int.Parse(value); break;
+                case "event": next.Event = value; break;
+                case "data": next.Data = value; break;
+                default: throw new InvalidOperationException($"Unexpected field: {line}");
+            }
+        }
+
+        events.ShouldNotBeEmpty();
+        events[^1].Event.ShouldBe("outcome", "the stream ends with the outcome");
+        return events;
+    }
+}
