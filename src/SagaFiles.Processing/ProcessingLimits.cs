@@ -67,6 +67,20 @@ public sealed record ProcessingLimits
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxMessageBytes, MessageBytesCeiling, nameof(MaxMessageBytes));
     }
 
+    /// <returns>What is wrong with the limits, named under <see cref="Section" />; null when they hold.</returns>
+    public string? Problem()
+    {
+        try
+        {
+            Validate();
+            return null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return $"{Section}: {e.Message}";
+        }
+    }
+
     /// <summary>Fails the conversion when <paramref name="count" /> columns are more than <see cref="MaxColumns" />.</summary>
     internal void CheckColumns(long count, string what, long? line = null)
     {

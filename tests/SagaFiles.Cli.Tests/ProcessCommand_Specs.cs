@@ -194,6 +194,40 @@ public partial class ProcessCommand_Specs
         Directory.GetFiles(Out).Select(Path.GetFileName).ShouldBe(["data.parquet"]);
     }
 
+    [Test]
+    public async Task The_workers_processing_settings_apply_from_a_settings_file()
+    {
+        var settings = Write("appsettings.json", """
+            { "Processing": { "Limits": { "MaxColumns": 4 }, "Routes": [
+              { "Types": [ "tsv" ], "Processor": "pass-through" }, { "Types": [ "csv" ], "Processor": "parquet" } ] } }
+            """);
+        var csv = Write("wide.csv", Csv(3));
+        var tsv = Write("table.tsv", "a\tb\n1\t2\n3\t4\n");
+
+        var (exitCode, output, _) = await RunAsync("process", csv, tsv, "--settings", settings, "--json", "--out", Out);
+
+        exitCode.ShouldBe(Program.FileFailed);
+        var results = JsonDocument.Parse(output).RootElement.GetProperty("results");
+        results[0].GetProperty("error").GetString()!.ShouldContain("limit MaxColumns, raise Processing:Limits:MaxColumns");
+        results[1].GetProperty("processor").GetString().ShouldBe("pass-through");
+        results[1].GetProperty("outputs")[0].GetProperty("format").GetString().ShouldBe("original");
+    }
+
+    [TestCase("""{ "Processing": { "Limits": { "MaxColumns": 0 } } }""", "Processing:Limits: MaxColumns")]
+    [TestCase("""{ "Processing": { "Routes": [ { "Types": [ "csv" ], "Processor": "thumbnail" } ] } }""", "unknown processor 'thumbnail'")]
+    [TestCase("""{ "Processing": { "Archives": { "MaxDepth": 0 } } }""", "Processing:Archives:MaxDepth must be at least 1")]
+    [TestCase("""{ "Processing": """, "appsettings.json")]
+    public async Task Invalid_settings_are_a_usage_error_naming_the_setting(string json, string expected)
+    {
+        var settings = Write("appsettings.json", json);
+
+        var (exitCode, _, error) = await RunAsync("process", Write("a.csv", Csv(3)), "--settings", settings, "--out", Out);
+
+        exitCode.ShouldBe(Program.UsageError);
+        error.ShouldContain(expected);
+        Directory.Exists(Out).ShouldBeFalse();
+    }
+
     /// <summary>The console wraps long lines; the specs read the words.</summary>
     static string Flat(string text) => Whitespace().Replace(text, " ");
 

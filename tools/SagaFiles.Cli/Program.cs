@@ -18,6 +18,8 @@ public static class Program
 
     public const string DefaultOutput = "sagafiles-out";
 
+    const string Usage = "Usage: sagafiles process FILE... [--out DIR] [--json] [--settings FILE]";
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
@@ -33,14 +35,18 @@ public static class Program
         {
             Description = "Folder the results are written into.", DefaultValueFactory = _ => DefaultOutput
         };
-        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
+        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON document instead of the lines per file." };
+        var settingsOption = new Option<string?>("--settings")
+        {
+            Description = "A JSON file with the worker's Processing section (Routes, Limits, Archives); Processing__* environment variables apply too."
+        };
         var process = new Command("process", "Detect, checksum, route and process files locally, as the worker does, with no stack running.")
         {
-            files, outOption, jsonOption
+            files, outOption, jsonOption, settingsOption
         };
         var root = new RootCommand("SagaFiles on one machine, without the stack.") { process };
         process.SetAction((result, token) => ProcessAsync(result.GetValue(files)!, result.GetValue(outOption)!, result.GetValue(jsonOption),
-            output, error, token));
+            result.GetValue(settingsOption), output, error, token));
 
         var parsed = root.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error };
@@ -50,7 +56,7 @@ public static class Program
                 await error.WriteLineAsync(problem.Message);
             if (parsed.Errors.Count == 0 && args.Any(a => a is "-h" or "--help" or "-?" or "--version"))
                 return await parsed.InvokeAsync(invocation, cancellationToken);
-            await error.WriteLineAsync("Usage: sagafiles process FILE... [--out DIR] [--json]");
+            await error.WriteLineAsync(Usage);
             return UsageError;
         }
 
@@ -60,16 +66,27 @@ public static class Program
         if (unknown is not null)
         {
             await error.WriteLineAsync($"Unknown option '{unknown}' (a file whose name starts with '-': write ./{unknown}).");
-            await error.WriteLineAsync("Usage: sagafiles process FILE... [--out DIR] [--json]");
+            await error.WriteLineAsync(Usage);
             return UsageError;
         }
 
         return await parsed.InvokeAsync(invocation, cancellationToken);
     }
 
-    static async Task<int> ProcessAsync(string[] files, string outputDirectory, bool json, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken)
+    static async Task<int> ProcessAsync(string[] files, string outputDirectory, bool json, string? settings, TextWriter output,
+        TextWriter error, CancellationToken cancellationToken)
     {
+        ProcessorSelector selector;
+        try
+        {
+            selector = ProcessingSettings.Load(settings);
+        }
+        catch (InvalidDataException e)
+        {
+            await error.WriteLineAsync($"Settings{(settings is null ? "" : " (" + settings + ")")}: {e.Message}");
+            return UsageError;
+        }
+
         string folder;
         try
         {
@@ -81,8 +98,7 @@ public static class Program
             return UsageError;
         }
 
-        // The worker's defaults: the same limits, archive settings and routing rules as a stack with no Processing configuration.
-        var run = new LocalRun(ProcessorSelector.BuiltIn(ProcessingLimits.Default, new ArchiveExpansionOptions()), folder);
+        var run = new LocalRun(selector, folder);
         var console = json ? null : ConsoleOn(output);
         var bars = console is not null && output == Console.Out && !Console.IsOutputRedirected ? AnsiConsole.Console : null;
         var reports = new List<FileReport>();

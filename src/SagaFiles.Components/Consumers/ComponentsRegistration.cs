@@ -64,35 +64,13 @@ public static class ComponentsRegistration
 
     sealed class ProcessingLimitsValidator : IValidateOptions<ProcessingLimits>
     {
-        public ValidateOptionsResult Validate(string? name, ProcessingLimits options)
-        {
-            try
-            {
-                options.Validate();
-                return ValidateOptionsResult.Success;
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                return ValidateOptionsResult.Fail($"{ProcessingLimits.Section}: {e.Message}");
-            }
-        }
+        public ValidateOptionsResult Validate(string? name, ProcessingLimits options) =>
+            options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 
     sealed class ArchiveExpansionOptionsValidator : IValidateOptions<ArchiveExpansionOptions>
     {
-        public ValidateOptionsResult Validate(string? name, ArchiveExpansionOptions options)
-        {
-            if (options.MaxDepth < 1)
-                return ValidateOptionsResult.Fail($"{ProcessingOptions.ArchivesSection}:MaxDepth must be at least 1, not {options.MaxDepth}.");
-            try
-            {
-                options.Limits.Validate();
-                return ValidateOptionsResult.Success;
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                return ValidateOptionsResult.Fail($"{ProcessingOptions.ArchivesSection}:Limits: {e.Message}");
-            }
-        }
+        public ValidateOptionsResult Validate(string? name, ArchiveExpansionOptions options) =>
+            options.Problem(ProcessingOptions.ArchivesSection) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 }

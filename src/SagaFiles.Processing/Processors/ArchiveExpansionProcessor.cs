@@ -46,4 +46,20 @@ public sealed record ArchiveExpansionOptions
 
     /// <summary>What one archive may expand to.</summary>
     public ArchiveLimits Limits { get; init; } = ArchiveLimits.Default;
+
+    /// <returns>What is wrong with the settings, named under <paramref name="section" />; null when they hold.</returns>
+    public string? Problem(string section)
+    {
+        if (MaxDepth < 1)
+            return $"{section}:MaxDepth must be at least 1, not {MaxDepth}.";
+        try
+        {
+            Limits.Validate();
+            return null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return $"{section}:Limits: {e.Message}";
+        }
+    }
 }
