@@ -70,7 +70,43 @@ public class Progress_Specs
         (await anonymous.GetAsync($"/files/{id}/progress")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
-    sealed record ServerSentEvent(int? Id, string Event, JsonElement Data);
+    [Test]
+    public async Task The_tenant_stream_shows_the_transitions_of_the_tenants_files_only_and_their_outcomes()
+    {
+        var tenant = $"live-{Guid.NewGuid():N}"[..16];
+        using var client = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await client.GetAsync("/files/progress", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        var events = Read(new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token)), timeout.Token);
+
+        var elsewhere = await Files.Upload("a\n1\n"u8.ToArray(), "elsewhere.csv");
+        var upload = await client.PostAsync("/files", Files.Form("a,b\n1,2\n"u8.ToArray(), "tenant-live.csv"));
+        upload.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var seen = new List<ServerSentEvent>();
+        await foreach (var e in events)
+        {
+            seen.Add(e);
+            if (e.Event == "outcome")
+                break;
+        }
+
+        seen.ShouldAllBe(e => (e.Event == "transition" ? e.Data.GetProperty("fileId") : e.Data.GetProperty("id")).GetGuid() == id,
+            $"only the tenant's file, not {elsewhere}");
+        var transitions = seen.Where(e => e.Event == "transition").ToList();
+        transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 5));
+        transitions.Select(e => e.RawId).ShouldBe(Enumerable.Range(0, 5).Select(i => $"{id}:{i}"));
+        transitions.Select(e => e.Data.GetProperty("event").GetProperty("to").GetString()).Last().ShouldBe(FileStates.Completed);
+        seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+    }
+
+    sealed record ServerSentEvent(string? RawId, string Event, JsonElement Data)
+    {
+        public int? Id => RawId == null ? null : int.Parse(RawId);
+    }
 
     /// <summary>Reads the stream until the server ends it (failing after a minute), checking it ends right after the outcome.</summary>
     static async Task<List<ServerSentEvent>> ReadStream(HttpClient client, Guid id, string? lastEventId = null)
@@ -86,33 +122,42 @@ public class Progress_Specs
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
 
         var events = new List<ServerSentEvent>();
-        (int? Id, string? Event, string? Data) next = default;
-        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        await foreach (var e in Read(reader, timeout.Token))
+        {
+            events.Where(x => x.Event == "outcome").ShouldBeEmpty("nothing follows the outcome");
+            events.Add(e);
+        }
+
+        events.ShouldNotBeEmpty();
+        events[^1].Event.ShouldBe("outcome", "the stream ends with the outcome");
+        return events;
+    }
+
+    /// <summary>The events of a stream as they arrive (comments skipped).</summary>
+    static async IAsyncEnumerable<ServerSentEvent> Read(StreamReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        (string? Id, string? Event, string? Data) next = default;
+        while (await reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length == 0)
             {
                 if (next.Data != null)
-                    events.Add(new ServerSentEvent(next.Id, next.Event ?? "message", JsonDocument.Parse(next.Data).RootElement.Clone()));
+                    yield return new ServerSentEvent(next.Id, next.Event ?? "message", JsonDocument.Parse(next.Data).RootElement.Clone());
                 next = default;
                 continue;
             }
 
-            events.Where(e => e.Event == "outcome").ShouldBeEmpty("nothing follows the outcome");
             if (line.StartsWith(':'))
                 continue;
             var colon = line.IndexOf(':');
             var (field, value) = (line[..colon], line[(colon + 1)..].TrimStart(' '));
             switch (field)
             {
-                case "id": next.Id = int.Parse(value); break;
+                case "id": next.Id = value; break;
                 case "event": next.Event = value; break;
                 case "data": next.Data = value; break;
                 default: throw new InvalidOperationException($"Unexpected field: {line}");
             }
         }
-
-        events.ShouldNotBeEmpty();
-        events[^1].Event.ShouldBe("outcome", "the stream ends with the outcome");
-        return events;
     }
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using FastEndpoints;
 using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
@@ -17,11 +14,6 @@ namespace SagaFiles.Api.Features.Files.Progress;
 /// </summary>
 public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpoint<Get.Request>
 {
-    /// <summary>A comment this often keeps proxies and load balancers from closing a quiet stream.</summary>
-    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     public override void Configure()
     {
         Get("/files/{id:guid}/progress");
@@ -39,27 +31,23 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
             return;
 
         var response = HttpContext.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
         var sent = LastEventId();
-        await response.Body.FlushAsync(ct);
+        await EventStream.StartAsync(response, ct);
         try
         {
             while (true)
             {
                 var events = Event.Of(file);
                 for (var i = sent + 1; i < events.Count; i++)
-                    await WriteAsync($"id: {i}\nevent: transition\ndata: {JsonSerializer.Serialize(events[i], Json)}\n\n", ct);
+                    await EventStream.WriteAsync(response, i.ToString(), "transition", events[i], ct);
                 sent = Math.Max(sent, events.Count - 1);
                 if (FileStates.StatusOf(file.CurrentState) is FileStatus.Completed or FileStatus.Failed)
                 {
-                    await WriteAsync($"event: outcome\ndata: {JsonSerializer.Serialize(FileRecord.From(file), Json)}\n\n", ct);
+                    await EventStream.WriteAsync(response, null, "outcome", FileRecord.From(file), ct);
                     return;
                 }
 
-                while (!await subscription.WaitAsync(KeepAlive, ct))
-                    await WriteAsync(": keep-alive\n\n", ct);
+                await EventStream.WaitAsync(response, subscription, ct);
                 if (await db.Files.ReadAsync(request.Id, tenant, ct) is not { } changed)
                     return;
                 file = changed;
@@ -74,10 +62,4 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
     /// <summary>The last history index the client has (-1: none, also for a Last-Event-ID this stream did not send).</summary>
     int LastEventId() =>
         int.TryParse(HttpContext.Request.Headers["Last-Event-ID"].ToString(), out var id) && id >= 0 ? id : -1;
-
-    async Task WriteAsync(string text, CancellationToken ct)
-    {
-        await HttpContext.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await HttpContext.Response.Body.FlushAsync(ct);
-    }
 }

@@ -19,8 +19,8 @@ public sealed class FileChanges(IConfiguration configuration, ILogger<FileChange
 
     readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
 
-    /// <summary>Watches the changes of <paramref name="tenant" />'s file <paramref name="fileId" />; dispose to stop.</summary>
-    public Subscription Subscribe(string tenant, Guid fileId)
+    /// <summary>Watches the changes of <paramref name="tenant" />'s file <paramref name="fileId" /> (null: all its files); dispose to stop.</summary>
+    public Subscription Subscribe(string tenant, Guid? fileId)
     {
         var subscription = new Subscription(this, tenant, fileId);
         _subscriptions[subscription] = 0;
@@ -76,12 +76,12 @@ public sealed class FileChanges(IConfiguration configuration, ILogger<FileChange
             return;
         var tenant = payload[..colon];
         foreach (var subscription in _subscriptions.Keys)
-            if (subscription.FileId == fileId && subscription.Tenant == tenant)
-                subscription.Changed();
+            if (subscription.Tenant == tenant && (subscription.FileId == null || subscription.FileId == fileId))
+                subscription.Changed(fileId);
     }
 
-    /// <summary>A stream's interest in one file: <see cref="WaitAsync" /> returns once it changed since the last wait.</summary>
-    public sealed class Subscription(FileChanges changes, string tenant, Guid fileId) : IDisposable
+    /// <summary>A stream's interest in one file or a tenant's: <see cref="WaitAsync" /> returns once one changed since the last wait.</summary>
+    public sealed class Subscription(FileChanges changes, string tenant, Guid? fileId) : IDisposable
     {
         // One pending signal at most: changes made while the stream writes collapse into one re-read.
         readonly Channel<bool> _signal = System.Threading.Channels.Channel.CreateBounded<bool>(
@@ -91,9 +91,29 @@ public sealed class FileChanges(IConfiguration configuration, ILogger<FileChange
 
         public string Tenant { get; } = tenant;
 
-        public Guid FileId { get; } = fileId;
+        readonly HashSet<Guid> _changed = [];
 
-        internal void Changed() => _signal.Writer.TryWrite(true);
+        public Guid? FileId { get; } = fileId;
+
+        /// <summary>Without a file: after a reconnect, when which files changed is not known.</summary>
+        internal void Changed(Guid? file = null)
+        {
+            if (file is { } id)
+                lock (_changed)
+                    _changed.Add(id);
+            _signal.Writer.TryWrite(true);
+        }
+
+        /// <summary>The files announced as changed since the last call.</summary>
+        public IReadOnlyList<Guid> TakeChanged()
+        {
+            lock (_changed)
+            {
+                var changed = _changed.ToList();
+                _changed.Clear();
+                return changed;
+            }
+        }
 
         /// <summary>True once the file changed; false when <paramref name="timeout" /> passed first.</summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
