@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Npgsql;
 using SagaFiles.Api.Security;
 using SagaFiles.Components.StateMachines;
 
@@ -101,6 +102,36 @@ public class Progress_Specs
         transitions.Select(e => e.RawId).ShouldBe(Enumerable.Range(0, 5).Select(i => $"{id}:{i}"));
         transitions.Select(e => e.Data.GetProperty("event").GetProperty("to").GetString()).Last().ShouldBe(FileStates.Completed);
         seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+    }
+
+    [Test]
+    public async Task A_stream_keeps_receiving_after_the_instances_listen_connection_is_killed()
+    {
+        await using (var connection = new NpgsqlConnection(SagaFilesApp.Settings["ConnectionStrings__SagaFiles"]))
+        {
+            await connection.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = current_database() and query = 'LISTEN file_changes'",
+                connection);
+            ((long)(await kill.ExecuteScalarAsync())!).ShouldBeGreaterThanOrEqualTo(1L, "the API listens for file changes");
+        }
+
+        // Whatever changed before it listens again, the instance tells its streams to re-read once it does.
+        var id = await Files.Upload("a\n1\n"u8.ToArray(), "reconnect.csv");
+        var events = await ReadStream(SagaFilesApp.Api, id);
+        events[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+    }
+
+    [Test]
+    public async Task A_quiet_stream_gets_a_keep_alive_comment_every_15_seconds()
+    {
+        using var client = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync($"quiet-{Guid.NewGuid():N}"[..16], [ApiScopes.FilesRead]));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var response = await client.GetAsync("/files/progress", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var started = DateTime.UtcNow;
+        (await reader.ReadLineAsync(timeout.Token)).ShouldBe(": keep-alive");
+        (DateTime.UtcNow - started).ShouldBeGreaterThan(TimeSpan.FromSeconds(14));
     }
 
     sealed record ServerSentEvent(string? RawId, string Event, JsonElement Data)
