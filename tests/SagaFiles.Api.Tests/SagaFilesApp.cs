@@ -141,6 +141,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
         return client;
     }
 
+    /// <summary>The in-process API (for what an HttpClient cannot do, such as a WebSocket).</summary>
+    public static WebApplicationFactory<Program> Factory => _factory!;
+
     /// <summary>The in-process API's services (its database, the key store).</summary>
     public static IServiceProvider Services => _factory!.Services;
 

@@ -47,6 +47,8 @@ public static class ApiExtensions
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseRequestAudit();
+        // Kestrel's upgrade to a WebSocket (/ws), with the feed's keep-alive as its ping interval.
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseCallerLogContext();
         app.UseRateLimiter();

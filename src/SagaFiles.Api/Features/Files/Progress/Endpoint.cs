@@ -1,8 +1,5 @@
 using FastEndpoints;
 using SagaFiles.Components.Data;
-using SagaFiles.Components.StateMachines;
-using SagaFiles.Api.Features.Files.Events;
-using FileRecord = SagaFiles.Api.Features.Files.Get.Response;
 
 namespace SagaFiles.Api.Features.Files.Progress;
 
@@ -30,33 +27,7 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
         if (await HttpContext.FileOrNotFoundAsync(db, request.Id, tenant, ct) is not { } file)
             return;
 
-        var response = HttpContext.Response;
-        var sent = LastEventId();
-        await EventStream.StartAsync(response, ct);
-        try
-        {
-            while (true)
-            {
-                var events = Event.Of(file);
-                for (var i = sent + 1; i < events.Count; i++)
-                    await EventStream.WriteAsync(response, i.ToString(), "transition", events[i], ct);
-                sent = Math.Max(sent, events.Count - 1);
-                if (FileStates.StatusOf(file.CurrentState) is FileStatus.Completed or FileStatus.Failed)
-                {
-                    await EventStream.WriteAsync(response, null, "outcome", FileRecord.From(file), ct);
-                    return;
-                }
-
-                await EventStream.WaitAsync(response, subscription, ct);
-                if (await db.Files.ReadAsync(request.Id, tenant, ct) is not { } changed)
-                    return;
-                file = changed;
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The client went away: nothing more to send.
-        }
+        await EventStream.SendAsync(HttpContext.Response, ProgressFeed.OfFile(db, subscription, file, LastEventId(), ct), ct);
     }
 
     /// <summary>The last history index the client has (-1: none, also for a Last-Event-ID this stream did not send).</summary>
