@@ -9,8 +9,11 @@ public record FileConverted : StepCompleted
     /// <summary>The processor the routing chose: <c>parquet</c>, <c>archive</c>, <c>pass-through</c>, ...</summary>
     public required string Processor { get; init; }
 
-    /// <summary>What to publish; empty for an archive.</summary>
+    /// <summary>What to publish; empty for an archive, and when <see cref="OutputManifest" /> lists them.</summary>
     public required IReadOnlyList<FileOutput> Outputs { get; init; }
+
+    /// <summary>Where the results are listed when the list is too long for a message; null when <see cref="Outputs" /> has them.</summary>
+    public OutputManifest? OutputManifest { get; init; }
 
     /// <summary>The child files an archive expanded into (their <see cref="FileUploaded" /> already published); null otherwise.</summary>
     public int? ChildCount { get; init; }

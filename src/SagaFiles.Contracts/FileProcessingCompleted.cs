@@ -5,8 +5,11 @@ public record FileProcessingCompleted
 {
     public required Guid FileId { get; init; }
 
-    /// <summary>The published objects; empty for an archive.</summary>
+    /// <summary>The published objects; empty for an archive, and when <see cref="OutputManifest" /> lists them.</summary>
     public required IReadOnlyList<FileOutput> Outputs { get; init; }
+
+    /// <summary>Where the published objects are listed when the list is too long for a message.</summary>
+    public OutputManifest? OutputManifest { get; init; }
 
     public required DateTimeOffset CompletedAt { get; init; }
 }

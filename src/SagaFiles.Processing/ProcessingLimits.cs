@@ -31,10 +31,15 @@ public sealed record ProcessingLimits
     /// not by the number of columns.</summary>
     public int MaxCellsPerRowGroup { get; init; } = 2 * 1024 * 1024;
 
-    /// <summary>Bytes of one message's body (a step's completion with its list of results and their schemas): SQS takes at
-    /// most 256 KiB (an SNS delivery escapes the body again, about a fifth more), and the emulator and the workers hold
-    /// every message in flight. The default lets a dump of about 500 small tables through.</summary>
+    /// <summary>Bytes of one message's body: SQS takes at most 256 KiB (an SNS delivery escapes the body again, about a fifth
+    /// more), and the emulator and the workers hold every message in flight. A step's results go in a manifest object
+    /// past <see cref="MaxInlineOutputsBytes" />, so what a file contains does not make its messages larger.</summary>
     public int MaxMessageBytes { get; init; } = 128 * 1024;
+
+    /// <summary>Bytes of a step's list of results (names, keys, each table's schema) carried in its messages and the file's
+    /// record; a longer list is written to an <c>OutputManifest</c> object that the messages point to. At most half of
+    /// <see cref="MaxMessageBytes" />.</summary>
+    public int MaxInlineOutputsBytes { get; init; } = 16 * 1024;
 
     /// <summary>The largest <see cref="MaxMessageBytes" />: what SQS takes, less room for the envelope's headers.</summary>
     public const int MessageBytesCeiling = 192 * 1024;
@@ -65,6 +70,8 @@ public sealed record ProcessingLimits
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConversionThreads, 1, nameof(MaxConversionThreads));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConversionThreads, ConversionThreadsCeiling, nameof(MaxConversionThreads));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxMessageBytes, MessageBytesCeiling, nameof(MaxMessageBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInlineOutputsBytes, 0, nameof(MaxInlineOutputsBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxInlineOutputsBytes, MaxMessageBytes / 2, nameof(MaxInlineOutputsBytes));
     }
 
     /// <returns>What is wrong with the limits, named under <see cref="Section" />; null when they hold.</returns>

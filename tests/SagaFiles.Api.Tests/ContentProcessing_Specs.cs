@@ -67,6 +67,27 @@ public class ContentProcessing_Specs
     }
 
     [Test]
+    public async Task A_SQL_dump_of_hundreds_of_long_named_tables_completes_with_its_results_read_from_their_manifest()
+    {
+        // 600 tables with 120-character names: about 100 KB of results, far more than a message carries inline.
+        var names = Enumerable.Range(0, 600).Select(i => $"{new string('t', 116)}{i:D4}").ToList();
+        var dump = string.Concat(names.Select((name, i) => $"CREATE TABLE {name} (a int);\nINSERT INTO {name} VALUES ({i});\n"));
+        var id = await Files.Upload(Encoding.UTF8.GetBytes(dump), "many.sql");
+
+        var file = await Completed(id);
+        file.GetProperty("outputCount").GetInt32().ShouldBe(600);
+        file.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()).ShouldBe(names.Select(n => $"{n}.parquet"));
+        file.GetProperty("conversion").GetProperty("tables").GetInt32().ShouldBe(600);
+        var listed = (await SagaFilesApp.Api.GetFromJsonAsync<JsonElement>($"/files?limit=100")).GetProperty("items").EnumerateArray()
+            .Single(f => f.GetProperty("id").GetGuid() == id);
+        (listed.GetProperty("outputCount").GetInt32(), listed.GetProperty("outputs").GetArrayLength()).ShouldBe((600, 0));
+
+        using var reader = new ParquetFileReader(new MemoryStream(await Files.Download(id, "result", $"{names[599]}.parquet")));
+        using var rowGroup = reader.RowGroup(0);
+        rowGroup.Column(0).LogicalReader<long?>().ReadAll(1).ShouldBe([599L]);
+    }
+
+    [Test]
     public async Task An_archive_of_mixed_files_expands_into_one_child_per_entry_and_fails_with_the_counts_when_one_fails()
     {
         var inner = Zip(("inner/deep.csv", "x\n1\n2\n"));

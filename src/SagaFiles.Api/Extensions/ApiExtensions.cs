@@ -1,3 +1,4 @@
+using SagaFiles.Components.Consumers;
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using SagaFiles.Components.Data;
@@ -26,6 +27,8 @@ public static class ApiExtensions
             builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
         builder.AddSagaFilesStorage();
         builder.Services.AddHostedService<EnsureBucketsOnStart>();
+        // A file's results listed by manifest are read from it to answer GET /files/{id} and its downloads.
+        builder.Services.AddSingleton<OutputManifests>();
         // The API publishes FileUploaded; declaring the saga's subscription keeps uploads made before the first worker
         // ever started waiting in its queue rather than dropped by a topic nobody subscribes to yet.
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),

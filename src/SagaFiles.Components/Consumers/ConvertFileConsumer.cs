@@ -31,6 +31,7 @@ public sealed class ConvertFileConsumer(
     IOptions<StorageOptions> storage,
     IOptions<ProcessingLimits> limits,
     StepBudgets budgets,
+    OutputManifests manifests,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
     public async Task Consume(ConsumeContext<ConvertFile> context)
@@ -54,10 +55,13 @@ public sealed class ConvertFileConsumer(
         var (outputs, childCount) = processor is null
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
             : await ProcessAsync(context, processor, name, type, cancellationToken);
+        var list = await manifests.ShareAsync(outputs,
+            new ObjectLocation(storage.Value.StagingBucket, FileKeys.StagedManifest(command.Tenant, command.FileId)),
+            limits.Value.MaxInlineOutputsBytes, cancellationToken);
         await context.Publish(MessageSize.Checked(new FileConverted
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
-            Processor = route, Outputs = outputs, ChildCount = childCount
+            Processor = route, Outputs = list.Listed, OutputManifest = list.Manifest, ChildCount = childCount
         }, limits.Value), cancellationToken);
     }
 

@@ -28,6 +28,9 @@ public static class FileKeys
     /// <summary>A converted result, named as it will be published.</summary>
     public static string StagedResult(string tenant, Guid fileId, string resultName) => $"{StagingPrefix(tenant, fileId)}result/{resultName}";
 
+    /// <summary>The convert step's list of results, when it is too long for the messages (<see cref="OutputManifest" />).</summary>
+    public static string StagedManifest(string tenant, Guid fileId) => $"{StagingPrefix(tenant, fileId)}outputs.json";
+
     /// <summary>Everything an archive expanded into, in the incoming bucket.</summary>
     public static string ArchiveEntriesPrefix(string tenant, Guid archiveFileId) => $"{TenantPrefix(tenant)}archives/{archiveFileId}/";
 
@@ -45,4 +48,9 @@ public static class FileKeys
     /// <summary>The published result, dated (UTC) by when the file was received.</summary>
     public static string Processed(string tenant, Guid fileId, DateTimeOffset receivedAt, string resultName) =>
         string.Create(CultureInfo.InvariantCulture, $"{TenantPrefix(tenant)}processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}/{resultName}");
+
+    /// <summary>The list of published results, when it is too long for the messages: beside the file's folder, so no result's
+    /// name can be the same key.</summary>
+    public static string ProcessedManifest(string tenant, Guid fileId, DateTimeOffset receivedAt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{TenantPrefix(tenant)}processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}.outputs.json");
 }

@@ -13,8 +13,8 @@ namespace SagaFiles.Components.Consumers;
 /// metadata (sha256 of the original, source-key, format, row-count), then deletes the file's staging prefix. A retry
 /// after staging was cleaned finds the results already there with the same sha256 and only finishes the clean-up.
 /// </summary>
-public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, StepBudgets budgets,
-    ILogger<UploadFileConsumer> logger) : IConsumer<UploadFile>
+public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, IOptions<ProcessingLimits> limits,
+    StepBudgets budgets, OutputManifests manifests, ILogger<UploadFileConsumer> logger) : IConsumer<UploadFile>
 {
     public const string Sha256Metadata = "sha256";
     public const string SourceKeyMetadata = "source-key";
@@ -30,10 +30,13 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
     async Task UploadAsync(ConsumeContext<UploadFile> context, StepScope step, CancellationToken cancellationToken)
     {
         var command = context.Message;
-
-        var published = new List<FileOutput>(command.Outputs.Count);
-        foreach (var output in command.Outputs)
-            published.Add(await PublishAsync(command, output, cancellationToken));
+        var manifest = new ObjectLocation(options.Value.ProcessedBucket, FileKeys.ProcessedManifest(command.Tenant, command.FileId, command.ReceivedAt));
+        // A list that came by manifest goes on by manifest: a retry after staging was cleaned reads it there.
+        var maxInlineBytes = command.OutputManifest is null ? limits.Value.MaxInlineOutputsBytes : -1;
+        var list = await StagedOutputsAsync(command, cancellationToken) is { } staged
+            ? await manifests.ShareAsync(await PublishAllAsync(command, staged, cancellationToken), manifest, maxInlineBytes, cancellationToken)
+            // Staging was cleaned by an earlier attempt, which had written the published list first.
+            : new OutputList([], command.OutputManifest! with { Bucket = manifest.Bucket, Key = manifest.Key });
 
         var deleted = await store.DeletePrefixAsync(options.Value.StagingBucket, FileKeys.StagingPrefix(command.Tenant, command.FileId), cancellationToken);
         logger.LogInformation("Deleted {Count} staged object(s)", deleted);
@@ -41,8 +44,32 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
         await context.Publish(new ResultUploaded
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
-            Outputs = published
+            Outputs = list.Listed, OutputManifest = list.Manifest
         }, cancellationToken);
+    }
+
+    /// <returns>The staged results; null when their manifest was deleted with staging (the upload ran before).</returns>
+    async Task<IReadOnlyList<FileOutput>?> StagedOutputsAsync(UploadFile command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await manifests.ReadAsync(command.Outputs, command.OutputManifest, cancellationToken);
+        }
+        catch (ObjectNotFoundException)
+        {
+            var published = FileKeys.ProcessedManifest(command.Tenant, command.FileId, command.ReceivedAt);
+            if (await store.HeadAsync(options.Value.ProcessedBucket, published, cancellationToken) is null)
+                throw;
+            return null;
+        }
+    }
+
+    async Task<List<FileOutput>> PublishAllAsync(UploadFile command, IReadOnlyList<FileOutput> staged, CancellationToken cancellationToken)
+    {
+        var published = new List<FileOutput>(staged.Count);
+        foreach (var output in staged)
+            published.Add(await PublishAsync(command, output, cancellationToken));
+        return published;
     }
 
     async Task<FileOutput> PublishAsync(UploadFile command, FileOutput output, CancellationToken cancellationToken)

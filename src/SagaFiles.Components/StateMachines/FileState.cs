@@ -1,3 +1,4 @@
+using SagaFiles.Components.Consumers;
 namespace SagaFiles.Components.StateMachines;
 
 /// <summary>
@@ -54,8 +55,12 @@ public class FileState : SagaStateMachineInstance
     /// <summary>The processor the routing chose at the convert step.</summary>
     public string? Processor { get; set; }
 
-    /// <summary>The results: in staging after the convert step, then where they were published.</summary>
+    /// <summary>The results: in staging after the convert step, then where they were published; empty when
+    /// <see cref="OutputManifest" /> lists them.</summary>
     public List<FileOutput> Outputs { get; set; } = [];
+
+    /// <summary>Where the results are listed when the list is too long to keep here and in the messages.</summary>
+    public OutputManifest? OutputManifest { get; set; }
 
     /// <summary>The archive this file came out of; null for a file received from outside.</summary>
     public Guid? ParentFileId { get; set; }
@@ -176,7 +181,7 @@ public class FileState : SagaStateMachineInstance
     public void Converted(FileConverted converted)
     {
         Processor = converted.Processor;
-        Outputs = [.. converted.Outputs];
+        (Outputs, OutputManifest) = ([.. converted.Outputs], converted.OutputManifest);
         ChildCount = converted.ChildCount;
     }
 
@@ -220,9 +225,9 @@ public class FileState : SagaStateMachineInstance
         UpdatedAt = now;
     }
 
-    public void Finish(IReadOnlyList<FileOutput> published, DateTimeOffset now)
+    public void Finish(OutputList published, DateTimeOffset now)
     {
-        Outputs = [.. published];
+        (Outputs, OutputManifest) = ([.. published.Listed], published.Manifest);
         ProcessedAt = now;
         // An archive that failed for its children and completes once enough of them did.
         ErrorMessage = null;

@@ -1,3 +1,4 @@
+using SagaFiles.Components.Consumers;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -94,7 +95,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                         .TransitionTo(Uploading),
                     archive => archive
                         .IfElse(context => context.Message.ChildCount == 0,
-                            empty => empty.CompleteFile(_ => []),
+                            empty => empty.CompleteFile(_ => OutputList.None),
                             expanded => expanded
                                 .Publish(context => new ArchiveExpanded { FileId = context.Saga.CorrelationId, ChildCount = context.Message.ChildCount!.Value })
                                 .TransitionTo(AwaitingChildren))),
@@ -103,7 +104,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         During(Uploading,
             When(ResultUploaded, AnswersThisStep)
                 .CompleteStep()
-                .CompleteFile(context => context.Message.Outputs),
+                .CompleteFile(context => new OutputList(context.Message.Outputs, context.Message.OutputManifest)),
             When(UploadFaulted).RetryOrFail());
 
         // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails. The timer
@@ -144,7 +145,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(ChildrenFinished)
                 .Then(context => context.Saga.ChildrenCounted(context.Message, Now))
                 .IfElse(context => context.Message.WithinTolerance,
-                    tolerated => tolerated.CompleteFile(_ => []),
+                    tolerated => tolerated.CompleteFile(_ => OutputList.None),
                     failed => failed.FailFile(context => TooManyChildrenFailed(context.Message), _ => FailureClasses.Children)));
 
         // A child retried after its archive completed moves between the counts.
@@ -161,7 +162,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .ResumeInStepState(),
             When(ChildrenFinished)
                 .Then(context => context.Saga.ChildrenCounted(context.Message, Now))
-                .If(context => context.Message.WithinTolerance, tolerated => tolerated.CompleteFile(_ => [])));
+                .If(context => context.Message.WithinTolerance, tolerated => tolerated.CompleteFile(_ => OutputList.None)));
 
         // Duplicates and late answers (a redelivered completion, a fault after a retry succeeded, a timer that fired
         // after its step moved on) change nothing.
@@ -315,7 +316,7 @@ static class FileStateMachineActivities
 
     /// <summary>Completes the file with its published results (none for an archive), and tells whoever listens.</summary>
     public static EventActivityBinder<FileState, TEvent> CompleteFile<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        Func<BehaviorContext<FileState, TEvent>, IReadOnlyList<FileOutput>> published)
+        Func<BehaviorContext<FileState, TEvent>, OutputList> published)
         where TEvent : class =>
         binder
             .Then(context =>
@@ -327,6 +328,7 @@ static class FileStateMachineActivities
             {
                 FileId = context.Saga.CorrelationId,
                 Outputs = context.Saga.Outputs,
+                OutputManifest = context.Saga.OutputManifest,
                 CompletedAt = context.Saga.ProcessedAt!.Value
             })
             .ReportToParent(succeeded: true)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SagaFiles.Components.Data;
@@ -21,6 +22,11 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.Property(x => x.Steps).IsJsonColumn();
         entity.Property(x => x.History).IsJsonColumn();
         entity.Property(x => x.Outputs).IsJsonColumn();
+        // A record compares by value, so the default comparer sees a change; null stays SQL NULL.
+        entity.Property(x => x.OutputManifest).HasConversion(
+                manifest => JsonSerializer.Serialize(manifest, JsonSerializerOptions.Web),
+                json => JsonSerializer.Deserialize<OutputManifest>(json, JsonSerializerOptions.Web))
+            .HasColumnType("jsonb");
         entity.Property(x => x.DetectedType).HasMaxLength(32);
         entity.Property(x => x.Category).HasMaxLength(32);
         entity.Property(x => x.Processor).HasMaxLength(64);

@@ -40,7 +40,7 @@ public static class FileSteps
             new StepPolicy { ConcurrentMessageLimit = 8 },
             file => new UploadFile
             {
-                FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Outputs = file.Outputs, Sha256 = file.Sha256!, SourceKey = file.SourceKey,
+                FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Outputs = file.Outputs, OutputManifest = file.OutputManifest, Sha256 = file.Sha256!, SourceKey = file.SourceKey,
                 ReceivedAt = file.CreatedAt
             })
     ];

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NUnit.Framework;
 using ParquetSharp;
 using SagaFiles.Components.Consumers;
@@ -93,20 +94,43 @@ public class ConvertFileConsumer_Specs : StepSpec
     }
 
     [Test]
-    public async Task A_SQL_dump_of_hundreds_of_tiny_tables_whose_results_would_not_fit_in_a_message_faults_at_once_naming_the_limit()
+    public async Task A_SQL_dump_of_hundreds_of_tables_lists_its_results_in_a_manifest_and_its_message_stays_small()
     {
         // 700 one-column tables, within MaxTables (1,000): their list of results alone is about 175 KB.
-        var dump = string.Concat(Enumerable.Range(0, 700).Select(i => $"CREATE TABLE t{i:D4} (a int);\nINSERT INTO t{i:D4} VALUES ({i});\n"));
-        var (upload, downloaded, _) = await StageAsync("many.sql", System.Text.Encoding.UTF8.GetBytes(dump));
+        var dump = ManyTables(700);
+        var (upload, downloaded, _) = await StageAsync("many.sql", dump);
 
-        var fault = await Steps.FaultAsync(FileSteps.Convert, ConvertCommand(downloaded, "many.sql"));
+        var converted = await ConvertAsync(downloaded, "many.sql");
+
+        converted.Outputs.ShouldBeEmpty();
+        var manifest = converted.OutputManifest.ShouldNotBeNull();
+        (manifest.Bucket, manifest.Key, manifest.Count).ShouldBe((Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/outputs.json", 700));
+        JsonSerializer.SerializeToUtf8Bytes(converted).Length.ShouldBeLessThan(1024);
+        var listed = await new OutputManifests(Storage.Store).ReadAsync([], manifest, CancellationToken.None);
+        listed.Select(o => o.Name).ShouldBe(Enumerable.Range(0, 700).Select(i => $"t{i:D4}.parquet"));
+        listed.ShouldAllBe(o => o.Table!.Rows == 1 && o.Key.StartsWith($"{Tenant}/staging/{upload.FileId}/result/"));
+    }
+
+    [Test]
+    public async Task A_completion_larger_than_MaxMessageBytes_faults_at_once_naming_the_limit()
+    {
+        await using var steps = await StepHarness.StartAsync(Storage, settings: new Dictionary<string, string?>
+        {
+            ["Processing:Limits:MaxMessageBytes"] = "200", ["Processing:Limits:MaxInlineOutputsBytes"] = "100"
+        });
+        var (upload, downloaded, _) = await StageAsync("few.sql", ManyTables(3));
+
+        var fault = await steps.FaultAsync(FileSteps.Convert, ConvertCommand(downloaded, "few.sql"));
 
         var exception = fault.Exceptions.ShouldHaveSingleItem();
         exception.ExceptionType.ShouldBe(typeof(ConversionException).FullName);
-        exception.Message.ShouldStartWith("The description of the results (FileConverted) is larger, in bytes, than the 131,072 allowed (");
+        exception.Message.ShouldStartWith("The description of the results (FileConverted) is larger, in bytes, than the 200 allowed (");
         exception.Message.ShouldEndWith("; limit MaxMessageBytes, raise Processing:Limits:MaxMessageBytes to accept it).");
-        Steps.Harness.Published.Select<FileConverted>(x => x.Context.Message.FileId == upload.FileId).ShouldBeEmpty();
+        steps.Harness.Published.Select<FileConverted>(x => x.Context.Message.FileId == upload.FileId).ShouldBeEmpty();
     }
+
+    static byte[] ManyTables(int count) => System.Text.Encoding.UTF8.GetBytes(
+        string.Concat(Enumerable.Range(0, count).Select(i => $"CREATE TABLE t{i:D4} (a int);\nINSERT INTO t{i:D4} VALUES ({i});\n")));
 
     static string[] TempFilesOf(Guid fileId) => Directory.GetFiles(Path.GetTempPath(), $"sagafiles-{fileId:N}-*");
 }

@@ -1,3 +1,4 @@
+using SagaFiles.Components.Consumers;
 using NUnit.Framework;
 using SagaFiles.Components.Tests.Support;
 using Shouldly;
@@ -43,6 +44,30 @@ public class UploadFileConsumer_Specs : StepSpec
         second.ShouldBeEquivalentTo(first);
         (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/")).ShouldBe([first.Key]);
         (await Storage.ReadAllAsync(second.Bucket, second.Key)).ShouldBe(bytes);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Results_listed_in_a_manifest_are_published_with_a_manifest_of_their_own_also_when_published_again()
+    {
+        // 300 tables whose names take 200 characters: about 90 KB of results, well past MaxInlineOutputsBytes.
+        var dump = string.Concat(Enumerable.Range(0, 300).Select(i => $"CREATE TABLE {new string('t', 196)}{i:D4} (a int);\n"));
+        var (upload, downloaded, checksum) = await StageAsync("wide names.sql", System.Text.Encoding.UTF8.GetBytes(dump));
+        var converted = await ConvertAsync(downloaded, "wide names.sql");
+        converted.OutputManifest.ShouldNotBeNull().Count.ShouldBe(300);
+
+        var first = await PublishAsync(converted, checksum.Sha256, upload);
+        // Staging (and the staged manifest in it) is gone: the second attempt finds the published manifest.
+        var second = await PublishAsync(converted, checksum.Sha256, upload, attempt: 2);
+
+        first.Outputs.ShouldBeEmpty();
+        var manifest = first.OutputManifest.ShouldNotBeNull();
+        (manifest.Bucket, manifest.Key, manifest.Count).ShouldBe((Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}.outputs.json", 300));
+        second.OutputManifest.ShouldBe(manifest);
+        var published = await new OutputManifests(Storage.Store).ReadAsync([], manifest, CancellationToken.None);
+        published.Count.ShouldBe(300);
+        published.ShouldAllBe(o => o.Bucket == Storage.Options.ProcessedBucket && o.Key.StartsWith($"{Tenant}/processed/2026/03/10/{upload.FileId}/"));
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/")).Count.ShouldBe(300);
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
     }
 }

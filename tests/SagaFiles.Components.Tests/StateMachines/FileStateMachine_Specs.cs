@@ -78,6 +78,32 @@ public class FileStateMachine_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task Results_listed_in_a_manifest_travel_by_reference_to_the_upload_the_record_and_the_completion()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        (await _saga.Exists(fileId, x => x.Checksumming)).ShouldNotBeNull();
+        await _harness.Bus.Publish(new ChecksumComputed { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Sha256 = "ab", Size = 42 });
+        (await _saga.Exists(fileId, x => x.Converting)).ShouldNotBeNull();
+
+        var staged = new OutputManifest { Bucket = "staging", Key = $"staging/{fileId}/outputs.json", Count = 600 };
+        await _harness.Bus.Publish(new FileConverted
+            { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "parquet", Outputs = [], OutputManifest = staged });
+        (await _saga.Exists(fileId, x => x.Uploading)).ShouldNotBeNull();
+        var upload = await Sent<UploadFile>(fileId);
+        (upload.Outputs.Count, upload.OutputManifest).ShouldBe((0, staged));
+
+        var published = staged with { Bucket = "processed", Key = $"processed/2026/11/23/{fileId}.outputs.json" };
+        await _harness.Bus.Publish(new ResultUploaded
+            { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Outputs = [], OutputManifest = published });
+        var file = await Settled(fileId, x => x.CurrentState == FileStates.Completed);
+        (file.Outputs.Count, file.OutputManifest).ShouldBe((0, published));
+        _harness.Published.Select<FileProcessingCompleted>(x => x.Context.Message.FileId == fileId).ShouldHaveSingleItem()
+            .Context.Message.OutputManifest.ShouldBe(published);
+    }
+
+    [Test]
     public async Task A_timer_set_for_an_earlier_step_waits_for_the_deadline_of_the_attempt_running_when_it_fires()
     {
         var fileId = Guid.NewGuid();

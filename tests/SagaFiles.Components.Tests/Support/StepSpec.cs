@@ -59,7 +59,7 @@ public abstract class StepSpec
     protected Task<ResultUploaded> PublishAsync(FileConverted converted, string sha256, DownloadFile upload, int attempt = 1) =>
         Steps.RunAsync<ResultUploaded>(FileSteps.Upload, new UploadFile
         {
-            FileId = converted.FileId, Tenant = Tenant, Attempt = attempt, Outputs = converted.Outputs, Sha256 = sha256, SourceKey = upload.SourceKey,
+            FileId = converted.FileId, Tenant = Tenant, Attempt = attempt, Outputs = converted.Outputs, OutputManifest = converted.OutputManifest, Sha256 = sha256, SourceKey = upload.SourceKey,
             ReceivedAt = ReceivedAt
         });
 

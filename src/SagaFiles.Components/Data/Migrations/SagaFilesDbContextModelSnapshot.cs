@@ -571,6 +571,10 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("original_name");
 
+                    b.Property<string>("OutputManifest")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("output_manifest");
+
                     b.Property<string>("Outputs")
                         .IsRequired()
                         .HasColumnType("jsonb")

@@ -1,3 +1,4 @@
+using SagaFiles.Components.Consumers;
 using FastEndpoints;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
@@ -6,7 +7,8 @@ using SagaFiles.Storage;
 namespace SagaFiles.Api.Features.Files.Download;
 
 /// <summary>GET /files/{id}/download?what=original|result&amp;name=: a redirect to a short-lived presigned URL.</summary>
-public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage) : Endpoint<Request>
+public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, OutputManifests manifests, IOptions<StorageOptions> storage)
+    : Endpoint<Request>
 {
     public override void Configure()
     {
@@ -24,7 +26,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
         string bucket, key, name;
         if (request.What == "original")
             (bucket, key, name) = (file.SourceBucket, file.SourceKey, file.OriginalName);
-        else if (file.CurrentState != FileStates.Completed || file.Outputs.Count == 0)
+        else if (file.CurrentState != FileStates.Completed || file is { Outputs.Count: 0, OutputManifest: null })
         {
             AddError(x => x.What, file.ChildCount != null
                 ? "The file is an archive: its entries are files of their own (see /files?parent=)."
@@ -34,12 +36,13 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, IOptions
         }
         else
         {
-            var output = request.Name == null && file.Outputs.Count == 1
-                ? file.Outputs[0]
-                : file.Outputs.FirstOrDefault(o => o.Name == request.Name);
+            var outputs = await manifests.ReadAsync(file.Outputs, file.OutputManifest, ct);
+            var output = request.Name == null && outputs.Count == 1
+                ? outputs[0]
+                : outputs.FirstOrDefault(o => o.Name == request.Name);
             if (output == null)
             {
-                AddError(x => x.Name!, $"Name one of the file's {file.Outputs.Count} results: {string.Join(", ", file.Outputs.Select(o => o.Name))}.");
+                AddError(x => x.Name!, $"Name one of the file's {outputs.Count} results: {string.Join(", ", outputs.Select(o => o.Name))}.");
                 await Send.ErrorsAsync(400, ct);
                 return;
             }

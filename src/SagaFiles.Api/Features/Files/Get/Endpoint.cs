@@ -1,3 +1,4 @@
+using SagaFiles.Components.Consumers;
 using FastEndpoints;
 using Microsoft.EntityFrameworkCore;
 using SagaFiles.Components.Data;
@@ -5,7 +6,7 @@ using SagaFiles.Components.Data;
 namespace SagaFiles.Api.Features.Files.Get;
 
 /// <summary>GET /files/{id}: the file's record and status.</summary>
-public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response>
+public sealed class Endpoint(SagaFilesDbContext db, OutputManifests manifests) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -24,6 +25,7 @@ public sealed class Endpoint(SagaFilesDbContext db) : Endpoint<Request, Response
         var progress = file.CurrentState == FileStates.AwaitingChildren
             ? await db.ArchiveProgress.AsNoTracking().FirstOrDefaultAsync(p => p.FileId == file.CorrelationId, ct)
             : null;
-        await Send.OkAsync(Response.From(file, progress), ct);
+        var outputs = await manifests.ReadAsync(file.Outputs, file.OutputManifest, ct);
+        await Send.OkAsync(Response.From(file, outputs, progress), ct);
     }
 }

@@ -4,7 +4,11 @@ using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Features.Files.Get;
 
-/// <summary>A file as users see it: where it is, what it is, how far it got, and what came out.</summary>
+/// <summary>
+/// A file as users see it: where it is, what it is, how far it got, and what came out. <see cref="OutputCount" /> counts
+/// its results; a list of files and the progress streams leave out the results of a file that keeps them in a manifest
+/// (a SQL dump of many tables), which GET /files/{id} reads.
+/// </summary>
 public sealed record Response(
     Guid Id,
     string Tenant,
@@ -23,6 +27,7 @@ public sealed record Response(
     string? ErrorMessage,
     string? Sha256,
     string? Processor,
+    int OutputCount,
     IReadOnlyList<Output> Outputs,
     Conversion? Conversion,
     Archive? Archive,
@@ -31,8 +36,12 @@ public sealed record Response(
     DateTimeOffset UpdatedAt,
     FileLinks Links)
 {
+    /// <summary>The file with the results its record lists (none when a manifest lists them).</summary>
+    public static Response From(FileState file) => From(file, file.Outputs);
+
+    /// <param name="outputs">The file's results, read from its manifest when it has one.</param>
     /// <param name="progress">An archive's children counted so far, while it waits for them.</param>
-    public static Response From(FileState file, ArchiveProgress? progress = null) => new(
+    public static Response From(FileState file, IReadOnlyList<FileOutput> outputs, ArchiveProgress? progress = null) => new(
         file.CorrelationId,
         file.Tenant,
         file.UploadedBy,
@@ -50,8 +59,9 @@ public sealed record Response(
         file.ErrorMessage,
         file.Sha256,
         file.Processor,
-        file.Outputs.Select(Output.From).ToList(),
-        Conversion.Of(file),
+        file.OutputManifest?.Count ?? file.Outputs.Count,
+        outputs.Select(Output.From).ToList(),
+        Conversion.Of(file.Size, outputs),
         Archive.Of(file, progress),
         file.ProcessedAt,
         file.CreatedAt,
@@ -72,14 +82,15 @@ public sealed record Output(string Name, string Bucket, string Key, string Forma
 /// <param name="CompressionRatio">The original's size over the total size of the Parquet written (3.5: a third and a bit).</param>
 public sealed record Conversion(int Tables, long Rows, int Columns, double CompressionRatio)
 {
-    public static Conversion? Of(FileState file)
+    /// <param name="originalSize">The size of the file converted.</param>
+    public static Conversion? Of(long originalSize, IReadOnlyList<FileOutput> outputs)
     {
-        var tables = file.Outputs.Where(o => o.Table != null).ToList();
+        var tables = outputs.Where(o => o.Table != null).ToList();
         if (tables.Count == 0)
             return null;
         var written = tables.Sum(t => t.Size);
         return new Conversion(tables.Count, tables.Sum(t => t.Table!.Rows), tables.Sum(t => t.Table!.Columns.Count),
-            written == 0 ? 0 : Math.Round((double)file.Size / written, 2));
+            written == 0 ? 0 : Math.Round((double)originalSize / written, 2));
     }
 }
 
