@@ -26,10 +26,14 @@ public static class MetricsExtensions
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter();
 
-    /// <summary>The queue gauges (<see cref="QueueGauges" />), read every <paramref name="interval" />: one host per environment is enough.</summary>
+    /// <summary>
+    /// The queue gauges (<see cref="QueueGauges" />), read every <paramref name="interval" />: one host per environment is
+    /// enough. <see cref="QueueDepths" /> is there for others to read too.
+    /// </summary>
     public static IServiceCollection AddQueueGauges(this IServiceCollection services, Func<IServiceProvider, TimeSpan> interval) =>
-        services.AddHostedService(sp => new QueueGauges(sp.GetRequiredService<IAmazonSQS>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Prefix,
-            interval(sp), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<QueueGauges>>()));
+        services.AddSingleton(sp => new QueueDepths(sp.GetRequiredService<IAmazonSQS>(), sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Prefix))
+            .AddHostedService(sp => new QueueGauges(sp.GetRequiredService<QueueDepths>(), interval(sp), sp.GetRequiredService<IMeterFactory>(),
+                sp.GetRequiredService<ILogger<QueueGauges>>()));
 
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPrometheusScrapingEndpoint(Route);

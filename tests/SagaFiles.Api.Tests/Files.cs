@@ -18,9 +18,10 @@ public static class Files
         return form;
     }
 
-    public static async Task<Guid> Upload(byte[] content, string fileName, string? tags = null)
+    /// <summary>POST /files as <paramref name="client" /> (default: <see cref="SagaFilesApp.Api" />): the new file's id.</summary>
+    public static async Task<Guid> Upload(byte[] content, string fileName, string? tags = null, HttpClient? client = null)
     {
-        var response = await SagaFilesApp.Api.PostAsync("/files", Form(content, fileName, tags));
+        var response = await (client ?? SagaFilesApp.Api).PostAsync("/files", Form(content, fileName, tags));
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("id").GetGuid();

@@ -63,14 +63,64 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
         }
     }
 
+    /// <summary>
+    /// Up to <paramref name="max" /> of the messages now in <paramref name="queue" />'s <paramref name="from" /> queue, left there:
+    /// each is received (hidden for a moment) and made visible again. Null when that queue does not exist.
+    /// </summary>
+    public async Task<IReadOnlyList<FailedMessage>?> PeekAsync(string queue, FailedMessageQueue from, int max, CancellationToken cancellationToken)
+    {
+        if (ValidateQueueName(queue) is { } problem)
+            throw new ArgumentException(problem, nameof(queue));
+        if (await QueueUrl(AmazonSqsEntityNames.FailedMessages(AmazonSqsEntityNames.Scoped(scope, queue), from), cancellationToken).ConfigureAwait(false)
+            is not { } url)
+            return null;
+
+        var seen = new Dictionary<string, FailedMessage>(StringComparer.Ordinal);
+        var held = new List<string>();
+        try
+        {
+            while (seen.Count < max)
+            {
+                var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest(url)
+                {
+                    MaxNumberOfMessages = Math.Min(10, max - seen.Count),
+                    VisibilityTimeout = 30,
+                    MessageAttributeNames = ["All"],
+                    MessageSystemAttributeNames = [MessageSystemAttributeName.SentTimestamp, MessageSystemAttributeName.ApproximateReceiveCount]
+                }, cancellationToken).ConfigureAwait(false);
+                if (received.Messages is not { Count: > 0 } messages)
+                    break;
+                foreach (var message in messages)
+                {
+                    held.Add(message.ReceiptHandle);
+                    seen.TryAdd(message.MessageId, FailedMessage.From(message, Headers(message.MessageAttributes ?? [])));
+                }
+            }
+        }
+        finally
+        {
+            // Visible again at once, even when the caller went away meanwhile.
+            foreach (var receipt in held)
+                await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest(url, receipt, 0), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return seen.Values.OrderBy(m => m.SentAt).ToList();
+    }
+
+    /// <summary>MassTransit's headers, packed in one message attribute.</summary>
+    static Dictionary<string, string> Headers(Dictionary<string, MessageAttributeValue> attributes) =>
+        attributes.TryGetValue(SqsTransportHeaders.HeadersAttribute, out var packed) && packed.StringValue is { } json
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []
+            : [];
+
     /// <summary>The message attributes minus the fault's headers and the redelivery count; an <c>MT-Headers</c> left empty is dropped (SQS refuses empty values).</summary>
     static Dictionary<string, MessageAttributeValue> WithoutFaultHeaders(Dictionary<string, MessageAttributeValue> attributes)
     {
         var kept = new Dictionary<string, MessageAttributeValue>(attributes, StringComparer.Ordinal);
-        if (!kept.TryGetValue(SqsTransportHeaders.HeadersAttribute, out var packed) || packed.StringValue is not { } json)
+        if (!kept.ContainsKey(SqsTransportHeaders.HeadersAttribute))
             return kept;
 
-        var headers = (JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [])
+        var headers = Headers(kept)
             .Where(h => !h.Key.StartsWith(FaultHeaderPrefix, StringComparison.OrdinalIgnoreCase)
                 && !h.Key.Equals(MessageHeaders.Reason, StringComparison.OrdinalIgnoreCase)
                 && !h.Key.Equals(MessageHeaders.RedeliveryCount, StringComparison.OrdinalIgnoreCase))
@@ -85,9 +135,7 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
     /// <summary>MassTransit's message id when the headers carry one (it survives moves between queues), else SQS's.</summary>
     static string MessageIdentity(Message message, Dictionary<string, MessageAttributeValue> attributes)
     {
-        if (attributes.TryGetValue(SqsTransportHeaders.HeadersAttribute, out var packed) && packed.StringValue is { } json
-            && JsonSerializer.Deserialize<Dictionary<string, string>>(json) is { } headers
-            && headers.FirstOrDefault(h => h.Key.Equals(MessageHeaders.MessageId, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } id)
+        if (Headers(attributes).FirstOrDefault(h => h.Key.Equals(MessageHeaders.MessageId, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } id)
             return id;
         return message.MessageId;
     }
@@ -102,5 +150,18 @@ public sealed class AmazonSqsDeadLetterRedrive(IAmazonSQS sqs, string scope)
         {
             return null;
         }
+    }
+}
+
+/// <summary>A message of an <c>_error</c> or <c>_dlq</c> queue as a peek shows it: MassTransit's headers (the fault's among them) and the body.</summary>
+public sealed record FailedMessage(string MessageId, DateTimeOffset? SentAt, int ReceiveCount, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    internal static FailedMessage From(Message message, IReadOnlyDictionary<string, string> headers)
+    {
+        var system = message.Attributes ?? [];
+        return new FailedMessage(message.MessageId,
+            system.TryGetValue(MessageSystemAttributeName.SentTimestamp, out var sent) && long.TryParse(sent, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+            system.TryGetValue(MessageSystemAttributeName.ApproximateReceiveCount, out var count) && int.TryParse(count, out var n) ? n : 0,
+            headers, message.Body);
     }
 }
