@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SagaFiles.Cli.Submit;
 using SagaFiles.Processing;
 using SagaFiles.Processing.Processors;
 using SagaFiles.Processing.Routing;
@@ -9,7 +10,10 @@ using Spectre.Console;
 
 namespace SagaFiles.Cli;
 
-/// <summary><c>sagafiles process FILE... [--out DIR] [--json]</c>. Exit codes: 0 all processed, 1 a file failed, 2 usage.</summary>
+/// <summary>
+/// <c>sagafiles process FILE... [--out DIR] [--json]</c> and <c>sagafiles submit FILE... [--wait]</c> (<see cref="SubmitCommand" />).
+/// Exit codes: 0 all processed, 1 a file failed, 2 usage.
+/// </summary>
 public static class Program
 {
     public const int Succeeded = 0;
@@ -18,7 +22,7 @@ public static class Program
 
     public const string DefaultOutput = "sagafiles-out";
 
-    const string Usage = "Usage: sagafiles process FILE... [--out DIR] [--json] [--settings FILE]";
+    const string ProcessUsage = "Usage: sagafiles process FILE... [--out DIR] [--json] [--settings FILE]";
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -28,7 +32,9 @@ public static class Program
     public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 
     /// <summary>Runs the command line with its output and errors sent to the given writers (tests read them).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="stackHandler">How <c>submit</c> reaches the API; null: a plain socket handler (tests break connections with their own).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        HttpMessageHandler? stackHandler = null)
     {
         var files = new Argument<string[]>("FILE") { Description = "Files to process.", Arity = ArgumentArity.OneOrMore };
         var outOption = new Option<string>("--out", "-o")
@@ -44,7 +50,10 @@ public static class Program
         {
             files, outOption, jsonOption, settingsOption
         };
-        var root = new RootCommand("SagaFiles on one machine, without the stack.") { process };
+        var root = new RootCommand("SagaFiles from the command line: files processed here, or sent to a running stack.")
+        {
+            process, SubmitCommand.Create(output, error, stackHandler)
+        };
         process.SetAction((result, token) => ProcessAsync(result.GetValue(files)!, result.GetValue(outOption)!, result.GetValue(jsonOption),
             result.GetValue(settingsOption), output, error, token));
 
@@ -56,22 +65,30 @@ public static class Program
                 await error.WriteLineAsync(problem.Message);
             if (parsed.Errors.Count == 0 && args.Any(a => a is "-h" or "--help" or "-?" or "--version"))
                 return await parsed.InvokeAsync(invocation, cancellationToken);
-            await error.WriteLineAsync(Usage);
+            await error.WriteLineAsync(UsageOf(parsed.CommandResult.Command));
             return UsageError;
         }
 
         // An unknown option would otherwise be taken for a file name (FILE takes any number of tokens).
         // Raw tokens: with --help the argument has no value to convert.
-        var unknown = parsed.GetResult(files)?.Tokens.Select(t => t.Value).FirstOrDefault(f => f.StartsWith('-'));
+        var unknown = parsed.CommandResult.Command.Arguments.SelectMany(a => parsed.GetResult(a)?.Tokens ?? [])
+            .Select(t => t.Value).FirstOrDefault(f => f.StartsWith('-'));
         if (unknown is not null)
         {
             await error.WriteLineAsync($"Unknown option '{unknown}' (a file whose name starts with '-': write ./{unknown}).");
-            await error.WriteLineAsync(Usage);
+            await error.WriteLineAsync(UsageOf(parsed.CommandResult.Command));
             return UsageError;
         }
 
         return await parsed.InvokeAsync(invocation, cancellationToken);
     }
+
+    static string UsageOf(Command command) => command.Name switch
+    {
+        "process" => ProcessUsage,
+        "submit" => SubmitCommand.Usage,
+        _ => ProcessUsage + "\n       " + SubmitCommand.Usage["Usage: ".Length..]
+    };
 
     static async Task<int> ProcessAsync(string[] files, string outputDirectory, bool json, string? settings, TextWriter output,
         TextWriter error, CancellationToken cancellationToken)
@@ -174,14 +191,22 @@ public static class Program
             console.MarkupLine(Invariant($"  [green]->[/] {entries} archive entries, each below"));
     }
 
-    static IAnsiConsole ConsoleOn(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    internal static IAnsiConsole ConsoleOn(TextWriter output)
     {
-        Out = new AnsiConsoleOutput(output),
-        // Colours only on a terminal; redirected output stays plain text.
-        Ansi = output == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = output == Console.Out && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No
-    });
+        var terminal = output == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            // Colours only on a terminal; redirected output stays plain text.
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No
+        });
+        // Redirected output is read by scripts: one line per line, not wrapped at 80 columns.
+        if (!terminal)
+            console.Profile.Width = 4096;
+        return console;
+    }
 
     static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
