@@ -109,22 +109,27 @@ public sealed class ConvertFileConsumer(
         if (!outcome.ExpandsIntoChildren)
             return (results, null);
 
-        await PublishChildrenAsync(context, outputs.Children, outcome.UnusedArchiveShare);
-        logger.LogInformation("Expanded {Name} into {ChildCount} child files", input.FileName, outputs.Children.Count);
-        return (results, outputs.Children.Count);
+        var children = await outputs.StoredChildrenAsync();
+        await PublishChildrenAsync(context, children, outcome.UnusedArchiveShare);
+        logger.LogInformation("Expanded {Name} into {ChildCount} child files", input.FileName, children.Count);
+        return (results, children.Count);
     }
 
     /// <summary>An entry's path as its file's name; a path too long to keep loses its beginning, never its file name.</summary>
     static string NameOf(string path) =>
         path.Length <= FileState.MaxOriginalNameLength ? path : "..." + path[^(FileState.MaxOriginalNameLength - 3)..];
 
-    /// <summary>One <see cref="FileUploaded" /> per stored entry, each with its share of what the archive's limits left.</summary>
+    /// <summary>
+    /// One <see cref="FileUploaded" /> per stored entry, each with its share of what the archive's limits left; several at
+    /// once, as each publish waits for its request.
+    /// </summary>
     static async Task PublishChildrenAsync(ConsumeContext<ConvertFile> context, IReadOnlyList<StoredChild> children, ArchiveShare? unused)
     {
         var command = context.Message;
         var now = DateTimeOffset.UtcNow;
         var total = children.Sum(c => c.Size);
-        foreach (var child in children)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ChildrenPublishedAtOnce, CancellationToken = context.CancellationToken };
+        await Parallel.ForEachAsync(children, parallel, async (child, cancellationToken) =>
         {
             var share = unused?.For(child.Size, total);
             await context.Publish(new FileUploaded
@@ -133,9 +138,11 @@ public sealed class ConvertFileConsumer(
                 ContentType = "application/octet-stream", Size = child.Size, Tags = command.Tags, UploadedAt = now,
                 ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1,
                 ArchiveBudget = share is null ? null : new ArchiveBudget(share.Bytes, share.Entries)
-            }, context.CancellationToken);
-        }
+            }, cancellationToken);
+        });
     }
+
+    const int ChildrenPublishedAtOnce = 16;
 }
 
 /// <summary>Conversion holds a row group in memory and keeps a core busy: half the cores at most.</summary>

@@ -129,6 +129,38 @@ public class ConvertFileConsumer_Specs : StepSpec
         steps.Harness.Published.Select<FileConverted>(x => x.Context.Message.FileId == upload.FileId).ShouldBeEmpty();
     }
 
+    [Test]
+    public async Task An_archive_stores_every_entry_small_ones_several_at_once_and_a_large_one_streamed_before_publishing_its_children()
+    {
+        // 300 small entries go in the background; one of 3 MiB (past the 1 MiB kept in memory) streams on its prefix.
+        var large = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(large);
+        var entries = Enumerable.Range(0, 300).Select(i => ($"rows/{i:D3}.csv", System.Text.Encoding.UTF8.GetBytes($"n\n{i}\n")))
+            .Append(("blob.bin", large)).ToList();
+        var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, content) in entries)
+            {
+                await using var entry = await archive.CreateEntry(name, System.IO.Compression.CompressionLevel.Fastest).OpenAsync();
+                await entry.WriteAsync(content);
+            }
+
+        var (upload, downloaded, _) = await StageAsync("many.zip", zip.ToArray());
+
+        var converted = await ConvertAsync(downloaded, "many.zip");
+
+        converted.ChildCount.ShouldBe(301);
+        var children = Steps.Harness.Published.Select<FileUploaded>(x => x.Context.Message.ParentFileId == upload.FileId)
+            .Select(x => x.Context.Message).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+        children.Select(c => c.OriginalName).ShouldBe(entries.Select(e => e.Item1));
+        children.Select(c => c.FileId).ShouldBe(Enumerable.Range(0, 301).Select(i => ChildFileIds.For(upload.FileId, i)));
+        for (var i = 0; i < entries.Count; i += 50)
+            (await Storage.ReadAllAsync(children[i].Bucket, children[i].Key)).ShouldBe(entries[i].Item2);
+        var blob = children[^1];
+        blob.Size.ShouldBe(large.LongLength);
+        (await Storage.ReadAllAsync(blob.Bucket, blob.Key)).ShouldBe(large);
+    }
+
     static byte[] ManyTables(int count) => System.Text.Encoding.UTF8.GetBytes(
         string.Concat(Enumerable.Range(0, count).Select(i => $"CREATE TABLE t{i:D4} (a int);\nINSERT INTO t{i:D4} VALUES ({i});\n")));
 
