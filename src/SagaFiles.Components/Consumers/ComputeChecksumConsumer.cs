@@ -12,7 +12,7 @@ public sealed class ComputeChecksumConsumer(IObjectStore store, StepBudgets budg
     public async Task Consume(ConsumeContext<ComputeChecksum> context)
     {
         using var step = StepScope.Begin(logger, context.Message, FileSteps.Checksum);
-        await budgets.RunAsync(context, logger, cancellationToken => ChecksumAsync(context, step, cancellationToken));
+        await budgets.RunAsync(context, step.Progress, logger, cancellationToken => ChecksumAsync(context, step, cancellationToken));
     }
 
     async Task ChecksumAsync(ConsumeContext<ComputeChecksum> context, StepScope step, CancellationToken cancellationToken)
@@ -20,7 +20,11 @@ public sealed class ComputeChecksumConsumer(IObjectStore store, StepBudgets budg
         var command = context.Message;
         Sha256Checksum checksum;
         await using (var content = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
-            checksum = await Sha256.ComputeAsync(content, cancellationToken);
+        await using (var hashing = new HashingStream(content))
+        {
+            step.Progress.Track(() => hashing.BytesRead, total: null);
+            checksum = await hashing.DrainAsync(cancellationToken);
+        }
         logger.LogInformation("SHA-256 of {Bytes} bytes: {Sha256}", checksum.Length, checksum.Hex);
 
         await context.Publish(new ChecksumComputed

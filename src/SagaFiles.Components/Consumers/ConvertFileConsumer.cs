@@ -38,7 +38,7 @@ public sealed class ConvertFileConsumer(
     {
         var command = context.Message;
         using var step = StepScope.Begin(logger, command, FileSteps.Convert);
-        await budgets.RunAsync(context, logger, cancellationToken => ConvertAsync(context, step, cancellationToken));
+        await budgets.RunAsync(context, step.Progress, logger, cancellationToken => ConvertAsync(context, step, cancellationToken));
     }
 
     async Task ConvertAsync(ConsumeContext<ConvertFile> context, StepScope step, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class ConvertFileConsumer(
 
         var (outputs, childCount) = processor is null
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
-            : await ProcessAsync(context, processor, name, type, cancellationToken);
+            : await ProcessAsync(context, processor, name, type, step.Progress, cancellationToken);
         var list = await manifests.ShareAsync(outputs,
             new ObjectLocation(storage.Value.StagingBucket, FileKeys.StagedManifest(command.Tenant, command.FileId)),
             limits.Value.MaxInlineOutputsBytes, cancellationToken);
@@ -75,13 +75,17 @@ public sealed class ConvertFileConsumer(
 
     /// <returns>The results in staging, and the number of child files for an archive (null for anything else).</returns>
     async Task<(IReadOnlyList<FileOutput> Results, int? ChildCount)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor,
-        string name, DetectedFileType type, CancellationToken cancellationToken)
+        string name, DetectedFileType type, StepProgress progress, CancellationToken cancellationToken)
     {
         var command = context.Message;
         await using var content = TempFile.Create(command.FileId, "input");
+        // Progress: the bytes copied in, then those copied plus those the processor has read.
+        progress.Track(() => content.Position, total: null);
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             await original.CopyToAsync(content, cancellationToken);
+        var copied = content.Length;
         content.Position = 0;
+        progress.Track(() => copied + content.Position, total: 2 * copied);
         var input = new ProcessingInput(content, name, type, command.ArchiveDepth,
             command.ArchiveBudget is { } budget ? new ArchiveShare(budget.Bytes, budget.Entries) : null);
 

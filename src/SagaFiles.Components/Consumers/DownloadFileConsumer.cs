@@ -17,7 +17,7 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
     public async Task Consume(ConsumeContext<DownloadFile> context)
     {
         using var step = StepScope.Begin(logger, context.Message, FileSteps.Download);
-        await budgets.RunAsync(context, logger, cancellationToken => DownloadAsync(context, step, cancellationToken));
+        await budgets.RunAsync(context, step.Progress, logger, cancellationToken => DownloadAsync(context, step, cancellationToken));
     }
 
     async Task DownloadAsync(ConsumeContext<DownloadFile> context, StepScope step, CancellationToken cancellationToken)

@@ -23,6 +23,11 @@ public sealed class ProcessingOptions
     [Range(64L * 1024 * 1024, long.MaxValue)]
     public long MaxWorkerMemoryBytes { get; set; } = 1024L * 1024 * 1024;
 
+    /// <summary>How often a running step reports its progress (<see cref="StepProgressed" />), which moves its attempt's
+    /// FileSaga:StepTimeout on; well below that timeout, so a report arrives before it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The section of <see cref="ArchiveExpansionOptions" />: nesting depth, total bytes, compression ratio, entries.</summary>
     public const string ArchivesSection = $"{Section}:Archives";
 }

@@ -10,14 +10,17 @@ namespace SagaFiles.Components.Consumers;
 /// <see cref="Exceeded" /> says how the step fails then.
 /// The run's own time counts, not the time since the command was sent: behind a backlog longer than the step timeout
 /// (a burst of files, an outbox catching up after a database restart) every command would arrive past a deadline
-/// counted from sending, and each attempt would be stopped on arrival while the saga kept sending new ones.
+/// counted from sending, and each attempt would be stopped on arrival while the saga kept sending new ones. The step
+/// timeout counts from the run's last reported progress (<see cref="Advanced" />), as the saga's does.
 /// </summary>
 sealed class StepBudget : IDisposable
 {
     static readonly TimeSpan MemoryCheckInterval = TimeSpan.FromMilliseconds(250);
 
     readonly CancellationTokenSource _cancellation;
-    readonly Timer _timeout;
+    readonly Timer _maxDuration;
+    readonly Timer _stepTimeout;
+    readonly TimeSpan _stepTimeoutAfter;
     readonly Timer _memoryCheck;
     Exception? _exceeded;
 
@@ -25,12 +28,13 @@ sealed class StepBudget : IDisposable
     {
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(consumeToken);
         // The file's own budget fails it for good; a deadline passed only ends a run the saga has already replaced.
-        var (limit, exceeded) = stepTimeout < maxDuration
-            ? (stepTimeout, (Exception)new AttemptSupersededException(
-                "The attempt was stopped: it ran past FileSaga:StepTimeout, and the saga has sent the step again."))
-            : (maxDuration, new InvalidFileException(string.Create(CultureInfo.InvariantCulture,
-                $"The step ran longer than the {maxDuration} allowed and was stopped (limit MaxStepDuration, raise Processing:MaxStepDuration to allow more).")));
-        _timeout = new Timer(_ => Stop(exceeded), null, limit, Timeout.InfiniteTimeSpan);
+        _maxDuration = new Timer(_ => Stop(new InvalidFileException(string.Create(CultureInfo.InvariantCulture,
+                $"The step ran longer than the {maxDuration} allowed and was stopped (limit MaxStepDuration, raise Processing:MaxStepDuration to allow more)."))),
+            null, maxDuration, Timeout.InfiniteTimeSpan);
+        _stepTimeoutAfter = stepTimeout;
+        _stepTimeout = new Timer(_ => Stop(new AttemptSupersededException(
+            "The attempt was stopped: it ran past FileSaga:StepTimeout without progress, and the saga has sent the step again.")),
+            null, stepTimeout, Timeout.InfiniteTimeSpan);
         _memoryCheck = new Timer(_ =>
         {
             var used = processMemory();
@@ -51,6 +55,9 @@ sealed class StepBudget : IDisposable
         Func<long>? processMemory = null) =>
         new(consumeToken, options.MaxStepDuration, stepTimeout, options.MaxWorkerMemoryBytes, processMemory ?? (() => Environment.WorkingSet));
 
+    /// <summary>The run reported progress: its step timeout counts from now, as the saga's deadline does.</summary>
+    public void Advanced() => _stepTimeout.Change(_stepTimeoutAfter, Timeout.InfiniteTimeSpan);
+
     /// <summary>The exception the step fails with when its budget stopped it; null when it did not (the worker is stopping).</summary>
     public Exception? Exceeded => Volatile.Read(ref _exceeded);
 
@@ -70,7 +77,8 @@ sealed class StepBudget : IDisposable
 
     public void Dispose()
     {
-        _timeout.Dispose();
+        _maxDuration.Dispose();
+        _stepTimeout.Dispose();
         _memoryCheck.Dispose();
         _cancellation.Dispose();
     }

@@ -11,15 +11,19 @@ namespace SagaFiles.Components.Consumers;
 /// Runs every step within its <see cref="StepBudget" /> (Processing:MaxStepDuration, Processing:MaxWorkerMemoryBytes, the
 /// attempt's FileSaga:StepTimeout): the step's work gets the budget's token, and a run the budget stopped fails with the
 /// budget's reason instead of a bare cancellation. A full disk or too many open files fail the attempt as transient,
-/// saying which (<see cref="WorkerResourceException" />).
+/// saying which (<see cref="WorkerResourceException" />). While the step runs, its progress is reported every
+/// Processing:ProgressInterval in which it advanced (<see cref="StepProgressed" />), moving its step timeout on.
 /// </summary>
 public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions<FileSagaOptions> saga)
 {
-    public async Task RunAsync(ConsumeContext context, ILogger logger, Func<CancellationToken, Task> step)
+    public async Task RunAsync<TCommand>(ConsumeContext<TCommand> context, StepProgress progress, ILogger logger, Func<CancellationToken, Task> step)
+        where TCommand : StepCommand
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = FileMetrics.Completed;
         using var budget = StepBudget.Start(context.CancellationToken, processing.Value, saga.Value.StepTimeout);
+        using var running = new CancellationTokenSource();
+        var reports = ReportProgressAsync(context, progress, budget, logger, running.Token);
         try
         {
             await step(budget.Token);
@@ -34,9 +38,45 @@ public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions
         }
         finally
         {
+            await running.CancelAsync();
+            await reports;
             // Every run, retried ones too: the histogram shows how long runs take and how often each kind of failure costs.
-            if (context is ConsumeContext<StepCommand> command)
-                FileMetrics.StepRan(FileSteps.Sending(command.Message).Name, outcome, Stopwatch.GetElapsedTime(started));
+            FileMetrics.StepRan(FileSteps.Sending(context.Message).Name, outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    async Task ReportProgressAsync<TCommand>(ConsumeContext<TCommand> context, StepProgress progress, StepBudget budget, ILogger logger,
+        CancellationToken running)
+        where TCommand : StepCommand
+    {
+        using var ticks = new PeriodicTimer(processing.Value.ProgressInterval);
+        long reported = 0;
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(running))
+            {
+                if (progress.Read() is not var (done, total) || done <= reported)
+                    continue;
+                budget.Advanced();
+                try
+                {
+                    await context.Publish(new StepProgressed
+                    {
+                        FileId = context.Message.FileId, Attempt = context.Message.Attempt, Step = FileSteps.Sending(context.Message).Name,
+                        BytesDone = done, BytesTotal = total
+                    }, running);
+                    reported = done;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A lost report only lets the saga's deadline come sooner: the step goes on, and the next tick tries again.
+                    logger.LogWarning(e, "Could not report the step's progress");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        {
+            // The step ended.
         }
     }
 

@@ -20,6 +20,9 @@ sealed class StepScope : IDisposable
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
+    /// <summary>How far the run is, as the step tracks it; reported by <see cref="StepBudgets" />.</summary>
+    public StepProgress Progress { get; } = new();
+
     public static StepScope Begin(ILogger logger, StepCommand command, string step) => new(logger, command, step);
 
     public void Dispose() => _scope?.Dispose();

@@ -24,7 +24,7 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
     public async Task Consume(ConsumeContext<UploadFile> context)
     {
         using var step = StepScope.Begin(logger, context.Message, FileSteps.Upload);
-        await budgets.RunAsync(context, logger, cancellationToken => UploadAsync(context, step, cancellationToken));
+        await budgets.RunAsync(context, step.Progress, logger, cancellationToken => UploadAsync(context, step, cancellationToken));
     }
 
     async Task UploadAsync(ConsumeContext<UploadFile> context, StepScope step, CancellationToken cancellationToken)

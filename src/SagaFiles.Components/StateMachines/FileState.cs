@@ -149,10 +149,20 @@ public class FileState : SagaStateMachineInstance
         record.StartedAt = now;
         record.CompletedAt = null;
         record.DurationMs = null;
+        (record.BytesDone, record.BytesTotal) = (null, null);
         CurrentStep = step;
         Attempt = record.Attempts;
         StepStartedAt = now;
         (StepTimeoutAt, StepRetryAt) = (timeoutAt, null);
+        UpdatedAt = now;
+    }
+
+    /// <summary>The running attempt reported how far it is; it is unanswered only by <paramref name="timeoutAt" /> now.</summary>
+    public void Progressed(StepProgressed progressed, DateTimeOffset now, DateTimeOffset timeoutAt)
+    {
+        var record = Step(progressed.Step);
+        (record.BytesDone, record.BytesTotal) = (progressed.BytesDone, progressed.BytesTotal);
+        StepTimeoutAt = timeoutAt;
         UpdatedAt = now;
     }
 
@@ -278,6 +288,11 @@ public class StepRecord
     public string? WorkerHost { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>How far the running (or last) attempt got through its input, as it last reported (<see cref="StepProgressed" />).</summary>
+    public long? BytesDone { get; set; }
+
+    public long? BytesTotal { get; set; }
 }
 
 public class FileHistoryEntry

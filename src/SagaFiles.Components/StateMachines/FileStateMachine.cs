@@ -44,6 +44,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         Event(() => UploadFaulted, x => x.CorrelateById(m => m.Message.Message.FileId));
         Event(() => RetryRequested, x => x.CorrelateById(m => m.Message.FileId));
         Event(() => ChildrenFinished, x => x.CorrelateById(m => m.Message.FileId));
+        Event(() => Progressed, x => x.CorrelateById(m => m.Message.FileId));
         Schedule(() => StepTimeout, x => x.StepTimeoutTokenId, s =>
         {
             s.Delay = Settings.StepTimeout;
@@ -135,7 +136,10 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                             _ => FailureClasses.Timeout)),
             When(StepRetry.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
                 .StartCurrentStep(),
-            Ignore(StepTimeout.Received, context => context.Saga.StepTimeoutAt is null));
+            Ignore(StepTimeout.Received, context => context.Saga.StepTimeoutAt is null),
+            // The running attempt advanced: its deadline moves on (the timer, when it fires first, is set again for it).
+            When(Progressed, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
+                .Then(context => context.Saga.Progressed(context.Message, Now, Now + Settings.StepTimeout)));
 
         // The timer outlives a file that finished first, and an archive's own steps.
         During(AwaitingChildren, Completed, Failed, Ignore(StepTimeout.Received));
@@ -225,6 +229,8 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
     public Event<FileRetryRequested> RetryRequested { get; } = null!;
 
     public Event<ArchiveChildrenFinished> ChildrenFinished { get; } = null!;
+
+    public Event<StepProgressed> Progressed { get; } = null!;
 
     public Schedule<FileState, StepTimedOut> StepTimeout { get; } = null!;
 

@@ -161,6 +161,28 @@ public class ConvertFileConsumer_Specs : StepSpec
         (await Storage.ReadAllAsync(blob.Bucket, blob.Key)).ShouldBe(large);
     }
 
+    [Test]
+    public async Task A_long_conversion_reports_its_progress_through_the_input_as_it_goes()
+    {
+        await using var steps = await StepHarness.StartAsync(Storage, settings: new Dictionary<string, string?>
+        {
+            ["Processing:ProgressInterval"] = "00:00:00.050"
+        });
+        var csv = Csv(rows: 200_000);
+        var upload = await UploadAsync(Guid.NewGuid(), "big.csv", csv);
+        var downloaded = await steps.RunAsync<FileDownloaded>(FileSteps.Download, upload);
+
+        await steps.RunAsync<FileConverted>(FileSteps.Convert, ConvertCommand(downloaded, "big.csv"));
+
+        var reports = steps.Harness.Published.Select<StepProgressed>(x => x.Context.Message.FileId == upload.FileId)
+            .Select(x => x.Context.Message).ToList();
+        reports.ShouldNotBeEmpty();
+        reports.ShouldAllBe(r => r.Step == FileSteps.Convert && r.Attempt == 1 && r.BytesDone > 0);
+        reports.Select(r => r.BytesDone).ShouldBeInOrder(SortDirection.Ascending);
+        reports.Select(r => r.BytesDone).Distinct().Count().ShouldBe(reports.Count, "a report only when the step advanced");
+        reports.Where(r => r.BytesTotal != null).ShouldAllBe(r => r.BytesTotal == 2L * csv.Length && r.BytesDone <= r.BytesTotal);
+    }
+
     static byte[] ManyTables(int count) => System.Text.Encoding.UTF8.GetBytes(
         string.Concat(Enumerable.Range(0, count).Select(i => $"CREATE TABLE t{i:D4} (a int);\nINSERT INTO t{i:D4} VALUES ({i});\n")));
 

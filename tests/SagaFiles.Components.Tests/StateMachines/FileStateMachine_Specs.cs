@@ -104,6 +104,30 @@ public class FileStateMachine_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task Progress_of_the_running_attempt_moves_its_deadline_on_and_an_attempt_that_stops_advancing_still_times_out()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1));
+        await Sent<ComputeChecksum>(fileId, 1);
+        await _harness.InactivityTask;
+
+        // Two thirds into the timeout the checksum reports progress; a stale report (another attempt) changes nothing.
+        await Advance(Settings.StepTimeout * 2 / 3);
+        await _harness.Bus.Publish(new StepProgressed { FileId = fileId, Attempt = 2, Step = FileSteps.Checksum, BytesDone = 9 });
+        await _harness.Bus.Publish(new StepProgressed { FileId = fileId, Attempt = 1, Step = FileSteps.Checksum, BytesDone = 5, BytesTotal = 10 });
+        var advancing = await Settled(fileId, x => x.Steps.Any(s => s.BytesDone == 5));
+        advancing.Steps.Single(s => s.Step == FileSteps.Checksum).BytesTotal.ShouldBe(10);
+
+        await Advance(Settings.StepTimeout * 2 / 3);
+        (await Sent<ComputeChecksum>(fileId, 2, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("the report moved the deadline past the first timeout");
+        await _harness.InactivityTask;
+
+        await Advance(Settings.StepTimeout / 3);
+        (await Sent<ComputeChecksum>(fileId, 2)).ShouldNotBeNull("no progress for a whole timeout: the attempt timed out");
+    }
+
+    [Test]
     public async Task A_timer_set_for_an_earlier_step_waits_for_the_deadline_of_the_attempt_running_when_it_fires()
     {
         var fileId = Guid.NewGuid();

@@ -49,10 +49,12 @@ public sealed record SagaStep(
     DateTimeOffset? CompletedAt,
     double? DurationMs,
     string? WorkerHost,
-    string? LastError)
+    string? LastError,
+    long? BytesDone,
+    long? BytesTotal)
 {
     public static SagaStep From(StepRecord record) => new(record.Step, FileSteps.Named(record.Step).Queue, record.Attempts, record.StartedAt,
-        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError);
+        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError, record.BytesDone, record.BytesTotal);
 }
 
 /// <summary>A retry or timeout the saga has scheduled and not yet received.</summary>
