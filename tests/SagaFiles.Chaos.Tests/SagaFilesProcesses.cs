@@ -40,20 +40,7 @@ sealed class SagaFilesProcesses : IAsyncDisposable
     /// <param name="settings">Host settings on top of the stack's (environment variable names, e.g. <c>FileSaga__MaxAttempts</c>).</param>
     public static async Task<SagaFilesProcesses> StartAsync(string name, int workers, IReadOnlyDictionary<string, string> settings)
     {
-        var scope = $"{name}{Guid.NewGuid():N}"[..12];
-        var all = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__SagaFiles"] = await Stack.CreateDatabaseAsync(name),
-            ["AWS__ServiceURL"] = Stack.AwsServiceUrl.ToString(),
-            ["AWS__Region"] = Stack.Region,
-            ["AWS__AccessKey"] = "test",
-            ["AWS__SecretKey"] = "test",
-            ["Messaging__Prefix"] = scope,
-            ["Messaging__ReceiveWaitSeconds"] = "1",
-            ["Storage__IncomingBucket"] = $"{scope}-incoming",
-            ["Storage__StagingBucket"] = $"{scope}-staging",
-            ["Storage__ProcessedBucket"] = $"{scope}-processed",
-        };
+        var all = await Stack.HostSettingsAsync(name);
         foreach (var (key, value) in settings)
             all[key] = value;
 

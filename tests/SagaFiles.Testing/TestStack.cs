@@ -214,6 +214,29 @@ public sealed class TestStack : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// The settings (as environment variables) of hosts run as processes on this stack with a database, queue prefix and
+    /// buckets of their own, all named after <paramref name="name" />: a new database, <c>Messaging__Prefix</c> unique to
+    /// the call, buckets <c>{prefix}-incoming/-staging/-processed</c>, one-second long polls.
+    /// </summary>
+    public async Task<Dictionary<string, string>> HostSettingsAsync(string name)
+    {
+        var scope = $"{name}{Guid.NewGuid():N}"[..12];
+        return new Dictionary<string, string>
+        {
+            ["ConnectionStrings__SagaFiles"] = await CreateDatabaseAsync(name),
+            ["AWS__ServiceURL"] = AwsServiceUrl.ToString(),
+            ["AWS__Region"] = Region,
+            ["AWS__AccessKey"] = "test",
+            ["AWS__SecretKey"] = "test",
+            ["Messaging__Prefix"] = scope,
+            ["Messaging__ReceiveWaitSeconds"] = "1",
+            ["Storage__IncomingBucket"] = $"{scope}-incoming",
+            ["Storage__StagingBucket"] = $"{scope}-staging",
+            ["Storage__ProcessedBucket"] = $"{scope}-processed"
+        };
+    }
+
     internal static string DatabaseName(string prefix)
     {
         var sb = new StringBuilder();

@@ -49,6 +49,9 @@ public static class ApiExtensions
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        // The dashboard (wwwroot) is open to anyone: it holds no data, and every call it makes sends the user's key.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRequestAudit();
         // Kestrel's upgrade to a WebSocket (/ws), with the feed's keep-alive as its ping interval.
         app.UseWebSockets();

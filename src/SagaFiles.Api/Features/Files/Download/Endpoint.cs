@@ -6,7 +6,10 @@ using SagaFiles.Storage;
 
 namespace SagaFiles.Api.Features.Files.Download;
 
-/// <summary>GET /files/{id}/download?what=original|result&amp;name=: a redirect to a short-lived presigned URL.</summary>
+/// <summary>The presigned URL, for <c>link=true</c>.</summary>
+public sealed record DownloadLink(string Url);
+
+/// <summary>GET /files/{id}/download?what=original|result&amp;name=&amp;link=: a redirect to a short-lived presigned URL (or the URL, with link=true).</summary>
 public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, OutputManifests manifests, IOptions<StorageOptions> storage)
     : Endpoint<Request>
 {
@@ -14,7 +17,7 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, OutputMa
     {
         Get("/files/{id:guid}/download");
         Policies(ApiScopes.FilesRead);
-        Description(d => d.Produces(302).ProducesProblemDetails(400).ProducesProblemDetails(404).ProducesProblemDetails(409));
+        Description(d => d.Produces(302).Produces<DownloadLink>(200).ProducesProblemDetails(400).ProducesProblemDetails(404).ProducesProblemDetails(409));
         Summary(s => s.Summary = "Download the original or the result (redirect to a presigned URL)");
     }
 
@@ -50,7 +53,10 @@ public sealed class Endpoint(SagaFilesDbContext db, IObjectStore store, OutputMa
             (bucket, key, name) = (output.Bucket, output.Key, output.Name);
         }
 
-        await Send.RedirectAsync(store.GetDownloadUrl(bucket, key, storage.Value.PresignedUrlLifetime, name).ToString(), isPermanent: false,
-            allowRemoteRedirects: true);
+        var url = store.GetDownloadUrl(bucket, key, storage.Value.PresignedUrlLifetime, name).ToString();
+        if (request.Link)
+            await Send.OkAsync(new DownloadLink(url), ct);
+        else
+            await Send.RedirectAsync(url, isPermanent: false, allowRemoteRedirects: true);
     }
 }

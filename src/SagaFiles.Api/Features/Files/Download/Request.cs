@@ -15,6 +15,10 @@ public sealed class Request
     [QueryParam]
     public string? Name { get; init; }
 
+    /// <summary>True: 200 with the presigned URL as JSON instead of the redirect (a web page cannot read a redirect's Location).</summary>
+    [QueryParam]
+    public bool Link { get; init; }
+
     public sealed class Validator : Validator<Request>
     {
         public Validator()

@@ -1,0 +1,43 @@
+// Building the pages with DOM calls, never HTML strings: file names and reasons are user input.
+
+/** h("a", {href: "#"}, "text", child...): attributes (on* as listeners), then children (strings become text). */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : value);
+  }
+  element.append(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+  return element;
+}
+
+/** A table in a scrolling wrapper (narrow screens), with a caption for screen readers. */
+export function table(caption, columns, rows) {
+  return h("div", { class: "table-wrap" },
+    h("table", {},
+      h("caption", { class: "skip" }, caption),
+      h("thead", {}, h("tr", {}, columns.map(c => h("th", { scope: "col", class: c.num ? "num" : null }, c.title)))),
+      h("tbody", {}, rows.map(row => h("tr", {}, columns.map(c => h("td", { class: c.num ? "num" : null }, c.cell(row))))))));
+}
+
+export function badge(status) {
+  return h("span", { class: `badge ${status}` }, status);
+}
+
+export const time = value => value ? new Date(value).toLocaleString() : "";
+
+export function bytes(n) {
+  if (n === null || n === undefined) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
+
+/** Tells the user (and a screen reader) what just happened. */
+export function say(text, isError = false) {
+  const status = document.getElementById("status");
+  status.textContent = text;
+  status.classList.toggle("error", isError);
+}

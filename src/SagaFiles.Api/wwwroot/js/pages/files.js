@@ -1,0 +1,75 @@
+import { api, serverEvents } from "../api.js";
+import { h, table, badge, time, bytes, say } from "../dom.js";
+
+const statuses = ["", "Pending", "Processing", "Completed", "Failed"];
+const limit = 50;
+
+/** The tenant's files with filters, kept current by the tenant-wide event stream (GET /files/progress). */
+export async function filesPage(main, signal) {
+  const field = (id, label, input) => h("div", {}, h("label", { for: id }, label), input);
+  const status = h("select", { id: "f-status", name: "status" }, statuses.map(s => h("option", { value: s }, s || "Any")));
+  const type = h("input", { id: "f-type", name: "type", placeholder: "csv, tabular, zip…" });
+  const tag = h("input", { id: "f-tag", name: "tag", placeholder: "team=data" });
+  const from = h("input", { id: "f-from", name: "from", type: "datetime-local" });
+  const to = h("input", { id: "f-to", name: "to", type: "datetime-local" });
+  const list = h("div", { id: "file-list" });
+  const pager = h("p", {});
+  let page = 1;
+
+  const query = () => {
+    const q = new URLSearchParams({ page, limit });
+    if (status.value) q.set("status", status.value);
+    if (type.value.trim()) q.set("type", type.value.trim());
+    if (tag.value.trim()) q.set("tag", tag.value.trim());
+    if (from.value) q.set("from", new Date(from.value).toISOString());
+    if (to.value) q.set("to", new Date(to.value).toISOString());
+    return q;
+  };
+
+  async function load() {
+    const result = await api(`/files?${query()}`, { signal });
+    list.replaceChildren(result.items.length === 0 ? h("p", {}, "No files match.") : table("Files", [
+      { title: "Name", cell: f => h("a", { href: `#/files/${f.id}` }, f.originalName) },
+      { title: "Status", cell: f => badge(f.status) },
+      { title: "Step", cell: f => f.currentStep ?? "" },
+      { title: "Type", cell: f => f.detectedType ?? "" },
+      { title: "Tags", cell: f => Object.entries(f.tags).map(([k, v]) => `${k}=${v}`).join(", ") },
+      { title: "Size", num: true, cell: f => bytes(f.size) },
+      { title: "Uploaded", cell: f => time(f.createdAt) }
+    ], result.items));
+    const pages = Math.max(1, Math.ceil(result.total / limit));
+    pager.replaceChildren(`${result.total} files · page ${page} of ${pages} `,
+      h("button", { type: "button", class: "secondary", disabled: page <= 1, onclick: () => { page--; load().catch(report); } }, "Newer"), " ",
+      h("button", { type: "button", class: "secondary", disabled: page >= pages, onclick: () => { page++; load().catch(report); } }, "Older"));
+  }
+
+  const report = error => { if (error.name !== "AbortError") say(error.message, true); };
+  // Many transitions arrive together (five per file): one list read for each burst.
+  let pending = null;
+  const reloadSoon = () => { pending ??= setTimeout(() => { pending = null; load().catch(report); }, 250); };
+  signal.addEventListener("abort", () => clearTimeout(pending));
+
+  main.append(h("h1", {}, "Files"),
+    h("form", { class: "filters", onsubmit: e => { e.preventDefault(); page = 1; load().catch(report); } },
+      field("f-status", "Status", status), field("f-type", "Type", type), field("f-tag", "Tag", tag),
+      field("f-from", "Uploaded from", from), field("f-to", "Uploaded before", to),
+      h("div", {}, h("button", { type: "submit" }, "Apply filters"))),
+    list, pager);
+  await load();
+  follow(signal, reloadSoon).catch(report);
+}
+
+/** Reads the tenant's stream for as long as the page is open; on a dropped stream, reconnects and reads the list again. */
+async function follow(signal, changed) {
+  while (!signal.aborted) {
+    try {
+      for await (const e of serverEvents("/files/progress", signal))
+        if (e.event === "transition" || e.event === "outcome") changed();
+    } catch (error) {
+      if (signal.aborted) return;
+      say(`Live updates interrupted (${error.message}); reconnecting.`, true);
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+    if (!signal.aborted) changed();
+  }
+}
