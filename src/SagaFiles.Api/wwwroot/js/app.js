@@ -1,4 +1,4 @@
-// The dashboard: a hash router over plain ES modules (no build step; docs/adr/0008).
+// The dashboard: a hash router over plain ES modules (no build step; docs/adr/0009).
 import { api, session, ApiError } from "./api.js";
 import { h, say } from "./dom.js";
 import { filesPage } from "./pages/files.js";
