@@ -75,7 +75,8 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         // Random (122 bits), not time-ordered: one file's id says nothing about another's.
         var fileId = Guid.NewGuid();
         var key = FileKeys.Upload(request.Tenant, fileId, FileNames.Sanitize(request.Name));
-        await using var limited = new LimitedReadStream(unstored.Stream, MaxBytes);
+        var limit = unstored.FromRequest ? MaxBytes : storage.Value.MaxFileBytes;
+        await using var limited = new LimitedReadStream(unstored.Stream, limit);
         try
         {
             var size = await store.PutAsync(IncomingBucket, key, limited, ContentTypeOf(request), null, cancellationToken);
@@ -84,7 +85,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
         catch (Exception exception) when (exception is UploadTooLargeException || exception.InnerException is UploadTooLargeException)
         {
             await store.DeletePrefixAsync(IncomingBucket, FileKeys.UploadPrefix(request.Tenant, fileId), CancellationToken.None);
-            return new IntakeResult.TooLarge(MaxBytes);
+            return new IntakeResult.TooLarge(limit);
         }
     }
 

@@ -9,8 +9,14 @@ public abstract record IntakeContent
     {
     }
 
-    /// <summary>Bytes still to be stored: read once, to the end, and streamed to the incoming bucket (never held whole).</summary>
-    public static IntakeContent FromStream(Stream stream) => new Unstored(stream);
+    /// <summary>
+    /// A request's bytes still to be stored: read once, to the end, and streamed to the incoming bucket (never held
+    /// whole), up to <c>Storage:MaxUploadBytes</c> (a broken request starts over, so larger files go in parts).
+    /// </summary>
+    public static IntakeContent FromStream(Stream stream) => new Unstored(stream, FromRequest: true);
+
+    /// <summary>A local file a door reads by itself (a watched folder's), stored as a stream up to <c>Storage:MaxFileBytes</c>.</summary>
+    public static IntakeContent FromLocalFile(Stream stream) => new Unstored(stream, FromRequest: false);
 
     /// <summary>
     /// An object already in storage (a bucket source's object, a completed multipart upload): recorded where it is, not
@@ -18,7 +24,8 @@ public abstract record IntakeContent
     /// </summary>
     public static IntakeContent FromObject(ObjectLocation location) => new StoredObject(location);
 
-    public sealed record Unstored(Stream Stream) : IntakeContent;
+    /// <param name="FromRequest">Held to <c>Storage:MaxUploadBytes</c> when true, else to <c>Storage:MaxFileBytes</c>.</param>
+    public sealed record Unstored(Stream Stream, bool FromRequest) : IntakeContent;
 
     public sealed record StoredObject(ObjectLocation Location) : IntakeContent;
 

@@ -6,6 +6,7 @@ using SagaFiles.Components.Metrics;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Contracts;
 using SagaFiles.Intake;
+using SagaFiles.Sources;
 using SagaFiles.Api.Security;
 using SagaFiles.Persistence.Postgres.Migrations;
 using SagaFiles.ServiceDefaults;
@@ -34,6 +35,8 @@ public static class ApiExtensions
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
             transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
         builder.Services.AddResumableUploads();
+        // Watched folders (Sources:Folders): the ledger keeps several instances from taking a file twice.
+        builder.Services.AddFolderSources();
         // One LISTEN connection per instance feeds every progress stream it serves.
         builder.Services.AddSingleton<Features.Files.Progress.FileChanges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Features.Files.Progress.FileChanges>());

@@ -3,7 +3,7 @@ using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Data;
 
-/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, resumable uploads and their parts, and the inbox/outbox tables.</summary>
+/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, resumable uploads and their parts, watched folders' ledger, and the inbox/outbox tables.</summary>
 public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : DbContext(options)
 {
     public DbSet<FileState> Files => Set<FileState>();
@@ -18,6 +18,8 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<UploadPart> UploadParts => Set<UploadPart>();
 
+    public DbSet<FolderFile> FolderFiles => Set<FolderFile>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
@@ -26,6 +28,7 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
         modelBuilder.ApplyConfiguration(new ArchiveProgressConfiguration());
         modelBuilder.ApplyConfiguration(new UploadConfiguration());
         modelBuilder.ApplyConfiguration(new UploadPartConfiguration());
+        modelBuilder.ApplyConfiguration(new FolderFileConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

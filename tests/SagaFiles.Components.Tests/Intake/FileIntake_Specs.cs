@@ -96,6 +96,17 @@ public class FileIntake_Specs
     }
 
     [Test]
+    public async Task A_local_file_over_the_plain_upload_limit_is_held_to_the_largest_file_limit_instead()
+    {
+        var result = await _host.SubmitAsync(new IntakeRequest
+        {
+            Tenant = Tenant, Name = UniqueName("folder.bin"), Content = IntakeContent.FromLocalFile(new GeneratedStream(MaxBytes + 1, seed: 5))
+        });
+
+        result.ShouldBeOfType<IntakeResult.Accepted>().File.Size.ShouldBe(MaxBytes + 1);
+    }
+
+    [Test]
     public async Task A_stream_of_exactly_the_limit_is_accepted()
     {
         var result = await _host.SubmitAsync(new IntakeRequest { Tenant = Tenant, Name = UniqueName("edge.bin"), Content = IntakeContent.FromStream(new GeneratedStream(MaxBytes, seed: 4)) });

@@ -322,6 +322,84 @@ namespace SagaFiles.Components.Data.Migrations
                     b.ToTable("archive_progress", (string)null);
                 });
 
+            modelBuilder.Entity("SagaFiles.Components.Data.FolderFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<Guid?>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTimeOffset>("HeldUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_until");
+
+                    b.Property<DateTimeOffset>("ModifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified_at");
+
+                    b.Property<string>("MovedTo")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("moved_to");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("path");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("taken_at");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant");
+
+                    b.HasKey("Id")
+                        .HasName("pk_folder_files");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_folder_files_status")
+                        .HasFilter("status IN ('Submitting', 'Submitted')");
+
+                    b.HasIndex("Path", "Size", "ModifiedAt", "Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_folder_files_path_size_modified_at_sha256");
+
+                    b.ToTable("folder_files", (string)null);
+                });
+
             modelBuilder.Entity("SagaFiles.Components.Data.Upload", b =>
                 {
                     b.Property<Guid>("Id")
