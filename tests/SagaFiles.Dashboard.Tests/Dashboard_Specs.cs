@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace SagaFiles.Dashboard.Tests;
@@ -67,6 +68,7 @@ public class Dashboard_Specs
         // The outcome came over the WebSocket, its key offered as a subprotocol.
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("timeline.csv is Completed.");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Download original" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "a file's page");
     }
 
     [Test]
@@ -130,6 +132,7 @@ public class Dashboard_Specs
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).First).ToHaveAttributeAsync("aria-current", "page");
             (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"))
                 .ShouldBeTrue($"{link} fits 375 px without scrolling sideways (wide tables scroll inside their box)");
+            await AssertAccessibleAsync(page, link);
         }
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Step latency" })).ToBeVisibleAsync();
@@ -160,6 +163,14 @@ public class Dashboard_Specs
         parts.Select(url => url[(url.LastIndexOf('/') + 1)..]).ShouldBe(["1", "2"]);
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("large.csv is Completed.", new() { Timeout = (float)Settles.TotalMilliseconds });
         await Expect(page.Locator("dl.facts")).ToContainTextAsync("size=large");
+    }
+
+    /// <summary>axe-core's rules (labels, names, roles, contrast, ...) find nothing on the page as it is now.</summary>
+    static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        var results = await page.RunAxe();
+        results.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")
+            .ShouldBeEmpty($"axe finds no accessibility problem on {what}");
     }
 
     /// <summary>Drops a file on the upload page as a drag from the desktop would: <paramref name="header" />, then <paramref name="line" /> <paramref name="times" /> times.</summary>

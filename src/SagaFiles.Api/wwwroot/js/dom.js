@@ -12,9 +12,12 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** A table in a scrolling wrapper (narrow screens), with a caption for screen readers. */
+/**
+ * A table in a scrolling wrapper (narrow screens), with a caption for screen readers. The wrapper is a named region in
+ * the tab order, so a keyboard can scroll it too.
+ */
 export function table(caption, columns, rows) {
-  return h("div", { class: "table-wrap" },
+  return h("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: "0" },
     h("table", {},
       h("caption", { class: "skip" }, caption),
       h("thead", {}, h("tr", {}, columns.map(c => h("th", { scope: "col", class: c.num ? "num" : null }, c.title)))),

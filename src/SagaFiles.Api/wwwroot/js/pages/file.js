@@ -33,7 +33,7 @@ export async function filePage(main, signal, id) {
     outputs.replaceChildren(
       f.outputs.length ? table("Outputs", [
         { title: "Name", cell: o => o.name }, { title: "Format", cell: o => o.format }, { title: "Rows", num: true, cell: o => o.rows ?? "" },
-        { title: "Size", num: true, cell: o => bytes(o.size) }, { title: "", cell: o => f.status === "Completed" ? download("result", o.name) : "" }
+        { title: "Size", num: true, cell: o => bytes(o.size) }, { title: "Download", cell: o => f.status === "Completed" ? download("result", o.name) : "" }
       ], f.outputs) : h("p", {}, f.outputCount ? `${f.outputCount} results.` : "No results yet."),
       h("p", {}, download("original")));
   };
