@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SagaFiles.Components.Data;
 using SagaFiles.Api.Security;
 using SagaFiles.DevStack;
 using CliProgram = SagaFiles.Cli.Program;
@@ -46,12 +49,14 @@ public class SubmitCommand_Specs
         return path;
     }
 
-    async Task<(int ExitCode, string Output, string Error)> Run(HttpMessageHandler? handler, params string[] args)
+    Task<(int ExitCode, string Output, string Error)> Run(HttpMessageHandler? handler, params string[] args) => Run(handler, CancellationToken.None, args);
+
+    async Task<(int ExitCode, string Output, string Error)> Run(HttpMessageHandler? handler, CancellationToken stop, params string[] args)
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
-        string[] stack = args[0] == "submit" ? ["--url", _url, "--key-file", _keyFile] : [];
-        var exitCode = await CliProgram.RunAsync([.. args, .. stack], output, error, CancellationToken.None, handler);
+        string[] stack = args[0] is "submit" or "watch" ? ["--url", _url, "--key-file", _keyFile] : [];
+        var exitCode = await CliProgram.RunAsync([.. args, .. stack], output, error, stop, handler);
         return (exitCode, output.ToString(), error.ToString());
     }
 
@@ -115,6 +120,59 @@ public class SubmitCommand_Specs
         sent.ExitCode.ShouldBe(CliProgram.Succeeded, sent.Output + sent.Error);
         sent.Output.ShouldMatch(@"file [0-9a-f-]{36}");
         sent.Output.ShouldContain("1 files: 1 submitted, 0 failed");
+    }
+
+    [Test]
+    public async Task Watch_sends_each_complete_file_once_across_a_restart_and_moves_it_with_its_results()
+    {
+        var watched = Directory.CreateDirectory(Path.Combine(_folder, "watched")).FullName;
+        var results = Path.Combine(_folder, "watched-results");
+        var renamed = $"renamed-{Guid.NewGuid():N}.csv";
+        var written = $"written-{Guid.NewGuid():N}.csv";
+        string[] watch = ["watch", watched, "--out", results, "--stable-for", "0.5"];
+
+        using (var first = new CancellationTokenSource())
+        {
+            var run = Run(null, first.Token, watch);
+            await File.WriteAllTextAsync(Path.Combine(watched, renamed + ".part"), "a,b\n1,2\n");
+            File.Move(Path.Combine(watched, renamed + ".part"), Path.Combine(watched, renamed));
+            await File.WriteAllTextAsync(Path.Combine(watched, written), "c\n3\n");
+            // Stopped as soon as the stack has the second file: whatever was on its way is sent again by the next run.
+            await WaitFor(async () => await FilesNamed(written) > 0, "the stack has the file");
+            await first.CancelAsync();
+            (await run).ExitCode.ShouldBe(CliProgram.Succeeded);
+        }
+
+        using var second = new CancellationTokenSource();
+        var again = Run(null, second.Token, watch);
+        await WaitFor(() => Task.FromResult(File.Exists(Path.Combine(watched, "processed", renamed)) && File.Exists(Path.Combine(watched, "processed", written))),
+            "both moved to processed/");
+        await second.CancelAsync();
+        var (exitCode, output, error) = await again;
+
+        exitCode.ShouldBe(CliProgram.Succeeded, output + error);
+        (await FilesNamed(renamed)).ShouldBe(1);
+        (await FilesNamed(written)).ShouldBe(1, "the restart got the same file back by its key");
+        File.Exists(Path.Combine(results, Path.ChangeExtension(renamed, ".parquet"))).ShouldBeTrue();
+        File.Exists(Path.Combine(results, Path.ChangeExtension(written, ".parquet"))).ShouldBeTrue();
+        Directory.GetFiles(watched).ShouldBeEmpty();
+    }
+
+    static async Task<int> FilesNamed(string name)
+    {
+        await using var scope = SagaFilesApp.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>().Files.CountAsync(f => f.OriginalName == name);
+    }
+
+    static async Task WaitFor(Func<Task<bool>> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Not {what} after 60 s.");
+            await Task.Delay(100);
+        }
     }
 
     [Test]

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SagaFiles.Cli.Tests;
 
-/// <summary><c>sagafiles submit</c>'s refusals before anything is sent (its runs against the stack: Api.Tests' SubmitCommand_Specs).</summary>
+/// <summary><c>sagafiles submit</c>'s and <c>watch</c>'s refusals before anything is sent (its runs against the stack: Api.Tests' SubmitCommand_Specs).</summary>
 public class SubmitUsage_Specs
 {
     [TestCase("submit a.csv --out results", "--out needs --wait")]
@@ -10,7 +10,10 @@ public class SubmitUsage_Specs
     [TestCase("submit a.csv --url ftp://example.com", "--url ftp://example.com: an http or https URL is needed.")]
     [TestCase("submit a.csv --tag team", "--tag team: write KEY=VALUE")]
     [TestCase("submit a.csv --bogus", "Unknown option '--bogus'")]
-    public async Task A_usage_error_exits_2_naming_it_and_sends_nothing(string commandLine, string problem)
+    [TestCase("watch /nonexistent/folder", "/nonexistent/folder: no such folder.", "Usage: sagafiles watch DIR [--out DIR]")]
+    [TestCase("watch / --stable-for 0", "--stable-for must be between 0.1 and 86400 seconds.", "Usage: sagafiles watch DIR [--out DIR]")]
+    public async Task A_usage_error_exits_2_naming_it_and_sends_nothing(string commandLine, string problem,
+        string usage = "Usage: sagafiles submit FILE... [--wait] [--out DIR]")
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
@@ -19,7 +22,7 @@ public class SubmitUsage_Specs
 
         exitCode.ShouldBe(Program.UsageError);
         error.ToString().ShouldContain(problem);
-        error.ToString().ShouldContain("Usage: sagafiles submit FILE... [--wait] [--out DIR]");
+        error.ToString().ShouldContain(usage);
         output.ToString().ShouldBeEmpty();
     }
 }

@@ -52,7 +52,7 @@ public static class Program
         };
         var root = new RootCommand("SagaFiles from the command line: files processed here, or sent to a running stack.")
         {
-            process, SubmitCommand.Create(output, error, stackHandler)
+            process, SubmitCommand.Create(output, error, stackHandler), WatchCommand.Create(output, error, stackHandler)
         };
         process.SetAction((result, token) => ProcessAsync(result.GetValue(files)!, result.GetValue(outOption)!, result.GetValue(jsonOption),
             result.GetValue(settingsOption), output, error, token));
@@ -87,6 +87,7 @@ public static class Program
     {
         "process" => ProcessUsage,
         "submit" => SubmitCommand.Usage,
+        "watch" => WatchCommand.Usage,
         _ => ProcessUsage + "\n       " + SubmitCommand.Usage["Usage: ".Length..]
     };
 

@@ -1,3 +1,4 @@
+using SagaFiles.Processing.IO;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using SagaFiles.Processing.IO;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -27,14 +27,14 @@ sealed class StackClient(HttpClient api, HttpClient storage, TimeSpan firstRetry
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Uploads the file; <paramref name="sent" /> hears the bytes sent so far (again from the resume point after a retry).</summary>
+    /// <param name="key">The Idempotency-Key: the same key, even from another run, answers with the same file.</param>
     /// <returns>The file's id and whether it went in parts.</returns>
-    public async Task<(Guid Id, bool InParts)> SubmitAsync(string path, IReadOnlyDictionary<string, string> tags, long resumableOver,
+    public async Task<(Guid Id, bool InParts)> SubmitAsync(string path, IReadOnlyDictionary<string, string> tags, long resumableOver, string key,
         Action<long> sent, CancellationToken cancellationToken)
     {
         var size = new FileInfo(path).Length;
         if (size > resumableOver)
-            return (await SubmitInPartsAsync(path, size, tags, sent, cancellationToken), true);
-        var key = Guid.NewGuid().ToString("N");
+            return (await SubmitInPartsAsync(path, size, tags, key, sent, cancellationToken), true);
         var answer = await RetryAsync(async () =>
         {
             long counted = 0;
@@ -48,13 +48,12 @@ sealed class StackClient(HttpClient api, HttpClient storage, TimeSpan firstRetry
             // Over the API's own limit (smaller than ours): the resumable route takes it.
             return response.StatusCode == HttpStatusCode.RequestEntityTooLarge ? null : await ReadAsync<Accepted>(response, cancellationToken);
         }, cancellationToken);
-        return answer is null ? (await SubmitInPartsAsync(path, size, tags, sent, cancellationToken), true) : (answer.Id, false);
+        return answer is null ? (await SubmitInPartsAsync(path, size, tags, key, sent, cancellationToken), true) : (answer.Id, false);
     }
 
-    async Task<Guid> SubmitInPartsAsync(string path, long size, IReadOnlyDictionary<string, string> tags, Action<long> sent,
+    async Task<Guid> SubmitInPartsAsync(string path, long size, IReadOnlyDictionary<string, string> tags, string key, Action<long> sent,
         CancellationToken cancellationToken)
     {
-        var key = Guid.NewGuid().ToString("N");
         var upload = await RetryAsync(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "uploads")

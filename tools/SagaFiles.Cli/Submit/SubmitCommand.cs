@@ -28,57 +28,92 @@ static class SubmitCommand
         var files = new Argument<string[]>("FILE") { Description = "Files to send.", Arity = ArgumentArity.OneOrMore };
         var wait = new Option<bool>("--wait") { Description = "Follow each file to its outcome and download its results." };
         var outOption = new Option<string?>("--out", "-o") { Description = $"With --wait: the folder results go into (default ./{Program.DefaultOutput})." };
-        var tags = new Option<string[]>("--tag") { Description = "A tag KEY=VALUE for every file (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var url = new Option<string>("--url")
-        {
-            Description = $"The API (default: SAGAFILES_URL, else {DefaultUrl}).",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAGAFILES_URL") is { Length: > 0 } set ? set : DefaultUrl
-        };
-        var keyFile = new Option<string?>("--key-file") { Description = $"A file holding the API key (default: SAGAFILES_API_KEY, else SAGAFILES_API_KEY_FILE, else {DefaultKeyFile})." };
-        var resumableOver = new Option<long>("--resumable-over")
-        {
-            Description = "Files larger than this many bytes go in parts through POST /uploads (default: the API's plain upload limit, 100 MiB).",
-            DefaultValueFactory = _ => StackClient.DefaultResumableOver
-        };
+        var stack = new StackOptions();
         var command = new Command("submit", "Send files to a running SagaFiles stack; with --wait, follow them to their outcome and download the results.")
         {
-            files, wait, outOption, tags, url, keyFile, resumableOver
+            files, wait, outOption
         };
+        stack.AddTo(command);
         command.SetAction(async (result, token) =>
         {
-            var settings = await SettingsAsync(result.GetValue(outOption), result.GetValue(wait), result.GetValue(tags) ?? [], result.GetValue(url)!,
-                result.GetValue(keyFile), result.GetValue(resumableOver), error);
-            if (settings is null)
-                return Program.UsageError;
-            using var api = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: handler is null)
+            if (result.GetValue(outOption) is not null && !result.GetValue(wait))
             {
-                BaseAddress = settings.Url, Timeout = TimeSpan.FromMinutes(10)
-            };
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Key);
-            using var storage = new HttpClient();
-            return await RunAsync(result.GetValue(files)!, settings, new StackClient(api, storage, TimeSpan.FromSeconds(1)), output, token);
+                await UsageAsync(error, Usage, "--out needs --wait: results are downloaded once a file is Completed.");
+                return Program.UsageError;
+            }
+
+            var settings = await stack.SettingsAsync(result, result.GetValue(wait) ? result.GetValue(outOption) ?? Program.DefaultOutput : null, error, Usage);
+            return settings is null
+                ? Program.UsageError
+                : await ConnectAsync(settings, handler, client => RunAsync(result.GetValue(files)!, settings, client, output, token));
         });
         return command;
     }
 
-    sealed record Settings(Uri Url, string Key, bool Wait, string? Folder, IReadOnlyDictionary<string, string> Tags, long ResumableOver);
-
-    /// <summary>The options checked before anything is sent; null (with the reason written) on a usage error.</summary>
-    static async Task<Settings?> SettingsAsync(string? outputDirectory, bool wait, string[] tags, string url, string? keyFile, long resumableOver,
-        TextWriter error)
+    /// <summary>The API's clients for the settings' URL and key, for the length of <paramref name="run" />.</summary>
+    internal static async Task<int> ConnectAsync(Settings settings, HttpMessageHandler? handler, Func<StackClient, Task<int>> run)
     {
-        if (outputDirectory is not null && !wait)
-            return await UsageAsync(error, "--out needs --wait: results are downloaded once a file is Completed.");
+        using var api = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: handler is null)
+        {
+            BaseAddress = settings.Url, Timeout = TimeSpan.FromMinutes(10)
+        };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Key);
+        using var storage = new HttpClient();
+        return await run(new StackClient(api, storage, TimeSpan.FromSeconds(1)));
+    }
+
+    /// <param name="Folder">Where results are written; null: they are not fetched.</param>
+    internal sealed record Settings(Uri Url, string Key, string? Folder, IReadOnlyDictionary<string, string> Tags, long ResumableOver);
+
+    /// <summary>The options <c>submit</c> and <c>watch</c> share: the stack, the key, tags and when a file goes in parts.</summary>
+    internal sealed class StackOptions
+    {
+        readonly Option<string[]> _tags = new("--tag") { Description = "A tag KEY=VALUE for every file (repeatable).", AllowMultipleArgumentsPerToken = false };
+
+        readonly Option<string> _url = new("--url")
+        {
+            Description = $"The API (default: SAGAFILES_URL, else {DefaultUrl}).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SAGAFILES_URL") is { Length: > 0 } set ? set : DefaultUrl
+        };
+
+        readonly Option<string?> _keyFile = new("--key-file")
+        {
+            Description = $"A file holding the API key (default: SAGAFILES_API_KEY, else SAGAFILES_API_KEY_FILE, else {DefaultKeyFile})."
+        };
+
+        readonly Option<long> _resumableOver = new("--resumable-over")
+        {
+            Description = "Files larger than this many bytes go in parts through POST /uploads (default: the API's plain upload limit, 100 MiB).",
+            DefaultValueFactory = _ => StackClient.DefaultResumableOver
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_tags);
+            command.Options.Add(_url);
+            command.Options.Add(_keyFile);
+            command.Options.Add(_resumableOver);
+        }
+
+        /// <summary>The options checked before anything is sent; null (with the reason written) on a usage error.</summary>
+        public Task<Settings?> SettingsAsync(ParseResult result, string? outputDirectory, TextWriter error, string usage) =>
+            SubmitCommand.SettingsAsync(outputDirectory, result.GetValue(_tags) ?? [], result.GetValue(_url)!, result.GetValue(_keyFile),
+                result.GetValue(_resumableOver), error, usage);
+    }
+
+    static async Task<Settings?> SettingsAsync(string? outputDirectory, string[] tags, string url, string? keyFile, long resumableOver,
+        TextWriter error, string usage)
+    {
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-            return await UsageAsync(error, $"--url {url}: an http or https URL is needed.");
+            return await UsageAsync(error, usage, $"--url {url}: an http or https URL is needed.");
         if (resumableOver < 1)
-            return await UsageAsync(error, "--resumable-over must be at least 1 byte.");
+            return await UsageAsync(error, usage, "--resumable-over must be at least 1 byte.");
         var parsedTags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tag in tags)
         {
             var equals = tag.IndexOf('=');
             if (equals < 1 || tag.Contains(','))
-                return await UsageAsync(error, $"--tag {tag}: write KEY=VALUE, without commas.");
+                return await UsageAsync(error, usage, $"--tag {tag}: write KEY=VALUE, without commas.");
             parsedTags[tag[..equals]] = tag[(equals + 1)..];
         }
 
@@ -92,28 +127,28 @@ static class SubmitCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return await UsageAsync(error, $"No API key: {file} cannot be read ({e.Message}); ./sagafiles up makes one, or set SAGAFILES_API_KEY.");
+                return await UsageAsync(error, usage, $"No API key: {file} cannot be read ({e.Message}); ./sagafiles up makes one, or set SAGAFILES_API_KEY.");
             }
         }
 
         string? folder = null;
-        if (wait)
+        if (outputDirectory is not null)
             try
             {
-                folder = Directory.CreateDirectory(outputDirectory ?? Program.DefaultOutput).FullName;
+                folder = Directory.CreateDirectory(outputDirectory).FullName;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                return await UsageAsync(error, $"--out {outputDirectory}: {e.Message}");
+                return await UsageAsync(error, usage, $"--out {outputDirectory}: {e.Message}");
             }
 
-        return new Settings(baseUrl, key.Trim(), wait, folder, parsedTags, resumableOver);
+        return new Settings(baseUrl, key.Trim(), folder, parsedTags, resumableOver);
     }
 
-    static async Task<Settings?> UsageAsync(TextWriter error, string problem)
+    internal static async Task<Settings?> UsageAsync(TextWriter error, string usage, string problem)
     {
         await error.WriteLineAsync(problem);
-        await error.WriteLineAsync(Usage);
+        await error.WriteLineAsync(usage);
         return null;
     }
 
@@ -130,10 +165,10 @@ static class SubmitCommand
 
         var console = Program.ConsoleOn(output);
         foreach (var submission in submissions)
-            Print(console, submission, settings.Wait);
+            Print(console, submission, settings.Folder is not null);
         var failed = submissions.Count(s => s.Error is not null);
         var failures = failed > 0 ? Invariant($"[red]{failed} failed[/]") : "0 failed";
-        console.MarkupLine(settings.Wait
+        console.MarkupLine(settings.Folder is not null
             ? Invariant($"{submissions.Count} files: {submissions.Count - failed} completed, {failures}; {submissions.Sum(s => s.Results.Count)} results in {Markup.Escape(settings.Folder!)}")
             : Invariant($"{submissions.Count} files: {submissions.Count - failed} submitted, {failures}"));
         return failed > 0 ? Program.FileFailed : Program.Succeeded;
@@ -146,22 +181,29 @@ static class SubmitCommand
         var following = new List<Task>();
         foreach (var submission in submissions)
         {
-            await submission.Guard(async () =>
-            {
-                submission.Size = new FileInfo(submission.Path).Length;
-                submission.Phase = "uploading";
-                (submission.Id, submission.InParts) = await client.SubmitAsync(submission.Path, settings.Tags, settings.ResumableOver,
-                    sent => submission.Sent = sent, cancellationToken);
-                submission.Phase = "submitted";
-            });
-            if (settings.Wait && submission is { Error: null, Id: { } id })
+            // A key of its own: submitting the same file again is a new file, as asked.
+            await SendAsync(submission, settings, client, Guid.NewGuid().ToString("N"), cancellationToken);
+            if (settings.Folder is not null && submission is { Error: null, Id: { } id })
                 following.Add(submission.Guard(() => FollowAsync(submission, id, client, claimed, cancellationToken)));
         }
 
         await Task.WhenAll(following);
     }
 
-    static async Task FollowAsync(Submission submission, Guid id, StackClient client, HashSet<string> claimed, CancellationToken cancellationToken)
+    /// <summary>Uploads the submission's file with the Idempotency-Key <paramref name="key" />; a failure is recorded in it.</summary>
+    internal static Task SendAsync(Submission submission, Settings settings, StackClient client, string key, CancellationToken cancellationToken) =>
+        submission.Guard(async () =>
+        {
+            submission.Size = new FileInfo(submission.Path).Length;
+            submission.Phase = "uploading";
+            (submission.Id, submission.InParts) = await client.SubmitAsync(submission.Path, settings.Tags, settings.ResumableOver, key,
+                sent => submission.Sent = sent, cancellationToken);
+            submission.Phase = "submitted";
+        });
+
+    /// <summary>Follows the file to its outcome and, when it completed, writes its results into the submission's folder.</summary>
+    /// <param name="claimed">The result paths written in this run, refused a second time; null: a later file's result replaces an earlier one's.</param>
+    internal static async Task FollowAsync(Submission submission, Guid id, StackClient client, HashSet<string>? claimed, CancellationToken cancellationToken)
     {
         var outcome = await client.FollowAsync(id, transition =>
             submission.Phase = transition.GetProperty("to").GetString() ?? submission.Phase, cancellationToken);
@@ -174,15 +216,22 @@ static class SubmitCommand
             return;
         }
 
+        if (submission.Folder is null)
+        {
+            submission.Phase = "done";
+            return;
+        }
+
         submission.Phase = "downloading";
         foreach (var result in outcome.GetProperty("outputs").EnumerateArray())
         {
             var name = result.GetProperty("name").GetString()!;
             // The same folder for every file, as `process` writes: two files making the same result fail instead of overwriting.
             var target = Path.GetFullPath(Path.Combine(submission.Folder!, FileNames.Sanitize(name)));
-            lock (claimed)
-                if (!claimed.Add(target))
-                    throw new SubmitException($"Another file already wrote {target}: submit these files into separate folders.");
+            if (claimed is not null)
+                lock (claimed)
+                    if (!claimed.Add(target))
+                        throw new SubmitException($"Another file already wrote {target}: submit these files into separate folders.");
             await client.DownloadAsync(id, name, target, cancellationToken);
             submission.Results.Add(new OutputReport(name, target, result.GetProperty("format").GetString()!,
                 result.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Number ? rows.GetInt64() : null,
@@ -213,7 +262,7 @@ static class SubmitCommand
         await work;
     }
 
-    static void Print(IAnsiConsole console, Submission submission, bool wait)
+    internal static void Print(IAnsiConsole console, Submission submission, bool wait)
     {
         var name = Markup.Escape(submission.Path);
         if (submission.Id is not { } id)
@@ -248,7 +297,7 @@ static class SubmitCommand
     static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One file's way through the command; the bars read it from another thread.</summary>
-    sealed class Submission(string path, string? folder)
+    internal sealed class Submission(string path, string? folder)
     {
         public string Path { get; } = path;
         public string? Folder { get; } = folder;

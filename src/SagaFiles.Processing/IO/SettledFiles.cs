@@ -1,11 +1,11 @@
-namespace SagaFiles.Sources.Folders;
+namespace SagaFiles.Processing.IO;
 
 /// <summary>
-/// Which of a folder's files are completely written: one whose size and modification time stayed the same for
+/// Which of a folder's files are completely written (for the watched folders and <c>sagafiles watch</c>): one whose size and modification time stayed the same for
 /// <c>stableFor</c>, or one that arrived by a rename (writers that write to a temporary name rename when done). Names that
 /// writers use while writing (<c>*.part</c>, <c>*.tmp</c>, <c>~*</c>) and dotfiles are never candidates.
 /// </summary>
-sealed class SettledFiles(TimeSpan stableFor)
+public sealed class SettledFiles(TimeSpan stableFor)
 {
     readonly Dictionary<string, Candidate> _candidates = new(StringComparer.Ordinal);
 
@@ -61,7 +61,7 @@ sealed class SettledFiles(TimeSpan stableFor)
 }
 
 /// <summary>A file as it is now: its path, size and modification time (to the microsecond, as Postgres keeps it).</summary>
-sealed record FileVersion(string Path, long Size, DateTimeOffset ModifiedAt)
+public sealed record FileVersion(string Path, long Size, DateTimeOffset ModifiedAt)
 {
     /// <summary>The file's version now; null when there is no such file.</summary>
     public static FileVersion? Of(string path)
