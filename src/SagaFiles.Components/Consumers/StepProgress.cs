@@ -17,6 +17,19 @@ public sealed class StepProgress
         Volatile.Write(ref _done, done);
     }
 
-    /// <returns>The bytes done and the total; null before the step tracks anything.</returns>
-    public (long Done, long? Total)? Read() => Volatile.Read(ref _done) is { } done ? (done(), _total) : null;
+    /// <returns>The bytes done and the total; null before the step tracks anything, and once what it tracked is closed
+    /// (the step is past that input, and a read between closing it and the step's end must not fail the step).</returns>
+    public (long Done, long? Total)? Read()
+    {
+        if (Volatile.Read(ref _done) is not { } done)
+            return null;
+        try
+        {
+            return (done(), _total);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
 }
