@@ -24,7 +24,8 @@ public static class MetricsExtensions
     public static MeterProviderBuilder AddSagaFilesMetrics(this MeterProviderBuilder metrics) =>
         metrics.AddMeter(SagaFilesMeters, "MassTransit")
             .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter();
+            // Every scrape reads the meters afresh: Prometheus scrapes seldom, and a cached answer hides what just happened.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
 
     /// <summary>
     /// The queue gauges (<see cref="QueueGauges" />), read every <paramref name="interval" />: one host per environment is

@@ -30,8 +30,10 @@ public partial class Metrics_Specs
         Sum(apiAfter, "sagafiles_uploaded_bytes_total", ("tenant", SagaFilesApp.Tenant))
             .ShouldBeGreaterThanOrEqualTo(Sum(api, "sagafiles_uploaded_bytes_total", ("tenant", SagaFilesApp.Tenant)) + csv.Length);
 
-        // The steps ran in the workers: their histograms, the saga's attempts and the conversion's rows moved there.
-        var workersAfter = await ScrapeWorkers();
+        // The steps ran in the workers: their histograms, the saga's attempts and the conversion's rows moved there (a
+        // step's duration is recorded as its consumer returns, which may be just after the saga heard of its result).
+        var workersAfter = await ScrapeUntil(ScrapeWorkers, metrics => FileSteps.All.All(step =>
+            Sum(metrics, "sagafiles_step_duration_seconds_count", ("step", step.Name)) > Sum(workers, "sagafiles_step_duration_seconds_count", ("step", step.Name))));
         foreach (var step in FileSteps.All)
         {
             Sum(workersAfter, "sagafiles_step_duration_seconds_count", ("step", step.Name), ("outcome", "completed"))
@@ -59,13 +61,14 @@ public partial class Metrics_Specs
 
         // The empty file's download faulted for good: its command waits in download-file_error.
         var errorQueue = FileSteps.Named(FileSteps.Download).Queue + "_error";
-        var api = await ScrapeUntil(SagaFilesApp.Api, metrics => Sum(metrics, "sagafiles_queue_messages", ("queue", errorQueue), ("kind", "error")) >= 1
+        var api = await ScrapeUntil(() => Scrape(SagaFilesApp.Api), metrics => Sum(metrics, "sagafiles_queue_messages", ("queue", errorQueue), ("kind", "error")) >= 1
             && Sum(metrics, "sagafiles_files", ("status", nameof(FileStatus.Failed)), ("tenant", SagaFilesApp.Tenant)) >= 1);
         Samples(api, "sagafiles_queue_in_flight").ShouldNotBeEmpty();
         Samples(api, "sagafiles_outbox_messages").Count.ShouldBe(1);
         Samples(api, "sagafiles_step_oldest_age_seconds").Select(s => s.Labels["step"]).Order().ShouldBe(FileSteps.All.Select(s => s.Name).Order());
 
-        var workersAfter = await ScrapeWorkers();
+        var workersAfter = await ScrapeUntil(ScrapeWorkers, metrics => Sum(metrics, "sagafiles_step_duration_seconds_count", ("step", FileSteps.Download))
+            > Sum(workers, "sagafiles_step_duration_seconds_count", ("step", FileSteps.Download)));
         Sum(workersAfter, "sagafiles_step_faults_total", ("step", FileSteps.Download), ("reason_class", "permanent"))
             .ShouldBeGreaterThan(Sum(workers, "sagafiles_step_faults_total", ("step", FileSteps.Download), ("reason_class", "permanent")));
         Sum(workersAfter, "sagafiles_step_duration_seconds_count", ("step", FileSteps.Download), ("outcome", "permanent"))
@@ -135,12 +138,12 @@ public partial class Metrics_Specs
         return all;
     }
 
-    static async Task<List<Sample>> ScrapeUntil(HttpClient client, Func<List<Sample>, bool> done)
+    static async Task<List<Sample>> ScrapeUntil(Func<Task<List<Sample>>> scrape, Func<List<Sample>, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var samples = await Scrape(client);
+            var samples = await scrape();
             if (done(samples))
                 return samples;
             if (DateTime.UtcNow > deadline)

@@ -25,7 +25,10 @@ public sealed class Endpoint(SagaFilesDbContext db, OutputManifests manifests) :
         var progress = file.CurrentState == FileStates.AwaitingChildren
             ? await db.ArchiveProgress.AsNoTracking().FirstOrDefaultAsync(p => p.FileId == file.CorrelationId, ct)
             : null;
-        var outputs = await manifests.ReadAsync(file.Outputs, file.OutputManifest, ct);
+        // A manifest is read once published: until then it lies in staging, which the API may not read and which is cleaned.
+        var outputs = file.CurrentState == FileStates.Completed
+            ? await manifests.ReadAsync(file.Outputs, file.OutputManifest, ct)
+            : file.Outputs;
         await Send.OkAsync(Response.From(file, outputs, progress), ct);
     }
 }
