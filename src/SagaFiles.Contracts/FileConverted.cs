@@ -15,6 +15,9 @@ public record FileConverted : StepCompleted
     /// <summary>Where the results are listed when the list is too long for a message; null when <see cref="Outputs" /> has them.</summary>
     public OutputManifest? OutputManifest { get; init; }
 
-    /// <summary>The child files an archive expanded into (their <see cref="FileUploaded" /> already published); null otherwise.</summary>
+    /// <summary>How many child files an archive expanded into; null otherwise.</summary>
     public int? ChildCount { get; init; }
+
+    /// <summary>An archive's children, stored and listed but not yet published (<see cref="ArchiveExpanded" /> releases them).</summary>
+    public ChildManifest? Children { get; init; }
 }

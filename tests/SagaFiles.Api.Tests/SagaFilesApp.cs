@@ -88,7 +88,9 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
             ["RateLimits__UploadBurst"] = "100000",
             ["RateLimits__ConcurrentUploads"] = "1000",
             // The database and queue gauges, read every 15 s by default: Metrics_Specs waits for them to move.
-            ["Metrics__RefreshInterval"] = "00:00:02"
+            ["Metrics__RefreshInterval"] = "00:00:02",
+            // Small enough that the archive specs see children held back, large enough to keep two workers busy.
+            ["Processing__Archives__ChildrenInFlight"] = ContentProcessing_Specs.ChildrenInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture)
         };
 
         // The API migrates the database and creates the buckets; workers start after it so both are there.

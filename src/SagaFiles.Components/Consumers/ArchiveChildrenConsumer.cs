@@ -6,25 +6,66 @@ using SagaFiles.Persistence.Postgres;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Counts an archive's children apart from the archive's saga, so thousands of children finishing together do not race
-/// for its row: each report adds to the archive's <see cref="ArchiveProgress" /> in one statement, and the report (or the
-/// archive's <see cref="ArchiveExpanded" />, whichever comes last) that completes the count tells the saga with
-/// <see cref="ArchiveChildrenFinished" />, in the same transaction (inbox/outbox: each report counts once).
+/// Lets an archive's children go and counts them apart from the archive's saga:
+/// <list type="bullet">
+/// <item>Its <see cref="ArchiveExpanded" /> records the children listed by the convert step (<see cref="ChildManifest" />)
+/// and publishes the first <see cref="ArchiveOptions.ChildrenInFlight" />; each child's report publishes the next, so one
+/// archive never has more than that many files on the queues ahead of everybody else's.</item>
+/// <item>Thousands of children finishing together do not race for the archive's row: each report adds to its
+/// <see cref="ArchiveProgress" /> in one statement, and the report (or the <see cref="ArchiveExpanded" />, whichever comes
+/// last) that completes the count tells the saga with <see cref="ArchiveChildrenFinished" />.</item>
+/// </list>
+/// All in one transaction with the messages it publishes (inbox/outbox): each report counts and releases once.
 /// </summary>
-public sealed class ArchiveChildrenConsumer(SagaFilesDbContext db, IOptions<ArchiveCompletionOptions> options, ILogger<ArchiveChildrenConsumer> logger)
+public sealed class ArchiveChildrenConsumer(SagaFilesDbContext db, ChildManifests manifests, IOptions<ArchiveOptions> options,
+    ILogger<ArchiveChildrenConsumer> logger)
     : IConsumer<ChildFileFinished>, IConsumer<ArchiveExpanded>
 {
+    /// <summary>Rows inserted per statement while the children are recorded.</summary>
+    const int RecordedAtOnce = 1000;
+
     public async Task Consume(ConsumeContext<ChildFileFinished> context)
     {
         var report = context.Message;
         var progress = await db.CountChildAsync(report.ParentFileId, report.Succeeded, report.PreviouslySucceeded, context.CancellationToken);
+        await ReleaseAsync(context, progress.FileId);
         await TellWhenFinishedAsync(context, progress);
     }
 
     public async Task Consume(ConsumeContext<ArchiveExpanded> context)
     {
-        var progress = await db.ExpectChildrenAsync(context.Message.FileId, context.Message.ChildCount, context.CancellationToken);
+        var expanded = context.Message;
+        if (expanded.Children is { } children)
+            await RecordAsync(expanded.FileId, children, context.CancellationToken);
+        var progress = await db.ExpectChildrenAsync(expanded.FileId, expanded.ChildCount, context.CancellationToken);
+        await ReleaseAsync(context, progress.FileId);
         await TellWhenFinishedAsync(context, progress);
+    }
+
+    async Task RecordAsync(Guid archiveId, ChildManifest children, CancellationToken cancellationToken)
+    {
+        var batch = new List<string>(RecordedAtOnce);
+        var recorded = 0;
+        await foreach (var line in manifests.ReadAsync(children, cancellationToken))
+        {
+            batch.Add(line);
+            if (batch.Count < RecordedAtOnce)
+                continue;
+            await db.RecordChildrenAsync(archiveId, recorded, batch, cancellationToken);
+            recorded += batch.Count;
+            batch.Clear();
+        }
+
+        if (batch.Count > 0)
+            await db.RecordChildrenAsync(archiveId, recorded, batch, cancellationToken);
+        logger.LogInformation("Archive {FileId}: {ChildCount} children recorded to release", archiveId, recorded + batch.Count);
+    }
+
+    async Task ReleaseAsync(ConsumeContext context, Guid archiveId)
+    {
+        var released = await db.ReleaseChildrenAsync(archiveId, options.Value.ChildrenInFlight, context.CancellationToken);
+        foreach (var child in released)
+            await context.Publish(ChildManifests.Parse(child), context.CancellationToken);
     }
 
     async Task TellWhenFinishedAsync(ConsumeContext context, ArchiveProgress progress)
@@ -33,6 +74,7 @@ public sealed class ArchiveChildrenConsumer(SagaFilesDbContext db, IOptions<Arch
             return;
         logger.LogInformation("Archive {FileId}: all {ChildCount} children finished ({ChildrenCompleted} completed, {ChildrenFailed} failed)",
             progress.FileId, progress.ChildCount, progress.ChildrenCompleted, progress.ChildrenFailed);
+        await db.ForgetChildrenAsync(progress.FileId, context.CancellationToken);
         var tolerated = options.Value.ToleratedFailurePercent;
         await context.Publish(new ArchiveChildrenFinished
         {

@@ -31,6 +31,7 @@ public static class ComponentsRegistration
         configurator.AddHostedService<TempFileSweep>();
         configurator.TryAddSingleton<StepBudgets>();
         configurator.TryAddSingleton<OutputManifests>();
+        configurator.TryAddSingleton<ChildManifests>();
         foreach (var step in FileSteps.All)
             configurator.AddConsumer(step.Consumer, typeof(StepConsumerDefinition<>).MakeGenericType(step.Consumer));
         configurator.AddConsumer<PreserveFailedFileConsumer, PreserveFailedFileConsumerDefinition>();

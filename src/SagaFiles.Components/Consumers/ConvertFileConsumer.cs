@@ -19,8 +19,9 @@ namespace SagaFiles.Components.Consumers;
 /// <item>pass-through: the staged original is the result, nothing is read;</item>
 /// <item>a converter (Parquet): its results are stored at <c>{tenant}/staging/{fileId}/result/{name}</c>;</item>
 /// <item>archive: each entry is stored under <c>{tenant}/archives/{fileId}/</c> in the incoming bucket and, once every entry is
-/// stored, published as a child file (<see cref="FileUploaded" /> with the parent's id) with an id that follows from
-/// its place in the archive, so running again publishes the same children.</item>
+/// stored, listed as a child file (<see cref="FileUploaded" /> with the parent's id) in a <see cref="ChildManifest" /> beside
+/// them, with an id that follows from its place in the archive, so running again lists the same children. The archive's
+/// counter publishes them a window at a time (<see cref="ArchiveChildrenConsumer" />).</item>
 /// </list>
 /// The original is read through a temp file deleted on every path. Running twice overwrites the same keys. A run is
 /// cancelled when it passes its <see cref="StepBudget" /> (time, the worker's memory, the attempt's deadline).
@@ -32,6 +33,7 @@ public sealed class ConvertFileConsumer(
     IOptions<ProcessingLimits> limits,
     StepBudgets budgets,
     OutputManifests manifests,
+    ChildManifests childManifests,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
     public async Task Consume(ConsumeContext<ConvertFile> context)
@@ -52,7 +54,7 @@ public sealed class ConvertFileConsumer(
         var name = FileNames.Sanitize(command.OriginalName);
         logger.LogInformation("Routing {Name} ({DetectedType}, {Category}) to {Processor}", name, type.Name, type.Category, route);
 
-        var (outputs, childCount) = processor is null
+        var (outputs, children) = processor is null
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
             : await ProcessAsync(context, processor, name, type, step.Progress, cancellationToken);
         var list = await manifests.ShareAsync(outputs,
@@ -61,7 +63,7 @@ public sealed class ConvertFileConsumer(
         await context.Publish(MessageSize.Checked(new FileConverted
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
-            Processor = route, Outputs = list.Listed, OutputManifest = list.Manifest, ChildCount = childCount
+            Processor = route, Outputs = list.Listed, OutputManifest = list.Manifest, ChildCount = children?.Count, Children = children
         }, limits.Value), cancellationToken);
     }
 
@@ -73,8 +75,8 @@ public sealed class ConvertFileConsumer(
         return new FileOutput { Bucket = command.Bucket, Key = command.Key, Name = name, Format = ResultFormats.Original, Size = original.Size };
     }
 
-    /// <returns>The results in staging, and the number of child files for an archive (null for anything else).</returns>
-    async Task<(IReadOnlyList<FileOutput> Results, int? ChildCount)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor,
+    /// <returns>The results in staging, and an archive's child files (null for anything else).</returns>
+    async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor,
         string name, DetectedFileType type, StepProgress progress, CancellationToken cancellationToken)
     {
         var command = context.Message;
@@ -114,39 +116,33 @@ public sealed class ConvertFileConsumer(
             return (results, null);
 
         var children = await outputs.StoredChildrenAsync();
-        await PublishChildrenAsync(context, children, outcome.UnusedArchiveShare);
-        logger.LogInformation("Expanded {Name} into {ChildCount} child files", input.FileName, children.Count);
-        return (results, children.Count);
+        var listed = await childManifests.WriteAsync(command.FileId, ChildrenOf(command, children, outcome.UnusedArchiveShare),
+            new ObjectLocation(storage.Value.IncomingBucket, FileKeys.ArchiveChildren(command.Tenant, command.FileId)), cancellationToken);
+        logger.LogInformation("Expanded {Name} into {ChildCount} child files", input.FileName, listed.Count);
+        return (results, listed);
     }
 
     /// <summary>An entry's path as its file's name; a path too long to keep loses its beginning, never its file name.</summary>
     static string NameOf(string path) =>
         path.Length <= FileState.MaxOriginalNameLength ? path : "..." + path[^(FileState.MaxOriginalNameLength - 3)..];
 
-    /// <summary>
-    /// One <see cref="FileUploaded" /> per stored entry, each with its share of what the archive's limits left; several at
-    /// once, as each publish waits for its request.
-    /// </summary>
-    static async Task PublishChildrenAsync(ConsumeContext<ConvertFile> context, IReadOnlyList<StoredChild> children, ArchiveShare? unused)
+    /// <summary>One <see cref="FileUploaded" /> per stored entry, each with its share of what the archive's limits left.</summary>
+    static IEnumerable<FileUploaded> ChildrenOf(ConvertFile command, IReadOnlyList<StoredChild> children, ArchiveShare? unused)
     {
-        var command = context.Message;
         var now = DateTimeOffset.UtcNow;
         var total = children.Sum(c => c.Size);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ChildrenPublishedAtOnce, CancellationToken = context.CancellationToken };
-        await Parallel.ForEachAsync(children, parallel, async (child, cancellationToken) =>
+        foreach (var child in children)
         {
             var share = unused?.For(child.Size, total);
-            await context.Publish(new FileUploaded
+            yield return new FileUploaded
             {
                 FileId = child.FileId, Tenant = command.Tenant, UploadedBy = command.UploadedBy, Bucket = child.Location.Bucket, Key = child.Location.Key, OriginalName = NameOf(child.Path),
                 ContentType = "application/octet-stream", Size = child.Size, Tags = command.Tags, UploadedAt = now,
                 ParentFileId = command.FileId, ArchiveDepth = command.ArchiveDepth + 1,
                 ArchiveBudget = share is null ? null : new ArchiveBudget(share.Bytes, share.Entries)
-            }, cancellationToken);
-        });
+            };
+        }
     }
-
-    const int ChildrenPublishedAtOnce = 16;
 }
 
 /// <summary>Conversion holds a row group in memory and keeps a core busy: half the cores at most.</summary>

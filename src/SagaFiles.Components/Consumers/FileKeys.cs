@@ -34,6 +34,9 @@ public static class FileKeys
     /// <summary>Everything an archive expanded into, in the incoming bucket.</summary>
     public static string ArchiveEntriesPrefix(string tenant, Guid archiveFileId) => $"{TenantPrefix(tenant)}archives/{archiveFileId}/";
 
+    /// <summary>The list of an archive's child files (<see cref="ChildManifest" />), beside its entries' folders.</summary>
+    public static string ArchiveChildren(string tenant, Guid archiveFileId) => $"{ArchiveEntriesPrefix(tenant, archiveFileId)}children.jsonl";
+
     /// <summary>An archive entry, stored as its child file's original.</summary>
     public static string ArchiveEntry(string tenant, Guid archiveFileId, int index, string name) =>
         string.Create(CultureInfo.InvariantCulture, $"{ArchiveEntriesPrefix(tenant, archiveFileId)}{index:D5}/{name}");

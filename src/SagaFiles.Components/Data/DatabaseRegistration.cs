@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Components.StateMachines;
@@ -68,7 +69,8 @@ public static class DatabaseRegistration
                 r.ExistingDbContext<SagaFilesDbContext>();
                 r.UsePostgres();
             });
-        configurator.AddOptions<ArchiveCompletionOptions>().BindConfiguration(ProcessingOptions.ArchivesSection).ValidateDataAnnotations().ValidateOnStart();
+        configurator.AddOptions<ArchiveOptions>().BindConfiguration(ProcessingOptions.ArchivesSection).ValidateDataAnnotations().ValidateOnStart();
+        configurator.TryAddSingleton<ChildManifests>();
         configurator.AddConsumer<ArchiveChildrenConsumer, ArchiveChildrenConsumerDefinition>();
     }
 }

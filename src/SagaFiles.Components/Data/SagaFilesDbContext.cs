@@ -14,6 +14,8 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<ArchiveProgress> ArchiveProgress => Set<ArchiveProgress>();
 
+    public DbSet<ArchiveChild> ArchiveChildren => Set<ArchiveChild>();
+
     public DbSet<Upload> Uploads => Set<Upload>();
 
     public DbSet<UploadPart> UploadParts => Set<UploadPart>();
@@ -26,6 +28,7 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
         modelBuilder.ApplyConfiguration(new UploadKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
         modelBuilder.ApplyConfiguration(new ArchiveProgressConfiguration());
+        modelBuilder.ApplyConfiguration(new ArchiveChildConfiguration());
         modelBuilder.ApplyConfiguration(new UploadConfiguration());
         modelBuilder.ApplyConfiguration(new UploadPartConfiguration());
         modelBuilder.ApplyConfiguration(new FolderFileConfiguration());

@@ -98,7 +98,10 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                         .IfElse(context => context.Message.ChildCount == 0,
                             empty => empty.CompleteFile(_ => OutputList.None),
                             expanded => expanded
-                                .Publish(context => new ArchiveExpanded { FileId = context.Saga.CorrelationId, ChildCount = context.Message.ChildCount!.Value })
+                                .Publish(context => new ArchiveExpanded
+                                {
+                                    FileId = context.Saga.CorrelationId, ChildCount = context.Message.ChildCount!.Value, Children = context.Message.Children
+                                })
                                 .TransitionTo(AwaitingChildren))),
             When(ConvertFaulted).RetryOrFail());
 

@@ -93,8 +93,53 @@ public class ArchiveProgress_Specs
         (await InTransactionAsync(db => db.ExpectChildrenAsync(archiveId, 1, CancellationToken.None))).ChildrenCompleted.ShouldBe(0);
     }
 
+    [Test]
+    public async Task Children_go_a_window_at_a_time_each_report_lets_the_next_go_and_none_goes_twice()
+    {
+        var archiveId = Guid.NewGuid();
+        const int children = 100, window = 8;
+        var messages = Enumerable.Range(0, children).Select(i => $$"""{"ordinal":{{i}}}""").ToList();
+        await InTransactionAsync(async db =>
+        {
+            await db.RecordChildrenAsync(archiveId, 0, messages[..60], CancellationToken.None);
+            await db.RecordChildrenAsync(archiveId, 60, messages[60..], CancellationToken.None);
+            await db.RecordChildrenAsync(archiveId, 0, ["""{"ordinal":-1}"""], CancellationToken.None); // a repeat adds nothing
+            return await db.ExpectChildrenAsync(archiveId, children, CancellationToken.None);
+        });
+
+        var first = await InTransactionAsync(db => db.ReleaseChildrenAsync(archiveId, window, CancellationToken.None));
+        (await InTransactionAsync(db => db.ReleaseChildrenAsync(archiveId, window, CancellationToken.None))).ShouldBeEmpty("nothing finished yet");
+
+        // Every child reports at once, each counting and releasing in its own transaction.
+        var released = new List<IReadOnlyList<string>>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, children), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
+        {
+            var next = await InTransactionAsync(async db =>
+            {
+                await db.CountChildAsync(archiveId, succeeded: true, previouslySucceeded: null, CancellationToken.None);
+                return await db.ReleaseChildrenAsync(archiveId, window, CancellationToken.None);
+            });
+            lock (released)
+                released.Add(next);
+        });
+
+        first.Select(Ordinal).ShouldBe(Enumerable.Range(0, window));
+        released.Count(r => r.Count == 1).ShouldBe(children - window, "each report lets exactly one more go while any are left");
+        released.Count(r => r.Count == 0).ShouldBe(window);
+        first.Concat(released.SelectMany(r => r)).Select(Ordinal).Order().ShouldBe(Enumerable.Range(0, children));
+        (await ReadAsync(archiveId)).ChildrenReleased.ShouldBe(children);
+
+        (await InTransactionAsync(async db =>
+        {
+            await db.ForgetChildrenAsync(archiveId, CancellationToken.None);
+            return await db.ArchiveChildren.CountAsync(c => c.ArchiveId == archiveId);
+        })).ShouldBe(0);
+    }
+
+    static int Ordinal(string message) => System.Text.Json.JsonDocument.Parse(message).RootElement.GetProperty("ordinal").GetInt32();
+
     /// <summary>Runs <paramref name="update" /> in a transaction of its own, as the consumer's outbox does.</summary>
-    async Task<ArchiveProgress> InTransactionAsync(Func<SagaFilesDbContext, Task<ArchiveProgress>> update)
+    async Task<T> InTransactionAsync<T>(Func<SagaFilesDbContext, Task<T>> update)
     {
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>();
