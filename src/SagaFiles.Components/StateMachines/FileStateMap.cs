@@ -36,5 +36,7 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.HasIndex(x => new { x.Tenant, x.CreatedAt });
         // An archive's children: GET /files?parent=.
         entity.HasIndex(x => x.ParentFileId);
+        // GET /stats: the files that finished in a window (a finished file's updated_at dates its outcome), all tenants.
+        entity.HasIndex(x => x.UpdatedAt);
     }
 }

@@ -784,6 +784,9 @@ namespace SagaFiles.Components.Data.Migrations
                     b.HasIndex("ParentFileId")
                         .HasDatabaseName("ix_files_parent_file_id");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_files_updated_at");
+
                     b.HasIndex("Tenant", "CreatedAt")
                         .HasDatabaseName("ix_files_tenant_created_at");
 
