@@ -31,6 +31,24 @@ public class Upload_Specs
     }
 
     [Test]
+    public async Task The_limits_answer_the_apis_own_settings()
+    {
+        await using var api = SagaFilesApp.NewApi(new Dictionary<string, string>
+        {
+            ["Storage:MaxUploadBytes"] = "1048576", ["Uploads:PartSize"] = "6291456"
+        });
+        using var client = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [Security.ApiScopes.FilesWrite]), api);
+
+        var limits = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/uploads/limits");
+
+        limits.GetProperty("maxUploadBytes").GetInt64().ShouldBe(1048576);
+        limits.GetProperty("partSize").GetInt64().ShouldBe(6291456);
+        limits.GetProperty("maxFileBytes").GetInt64().ShouldBe(5L * 1024 * 1024 * 1024);
+        using var reader = SagaFilesApp.ClientWith(await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [Security.ApiScopes.FilesRead]), api);
+        (await reader.GetAsync("/uploads/limits")).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "they serve uploading");
+    }
+
+    [Test]
     public async Task An_upload_without_a_file_part_is_400()
     {
         var form = new MultipartFormDataContent { { new StringContent("a=b"), "tags" } };

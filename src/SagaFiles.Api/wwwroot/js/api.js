@@ -80,12 +80,21 @@ function send(method, path, body, contentType, onProgress) {
   });
 }
 
-/** Files this large go through the resumable route (POST /uploads, a PUT per part): always below the plain POST's limit. */
-export const resumableFrom = 8 * 1024 * 1024;
+/**
+ * The server's upload settings (GET /uploads/limits), read once per page load. A file of a part or more goes through the
+ * resumable route (POST /uploads, a PUT per part), so a broken connection costs at most a part; so does one over the
+ * plain POST's limit (Storage:MaxUploadBytes).
+ */
+let limits = null;
+export async function resumableFrom() {
+  limits ??= api("/uploads/limits").catch(error => { limits = null; throw error; });
+  const { partSize, maxUploadBytes } = await limits;
+  return Math.min(partSize, maxUploadBytes + 1);
+}
 
 /** Uploads a file (tags: "k=v,k=v"), reporting the bytes sent; resolves with the new file's id. */
 export async function uploadFile(file, tags, onProgress) {
-  if (file.size < resumableFrom) {
+  if (file.size < await resumableFrom()) {
     const form = new FormData();
     form.append("file", file, file.name);
     if (tags) form.append("tags", tags);

@@ -6,11 +6,13 @@ export async function uploadPage(main) {
   const input = h("input", { id: "files", type: "file", multiple: true });
   const tags = h("input", { id: "tags", placeholder: "team=data,source=crm" });
   const list = h("ul", { class: "uploads", "aria-label": "Uploads" });
+  // The server's limits say which files go in parts; a key that may not upload is told so by the upload itself.
+  const resumable = await resumableFrom().catch(() => Infinity);
 
   const start = files => {
     for (const file of files) {
       const bar = h("progress", { max: file.size || 1, value: 0, "aria-label": `Upload of ${file.name}` });
-      const note = h("span", {}, `${bytes(file.size)}${file.size >= resumableFrom ? " · resumable" : ""}`);
+      const note = h("span", {}, `${bytes(file.size)}${file.size >= resumable ? " · resumable" : ""}`);
       list.append(h("li", {}, h("div", {}, file.name, " · ", note), bar));
       uploadFile(file, tags.value.trim(), sent => { bar.value = sent; })
         .then(id => {
