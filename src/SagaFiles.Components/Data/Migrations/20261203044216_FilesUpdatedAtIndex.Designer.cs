@@ -300,6 +300,27 @@ namespace SagaFiles.Components.Data.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("SagaFiles.Components.Data.ArchiveChild", b =>
+                {
+                    b.Property<Guid>("ArchiveId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("archive_id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("message");
+
+                    b.HasKey("ArchiveId", "Ordinal")
+                        .HasName("pk_archive_children");
+
+                    b.ToTable("archive_children", (string)null);
+                });
+
             modelBuilder.Entity("SagaFiles.Components.Data.ArchiveProgress", b =>
                 {
                     b.Property<Guid>("FileId")
@@ -318,6 +339,10 @@ namespace SagaFiles.Components.Data.Migrations
                     b.Property<int>("ChildrenFailed")
                         .HasColumnType("integer")
                         .HasColumnName("children_failed");
+
+                    b.Property<int>("ChildrenReleased")
+                        .HasColumnType("integer")
+                        .HasColumnName("children_released");
 
                     b.HasKey("FileId")
                         .HasName("pk_archive_progress");
