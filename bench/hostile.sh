@@ -16,13 +16,8 @@ cd "$root"
 bytes="${1:-1048576}"
 work="${SAGAFILES_BENCH_DIR:-/tmp/sagafiles-bench}/hostile"
 rm -rf "$work" && mkdir -p "$work"
-json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);console.log(eval(process.argv[1])??"")})' "$1"; }
-
-./sagafiles status | grep "running (mode" >/dev/null || ./sagafiles up --detach >/dev/null
-# shellcheck disable=SC1091
-source .stack/stack.env
-auth="Authorization: Bearer $(cat .stack/api-key)"
-api="http://localhost:$API_PORT"
+# shellcheck source=bench/stack.sh
+source bench/stack.sh
 
 echo "building the generator (tests/SagaFiles.Processing.Tests, Release)..."
 dotnet build tests/SagaFiles.Processing.Tests -c Release -nologo -v q -clp:NoSummary >/dev/null
@@ -31,33 +26,6 @@ if [[ -n "${2:-}" ]]; then IFS=, read -r -a classes <<<"$2"; else
   read -r -a classes <<<"$("${generator[@]}" 2>&1 | sed -n 's/.*classes: //p' | tr -d ',')"
 fi
 
-# The stack's processes: the stack host leads a session of its own, where a supervisor (scripts/run-supervised.sh)
-# runs each process in a session of the process's own.
-session="$(ps -o sid= -p "$(cat .stack/stack.pid)" | tr -d ' ')"
-pids_of() {
-  local supervisor
-  for supervisor in $(ps -eo pid=,sid=,args= | awk -v s="$session" -v pattern="$1" '$2 == s && $0 ~ pattern { print $1 }'); do
-    ps -o pid=,args= --ppid "$supervisor" | awk '$2 != "sleep" { print $1 }'
-  done
-}
-read -r -a workers <<<"$(pids_of 'SagaFiles\.Worker' | tr '\n' ' ')"
-emulator="$(pids_of 'fauxqs' | head -n 1)"
-((${#workers[@]})) && [[ -n "$emulator" ]] || { echo "the stack's workers or emulator were not found" >&2; exit 1; }
-peak_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
-reset_peaks() { local pid; for pid in "${workers[@]}" "$emulator"; do echo 5 >"/proc/$pid/clear_refs"; done; }
-
-upload() { curl -sf -H "$auth" -F "file=@$1" "$api/files" | json v.id; }
-file() { curl -sf -H "$auth" "$api/files/$1"; }
-# settle ID LIMIT-SECONDS: waits for Completed or Failed; prints the file's JSON (whatever it is at the limit).
-settle() {
-  local deadline=$((SECONDS + $2)) body
-  while :; do
-    body="$(file "$1")"
-    [[ "$(json v.status <<<"$body")" =~ ^(Completed|Failed)$ ]] || ((SECONDS >= deadline)) || { sleep 0.25; continue; }
-    echo "$body"
-    return
-  done
-}
 # other_latency: another user's 1 KB CSV, from upload to Completed, in ms (99999999 when it does not complete in 120 s).
 other_latency() {
   settle "$(upload "$work/other.csv")" 120 | json 'v.status === "Completed" ? Math.round(new Date(v.processedAt) - new Date(v.createdAt)) : 99999999'
@@ -96,8 +64,7 @@ for class in "${classes[@]}"; do
   outcome="$(json v.status <<<"$body")"
   reason="$(json '(v.errorMessage ?? (v.archive?.children != null ? `${v.archive.children} children: ${v.archive.childrenCompleted} completed, ${v.archive.childrenFailed} failed` : (v.outputs?.length + " outputs"))).slice(0, 110)' <<<"$body")"
   [[ -z "$expanded" ]] || reason="expanded after $expanded s; $reason"
-  worker_mb=0
-  for pid in "${workers[@]}"; do mb="$(peak_mb "$pid")"; ((mb > worker_mb)) && worker_mb=$mb; done
+  worker_mb="$(workers_peak_mb)"
   printf '%-24s %8s %-10s %8s %10s %10s %8s %9s %9s %6s  %s\n' "$class" "$size" "$outcome" "$seconds" "$worker_mb" "$(peak_mb "$emulator")" \
     "$alone_ms" "$other_p50" "$other_max" "$probes" "$reason"
   verdict=""
