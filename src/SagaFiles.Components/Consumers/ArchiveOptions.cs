@@ -13,10 +13,11 @@ public sealed class ArchiveOptions
     public double ToleratedFailurePercent { get; set; }
 
     /// <summary>
-    /// How many of an archive's children are on their way at once: the next is published as one finishes. It bounds how
-    /// many messages of one archive wait ahead of other files on each queue (their latency), so raise it with the workers
-    /// (it caps the archive at about this many children per child's latency).
+    /// How many of an archive's children are on their way at once: the next is published as one finishes. Every file on
+    /// the queues waits its turn behind these (by Little's law, a file's latency is the files in flight over the files
+    /// done per second), so it is kept near what the workers process at once: 8 suits two workers on two cores; raise it
+    /// by about 4 per added worker core, or an archive runs slower than the workers could take it.
     /// </summary>
     [Range(1, 10_000)]
-    public int ChildrenInFlight { get; set; } = 32;
+    public int ChildrenInFlight { get; set; } = 8;
 }
