@@ -15,11 +15,11 @@ public abstract record IntakeContent
     /// </summary>
     public static IntakeContent FromStream(Stream stream) => new Unstored(stream, FromRequest: true);
 
-    /// <summary>A local file a door reads by itself (a watched folder's), stored as a stream up to <c>Storage:MaxFileBytes</c>.</summary>
-    public static IntakeContent FromLocalFile(Stream stream) => new Unstored(stream, FromRequest: false);
+    /// <summary>Bytes a door reads by itself (a watched folder's file, a bucket source's object), stored as a stream up to <c>Storage:MaxFileBytes</c>.</summary>
+    public static IntakeContent FromSource(Stream stream) => new Unstored(stream, FromRequest: false);
 
     /// <summary>
-    /// An object already in storage (a bucket source's object, a completed multipart upload): recorded where it is, not
+    /// An object already in SagaFiles' storage (a completed multipart upload): recorded where it is, not
     /// copied, and never deleted by the intake.
     /// </summary>
     public static IntakeContent FromObject(ObjectLocation location) => new StoredObject(location);

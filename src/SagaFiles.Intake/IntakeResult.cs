@@ -9,6 +9,14 @@ public abstract record IntakeResult
     {
     }
 
+    /// <summary>The file the submission stands for: the new one (Accepted) or the first (Replayed); null for a refusal.</summary>
+    public IntakeReceipt? Receipt => this switch
+    {
+        Accepted accepted => accepted.File,
+        Replayed replayed => replayed.File,
+        _ => null
+    };
+
     /// <summary>The file was recorded as Pending and FileUploaded was published with it.</summary>
     public sealed record Accepted(IntakeReceipt File) : IntakeResult;
 

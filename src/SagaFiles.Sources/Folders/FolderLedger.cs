@@ -22,11 +22,8 @@ namespace SagaFiles.Sources.Folders;
 sealed class FolderLedger(SagaFilesDbContext db, FileIntake intake, IObjectStore store, OutputManifests manifests, IServiceScopeFactory scopes,
     TimeProvider clock, ILogger<FolderLedger> logger)
 {
-    /// <summary>
-    /// How long a submission holds its row: renewed every third of it while the file is stored, so only a row whose
-    /// instance died is submitted again by another (and were two to submit it, the idempotency key keeps one file).
-    /// </summary>
-    public static readonly TimeSpan Hold = TimeSpan.FromSeconds(30);
+    /// <summary>How long a submission holds its row (<see cref="LedgerHold" />).</summary>
+    public static readonly TimeSpan Hold = LedgerHold.Hold;
 
     /// <summary>Takes a complete file in, once per version.</summary>
     /// <returns>False when the file changed while it was read: it is still being written.</returns>
@@ -104,67 +101,33 @@ sealed class FolderLedger(SagaFilesDbContext db, FileIntake intake, IObjectStore
 
     async Task SubmitAsync(FolderSourceOptions folder, FolderFile row, CancellationToken cancellationToken)
     {
-        IntakeResult result;
-        using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewing = RenewHoldAsync(row.Id, holding.Token);
-        try
+        var (result, unreadable) = await LedgerHold.WhileHeldAsync(scopes, clock, logger, row.Id, (other, until, ct) => other.FolderFiles
+            .Where(f => f.Id == row.Id && f.Status == FolderFileStatus.Submitting)
+            .ExecuteUpdateAsync(u => u.SetProperty(f => f.HeldUntil, until), ct), async () =>
         {
-            await using var content = Open(row.Path);
-            result = await intake.SubmitAsync(new IntakeRequest
+            try
             {
-                Name = Path.GetFileName(row.Path), Content = IntakeContent.FromLocalFile(content), Tenant = row.Tenant,
-                Tags = IntakeTags.From(folder.Tags), IdempotencyKey = "folder-" + row.Id.ToString("N")
-            }, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await FailAsync(folder, row, $"The file could not be read: {e.Message}", cancellationToken);
-            return;
-        }
-        finally
-        {
-            await holding.CancelAsync();
-            await renewing;
-        }
+                await using var content = Open(row.Path);
+                return ((IntakeResult?)await intake.SubmitAsync(new IntakeRequest
+                {
+                    Name = Path.GetFileName(row.Path), Content = IntakeContent.FromSource(content), Tenant = row.Tenant,
+                    Tags = IntakeTags.From(folder.Tags), IdempotencyKey = "folder-" + row.Id.ToString("N")
+                }, cancellationToken), (string?)null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return ((IntakeResult?)null, $"The file could not be read: {e.Message}");
+            }
+        }, cancellationToken);
 
-        var file = result switch
-        {
-            IntakeResult.Accepted accepted => accepted.File,
-            IntakeResult.Replayed replayed => replayed.File,
-            _ => null
-        };
-        if (file is not null)
+        if (result?.Receipt is { } file)
         {
             (row.FileId, row.Status) = (file.FileId, FolderFileStatus.Submitted);
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Folder {Folder}: {Path} taken as file {FileId}", folder.Path, row.Path, file.FileId);
         }
         else
-            await FailAsync(folder, row, $"The intake refused it: {result}", cancellationToken);
-    }
-
-    /// <summary>Renews the row's hold until <paramref name="stop" />, through a context of its own (the intake uses this scope's).</summary>
-    async Task RenewHoldAsync(Guid id, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-            try
-            {
-                await Task.Delay(Hold / 3, clock, stop);
-                await using var scope = scopes.CreateAsyncScope();
-                var until = clock.GetUtcNow() + Hold;
-                await scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>().FolderFiles
-                    .Where(f => f.Id == id && f.Status == FolderFileStatus.Submitting)
-                    .ExecuteUpdateAsync(u => u.SetProperty(f => f.HeldUntil, until), stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // Submitted (or given up): the hold has done its work.
-            }
-            catch (Exception e)
-            {
-                // The next renewal tries again; should the hold lapse meanwhile, a second submission replays this one.
-                logger.LogWarning(e, "Renewing the hold on folder file {Id} failed", id);
-            }
+            await FailAsync(folder, row, unreadable ?? $"The intake refused it: {result}", cancellationToken);
     }
 
     async Task RecordUnreadableAsync(FolderSourceOptions folder, FileVersion version, Exception e, CancellationToken cancellationToken)

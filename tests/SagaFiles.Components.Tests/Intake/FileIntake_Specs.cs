@@ -100,7 +100,7 @@ public class FileIntake_Specs
     {
         var result = await _host.SubmitAsync(new IntakeRequest
         {
-            Tenant = Tenant, Name = UniqueName("folder.bin"), Content = IntakeContent.FromLocalFile(new GeneratedStream(MaxBytes + 1, seed: 5))
+            Tenant = Tenant, Name = UniqueName("folder.bin"), Content = IntakeContent.FromSource(new GeneratedStream(MaxBytes + 1, seed: 5))
         });
 
         result.ShouldBeOfType<IntakeResult.Accepted>().File.Size.ShouldBe(MaxBytes + 1);
