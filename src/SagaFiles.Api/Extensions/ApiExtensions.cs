@@ -35,8 +35,9 @@ public static class ApiExtensions
         builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
             transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
         builder.Services.AddResumableUploads();
-        // Watched folders (Sources:Folders): the ledger keeps several instances from taking a file twice.
-        builder.Services.AddFolderSources();
+        // Watched folders (Sources:Folders) and S3 bucket sources (Sources:Buckets): their ledgers keep several instances
+        // from taking a file twice.
+        builder.Services.AddSources(HealthExtensions.ReadyTag);
         // One LISTEN connection per instance feeds every progress stream it serves.
         builder.Services.AddSingleton<Features.Files.Progress.FileChanges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Features.Files.Progress.FileChanges>());

@@ -22,6 +22,10 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<FolderFile> FolderFiles => Set<FolderFile>();
 
+    public DbSet<BucketObject> BucketObjects => Set<BucketObject>();
+
+    public DbSet<BucketCursor> BucketCursors => Set<BucketCursor>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
@@ -32,6 +36,8 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
         modelBuilder.ApplyConfiguration(new UploadConfiguration());
         modelBuilder.ApplyConfiguration(new UploadPartConfiguration());
         modelBuilder.ApplyConfiguration(new FolderFileConfiguration());
+        modelBuilder.ApplyConfiguration(new BucketObjectConfiguration());
+        modelBuilder.ApplyConfiguration(new BucketCursorConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

@@ -1,3 +1,4 @@
+using SagaFiles.Sources.Buckets;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
 using SagaFiles.Intake;
@@ -11,6 +12,9 @@ public sealed class SourcesOptions
 
     /// <summary><c>Sources:Folders:N</c>: folders whose files are taken in once completely written.</summary>
     public List<FolderSourceOptions> Folders { get; set; } = [];
+
+    /// <summary><c>Sources:Buckets:N</c>: S3 buckets (or prefixes of them) whose objects are taken in, each version once.</summary>
+    public List<BucketSourceOptions> Buckets { get; set; } = [];
 }
 
 /// <summary>One watched folder.</summary>
@@ -41,7 +45,7 @@ public sealed class FolderSourceOptions
     public string FailedPath => System.IO.Path.Combine(Path, "failed");
 }
 
-/// <summary>Checks every folder at start-up, naming the first wrong setting.</summary>
+/// <summary>Checks every folder and bucket source at start-up, naming each wrong setting.</summary>
 sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
 {
     public ValidateOptionsResult Validate(string? name, SourcesOptions options)
@@ -68,6 +72,7 @@ sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
                 problems.Add($"{at}:ResultsPath '{results}' must be an absolute path.");
         }
 
+        problems.AddRange(BucketSourceOptions.Problems(options.Buckets));
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
