@@ -165,13 +165,17 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
 
     static readonly string[] Buckets = ["e2e-incoming", "e2e-staging", "e2e-processed"];
 
+    /// <summary>How the source buckets and notification queues of bucket sources' specs begin: the policy's SOURCE_BUCKET and SOURCE_QUEUE.</summary>
+    public const string SourceNames = "e2e-src-";
+
     /// <summary>Fails the run when a role called an AWS action its policy does not allow, naming each such call.</summary>
     static void AssertEveryCallIsAllowed(IReadOnlyCollection<AwsCall> calls)
     {
         var placeholders = new Dictionary<string, string>
         {
             ["REGION"] = AwsActions.Region, ["ACCOUNT_ID"] = AwsActions.Account, ["PREFIX"] = MessagingPrefix,
-            ["INCOMING_BUCKET"] = Buckets[0], ["STAGING_BUCKET"] = Buckets[1], ["PROCESSED_BUCKET"] = Buckets[2]
+            ["INCOMING_BUCKET"] = Buckets[0], ["STAGING_BUCKET"] = Buckets[1], ["PROCESSED_BUCKET"] = Buckets[2],
+            ["SOURCE_BUCKET"] = SourceNames + "*", ["SOURCE_QUEUE"] = SourceNames + "*"
         };
         var roles = new Dictionary<string, (string Role, IamPolicy Policy)>
         {

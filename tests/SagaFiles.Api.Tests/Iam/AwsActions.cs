@@ -79,7 +79,8 @@ public static class AwsActions
         switch (method)
         {
             case "GET" or "HEAD" when isObject:
-                yield return new AwsCall(accessKey, "s3:GetObject", target);
+                // Reading a named version is its own action.
+                yield return new AwsCall(accessKey, Has("versionId") ? "s3:GetObjectVersion" : "s3:GetObject", target);
                 break;
             case "GET" or "HEAD" when Has("uploads"):
                 yield return new AwsCall(accessKey, "s3:ListBucketMultipartUploads", bucket);
