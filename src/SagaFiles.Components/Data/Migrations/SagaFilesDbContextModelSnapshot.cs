@@ -347,6 +347,126 @@ namespace SagaFiles.Components.Data.Migrations
                     b.ToTable("archive_progress", (string)null);
                 });
 
+            modelBuilder.Entity("SagaFiles.Components.Data.BucketCursor", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(1093)
+                        .HasColumnType("character varying(1093)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("AfterKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("after_key");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("ErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("error_at");
+
+                    b.Property<DateTimeOffset?>("PassCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pass_completed_at");
+
+                    b.Property<DateTimeOffset?>("PassStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pass_started_at");
+
+                    b.HasKey("Source")
+                        .HasName("pk_bucket_cursors");
+
+                    b.ToTable("bucket_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("SagaFiles.Components.Data.BucketObject", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Bucket")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("bucket");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("etag");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<Guid?>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTimeOffset>("HeldUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_until");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("SeenBy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("seen_by");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("taken_at");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant");
+
+                    b.Property<string>("VersionId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("version_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_bucket_objects");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_bucket_objects_status")
+                        .HasFilter("status = 'Submitting'");
+
+                    b.HasIndex("Bucket", "Key", "ETag")
+                        .IsUnique()
+                        .HasDatabaseName("ix_bucket_objects_bucket_key_etag");
+
+                    b.ToTable("bucket_objects", (string)null);
+                });
+
             modelBuilder.Entity("SagaFiles.Components.Data.FolderFile", b =>
                 {
                     b.Property<Guid>("Id")
