@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using Npgsql;
 using SagaFiles.Api.Security;
@@ -95,13 +97,122 @@ public class Progress_Specs
                 break;
         }
 
-        seen.ShouldAllBe(e => (e.Event == "transition" ? e.Data.GetProperty("fileId") : e.Data.GetProperty("id")).GetGuid() == id,
-            $"only the tenant's file, not {elsewhere}");
+        seen.ShouldAllBe(e => FileOf(e) == id, $"only the tenant's file, not {elsewhere}");
         var transitions = seen.Where(e => e.Event == "transition").ToList();
         transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 5));
-        transitions.Select(e => e.RawId).ShouldBe(Enumerable.Range(0, 5).Select(i => $"{id}:{i}"));
+        seen.Select(e => e.Position).ShouldBe(seen.Select(e => e.Position).Order().Distinct(), "ids are positions, in commit order");
         transitions.Select(e => e.Data.GetProperty("event").GetProperty("to").GetString()).Last().ShouldBe(FileStates.Completed);
         seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+    }
+
+    [Test]
+    public async Task A_tenant_stream_client_that_drops_and_reconnects_with_Last_Event_ID_gets_what_it_missed_in_order_through_another_instance()
+    {
+        var tenant = $"resume-{Guid.NewGuid():N}"[..16];
+        var key = await SagaFilesApp.CreateKeyAsync(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
+        // The fixture's instance takes the uploads; the client follows them on another one.
+        using var uploader = SagaFilesApp.ClientWith(key);
+        await using var other = SagaFilesApp.NewApi(new Dictionary<string, string>());
+        using var follower = SagaFilesApp.ClientWith(key, other);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+
+        // Connected, the client sees the first file start, then its connection drops.
+        var before = new List<ServerSentEvent>();
+        Guid first;
+        using (var response = await follower.GetAsync("/files/progress", HttpCompletionOption.ResponseHeadersRead, timeout.Token))
+        {
+            var events = Read(new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token)), timeout.Token);
+            first = await Files.Upload("a,b\n1,2\n"u8.ToArray(), "resume-first.csv", client: uploader);
+            await foreach (var e in events)
+            {
+                before.Add(e);
+                if (e.Event == "transition")
+                    break;
+            }
+        }
+
+        // While it is away: the first file finishes, a second one goes through, another tenant's too.
+        await Files.WaitUntilSettled(first, client: uploader);
+        var elsewhere = await Files.Upload("a\n1\n"u8.ToArray(), "resume-elsewhere.csv");
+        var second = await Files.Upload("a\n1\n"u8.ToArray(), "resume-second.csv", client: uploader);
+        await Files.WaitUntilSettled(second, client: uploader);
+        await Files.WaitUntilSettled(elsewhere);
+
+        var after = await ReadTenantUntilOutcomes(follower, before[^1].RawId!, [first, second], timeout.Token);
+
+        after.ShouldAllBe(e => FileOf(e) == first || FileOf(e) == second, $"only the tenant's files, not {elsewhere}");
+        var all = before.Concat(after).ToList();
+        all.Select(e => e.Position).ShouldBe(all.Select(e => e.Position).Order().Distinct(), "in commit order, nothing twice");
+        foreach (var id in new[] { first, second })
+        {
+            var transitions = all.Where(e => e.Event == "transition" && FileOf(e) == id).ToList();
+            transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 5), $"every transition of {id}, in order");
+            transitions.Select(e => e.Data.GetProperty("event").GetRawText()).ShouldBe(
+                (await Files.Get(id, "/events", uploader)).GetProperty("events").EnumerateArray().Select(h => h.GetRawText()));
+            all.Last(e => FileOf(e) == id).Event.ShouldBe("outcome", "a file's outcome follows its transitions");
+        }
+
+        // The same client reading from just before its first event gets exactly what it had, then what it missed.
+        var again = await ReadTenantUntilOutcomes(follower, (before[0].Position - 1).ToString(CultureInfo.InvariantCulture), [first, second], timeout.Token);
+        again.Select(e => (e.RawId, e.Event)).ShouldBe(all.Select(e => (e.RawId, e.Event)));
+    }
+
+    [Test]
+    public async Task A_large_files_progress_reaches_the_streams_with_a_percentage_while_it_is_checksummed_and_converted()
+    {
+        var tenant = $"bytes-{Guid.NewGuid():N}"[..16];
+        var key = await SagaFilesApp.CreateKeyAsync(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
+        using var uploader = SagaFilesApp.ClientWith(key);
+        await using var other = SagaFilesApp.NewApi(new Dictionary<string, string>());
+        using var follower = SagaFilesApp.ClientWith(key, other);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        using var tenantStream = await follower.GetAsync("/files/progress", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var tenantEvents = Read(new StreamReader(await tenantStream.Content.ReadAsStreamAsync(timeout.Token)), timeout.Token);
+
+        // 16 MB of CSV: the workers report every 200 ms (Processing:ProgressInterval in the fixture) while they read it.
+        var csv = new StringBuilder("id,name,amount\n");
+        for (var i = 0; csv.Length < 16_000_000; i++)
+            csv.Append(CultureInfo.InvariantCulture, $"{i},name-{i % 977},{i * 0.25}\n");
+        var content = Encoding.UTF8.GetBytes(csv.ToString());
+        var id = await Files.Upload(content, "progress-large.csv", client: uploader);
+
+        var events = await ReadStream(follower, id);
+        var progress = events.Where(e => e.Event == "progress").ToList();
+        progress.ShouldNotBeEmpty("a step of a 16 MB file reports while it runs");
+        foreach (var e in progress)
+        {
+            e.Id.ShouldBeNull("a report is not resumed: the next one says more");
+            e.Data.GetProperty("fileId").GetGuid().ShouldBe(id);
+            e.Data.GetProperty("step").GetString().ShouldBeOneOf(FileSteps.Checksum, FileSteps.Convert);
+            var done = e.Data.GetProperty("bytesDone").GetInt64();
+            var total = e.Data.GetProperty("bytesTotal").GetInt64();
+            total.ShouldBeGreaterThanOrEqualTo(content.Length, "the file's size, or what the converter reads of it");
+            done.ShouldBeInRange(1, total);
+            e.Data.GetProperty("percent").GetDouble().ShouldBe(Math.Min(100, Math.Round(100.0 * done / total, 1)));
+            // Between the transition into its step and the one out of it.
+            var into = events.Take(events.IndexOf(e)).Last(x => x.Event == "transition");
+            into.Data.GetProperty("to").GetString().ShouldBe(e.Data.GetProperty("step").GetString() == FileSteps.Checksum
+                ? nameof(FileStateMachine.Checksumming) : nameof(FileStateMachine.Converting));
+        }
+
+        // The tenant's stream carried them too, in order with the file's transitions.
+        var seen = new List<ServerSentEvent>();
+        await foreach (var e in tenantEvents)
+        {
+            seen.Add(e);
+            if (e.Event == "outcome")
+                break;
+        }
+
+        seen.ShouldAllBe(e => FileOf(e) == id);
+        foreach (var e in seen.Where(e => e.Event == "progress"))
+            seen.Take(seen.IndexOf(e)).Last(x => x.Event == "transition").Data.GetProperty("event").GetProperty("to").GetString()
+                .ShouldBe(e.Data.GetProperty("step").GetString() == FileSteps.Checksum ? nameof(FileStateMachine.Checksumming) : nameof(FileStateMachine.Converting));
+        seen.Where(e => e.Event == "progress").ShouldNotBeEmpty();
+        // Every report committed is there; the file's stream, which reads the file as it changes, may have skipped one.
+        progress.Select(e => e.Data.GetProperty("bytesDone").GetInt64())
+            .ShouldBeSubsetOf(seen.Where(e => e.Event == "progress").Select(e => e.Data.GetProperty("bytesDone").GetInt64()));
+        seen.Where(e => e.Event == "transition").Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 5));
     }
 
     [Test]
@@ -136,7 +247,32 @@ public class Progress_Specs
 
     sealed record ServerSentEvent(string? RawId, string Event, JsonElement Data)
     {
-        public int? Id => RawId == null ? null : int.Parse(RawId);
+        public int? Id => RawId == null ? null : int.Parse(RawId, CultureInfo.InvariantCulture);
+
+        /// <summary>An event's position in the tenant stream.</summary>
+        public long Position => long.Parse(RawId!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whose event it is in the tenant stream.</summary>
+    static Guid FileOf(ServerSentEvent e) => (e.Event == "outcome" ? e.Data.GetProperty("id") : e.Data.GetProperty("fileId")).GetGuid();
+
+    /// <summary>The tenant stream opened with <paramref name="lastEventId" />, read until each of <paramref name="files" /> had its outcome.</summary>
+    static async Task<List<ServerSentEvent>> ReadTenantUntilOutcomes(HttpClient client, string lastEventId, Guid[] files, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/files/progress");
+        request.Headers.Add("Last-Event-ID", lastEventId);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var events = new List<ServerSentEvent>();
+        var pending = files.ToHashSet();
+        await foreach (var e in Read(new StreamReader(await response.Content.ReadAsStreamAsync(ct)), ct))
+        {
+            events.Add(e);
+            if (e.Event == "outcome" && pending.Remove(FileOf(e)) && pending.Count == 0)
+                break;
+        }
+
+        return events;
     }
 
     /// <summary>Reads the stream until the server ends it (failing after a minute), checking it ends right after the outcome.</summary>

@@ -69,12 +69,22 @@ public partial class WebSocket_Specs
             seen.Add(await Receive(socket, timeout.Token) ?? throw new InvalidOperationException("The tenant socket closed"));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
 
-        seen.ShouldAllBe(m => (m.Event == "transition" ? m.Data.GetProperty("fileId") : m.Data.GetProperty("id")).GetGuid() == id,
+        seen.ShouldAllBe(m => (m.Event == "outcome" ? m.Data.GetProperty("id") : m.Data.GetProperty("fileId")).GetGuid() == id,
             $"only the tenant's file, not {elsewhere}");
+        var positions = seen.Select(m => long.Parse(m.Id!)).ToList();
+        positions.ShouldBe(positions.Order().Distinct(), "each event's id is its position, in the order they committed");
         var transitions = seen.Where(m => m.Event == "transition").ToList();
-        transitions.Select(m => m.Id).ShouldBe(Enumerable.Range(0, 5).Select(i => $"{id}:{i}"));
+        transitions.Select(m => m.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 5));
         transitions[^1].Data.GetProperty("event").GetProperty("to").GetString().ShouldBe(FileStates.Completed);
         seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+
+        // Reopened after the second transition, it sends the rest again, the same ids in the same order.
+        using var resumed = await Connect(null, $"/ws?last_event_id={transitions[1].Id}", key, [], timeout.Token);
+        var rest = new List<SocketMessage>();
+        while (rest.LastOrDefault()?.Event != "outcome")
+            rest.Add(await Receive(resumed, timeout.Token) ?? throw new InvalidOperationException("The tenant socket closed"));
+        await resumed.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        rest.Select(m => (m.Id, m.Event)).ShouldBe(seen.SkipWhile(m => m.Id != transitions[1].Id).Skip(1).Select(m => (m.Id, m.Event)));
     }
 
     [Test]
@@ -89,7 +99,8 @@ public partial class WebSocket_Specs
         (await HandshakeStatus($"/ws?file_id={id}", null)).ShouldBe(401);
         (await HandshakeStatus($"/ws?file_id={id}", writer)).ShouldBe(403);
         (await HandshakeStatus($"/ws?file_id={Guid.NewGuid()}", reader)).ShouldBe(404);
-        (await HandshakeStatus("/ws?last_event_id=3", reader)).ShouldBe(400, "the tenant-wide stream does not resume");
+        (await HandshakeStatus("/ws?last_event_id=-1", reader)).ShouldBe(400);
+        (await HandshakeStatus($"/ws?file_id={id}&last_event_id=3000000000", reader)).ShouldBe(400, "a file's id is an index in its history");
 
         using var plain = SagaFilesApp.ClientWith(reader);
         var refused = await plain.GetAsync($"/ws?file_id={id}");

@@ -41,6 +41,7 @@ public static class ApiExtensions
         // One LISTEN connection per instance feeds every progress stream it serves.
         builder.Services.AddSingleton<Features.Files.Progress.FileChanges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Features.Files.Progress.FileChanges>());
+        builder.Services.AddHostedService<Features.Files.Progress.FileEventCleanup>();
         // The gauges of the database and the queues are the same whoever reads them: the API does, the workers do not.
         builder.Services.AddFileGauges();
         builder.Services.AddQueueGauges(services => services.GetRequiredService<IOptions<MetricsOptions>>().Value.RefreshInterval);

@@ -3,7 +3,7 @@ using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Data;
 
-/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, resumable uploads and their parts, watched folders' ledger, and the inbox/outbox tables.</summary>
+/// <summary>SagaFiles' database: the file sagas (which are the file records), upload and API keys, archives' child counts, resumable uploads and their parts, watched folders' ledger, the files' events in commit order, and the inbox/outbox tables.</summary>
 public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : DbContext(options)
 {
     public DbSet<FileState> Files => Set<FileState>();
@@ -26,6 +26,8 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<BucketCursor> BucketCursors => Set<BucketCursor>();
 
+    public DbSet<FileEvent> FileEvents => Set<FileEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
@@ -38,6 +40,7 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
         modelBuilder.ApplyConfiguration(new FolderFileConfiguration());
         modelBuilder.ApplyConfiguration(new BucketObjectConfiguration());
         modelBuilder.ApplyConfiguration(new BucketCursorConfiguration());
+        modelBuilder.ApplyConfiguration(new FileEventConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

@@ -161,7 +161,8 @@ public class FileState : SagaStateMachineInstance
     public void Progressed(StepProgressed progressed, DateTimeOffset now, DateTimeOffset timeoutAt)
     {
         var record = Step(progressed.Step);
-        (record.BytesDone, record.BytesTotal) = (progressed.BytesDone, progressed.BytesTotal);
+        // The steps that report read the file itself (checksum, convert): without a total of their own, it is the file's size.
+        (record.BytesDone, record.BytesTotal) = (progressed.BytesDone, progressed.BytesTotal ?? (Size > 0 ? Size : null));
         StepTimeoutAt = timeoutAt;
         UpdatedAt = now;
     }

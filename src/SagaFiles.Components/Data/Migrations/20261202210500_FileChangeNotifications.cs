@@ -12,7 +12,10 @@ namespace SagaFiles.Components.Data.Migrations
     public partial class FileChangeNotifications : Migration
     {
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
+        protected override void Up(MigrationBuilder migrationBuilder) => UpAgain(migrationBuilder);
+
+        /// <summary>Also how ProgressEvents, which replaces this trigger, puts it back when it is rolled back.</summary>
+        internal void UpAgain(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
                 CREATE FUNCTION files_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -467,6 +467,70 @@ namespace SagaFiles.Components.Data.Migrations
                     b.ToTable("bucket_objects", (string)null);
                 });
 
+            modelBuilder.Entity("SagaFiles.Components.Data.FileEvent", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Position"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<int?>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<long?>("BytesDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_done");
+
+                    b.Property<long?>("BytesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_total");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<int?>("HistoryIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("history_index");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Step")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("step");
+
+                    b.Property<string>("Tenant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant");
+
+                    b.HasKey("Position")
+                        .HasName("pk_file_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_file_events_at");
+
+                    b.HasIndex("Tenant", "Position")
+                        .HasDatabaseName("ix_file_events_tenant_position");
+
+                    b.ToTable("file_events", (string)null);
+                });
+
             modelBuilder.Entity("SagaFiles.Components.Data.FolderFile", b =>
                 {
                     b.Property<Guid>("Id")

@@ -6,8 +6,9 @@ namespace SagaFiles.Api.Features.Files.Progress;
 /// <summary>
 /// GET /files/{id}/progress: the file's transitions as Server-Sent Events. Each history entry is an <c>event: transition</c>
 /// whose <c>id</c> is its index in the history (GET /files/{id}/events), so a client that reconnects with
-/// <c>Last-Event-ID</c> gets only what it missed; once the file is Completed or Failed, a last <c>event: outcome</c> carries
-/// the file (as GET /files/{id}) and the stream ends.
+/// <c>Last-Event-ID</c> gets only what it missed. While a step runs, <c>event: progress</c> (no id) carries its last report
+/// (bytes done, total, percent). Once the file is Completed or Failed, a last <c>event: outcome</c> carries the file (as
+/// GET /files/{id}) and the stream ends.
 /// </summary>
 public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpoint<Get.Request>
 {
@@ -16,7 +17,7 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
         Get("/files/{id:guid}/progress");
         Policies(ApiScopes.FilesRead);
         Description(d => d.Produces(200, contentType: "text/event-stream").ProducesProblemDetails(404));
-        Summary(s => s.Summary = "The file's transitions as they happen (Server-Sent Events), resumable with Last-Event-ID, ending with its outcome");
+        Summary(s => s.Summary = "The file's transitions and its running step's progress as they happen (Server-Sent Events), resumable with Last-Event-ID, ending with its outcome");
     }
 
     public override async Task HandleAsync(Get.Request request, CancellationToken ct)

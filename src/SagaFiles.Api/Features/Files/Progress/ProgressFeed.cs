@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
 using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 using SagaFiles.Api.Features.Files.Events;
@@ -10,11 +12,12 @@ namespace SagaFiles.Api.Features.Files.Progress;
 
 /// <summary>
 /// One event of a progress stream, whichever way it travels (Server-Sent Events or a WebSocket): <see cref="Name" /> is
-/// <c>transition</c> or <c>outcome</c>; <see cref="Id" /> is what a client resumes after.
+/// <c>transition</c>, <c>progress</c> or <c>outcome</c>; <see cref="Id" /> is what a client resumes after.
 /// </summary>
 public sealed record ProgressEvent(string? Id, string Name, object? Data)
 {
     public const string Transition = "transition";
+    public const string Progress = "progress";
     public const string Outcome = "outcome";
 
     /// <summary>Not an event: nothing changed for <see cref="ProgressFeed.KeepAlive" />, so a transport can show it is alive.</summary>
@@ -25,36 +28,64 @@ public sealed record ProgressEvent(string? Id, string Name, object? Data)
 public sealed record Transition(Guid FileId, int Index, Event Event);
 
 /// <summary>
-/// What the progress streams send, read from the files table as <see cref="FileChanges" /> says a file changed: the one
-/// source of GET /files/{id}/progress, GET /files/progress and the WebSocket at /ws.
+/// How far a running step is through its input, as the worker last reported it (<c>StepProgressed</c>, every
+/// Processing:ProgressInterval): <c>Percent</c> when the total is known.
+/// </summary>
+public sealed record StepProgress(Guid FileId, string Step, int Attempt, long BytesDone, long? BytesTotal, double? Percent)
+{
+    public static StepProgress Of(Guid fileId, string step, int attempt, long done, long? total) =>
+        new(fileId, step, attempt, done, total, total > 0 ? Math.Min(100, Math.Round(100.0 * done / total.Value, 1)) : null);
+
+    /// <summary>The running step's last report, if it made one.</summary>
+    public static StepProgress? Of(FileState file) =>
+        file.CurrentStep is { } step && !IsSettled(file) && file.Steps.FirstOrDefault(s => s.Step == step) is { BytesDone: { } done } record
+            ? Of(file.CorrelationId, step, file.Attempt, done, record.BytesTotal)
+            : null;
+
+    static bool IsSettled(FileState file) => FileStates.StatusOf(file.CurrentState) is FileStatus.Completed or FileStatus.Failed;
+}
+
+/// <summary>
+/// What the progress streams send, as <see cref="FileChanges" /> says a file changed: the one source of
+/// GET /files/{id}/progress, GET /files/progress and the WebSocket at /ws. A file's stream reads the file; the tenant's
+/// reads <c>file_events</c>, whose positions follow commit order, so it resumes from one.
 /// </summary>
 public static class ProgressFeed
 {
     /// <summary>A quiet stream yields <see cref="ProgressEvent.Quiet" /> this often: proxies close connections idle for longer.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
+    /// <summary>How many events the tenant's stream reads at a time.</summary>
+    const int Batch = 200;
+
     /// <summary>How every stream writes an event's data.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>
     /// <paramref name="file" />'s history after index <paramref name="sent" /> (-1: all of it), then its transitions as they
-    /// happen, ending with its outcome once it is Completed or Failed. <paramref name="file" /> is read after
-    /// <paramref name="subscription" /> was made, so a change in between is read twice, not missed.
+    /// happen, each followed by the running step's progress when it reported more (no id: a client resuming gets the
+    /// latest report again, not the ones it missed), ending with its outcome once it is Completed or Failed.
+    /// <paramref name="file" /> is read after <paramref name="subscription" /> was made, so a change in between is read
+    /// twice, not missed.
     /// </summary>
     public static async IAsyncEnumerable<ProgressEvent> OfFile(SagaFilesDbContext db, FileChanges.Subscription subscription, FileState file, int sent,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        StepProgress? reported = null;
         while (true)
         {
             var events = Event.Of(file);
             for (var i = sent + 1; i < events.Count; i++)
-                yield return new ProgressEvent(i.ToString(), ProgressEvent.Transition, events[i]);
+                yield return new ProgressEvent(i.ToString(CultureInfo.InvariantCulture), ProgressEvent.Transition, events[i]);
             sent = Math.Max(sent, events.Count - 1);
             if (IsSettled(file))
             {
                 yield return new ProgressEvent(null, ProgressEvent.Outcome, FileRecord.From(file));
                 yield break;
             }
+
+            if (StepProgress.Of(file) is { } progress && progress != reported)
+                yield return new ProgressEvent(null, ProgressEvent.Progress, reported = progress);
 
             while (!await subscription.WaitAsync(KeepAlive, ct))
                 yield return ProgressEvent.Quiet;
@@ -64,35 +95,64 @@ public static class ProgressFeed
         }
     }
 
+    /// <summary>Where a tenant stream opened without <c>Last-Event-ID</c> starts: after every event so far.</summary>
+    public static async Task<long> NowAsync(SagaFilesDbContext db, CancellationToken ct) =>
+        await db.FileEvents.MaxAsync(e => (long?)e.Position, ct) ?? 0;
+
     /// <summary>
-    /// The transitions of <paramref name="subscription" />'s tenant's files from now on (id <c>{file}:{index}</c>), and each
-    /// file's outcome when it completes or fails. It does not end.
+    /// The events of <paramref name="subscription" />'s tenant's files after position <paramref name="after" /> (see
+    /// <see cref="NowAsync" />), in commit order, each with its position as id: transitions (data: file, index in its
+    /// history, the entry as GET /files/{id}/events), progress reports and outcomes (the file as GET /files/{id} shows it
+    /// when sent). It does not end.
     /// </summary>
-    public static async IAsyncEnumerable<ProgressEvent> OfTenant(SagaFilesDbContext db, FileChanges.Subscription subscription,
+    public static async IAsyncEnumerable<ProgressEvent> OfTenant(SagaFilesDbContext db, FileChanges.Subscription subscription, long after,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var since = DateTimeOffset.UtcNow;
-        // Per file seen: the last history index sent (a file first seen starts with what happened since the stream opened).
-        var sent = new Dictionary<Guid, int>();
+        var tenant = subscription.Tenant;
         while (true)
         {
-            while (!await subscription.WaitAsync(KeepAlive, ct))
-                yield return ProgressEvent.Quiet;
-            foreach (var id in subscription.TakeChanged())
+            // Which files changed is not needed here: the events say it.
+            subscription.TakeChanged();
+            var batch = await db.FileEvents.AsNoTracking().Where(e => e.Tenant == tenant && e.Position > after).OrderBy(e => e.Position)
+                .Take(Batch).ToListAsync(ct);
+            if (batch.Count == 0)
             {
-                if (await db.Files.ReadAsync(id, subscription.Tenant, ct) is not { } file)
-                    continue;
-                var events = Event.Of(file);
-                var from = sent.TryGetValue(id, out var last) ? last + 1 : Math.Max(0, events.Count - events.Count(e => e.At >= since));
-                for (var i = from; i < events.Count; i++)
-                    yield return new ProgressEvent($"{id}:{i}", ProgressEvent.Transition, new Transition(id, i, events[i]));
-                if (from >= events.Count)
-                    continue;
-                sent[id] = events.Count - 1;
-                if (IsSettled(file))
-                    yield return new ProgressEvent(null, ProgressEvent.Outcome, FileRecord.From(file));
+                // Read again on every change, and on every quiet spell too (a change made while the LISTEN connection was
+                // down was announced to nobody).
+                if (!await subscription.WaitAsync(KeepAlive, ct))
+                    yield return ProgressEvent.Quiet;
+                continue;
+            }
+
+            var ids = batch.Where(e => e.Kind != FileEvent.Progress).Select(e => e.FileId).Distinct().ToList();
+            var files = ids.Count == 0
+                ? []
+                : await db.Files.AsNoTracking().Where(f => f.Tenant == tenant && ids.Contains(f.CorrelationId)).ToDictionaryAsync(f => f.CorrelationId, ct);
+            var histories = new Dictionary<Guid, IReadOnlyList<Event>>();
+            foreach (var e in batch)
+            {
+                after = e.Position;
+                if (Of(e, files, histories) is { } found)
+                    yield return new ProgressEvent(e.Position.ToString(CultureInfo.InvariantCulture), found.Name, found.Data);
             }
         }
+    }
+
+    static (string Name, object Data)? Of(FileEvent e, Dictionary<Guid, FileState> files, Dictionary<Guid, IReadOnlyList<Event>> histories)
+    {
+        if (e.Kind == FileEvent.Progress)
+            return e is { Step: { } step, BytesDone: { } done }
+                ? (ProgressEvent.Progress, StepProgress.Of(e.FileId, step, e.Attempt ?? 0, done, e.BytesTotal))
+                : null;
+        if (!files.TryGetValue(e.FileId, out var file))
+            return null;
+        if (e.Kind == FileEvent.Outcome)
+            return (ProgressEvent.Outcome, FileRecord.From(file));
+        if (!histories.TryGetValue(e.FileId, out var events))
+            histories[e.FileId] = events = Event.Of(file);
+        return e.HistoryIndex is { } index && index < events.Count
+            ? (ProgressEvent.Transition, new Transition(e.FileId, index, events[index]))
+            : null;
     }
 
     static bool IsSettled(FileState file) => FileStates.StatusOf(file.CurrentState) is FileStatus.Completed or FileStatus.Failed;

@@ -10,7 +10,7 @@ namespace SagaFiles.Api.Features.Files.Socket;
 /// <summary>
 /// GET /ws?file_id={id}: the events of GET /files/{id}/progress over a WebSocket, one JSON text message each
 /// (<c>{"id", "event", "data"}</c>), resumable with <c>last_event_id</c>, closed normally after the outcome. Without
-/// <c>file_id</c>, the events of GET /files/progress. The same keys, scopes and tenants as those; a browser, which cannot
+/// <c>file_id</c>, the events of GET /files/progress, resumable the same way. The same keys, scopes and tenants as those; a browser, which cannot
 /// set headers here, offers the subprotocols <c>sagafiles</c> and <c>bearer.{key}</c>.
 /// </summary>
 public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpoint<Request>
@@ -22,10 +22,10 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
         Description(d => d.Produces(101).ProducesProblemDetails(400).ProducesProblemDetails(404).ProducesProblemDetails(426));
         Summary(s =>
         {
-            s.Summary = "A file's transitions, or all the tenant's, over a WebSocket";
-            s.Description = "Each message is {\"id\", \"event\": \"transition\" | \"outcome\", \"data\"} as in the Server-Sent Events of "
-                + "GET /files/{id}/progress (with file_id, resumable after last_event_id, closed after the outcome) and GET /files/progress "
-                + "(without). Browsers authenticate by offering the subprotocols 'sagafiles' and 'bearer.<key>'.";
+            s.Summary = "A file's transitions and progress, or all the tenant's, over a WebSocket";
+            s.Description = "Each message is {\"id\", \"event\": \"transition\" | \"progress\" | \"outcome\", \"data\"} as in the Server-Sent Events of "
+                + "GET /files/{id}/progress (with file_id, closed after the outcome) and GET /files/progress (without), both resumable "
+                + "after last_event_id. Browsers authenticate by offering the subprotocols 'sagafiles' and 'bearer.<key>'.";
         });
     }
 
@@ -51,8 +51,8 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
             KeepAliveInterval = ProgressFeed.KeepAlive
         });
         var events = file == null
-            ? ProgressFeed.OfTenant(db, subscription, ct)
-            : ProgressFeed.OfFile(db, subscription, file, request.LastEventId ?? -1, ct);
+            ? ProgressFeed.OfTenant(db, subscription, request.LastEventId ?? await ProgressFeed.NowAsync(db, ct), ct)
+            : ProgressFeed.OfFile(db, subscription, file, (int)(request.LastEventId ?? -1), ct);
         await ProgressSocket.SendAsync(socket, events, ct);
     }
 }

@@ -10,19 +10,20 @@ public sealed class Request
     public Guid? FileId { get; init; }
 
     /// <summary>
-    /// The last history index the client has of the file (the <c>id</c> of its last transition): only what follows is sent. A
-    /// query parameter because a browser cannot set headers on a WebSocket.
+    /// The <c>id</c> of the last event the client has: of a file, its last transition's index in the history; of the
+    /// tenant's stream, the event's position. Only what follows is sent. A query parameter because a browser cannot set
+    /// headers on a WebSocket.
     /// </summary>
     [QueryParam, BindFrom("last_event_id")]
-    public int? LastEventId { get; init; }
+    public long? LastEventId { get; init; }
 
     public sealed class Validator : Validator<Request>
     {
         public Validator()
         {
             RuleFor(x => x.LastEventId).GreaterThanOrEqualTo(0);
-            RuleFor(x => x.LastEventId).Null().When(x => x.FileId == null)
-                .WithMessage("'last_event_id' needs 'file_id': the tenant-wide stream does not resume (read GET /files on reconnecting).");
+            RuleFor(x => x.LastEventId).LessThanOrEqualTo(int.MaxValue).When(x => x.FileId != null)
+                .WithMessage("'last_event_id' of a file is an index in its history.");
         }
     }
 }

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SagaFiles.Components.Data;
+
+/// <summary>
+/// One event of a tenant's files, in the order the changes committed (table <c>file_events</c>): written only by the
+/// <c>files</c> trigger of the ProgressEvents migration, at commit under one lock, so <see cref="Position" /> grows in
+/// commit order and a reader that has seen position n has seen everything before it. The tenant-wide progress stream
+/// resumes from a position (its <c>Last-Event-ID</c>). Kept for <c>Progress:EventRetention</c>.
+/// </summary>
+public sealed class FileEvent
+{
+    public const string Transition = "transition";
+    public const string Progress = "progress";
+    public const string Outcome = "outcome";
+
+    public long Position { get; init; }
+
+    public required string Tenant { get; init; }
+
+    public Guid FileId { get; init; }
+
+    /// <summary><see cref="Transition" /> (a new history entry), <see cref="Progress" /> (a running step reported) or <see cref="Outcome" /> (Completed or Failed).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>A transition's index in the file's history (as GET /files/{id}/events orders it).</summary>
+    public int? HistoryIndex { get; init; }
+
+    /// <summary>A progress report's step, attempt and bytes (the total: the step's, else the file's size).</summary>
+    public string? Step { get; init; }
+
+    public int? Attempt { get; init; }
+
+    public long? BytesDone { get; init; }
+
+    public long? BytesTotal { get; init; }
+
+    public DateTimeOffset At { get; init; }
+}
+
+public sealed class FileEventConfiguration : IEntityTypeConfiguration<FileEvent>
+{
+    public void Configure(EntityTypeBuilder<FileEvent> entity)
+    {
+        entity.ToTable("file_events");
+        entity.HasKey(x => x.Position);
+        entity.Property(x => x.Position).UseIdentityAlwaysColumn();
+        entity.Property(x => x.Tenant).HasMaxLength(Tenants.MaxLength);
+        entity.Property(x => x.Kind).HasMaxLength(16);
+        entity.Property(x => x.Step).HasMaxLength(32);
+        entity.Property(x => x.At).HasDefaultValueSql("now()");
+        // A tenant's stream reads its events after a position; the clean-up deletes by age.
+        entity.HasIndex(x => new { x.Tenant, x.Position });
+        entity.HasIndex(x => x.At);
+    }
+}
