@@ -33,6 +33,8 @@ public sealed class DashboardApp : TestStackSetUpFixture
     public async Task StartApp()
     {
         var settings = await Stack.HostSettingsAsync("dash");
+        // The large file's steps report while they run, so its page shows a progress bar.
+        settings["Processing__ProgressInterval"] = "00:00:00.100";
         var port = Tools.FreePort();
         Hosts.Add(await HostProcess.StartAsync(HostProcess.Api, "dash api", port, settings));
         Url = new Uri($"http://127.0.0.1:{port}/");

@@ -159,9 +159,13 @@ public class Dashboard_Specs
         await DropAsync(page, "large.csv", "n\n", "1234567\n", 1_200_000);
         await Expect(page.GetByText("resumable")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "follow it" }).ClickAsync(new() { Timeout = (float)Settles.TotalMilliseconds });
+        // While a step reads the file, its page shows the step's progress (shown only while it runs: caught as it appears).
+        var bar = page.WaitForSelectorAsync("#step-progress progress", new() { State = WaitForSelectorState.Attached, Timeout = (float)Settles.TotalMilliseconds });
 
         parts.Select(url => url[(url.LastIndexOf('/') + 1)..]).ShouldBe(["1", "2"]);
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("large.csv is Completed.", new() { Timeout = (float)Settles.TotalMilliseconds });
+        (await (await bar)!.GetAttributeAsync("aria-label")).ShouldBeOneOf("Checksum of large.csv", "Convert of large.csv");
+        await Expect(page.Locator("#step-progress")).ToBeEmptyAsync();
         await Expect(page.Locator("dl.facts")).ToContainTextAsync("size=large");
     }
 

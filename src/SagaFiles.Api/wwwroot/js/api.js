@@ -30,9 +30,13 @@ export async function api(path, { method = "GET", json, signal } = {}) {
   return body;
 }
 
-/** Server-Sent Events read with fetch (EventSource cannot send the key): yields {id, event, data} until the stream ends. */
-export async function* serverEvents(path, signal) {
-  const response = await fetch(path, { headers: headers({ Accept: "text/event-stream" }), signal });
+/**
+ * Server-Sent Events read with fetch (EventSource cannot send the key): yields {id, event, data} until the stream ends;
+ * with <lastEventId>, the stream resumes after it.
+ */
+export async function* serverEvents(path, signal, lastEventId = null) {
+  const extra = { Accept: "text/event-stream", ...(lastEventId === null ? {} : { "Last-Event-ID": lastEventId }) };
+  const response = await fetch(path, { headers: headers(extra), signal });
   if (!response.ok) throw new ApiError(response.status, null);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "", next = {};

@@ -44,3 +44,15 @@ export function say(text, isError = false) {
   status.textContent = text;
   status.classList.toggle("error", isError);
 }
+
+/**
+ * A running step's progress (an event: progress of the streams) as a bar with its words beside it; the bar is
+ * indeterminate while the total is not known.
+ */
+export function stepProgress(p, name) {
+  const words = p.percent === null || p.percent === undefined
+    ? `${p.step}: ${bytes(p.bytesDone)}`
+    : `${p.step}: ${p.percent}% (${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)})`;
+  return h("span", { class: "step-progress" },
+    h("progress", { max: 100, value: p.percent ?? null, "aria-label": `${p.step} of ${name}` }), " ", h("small", {}, words));
+}

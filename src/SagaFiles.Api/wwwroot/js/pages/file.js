@@ -1,5 +1,5 @@
 import { api, progressSocket } from "../api.js";
-import { h, table, badge, time, bytes, say } from "../dom.js";
+import { h, table, badge, time, bytes, say, stepProgress } from "../dom.js";
 import { drawGraph } from "../graph.js";
 
 /** One file: its facts and outputs, its timeline and its place on the state machine, live over the WebSocket (/ws). */
@@ -12,7 +12,9 @@ export async function filePage(main, signal, id) {
   const outputs = h("div", {});
   const timeline = h("ol", { class: "timeline", "aria-label": "Timeline" });
   const picture = h("div", { class: "graph" });
-  main.append(heading, facts, h("h2", {}, "Outputs"), outputs, h("h2", {}, "Timeline"), timeline, h("h2", {}, "State machine"), picture);
+  // The running step's last report, live; empty between steps.
+  const running = h("p", { id: "step-progress", "aria-live": "polite" });
+  main.append(heading, facts, running, h("h2", {}, "Outputs"), outputs, h("h2", {}, "Timeline"), timeline, h("h2", {}, "State machine"), picture);
 
   const showFile = f => {
     heading.replaceChildren(f.originalName, " ", badge(f.status));
@@ -54,11 +56,15 @@ export async function filePage(main, signal, id) {
   const socket = progressSocket(query);
   socket.onmessage = message => {
     const e = JSON.parse(message.data);
-    if (e.event === "transition") {
+    if (e.event === "progress") {
+      running.replaceChildren(stepProgress(e.data, file.originalName));
+    } else if (e.event === "transition") {
+      running.replaceChildren();
       addEvent(e.data);
       current = e.data.to;
       showGraph();
     } else if (e.event === "outcome") {
+      running.replaceChildren();
       showFile(e.data);
       say(`${e.data.originalName} is ${e.data.status}.`);
     }

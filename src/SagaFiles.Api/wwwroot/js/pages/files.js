@@ -1,5 +1,5 @@
 import { api, serverEvents } from "../api.js";
-import { h, table, badge, time, bytes, say } from "../dom.js";
+import { h, table, badge, time, bytes, say, stepProgress } from "../dom.js";
 
 const statuses = ["", "Pending", "Processing", "Completed", "Failed"];
 const limit = 50;
@@ -26,12 +26,26 @@ export async function filesPage(main, signal) {
     return q;
   };
 
+  // The last report of each file's running step (event: progress), shown under its step until the file moves on.
+  const progress = new Map();
+  const names = new Map();
+  const stepCell = f => {
+    names.set(f.id, f.originalName);
+    const p = progress.get(f.id);
+    return p && p.step === f.currentStep ? stepProgress(p, f.originalName) : f.currentStep ?? "";
+  };
+  const progressed = p => {
+    progress.set(p.fileId, p);
+    const cell = list.querySelector(`[data-step-of="${p.fileId}"]`);
+    if (cell) cell.replaceChildren(stepProgress(p, names.get(p.fileId) ?? ""));
+  };
+
   async function load() {
     const result = await api(`/files?${query()}`, { signal });
     list.replaceChildren(result.items.length === 0 ? h("p", {}, "No files match.") : table("Files", [
       { title: "Name", cell: f => h("a", { href: `#/files/${f.id}` }, f.originalName) },
       { title: "Status", cell: f => badge(f.status) },
-      { title: "Step", cell: f => f.currentStep ?? "" },
+      { title: "Step", cell: f => h("span", { "data-step-of": f.id }, stepCell(f)) },
       { title: "Type", cell: f => f.detectedType ?? "" },
       { title: "Tags", cell: f => Object.entries(f.tags).map(([k, v]) => `${k}=${v}`).join(", ") },
       { title: "Size", num: true, cell: f => bytes(f.size) },
@@ -56,15 +70,22 @@ export async function filesPage(main, signal) {
       h("div", {}, h("button", { type: "submit" }, "Apply filters"))),
     list, pager);
   await load();
-  follow(signal, reloadSoon).catch(report);
+  follow(signal, reloadSoon, progressed).catch(report);
 }
 
-/** Reads the tenant's stream for as long as the page is open; on a dropped stream, reconnects and reads the list again. */
-async function follow(signal, changed) {
+/**
+ * Reads the tenant's stream for as long as the page is open; on a dropped stream, reconnects after the last event it had
+ * (Last-Event-ID), so no change is missed, and reads the list again.
+ */
+async function follow(signal, changed, progressed) {
+  let last = null;
   while (!signal.aborted) {
     try {
-      for await (const e of serverEvents("/files/progress", signal))
-        if (e.event === "transition" || e.event === "outcome") changed();
+      for await (const e of serverEvents("/files/progress", signal, last)) {
+        last = e.id ?? last;
+        if (e.event === "progress") progressed(e.data);
+        else if (e.event === "transition" || e.event === "outcome") changed();
+      }
     } catch (error) {
       if (signal.aborted) return;
       say(`Live updates interrupted (${error.message}); reconnecting.`, true);
