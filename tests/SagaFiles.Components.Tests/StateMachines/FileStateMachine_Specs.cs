@@ -118,6 +118,11 @@ public class FileStateMachine_Specs : FileSagaSpec
         await _harness.Bus.Publish(new StepProgressed { FileId = fileId, Attempt = 1, Step = FileSteps.Checksum, BytesDone = 5, BytesTotal = 10 });
         var advancing = await Settled(fileId, x => x.Steps.Any(s => s.BytesDone == 5));
         advancing.Steps.Single(s => s.Step == FileSteps.Checksum).BytesTotal.ShouldBe(10);
+        // A checksum reports no total of its own: it reads the whole file, so the total is the file's size.
+        await _harness.Bus.Publish(new StepProgressed { FileId = fileId, Attempt = 1, Step = FileSteps.Checksum, BytesDone = 7 });
+        var untotalled = await Settled(fileId, x => x.Steps.Any(s => s.BytesDone == 7));
+        untotalled.Size.ShouldBeGreaterThan(0);
+        untotalled.Steps.Single(s => s.Step == FileSteps.Checksum).BytesTotal.ShouldBe(untotalled.Size);
 
         await Advance(Settings.StepTimeout * 2 / 3);
         (await Sent<ComputeChecksum>(fileId, 2, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("the report moved the deadline past the first timeout");
