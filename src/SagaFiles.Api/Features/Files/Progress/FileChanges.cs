@@ -7,8 +7,8 @@ namespace SagaFiles.Api.Features.Files.Progress;
 
 /// <summary>
 /// One LISTEN connection per API instance on the <c>file_changes</c> channel (the <c>files</c> trigger of the
-/// FileChangeNotifications migration), fanned out in memory to the progress streams that watch the file. A notification only
-/// says "changed": a stream re-reads the file. After (re)connecting every stream is told to re-read, since changes made
+/// ProgressEvents migration, at commit), fanned out in memory to the progress streams that watch the file. A notification
+/// only says "changed": a file's stream re-reads the file, a tenant's reads the events after its position. After (re)connecting every stream is told to re-read, since changes made
 /// while no connection listened were not announced to this instance.
 /// </summary>
 public sealed class FileChanges(IConfiguration configuration, ILogger<FileChanges> logger) : BackgroundService
