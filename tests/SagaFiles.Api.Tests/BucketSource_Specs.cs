@@ -218,6 +218,21 @@ public class BucketSource_Specs
     }
 
     [Test]
+    public async Task A_source_set_to_move_moves_each_object_it_took_out_of_its_prefix_and_keeps_its_copy()
+    {
+        await PutAsync("in/moved.csv", "id\n3\n");
+        Listing(_bucket, more: new() { ["Sources:Buckets:0:After"] = "Move", ["Sources:Buckets:0:MoveToPrefix"] = "done/" });
+
+        await Eventually(async () => (await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket })).S3Objects?.Select(o => o.Key).ToList() ?? [],
+            keys => keys.SequenceEqual(["done/moved.csv"]), "moved to done/");
+        await Task.Delay(2500); // more passes: the moved object is outside the prefix
+        var rows = await Ledger();
+        rows.Select(o => (o.Key, o.Status)).ShouldBe([("in/moved.csv", BucketObjectStatus.Submitted)]);
+        var file = (await Files()).ShouldHaveSingleItem();
+        file.Size.ShouldBe(5, "SagaFiles keeps its own copy of the bytes");
+    }
+
+    [Test]
     public async Task A_missing_bucket_shows_in_readiness_naming_the_source_and_is_tried_again_on_its_schedule()
     {
         var missing = SagaFilesApp.SourceNames + "missing-" + Guid.NewGuid().ToString("N")[..12];
