@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -93,20 +92,8 @@ public class BucketSource_Specs
         return put.ETag.Trim('"');
     }
 
-    static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 90)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-                return value;
-            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
-                throw new TimeoutException($"Not {what} after {seconds} s: {value}\n" +
-                                           string.Join("\n", SagaFilesApp.Logs.Lines.Where(l => l.Contains("Bucket")).TakeLast(8)));
-            await Task.Delay(200);
-        }
-    }
+    static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 90) =>
+        Api.Tests.Eventually.Until(read, done, what, seconds, logsAbout: "Bucket");
 
     [Test]
     public async Task A_thousand_objects_listed_by_two_instances_at_once_enter_once_each_and_a_new_object_once_more()

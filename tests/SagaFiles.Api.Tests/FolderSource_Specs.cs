@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -60,19 +59,8 @@ public class FolderSource_Specs
         return await scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>().Files.CountAsync(f => f.OriginalName == name);
     }
 
-    static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-                return value;
-            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
-                throw new TimeoutException($"Not {what} after {seconds} s: {value}\n" + string.Join("\n", SagaFilesApp.Logs.Lines.Where(l => l.Contains("Folder")).TakeLast(5)));
-            await Task.Delay(200);
-        }
-    }
+    static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 60) =>
+        Api.Tests.Eventually.Until(read, done, what, seconds, logsAbout: "Folder");
 
     [Test]
     public async Task A_file_being_written_is_left_then_taken_once_complete_across_restarts_and_moved_to_processed_with_its_results()
