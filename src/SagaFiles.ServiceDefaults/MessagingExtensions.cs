@@ -50,6 +50,13 @@ public static class MessagingExtensions
                         h.SnsServiceUrl(messaging.SnsServiceURL);
                     if (messaging.UseFipsEndpoints)
                         h.UseFipsEndpoints();
+                    var batching = messaging.Batching.ToTransport();
+                    h.Batching(b =>
+                    {
+                        b.Deletes = batching.Deletes;
+                        b.Sends = batching.Sends;
+                        b.Publishes = batching.Publishes;
+                    });
                 });
                 cfg.UseDelayedMessageScheduler();
                 configureTransport?.Invoke(cfg);

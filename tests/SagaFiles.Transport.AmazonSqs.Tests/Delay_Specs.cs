@@ -68,7 +68,8 @@ public class Delay_Specs
         var before = DateTimeOffset.UtcNow;
         await endpoint.Send(new DelayedPing(Guid.NewGuid(), before), context => context.Delay = TimeSpan.FromMinutes(40));
 
-        var request = JsonDocument.Parse(handler.Requests.Single(r => r.Action == "SendMessage").Body).RootElement;
+        var request = JsonDocument.Parse(handler.Requests.Single(r => r.Action == "SendMessageBatch").Body).RootElement
+            .GetProperty("Entries").EnumerateArray().Single();
         request.GetProperty("DelaySeconds").GetInt32().ShouldBe(900);
         var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(
             request.GetProperty("MessageAttributes").GetProperty("MT-Headers").GetProperty("StringValue").GetString()!)!;

@@ -45,8 +45,9 @@ public class Send_Specs
                 context.Headers.Set($"X-Custom-{i}", $"value {i}");
         });
 
-        var send = handler.Requests.Single(r => r.Action == "SendMessage").Body;
-        var attributes = System.Text.Json.JsonDocument.Parse(send).RootElement.GetProperty("MessageAttributes");
+        var send = handler.Requests.Single(r => r.Action == "SendMessageBatch").Body;
+        var entry = System.Text.Json.JsonDocument.Parse(send).RootElement.GetProperty("Entries").EnumerateArray().Single();
+        var attributes = entry.GetProperty("MessageAttributes");
         attributes.EnumerateObject().Select(p => p.Name).ShouldBe(["Content-Type", "MT-Headers"], ignoreOrder: true);
         attributes.GetProperty("MT-Headers").GetProperty("StringValue").GetString()!.ShouldContain("X-Custom-14");
     }

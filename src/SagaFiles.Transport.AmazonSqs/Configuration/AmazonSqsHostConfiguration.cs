@@ -101,6 +101,8 @@ public sealed class AmazonSqsHostConfiguration
             yield return result;
         if (Settings.FailedMessageRetention < TimeSpan.FromSeconds(60) || Settings.FailedMessageRetention > AmazonSqsHostSettings.MaxRetention)
             yield return this.Failure("FailedMessageRetention", "must be 60 seconds to 14 days (SQS MessageRetentionPeriod)");
+        foreach (var problem in Settings.Batching.Problems())
+            yield return this.Failure("Batching", problem);
     }
 
     sealed class AmazonSqsBusTopology(IHostConfiguration hostConfiguration, ITopologyConfiguration configuration)

@@ -46,6 +46,12 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
 
     public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(14);
 
+    /// <summary>How deletes, sends and publishes are batched (on by default; see <see cref="AmazonSqsBatching" />).</summary>
+    public AmazonSqsBatching Batching { get; set; } = new();
+
+    /// <summary>The HTTP client of the SNS client (a proxy, a handler that records requests); null for its own.</summary>
+    public HttpClient? SnsHttpClient { get; set; }
+
     public Uri HostAddress => new UriBuilder(AmazonSqsEndpointAddress.Scheme, Region) { Path = "/" + Scope }.Uri;
 
     void IAmazonSqsHostConfigurator.AccessKey(string accessKey) => _accessKey = accessKey;
@@ -71,6 +77,10 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
     void IAmazonSqsHostConfigurator.WaitTimeSeconds(int waitTimeSeconds) => DefaultWaitTimeSeconds = waitTimeSeconds;
 
     void IAmazonSqsHostConfigurator.FailedMessageRetention(TimeSpan retention) => FailedMessageRetention = retention;
+
+    void IAmazonSqsHostConfigurator.Batching(Action<AmazonSqsBatching> configure) => configure(Batching);
+
+    void IAmazonSqsHostConfigurator.SnsHttpClient(HttpClient httpClient) => SnsHttpClient = httpClient;
 
     /// <summary>Explicit keys first, then explicit credentials, then the default AWS chain (environment, profile, instance role).</summary>
     public AWSCredentials GetCredentials()
@@ -101,5 +111,5 @@ public sealed class AmazonSqsHostSettings : IAmazonSqsHostConfigurator
 
     public IAmazonSnsClient CreateSnsClient() =>
         new AmazonSnsClient(new AmazonSnsClientOptions { Region = Region, ServiceUrl = SnsServiceUrl ?? ServiceUrl, UseFipsEndpoint = UseFipsEndpoints },
-            GetCredentials());
+            GetCredentials(), SnsHttpClient);
 }

@@ -38,4 +38,13 @@ public interface IAmazonSqsHostConfigurator
 
     /// <summary>The regions' FIPS 140 endpoints for SQS and SNS.</summary>
     void UseFipsEndpoints();
+
+    /// <summary>
+    /// Batching of deletes (DeleteMessageBatch), sends (SendMessageBatch) and publishes (SNS PublishBatch): on by default,
+    /// each kind can be turned off or tuned; checked when the bus is configured.
+    /// </summary>
+    void Batching(Action<SagaFiles.Transport.AmazonSqs.AmazonSqsBatching> configure);
+
+    /// <summary>The HTTP client the SNS client sends with (a proxy, a recording handler); by default its own.</summary>
+    void SnsHttpClient(HttpClient httpClient);
 }

@@ -12,7 +12,7 @@ namespace SagaFiles.Transport.AmazonSqs.Transport;
 
 /// <summary>
 /// The broker as the transport uses it: queues, topics and subscriptions created on first use (idempotently, cached
-/// per process), sends, publishes, receives and batched deletes. One per bus.
+/// per process), sends, publishes, receives and deletes, batched per queue or topic (<see cref="AmazonSqsBatching" />). One per bus.
 /// </summary>
 public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
 {
@@ -22,7 +22,9 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
     /// <summary>Read-check-write rounds for a queue policy that other processes may be writing at the same time.</summary>
     const int PolicyAttempts = 5;
 
-    readonly ConcurrentDictionary<string, DeleteBatcher> _deleteBatchers = new();
+    readonly ConcurrentDictionary<string, SqsDeleteBatcher> _deleteBatchers = new();
+    readonly ConcurrentDictionary<string, SqsSendBatcher> _sendBatchers = new();
+    readonly ConcurrentDictionary<string, SnsPublishBatcher> _publishBatchers = new();
     readonly ConcurrentDictionary<string, Lazy<Task<SqsQueue>>> _queues = new();
     readonly ConcurrentDictionary<string, Lazy<Task<string>>> _topics = new();
 
@@ -137,14 +139,22 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
     public async Task Send(SqsQueue queue, string body, IReadOnlyDictionary<string, string> attributes, int delaySeconds,
         CancellationToken cancellationToken)
     {
-        var request = new SendMessageRequest(queue.Url, body)
-        {
-            MessageAttributes = attributes.ToDictionary(a => a.Key, a => new MessageAttributeValue { DataType = "String", StringValue = a.Value }),
-            DelaySeconds = delaySeconds
-        };
+        var messageAttributes = attributes.ToDictionary(a => a.Key, a => new MessageAttributeValue { DataType = "String", StringValue = a.Value });
         try
         {
-            await Sqs.SendMessageAsync(request, cancellationToken).ConfigureAwait(false);
+            if (Settings.Batching.Sends.Enabled)
+            {
+                // The batch is not cancelled with one of its callers: a cancelled send may still go out.
+                cancellationToken.ThrowIfCancellationRequested();
+                await _sendBatchers.GetOrAdd(queue.Url, url => new SqsSendBatcher(Sqs, url, Settings.Batching.Sends))
+                    .Submit(new SqsSendEntry(body, messageAttributes, delaySeconds), SqsTransportHeaders.Size(body, attributes))
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Sqs.SendMessageAsync(new SendMessageRequest(queue.Url, body) { MessageAttributes = messageAttributes, DelaySeconds = delaySeconds },
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (QueueDoesNotExistException)
         {
@@ -159,18 +169,34 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
         var topicArn = await GetTopicArn(topicName, cancellationToken).ConfigureAwait(false);
         try
         {
-            await Sns.PublishAsync(new SnsPublishRequest(topicArn, body) { MessageAttributes = messageAttributes }, cancellationToken)
-                .ConfigureAwait(false);
+            await Publish(topicArn, body, messageAttributes, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonSnsException exception) when (exception.Code == "NotFound")
         {
             // The topic was deleted (or replaced) since its ARN was cached: resolve it again, once.
             LogContext.Warning?.Log("Topic {Topic} ({TopicArn}) was not found; resolving it again", topicName, topicArn);
             EvictTopic(topicName);
+            if (_publishBatchers.TryRemove(topicArn, out var stale))
+                _ = stale.DisposeAsync().AsTask();
             topicArn = await GetTopicArn(topicName, cancellationToken).ConfigureAwait(false);
-            await Sns.PublishAsync(new SnsPublishRequest(topicArn, body) { MessageAttributes = messageAttributes }, cancellationToken)
-                .ConfigureAwait(false);
+            await Publish(topicArn, body, messageAttributes, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    async Task Publish(string topicArn, string body, Dictionary<string, SnsMessageAttribute> attributes, CancellationToken cancellationToken)
+    {
+        if (!Settings.Batching.Publishes.Enabled)
+        {
+            await Sns.PublishAsync(new SnsPublishRequest(topicArn, body) { MessageAttributes = attributes }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Checked here, so that a message SNS would refuse fails alone rather than its whole batch.
+        var bytes = SnsLimits.ValidateMessage(body, attributes);
+        cancellationToken.ThrowIfCancellationRequested();
+        await _publishBatchers.GetOrAdd(topicArn, arn => new SnsPublishBatcher(Sns, arn, Settings.Batching.Publishes))
+            .Submit(new SnsPublishBatchEntry("0", body) { MessageAttributes = attributes }, bytes)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<List<Message>> Receive(SqsQueue queue, int maxMessages, int waitTimeSeconds, CancellationToken cancellationToken)
@@ -185,8 +211,11 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
         return response.Messages ?? [];
     }
 
+    /// <summary>Deletes a consumed message; when this fails the message is left to reappear after its visibility timeout (redelivered, not lost).</summary>
     public Task Delete(SqsQueue queue, string receiptHandle) =>
-        _deleteBatchers.GetOrAdd(queue.Url, url => new DeleteBatcher(Sqs, url)).DeleteAsync(receiptHandle);
+        Settings.Batching.Deletes.Enabled
+            ? _deleteBatchers.GetOrAdd(queue.Url, url => new SqsDeleteBatcher(Sqs, url, Settings.Batching.Deletes)).Delete(receiptHandle)
+            : Sqs.DeleteMessageAsync(queue.Url, receiptHandle);
 
     public Task ChangeVisibility(SqsQueue queue, string receiptHandle, int visibilityTimeout, CancellationToken cancellationToken) =>
         Sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest(queue.Url, receiptHandle, visibilityTimeout), cancellationToken);
@@ -300,8 +329,15 @@ public sealed class AmazonSqsClientContext : BasePipeContext, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Sends and publishes first: what they still carry may be the outbox's last messages.
+        foreach (var batcher in _sendBatchers.Values)
+            await batcher.DisposeAsync().ConfigureAwait(false);
+        foreach (var batcher in _publishBatchers.Values)
+            await batcher.DisposeAsync().ConfigureAwait(false);
         foreach (var batcher in _deleteBatchers.Values)
             await batcher.DisposeAsync().ConfigureAwait(false);
+        _sendBatchers.Clear();
+        _publishBatchers.Clear();
         _deleteBatchers.Clear();
     }
 }

@@ -74,10 +74,13 @@ public static class SqsTransportHeaders
     }
 
     /// <summary>Throws a clear error when the message would exceed what SQS and SNS accept.</summary>
+    /// <summary>A message's size as SQS and SNS count it: the UTF-8 body and each attribute's name, type and value.</summary>
+    public static int Size(string body, IReadOnlyDictionary<string, string> attributes) =>
+        Encoding.UTF8.GetByteCount(body) + attributes.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value) + "String".Length);
+
     public static void EnsureWithinSizeLimit(string body, IReadOnlyDictionary<string, string> attributes, string destination, Guid? messageId)
     {
-        var size = Encoding.UTF8.GetByteCount(body)
-            + attributes.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value) + "String".Length);
+        var size = Size(body, attributes);
         if (size > MaxMessageBytes)
         {
             throw new MessageTooLargeException(

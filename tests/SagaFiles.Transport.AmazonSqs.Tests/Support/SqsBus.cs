@@ -26,7 +26,8 @@ public sealed class SqsBus : IAsyncDisposable
 
     public static async Task<SqsBus> StartAsync(string scope, Action<IBusRegistrationConfigurator>? register = null,
         Action<IBusRegistrationContext, IAmazonSqsBusFactoryConfigurator>? configure = null, Action<IServiceCollection>? services = null,
-        AmazonSQSConfig? sqsConfig = null, int waitTimeSeconds = 2, TimeSpan? failedMessageRetention = null)
+        AmazonSQSConfig? sqsConfig = null, int waitTimeSeconds = 2, TimeSpan? failedMessageRetention = null,
+        Action<IAmazonSqsHostConfigurator>? host = null)
     {
         var stack = TestStackSetUpFixture.Stack;
         // MassTransit keeps its log context in an AsyncLocal: one left by an earlier bus in this test would point at a disposed container.
@@ -53,6 +54,7 @@ public sealed class SqsBus : IAsyncDisposable
                         h.Config(sqsConfig);
                     if (failedMessageRetention is { } retention)
                         h.FailedMessageRetention(retention);
+                    host?.Invoke(h);
                 });
                 configure?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
