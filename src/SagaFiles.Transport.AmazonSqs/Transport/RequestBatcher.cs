@@ -22,6 +22,7 @@ abstract class RequestBatcher<TEntry> : IAsyncDisposable
     readonly SemaphoreSlim _slots;
     readonly Task _loop;
     int _retrying;
+    volatile bool _stopping;
 
     protected RequestBatcher(AmazonSqsBatchSettings settings, int maxBatchBytes)
     {
@@ -31,13 +32,45 @@ abstract class RequestBatcher<TEntry> : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues <paramref name="entry" /> (<paramref name="bytes" /> towards the batch's size limit) and completes when its batch answered for it.</summary>
+    /// <summary>
+    /// Sends <paramref name="entry" /> (<paramref name="bytes" /> towards the batch's size limit) with others, and completes
+    /// when its batch answered for it. With no linger and a request slot free it goes out at once from the caller, without
+    /// a hop through the batching loop: an idle bus pays nothing for batching.
+    /// </summary>
     public Task Submit(TEntry entry, int bytes)
     {
-        var pending = new Pending(entry, bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_settings.Linger == TimeSpan.Zero && !_stopping && _slots.Wait(0))
+            return SendAloneAsync(entry, bytes);
+        return Enqueue(new Pending(entry, bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+    }
+
+    Task Enqueue(Pending pending)
+    {
         if (!_pending.Writer.TryWrite(pending))
-            pending.Completion.SetException(new ObjectDisposedException(GetType().Name, "The bus is stopping: nothing more is sent."));
+            pending.Completion.TrySetException(new ObjectDisposedException(GetType().Name, "The bus is stopping: nothing more is sent."));
         return pending.Completion.Task;
+    }
+
+    async Task SendAloneAsync(TEntry entry, int bytes)
+    {
+        Task retried;
+        try
+        {
+            var failures = await SendBatchAsync([entry]).ConfigureAwait(false);
+            if (failures.Count == 0)
+                return;
+            if (!failures[0].Retry)
+                throw failures[0].Error;
+            var pending = new Pending(entry, bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)) { Attempt = 2 };
+            Retry(pending);
+            retried = pending.Completion.Task;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        await retried.ConfigureAwait(false);
     }
 
     /// <summary>Sends one batch; returns the entries that failed, by their index in <paramref name="entries" />.</summary>
@@ -46,14 +79,10 @@ abstract class RequestBatcher<TEntry> : IAsyncDisposable
     async Task RunAsync()
     {
         var reader = _pending.Reader;
-        while (true)
+        // An entry first, then a request slot: while every slot is busy, what arrives gathers into the next batch.
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             await _slots.WaitAsync().ConfigureAwait(false);
-            if (!await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                _slots.Release();
-                break;
-            }
 
             var batch = new List<Pending>(_settings.MaxEntries);
             var bytes = 0;
@@ -155,6 +184,7 @@ abstract class RequestBatcher<TEntry> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         // Entries failed by the service may be on their way back into the channel: let them in before closing it.
         while (Volatile.Read(ref _retrying) > 0)
             await Task.Delay(RetryDelay).ConfigureAwait(false);
