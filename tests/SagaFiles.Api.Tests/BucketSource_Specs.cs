@@ -205,6 +205,23 @@ public class BucketSource_Specs
     }
 
     [Test]
+    public async Task An_object_notified_but_gone_before_it_is_read_is_recorded_failed_with_the_reason()
+    {
+        var queue = SagaFilesApp.SourceNames + Guid.NewGuid().ToString("N")[..16];
+        var queueUrl = (await _sqs.CreateQueueAsync(queue)).QueueUrl;
+        Listing(_bucket, schedule: "0 0 1 1 *", more: new() { ["Sources:Buckets:0:Queue"] = queue });
+        var etag = await PutAsync("in/gone.csv", "id\n4\n");
+        await _s3.DeleteObjectAsync(_bucket, "in/gone.csv");
+
+        await _sqs.SendMessageAsync(queueUrl, S3EventJson.ObjectCreated(_bucket, [("in/gone.csv", etag, 5)]));
+
+        var row = (await Eventually(Ledger, r => r.Any(o => o.Status == BucketObjectStatus.Failed), "recorded Failed", seconds: 60)).ShouldHaveSingleItem();
+        (row.Key, row.ETag, row.SeenBy, row.FileId).ShouldBe(("in/gone.csv", etag, "notification", (Guid?)null));
+        row.Error.ShouldBe("The object vanished before it could be read.");
+        (await Files()).ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task A_source_set_to_move_moves_each_object_it_took_out_of_its_prefix_and_keeps_its_copy()
     {
         await PutAsync("in/moved.csv", "id\n3\n");
