@@ -370,7 +370,11 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
                 continue;
             try
             {
-                await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+                // Outside us-east-1, S3 refuses a bucket created without its region as the location constraint.
+                var request = new PutBucketRequest { BucketName = bucket };
+                if (s3.Config.RegionEndpoint?.SystemName is { } region && region != "us-east-1")
+                    request.BucketRegionName = region;
+                await s3.PutBucketAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou")
             {
