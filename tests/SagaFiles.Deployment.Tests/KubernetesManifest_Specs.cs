@@ -14,7 +14,7 @@ namespace SagaFiles.Deployment.Tests;
 /// </summary>
 public class KubernetesManifest_Specs
 {
-    static readonly string Folder = Path.Combine(RepositoryRoot(), "deploy", "k8s");
+    static readonly string Folder = Path.Combine(Repository.Root, "deploy", "k8s");
     static readonly IReadOnlyList<YamlMappingNode> Documents = Load();
 
     [Test]
@@ -122,13 +122,5 @@ public class KubernetesManifest_Specs
         }
 
         return documents;
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); folder != null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "SagaFiles.sln")))
-                return folder.FullName;
-        throw new DirectoryNotFoundException("No SagaFiles.sln above the test directory.");
     }
 }
