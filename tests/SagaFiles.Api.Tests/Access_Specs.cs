@@ -186,7 +186,9 @@ public partial class Access_Specs
 
         incoming.ShouldContain($"{tenant}/uploads/{archive}/stored.zip");
         incoming.ShouldContain($"{tenant}/uploads/{empty}/empty.csv");
-        incoming.Count(k => k.StartsWith($"{tenant}/archives/{archive}/", StringComparison.Ordinal)).ShouldBe(2, string.Join('\n', incoming));
+        // The two entries and the list of the children they became.
+        incoming.Count(k => k.StartsWith($"{tenant}/archives/{archive}/", StringComparison.Ordinal)).ShouldBe(3, string.Join('\n', incoming));
+        incoming.ShouldContain($"{tenant}/archives/{archive}/children.jsonl");
         incoming.ShouldContain(k => k.StartsWith($"{tenant}/failed/", StringComparison.Ordinal) && k.EndsWith($"_{empty}_empty.csv", StringComparison.Ordinal));
         var processed = await KeysAsync("e2e-processed", tenant + "/");
         foreach (var child in children)
