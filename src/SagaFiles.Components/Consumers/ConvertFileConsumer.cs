@@ -56,7 +56,7 @@ public sealed class ConvertFileConsumer(
 
         var (outputs, children) = processor is null
             ? ([await PassThroughAsync(command, name, cancellationToken)], null)
-            : await ProcessAsync(context, processor, name, type, step.Progress, cancellationToken);
+            : await ProcessAsync(command, processor, name, type, step.Progress, cancellationToken);
         var list = await manifests.ShareAsync(outputs,
             new ObjectLocation(storage.Value.StagingBucket, FileKeys.StagedManifest(command.Tenant, command.FileId)),
             limits.Value.MaxInlineOutputsBytes, cancellationToken);
@@ -76,10 +76,9 @@ public sealed class ConvertFileConsumer(
     }
 
     /// <returns>The results in staging, and an archive's child files (null for anything else).</returns>
-    async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConsumeContext<ConvertFile> context, IFileProcessor processor,
+    async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConvertFile command, IFileProcessor processor,
         string name, DetectedFileType type, StepProgress progress, CancellationToken cancellationToken)
     {
-        var command = context.Message;
         await using var content = TempFile.Create(command.FileId, "input");
         // Progress: the bytes copied in, then those copied plus those the processor has read.
         progress.Track(() => content.Position, total: null);
