@@ -79,14 +79,14 @@ public sealed class ConvertFileConsumer(
     async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConvertFile command, IFileProcessor processor,
         string name, DetectedFileType type, StepProgress progress, CancellationToken cancellationToken)
     {
-        await using var content = TempFile.Create(command.FileId, "input");
+        await using var content = new ProgressTrackedStream(TempFile.Create(command.FileId, "input"));
         // Progress: the bytes copied in, then those copied plus those the processor has read.
-        progress.Track(() => content.Position, total: null);
+        progress.Track(() => content.Reported, total: null);
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             await original.CopyToAsync(content, cancellationToken);
         var copied = content.Length;
         content.Position = 0;
-        progress.Track(() => copied + content.Position, total: 2 * copied);
+        progress.Track(() => copied + content.Reported, total: 2 * copied);
         var input = new ProcessingInput(content, name, type, command.ArchiveDepth,
             command.ArchiveBudget is { } budget ? new ArchiveShare(budget.Bytes, budget.Entries) : null);
 
