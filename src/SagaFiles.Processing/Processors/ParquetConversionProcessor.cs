@@ -32,8 +32,7 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
         var name = Path.ChangeExtension(input.FileName, ".parquet");
         var table = input.Type.Kind switch
         {
-            FileKind.Csv or FileKind.Tsv => await _csv.ConvertAsync(input.Content, outputs.CreateResult(name),
-                CsvConversionOptions.For(input.Type, limits), cancellationToken).ConfigureAwait(false),
+            FileKind.Csv or FileKind.Tsv => await ConvertCsvAsync(input, outputs.CreateResult(name), cancellationToken).ConfigureAwait(false),
             FileKind.Json or FileKind.JsonLines => await _json.ConvertAsync(input.Content, outputs.CreateResult(name),
                 JsonConversionOptions.For(input.Type, limits), cancellationToken).ConfigureAwait(false),
             _ => throw new ConversionException(input.Type.ClaimedKind is { } claimed
@@ -42,6 +41,16 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
                 : $"{input.Type.Name} content cannot be converted to Parquet.")
         };
         return new ProcessingOutcome([Result(name, table)]);
+    }
+
+    /// <summary>Rows are counted as the converter reads them when someone watches (<see cref="ProcessingInput.Progress" />).</summary>
+    async Task<ConversionResult> ConvertCsvAsync(ProcessingInput input, Stream output, CancellationToken cancellationToken)
+    {
+        var options = CsvConversionOptions.For(input.Type, limits);
+        if (input.Progress is not { } progress)
+            return await _csv.ConvertAsync(input.Content, output, options, cancellationToken).ConfigureAwait(false);
+        await using var counted = new CsvRowCountingStream(input.Content, options.Delimiter, progress);
+        return await _csv.ConvertAsync(counted, output, options, cancellationToken).ConfigureAwait(false);
     }
 
     async Task<ProcessingOutcome> ConvertDumpAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
