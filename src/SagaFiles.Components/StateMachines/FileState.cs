@@ -296,7 +296,7 @@ public class StepRecord
 
     public long? BytesTotal { get; set; }
 
-    /// <summary>Rows a conversion has read so far (no total), and an archive's entries expanded out of those it lists.</summary>
+    /// <summary>Rows a conversion has done so far (no total), and an archive's entries expanded out of those it lists.</summary>
     public long? RowsDone { get; set; }
 
     public long? EntriesDone { get; set; }

@@ -7,7 +7,8 @@ namespace SagaFiles.Processing.Processors;
 /// </summary>
 public interface IProcessingProgress
 {
-    /// <summary>Rows of the input read into the table so far (only grows). No total: it is known only at the end.</summary>
+    /// <summary>Rows converted so far (only grows): written to the table (JSON, JSON Lines, all of a SQL dump's tables),
+    /// or read for it (CSV, TSV, counted at the input). No total: it is known only at the end.</summary>
     void RowsConverted(long rows);
 
     /// <summary>Entries stored as child files so far (only grows), out of <paramref name="total" />: the regular files the

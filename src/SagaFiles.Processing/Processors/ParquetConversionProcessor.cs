@@ -34,7 +34,7 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
         {
             FileKind.Csv or FileKind.Tsv => await ConvertCsvAsync(input, outputs.CreateResult(name), cancellationToken).ConfigureAwait(false),
             FileKind.Json or FileKind.JsonLines => await _json.ConvertAsync(input.Content, outputs.CreateResult(name),
-                JsonConversionOptions.For(input.Type, limits), cancellationToken).ConfigureAwait(false),
+                JsonConversionOptions.For(input.Type, limits) with { RowsWritten = RowsOf(input) }, cancellationToken).ConfigureAwait(false),
             _ => throw new ConversionException(input.Type.ClaimedKind is { } claimed
                 ? $"The name says {FileKinds.Name(claimed)} ({input.Type.Extension}), but the content is binary, not text: export it as " +
                   $"{FileKinds.Name(claimed)} text (UTF-8), or upload it under the extension of what it is."
@@ -43,7 +43,13 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
         return new ProcessingOutcome([Result(name, table)]);
     }
 
-    /// <summary>Rows are counted as the converter reads them when someone watches (<see cref="ProcessingInput.Progress" />).</summary>
+    /// <summary>What JSON and SQL converters tell of the rows they wrote, passed on to whoever watches.</summary>
+    static Action<long>? RowsOf(ProcessingInput input) => input.Progress is { } progress ? progress.RowsConverted : null;
+
+    /// <summary>
+    /// The CSV converter says nothing while it runs: its rows are counted as it reads the input, when someone watches
+    /// (<see cref="ProcessingInput.Progress" />).
+    /// </summary>
     async Task<ConversionResult> ConvertCsvAsync(ProcessingInput input, Stream output, CancellationToken cancellationToken)
     {
         var options = CsvConversionOptions.For(input.Type, limits);
@@ -55,7 +61,8 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
 
     async Task<ProcessingOutcome> ConvertDumpAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
     {
-        var dump = await _sql.ConvertAsync(input.Content, table => outputs.CreateResult(table + ".parquet"), SqlConversionOptions.Default with { Limits = limits },
+        var dump = await _sql.ConvertAsync(input.Content, table => outputs.CreateResult(table + ".parquet"),
+            SqlConversionOptions.Default with { Limits = limits, RowsWritten = RowsOf(input) },
             cancellationToken).ConfigureAwait(false);
         return new ProcessingOutcome(dump.Tables.Select(t => Result(t.Table + ".parquet", t.Result)).ToList());
     }

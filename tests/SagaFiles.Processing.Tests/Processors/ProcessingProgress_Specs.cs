@@ -70,6 +70,18 @@ public class ProcessingProgress_Specs
         progress.Rows.Distinct().Count().ShouldBeGreaterThan(10, "a count per buffer read, not one at the end");
     }
 
+    [TestCase("[{\"a\": 1, \"b\": {\"c\": [1, 2]}}, {\"a\": 2}, {\"a\": 3, \"b\": {\"c\": []}}]", "rows.json", TestName = "a JSON array of objects")]
+    [TestCase("{\"a\": 1}\n\n{\"a\": \"}{\"}\n{\"a\": 3}\n", "rows.jsonl", TestName = "JSON Lines")]
+    [TestCase("CREATE TABLE t (a int);\nCREATE TABLE u (b text);\nINSERT INTO t VALUES (1), (2);\nINSERT INTO u VALUES ('x');\n", "dump.sql",
+        TestName = "a SQL dump's tables together")]
+    public async Task JSON_and_SQL_converters_tell_each_row_they_write(string text, string name)
+    {
+        var (outcome, progress) = await ConvertAsync(Encoding.UTF8.GetBytes(text), name);
+
+        outcome.Results.Sum(r => r.Table.ShouldNotBeNull().RowCount).ShouldBe(3);
+        progress.Rows.ShouldBe([1, 2, 3], "once per row written, not for the pass that learns the columns");
+    }
+
     [Test]
     public async Task A_zips_entries_are_counted_out_of_the_files_its_central_directory_lists()
     {

@@ -30,7 +30,7 @@ public sealed record Transition(Guid FileId, int Index, Event Event);
 
 /// <summary>
 /// How far a running step is, as the worker last reported it (<c>StepProgressed</c>, every Processing:ProgressInterval):
-/// the bytes of its input, and the rows a tabular conversion has read (a count: no total) or the entries an archive has
+/// the bytes of its input, and the rows a tabular conversion has done (a count: no total) or the entries an archive has
 /// expanded out of those it lists. <c>Percent</c>, when a total is known: of the entries where the archive lists them,
 /// else of the bytes.
 /// </summary>
