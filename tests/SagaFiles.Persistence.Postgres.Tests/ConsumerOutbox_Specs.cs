@@ -46,8 +46,11 @@ public class ConsumerOutbox_Specs
         var committedWhenDelivered = await log.WaitForCreated(documentId, Timeout);
         committedWhenDelivered.ShouldBeTrue("DocumentCreated arrived before the consumer's transaction committed");
 
-        // the outbox row is gone once delivered
+        // the outbox row is gone once delivered, and the inbox row says so
         await SampleDatabase.WaitUntil(_connectionString, async db => !await db.Set<OutboxMessage>().AnyAsync(), Timeout, "outbox_message empty");
+        await using var db = SampleDatabase.Open(_connectionString);
+        var inbox = await db.Set<InboxState>().AsNoTracking().SingleAsync(x => x.MessageId == log.ConsumedMessageIds.Single());
+        (inbox.ReceiveCount, inbox.Consumed.HasValue, inbox.Delivered.HasValue, inbox.LastSequenceNumber.HasValue).ShouldBe((1, true, true, true));
     }
 
     [Test]
@@ -114,6 +117,30 @@ public class ConsumerOutbox_Specs
         host.Receives.TimesReceived(messageId).ShouldBe(5);
         log.TimesConsumed(messageId).ShouldBe(1);
         log.TimesCreated(documentId).ShouldBe(1);
+        host.Receives.ConsumeFaults.ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task Concurrent_copies_of_many_messages_each_deliver_what_they_sent_once()
+    {
+        var log = new DocumentLog();
+        await using var host = await StartHost(log);
+        var endpoint = await CreateDocumentEndpoint(host);
+        var documents = Enumerable.Range(0, 20).Select(_ => (DocumentId: NewId.NextGuid(), MessageId: NewId.NextGuid())).ToList();
+
+        // Each copy that loses the race for the inbox row arrives while the first delivers, or just after.
+        await Task.WhenAll(documents.SelectMany(d => Enumerable.Range(0, 4).Select(_ =>
+            endpoint.Send(new CreateDocument(d.DocumentId, "race.csv"), x => x.MessageId = d.MessageId))));
+
+        await host.Receives.WaitForReceives(documents.Count * 5, Timeout);
+        await SampleDatabase.WaitUntil(_connectionString, async db => !await db.Set<OutboxMessage>().AnyAsync(), Timeout, "outbox_message empty");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a copy sent twice would arrive by now
+        foreach (var (documentId, messageId) in documents)
+        {
+            log.TimesConsumed(messageId).ShouldBe(1);
+            log.TimesCreated(documentId).ShouldBe(1, "DocumentCreated was sent more than once");
+        }
+
         host.Receives.ConsumeFaults.ShouldBeEmpty();
     }
 }

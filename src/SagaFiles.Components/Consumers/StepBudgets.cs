@@ -50,25 +50,22 @@ public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions
         where TCommand : StepCommand
     {
         using var ticks = new PeriodicTimer(processing.Value.ProgressInterval);
-        StepReading? reported = null;
+        long reported = 0;
         try
         {
             while (await ticks.WaitForNextTickAsync(running))
             {
-                if (progress.Read() is not { } read || !read.Advanced(reported))
+                if (progress.Read() is not var (done, total) || done <= reported)
                     continue;
-                // A processor that reads its input twice moves back in it while its rows go on: bytes reported never go back.
-                var reading = read with { BytesDone = Math.Max(read.BytesDone, reported?.BytesDone ?? 0) };
                 budget.Advanced();
                 try
                 {
                     await context.Publish(new StepProgressed
                     {
                         FileId = context.Message.FileId, Attempt = context.Message.Attempt, Step = FileSteps.Sending(context.Message).Name,
-                        BytesDone = reading.BytesDone, BytesTotal = reading.BytesTotal,
-                        RowsDone = reading.RowsDone, EntriesDone = reading.EntriesDone, EntriesTotal = reading.EntriesTotal
+                        BytesDone = done, BytesTotal = total
                     }, running);
-                    reported = reading;
+                    reported = done;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -40,7 +40,8 @@ public static class EntityFrameworkOutboxConfigurationExtensions
         ArgumentNullException.ThrowIfNull(configurator);
         ArgumentNullException.ThrowIfNull(context);
 
-        var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context);
+        // MassTransit's default of 1 costs a transaction per stored message when a redelivered copy delivers them.
+        var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context) { MessageDeliveryLimit = 100 };
         configure?.Invoke(observer);
 
         configurator.ConnectConsumerConfigurationObserver(observer);

@@ -61,6 +61,8 @@ public sealed class DocumentLog
 
     public int TimesConsumed(Guid messageId) => _consumed.GetValueOrDefault(messageId);
 
+    public IReadOnlyCollection<Guid> ConsumedMessageIds => _consumed.Keys.ToList();
+
     public void Consumed(Guid messageId) => _consumed.AddOrUpdate(messageId, 1, (_, n) => n + 1);
 
     /// <summary>How often DocumentCreated arrived for this document.</summary>

@@ -4,12 +4,11 @@ namespace SagaFiles.Processing.Conversion.Json;
 
 /// <summary>
 /// The write pass's sink: puts each flattened value into its column of the current row, nulls into the columns a
-/// record lacks, and ends the row (telling <paramref name="rowsWritten" /> how many so far).
+/// record lacks, and ends the row.
 /// </summary>
-sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> specs, Action<long>? rowsWritten = null) : IJsonRecordSink
+sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> specs) : IJsonRecordSink
 {
     readonly bool[] _hasValue = new bool[specs.Count];
-    long _rows;
 
     public bool WantsArrayText => true;
 
@@ -49,6 +48,5 @@ sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> s
         }
 
         table.EndRow();
-        rowsWritten?.Invoke(++_rows);
     }
 }

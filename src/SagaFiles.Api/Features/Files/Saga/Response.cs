@@ -40,8 +40,7 @@ public sealed record Response(
     }
 }
 
-/// <summary>One step of the file: its queue (what <c>POST /dead-letters/{queue}/redrive</c> takes), attempts, timings, worker, last error
-/// and how far its last attempt got (bytes, and a conversion's rows or an archive's entries, as last reported).</summary>
+/// <summary>One step of the file: its queue (what <c>POST /dead-letters/{queue}/redrive</c> takes), attempts, timings, worker and last error.</summary>
 public sealed record SagaStep(
     string Step,
     string Queue,
@@ -52,14 +51,10 @@ public sealed record SagaStep(
     string? WorkerHost,
     string? LastError,
     long? BytesDone,
-    long? BytesTotal,
-    long? RowsDone,
-    long? EntriesDone,
-    long? EntriesTotal)
+    long? BytesTotal)
 {
     public static SagaStep From(StepRecord record) => new(record.Step, FileSteps.Named(record.Step).Queue, record.Attempts, record.StartedAt,
-        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError, record.BytesDone, record.BytesTotal, record.RowsDone,
-        record.EntriesDone, record.EntriesTotal);
+        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError, record.BytesDone, record.BytesTotal);
 }
 
 /// <summary>A retry or timeout the saga has scheduled and not yet received.</summary>
