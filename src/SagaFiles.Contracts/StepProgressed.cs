@@ -19,4 +19,14 @@ public record StepProgressed
 
     /// <summary>The input's size, when it is known.</summary>
     public long? BytesTotal { get; init; }
+
+    /// <summary>Rows converted so far, for a tabular conversion (written for JSON and SQL dumps, read for CSV and TSV);
+    /// null where the step counts none. No total: a file's rows are known at its end.</summary>
+    public long? RowsDone { get; init; }
+
+    /// <summary>Entries stored as child files so far, for an archive; null for anything else.</summary>
+    public long? EntriesDone { get; init; }
+
+    /// <summary>The files the archive lists ahead of its entries (a zip's central directory, 1 for a gzip); null when it lists none (tar).</summary>
+    public long? EntriesTotal { get; init; }
 }

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using SagaFiles.Api.Features.Files.Progress;
 using SagaFiles.Api.Security;
+using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Api.Tests;
@@ -171,8 +174,9 @@ public class Progress_Specs
 
         // 16 MB of CSV: the workers report every 200 ms (Processing:ProgressInterval in the fixture) while they read it.
         var csv = new StringBuilder("id,name,amount\n");
-        for (var i = 0; csv.Length < 16_000_000; i++)
-            csv.Append(CultureInfo.InvariantCulture, $"{i},name-{i % 977},{i * 0.25}\n");
+        var rows = 0L;
+        for (; csv.Length < 16_000_000; rows++)
+            csv.Append(CultureInfo.InvariantCulture, $"{rows},name-{rows % 977},{rows * 0.25}\n");
         var content = Encoding.UTF8.GetBytes(csv.ToString());
         var id = await Files.Upload(content, "progress-large.csv", client: uploader);
 
@@ -189,6 +193,11 @@ public class Progress_Specs
             total.ShouldBeGreaterThanOrEqualTo(content.Length, "the file's size, or what the converter reads of it");
             done.ShouldBeInRange(1, total);
             e.Data.GetProperty("percent").GetDouble().ShouldBe(Math.Min(100, Math.Round(100.0 * done / total, 1)));
+            e.Data.GetProperty("entriesDone").ValueKind.ShouldBe(JsonValueKind.Null, "not an archive");
+            if (e.Data.GetProperty("step").GetString() == FileSteps.Checksum)
+                e.Data.GetProperty("rowsDone").ValueKind.ShouldBe(JsonValueKind.Null, "hashing counts bytes only");
+            else if (done > content.Length + 1_200_000)
+                e.Data.GetProperty("rowsDone").GetInt64().ShouldBeInRange(1, rows, "past the first MiB it reads, the converter has counted rows");
             // Between the transition into its step and the one out of it.
             var into = events.Take(events.IndexOf(e)).Last(x => x.Event == "transition");
             into.Data.GetProperty("to").GetString().ShouldBe(e.Data.GetProperty("step").GetString() == FileSteps.Checksum
@@ -213,6 +222,151 @@ public class Progress_Specs
         progress.Select(e => e.Data.GetProperty("bytesDone").GetInt64())
             .ShouldBeSubsetOf(seen.Where(e => e.Event == "progress").Select(e => e.Data.GetProperty("bytesDone").GetInt64()));
         seen.Where(e => e.Event == "transition").Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 5));
+    }
+
+    [Test]
+    public async Task An_archives_expansion_reaches_the_streams_as_entries_out_of_those_its_zip_lists_with_their_percentage()
+    {
+        var tenant = $"entries-{Guid.NewGuid():N}"[..16];
+        var key = await SagaFilesApp.CreateKeyAsync(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
+        using var client = SagaFilesApp.ClientWith(key);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        using var tenantStream = await client.GetAsync("/files/progress", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var tenantEvents = Read(new StreamReader(await tenantStream.Content.ReadAsStreamAsync(timeout.Token)), timeout.Token);
+
+        // Ten entries of 3 MB that do not compress: storing them takes several of the fixture's 200 ms report intervals.
+        var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            archive.CreateEntry("parts/");
+            var random = new Random(16);
+            for (var i = 0; i < 10; i++)
+            {
+                var bytes = new byte[3_000_000];
+                random.NextBytes(bytes);
+                await using var entry = await archive.CreateEntry($"parts/{i}.bin", System.IO.Compression.CompressionLevel.NoCompression).OpenAsync();
+                await entry.WriteAsync(bytes);
+            }
+        }
+
+        var id = await Files.Upload(zip.ToArray(), "entries.zip", client: client);
+        var seen = new List<ServerSentEvent>();
+        await foreach (var e in tenantEvents)
+        {
+            if (FileOf(e) != id)
+                continue;
+            seen.Add(e);
+            if (e.Event == "transition" && e.Data.GetProperty("event").GetProperty("from").GetString() == nameof(FileStateMachine.Converting))
+                break;
+        }
+
+        var entries = seen.Where(e => e.Event == "progress" && e.Data.GetProperty("entriesDone").ValueKind == JsonValueKind.Number).ToList();
+        entries.ShouldNotBeEmpty("the expansion reports the entries it stored");
+        foreach (var e in entries)
+        {
+            e.Data.GetProperty("step").GetString().ShouldBe(FileSteps.Convert);
+            var done = e.Data.GetProperty("entriesDone").GetInt64();
+            done.ShouldBeInRange(1, 10);
+            e.Data.GetProperty("entriesTotal").GetInt64().ShouldBe(10, "the central directory lists ten files (and a folder)");
+            e.Data.GetProperty("percent").GetDouble().ShouldBe(Math.Round(100.0 * done / 10, 1), "of the entries, when the archive lists them");
+            e.Data.GetProperty("rowsDone").ValueKind.ShouldBe(JsonValueKind.Null);
+        }
+
+        entries.Select(e => e.Data.GetProperty("entriesDone").GetInt64()).ShouldBeInOrder(SortDirection.Ascending);
+        var saga = await Files.Get(id, "/saga", client);
+        var convert = saga.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == FileSteps.Convert);
+        convert.GetProperty("entriesTotal").GetInt64().ShouldBe(10, "GET /files/{id}/saga shows the step's last report");
+        convert.GetProperty("entriesDone").GetInt64().ShouldBe(entries[^1].Data.GetProperty("entriesDone").GetInt64());
+        (await Files.WaitUntilSettled(id, TimeSpan.FromMinutes(2), client)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+    }
+
+    [Test]
+    public async Task A_tenant_client_resuming_after_events_no_longer_kept_gets_a_reset_then_the_events_that_follow()
+    {
+        var tenant = $"reset-{Guid.NewGuid():N}"[..16];
+        var key = await SagaFilesApp.CreateKeyAsync(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
+        using var client = SagaFilesApp.ClientWith(key);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var first = await Files.Upload("a\n1\n"u8.ToArray(), "reset-first.csv", client: client);
+        await Files.WaitUntilSettled(first, client: client);
+        var positions = await ExpireFirstEvents(tenant, 3);
+
+        // A client that had only the first event: the two after it are gone, so it is told to start again.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/files/progress"))
+        {
+            request.Headers.Add("Last-Event-ID", positions[0].ToString(CultureInfo.InvariantCulture));
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var events = Read(new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token)), timeout.Token).GetAsyncEnumerator(timeout.Token);
+            (await events.MoveNextAsync()).ShouldBeTrue();
+            var reset = events.Current;
+            reset.Event.ShouldBe("reset");
+            reset.Position.ShouldBeGreaterThanOrEqualTo(positions[^1], "it goes on after the newest event, which it does not send again");
+            reset.Data.GetProperty("lastEventId").GetInt64().ShouldBe(positions[0]);
+            reset.Data.GetProperty("deletedThrough").GetInt64().ShouldBe(positions[2]);
+            reset.Data.GetProperty("resumesAfter").GetInt64().ShouldBe(reset.Position);
+            reset.Data.GetProperty("reason").GetString()!.ShouldContain("GET /files");
+
+            // Then it is live: the next file's events follow, and nothing from before the reset.
+            var second = await Files.Upload("a\n2\n"u8.ToArray(), "reset-second.csv", client: client);
+            var after = new List<ServerSentEvent>();
+            while (await events.MoveNextAsync())
+            {
+                after.Add(events.Current);
+                if (events.Current.Event == "outcome")
+                    break;
+            }
+
+            after.ShouldAllBe(e => FileOf(e) == second && e.Position > reset.Position);
+            after.Count(e => e.Event == "transition").ShouldBe(5);
+            await events.DisposeAsync();
+        }
+
+        // A client that had every deleted event missed nothing: no reset, the events kept after it.
+        var kept = await ReadTenantUntilOutcomes(client, positions[2].ToString(CultureInfo.InvariantCulture), [first], timeout.Token);
+        kept.Select(e => e.Position).ShouldBe(positions.Skip(3));
+        kept.ShouldNotContain(e => e.Event == "reset");
+    }
+
+    /// <summary>
+    /// Ages the tenant's first <paramref name="count" /> events past the retention window and runs the clean-up, which
+    /// deletes them (only them: the others, of every tenant, are recent).
+    /// </summary>
+    /// <returns>The positions the tenant's events had before.</returns>
+    internal static async Task<List<long>> ExpireFirstEvents(string tenant, int count)
+    {
+        var positions = await PositionsOf(tenant);
+        positions.Count.ShouldBeGreaterThan(count);
+        await using (var connection = new NpgsqlConnection(SagaFilesApp.Settings["ConnectionStrings__SagaFiles"]))
+        {
+            await connection.OpenAsync();
+            await using var age = new NpgsqlCommand("update file_events set at = now() - interval '2 days' where tenant = $1 and position <= $2", connection)
+            {
+                Parameters = { new() { Value = tenant }, new() { Value = positions[count - 1] } }
+            };
+            (await age.ExecuteNonQueryAsync()).ShouldBe(count);
+        }
+
+        await using (var scope = SagaFilesApp.Services.CreateAsyncScope())
+            (await FileEventCleanup.DeleteOlderThanAsync(scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>(),
+                DateTimeOffset.UtcNow - TimeSpan.FromDays(1), CancellationToken.None)).ShouldBeGreaterThanOrEqualTo(count);
+        (await PositionsOf(tenant)).ShouldBe(positions.Skip(count));
+        return positions;
+    }
+
+    /// <summary>The positions of the tenant's events in <c>file_events</c>, in order.</summary>
+    static async Task<List<long>> PositionsOf(string tenant)
+    {
+        await using var connection = new NpgsqlConnection(SagaFilesApp.Settings["ConnectionStrings__SagaFiles"]);
+        await connection.OpenAsync();
+        await using var select = new NpgsqlCommand("select position from file_events where tenant = $1 order by position", connection)
+        {
+            Parameters = { new() { Value = tenant } }
+        };
+        var positions = new List<long>();
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            positions.Add(reader.GetInt64(0));
+        return positions;
     }
 
     [Test]

@@ -51,6 +51,29 @@ public partial class WebSocket_Specs
     }
 
     [Test]
+    public async Task A_tenant_socket_resumed_after_events_no_longer_kept_gets_a_reset_first()
+    {
+        var tenant = $"wsreset-{Guid.NewGuid():N}"[..16];
+        var key = await SagaFilesApp.CreateKeyAsync(tenant, [ApiScopes.FilesRead, ApiScopes.FilesWrite]);
+        using var client = SagaFilesApp.ClientWith(key);
+        await Files.WaitUntilSettled(await Files.Upload("a\n1\n"u8.ToArray(), "socket-reset.csv", client: client), client: client);
+        var positions = await Progress_Specs.ExpireFirstEvents(tenant, 2);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        using var socket = await Connect(null, $"/ws?last_event_id={positions[0]}", key, [], timeout.Token);
+        var reset = await Receive(socket, timeout.Token) ?? throw new InvalidOperationException("The tenant socket closed");
+        reset.Event.ShouldBe("reset");
+        long.Parse(reset.Id!, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThanOrEqualTo(positions[^1]);
+        reset.Data.GetProperty("deletedThrough").GetInt64().ShouldBe(positions[1]);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+
+        using var caughtUp = await Connect(null, $"/ws?last_event_id={positions[1]}", key, [], timeout.Token);
+        var next = await Receive(caughtUp, timeout.Token) ?? throw new InvalidOperationException("The tenant socket closed");
+        (next.Event, next.Id).ShouldBe(("transition", positions[2].ToString(System.Globalization.CultureInfo.InvariantCulture)), "nothing it missed was deleted");
+        await caughtUp.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+    }
+
+    [Test]
     public async Task The_tenant_socket_shows_the_transitions_of_the_tenants_files_only_and_their_outcomes()
     {
         var tenant = $"ws-{Guid.NewGuid():N}"[..16];

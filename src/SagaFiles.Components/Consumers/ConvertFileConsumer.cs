@@ -80,7 +80,7 @@ public sealed class ConvertFileConsumer(
         string name, DetectedFileType type, StepProgress progress, CancellationToken cancellationToken)
     {
         await using var content = new ProgressTrackedStream(TempFile.Create(command.FileId, "input"));
-        // Progress: the bytes copied in, then those copied plus those the processor has read.
+        // Progress: the bytes copied in, then those copied plus those the processor has read (and its rows or entries).
         progress.Track(() => content.Reported, total: null);
         await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
             await original.CopyToAsync(content, cancellationToken);
@@ -88,7 +88,7 @@ public sealed class ConvertFileConsumer(
         content.Position = 0;
         progress.Track(() => copied + content.Reported, total: 2 * copied);
         var input = new ProcessingInput(content, name, type, command.ArchiveDepth,
-            command.ArchiveBudget is { } budget ? new ArchiveShare(budget.Bytes, budget.Entries) : null);
+            command.ArchiveBudget is { } budget ? new ArchiveShare(budget.Bytes, budget.Entries) : null, Progress: progress);
 
         await using var outputs = new StagedOutputs(store, storage.Value, command);
         ProcessingOutcome outcome;

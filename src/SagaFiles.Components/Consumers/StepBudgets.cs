@@ -50,22 +50,25 @@ public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions
         where TCommand : StepCommand
     {
         using var ticks = new PeriodicTimer(processing.Value.ProgressInterval);
-        long reported = 0;
+        StepReading? reported = null;
         try
         {
             while (await ticks.WaitForNextTickAsync(running))
             {
-                if (progress.Read() is not var (done, total) || done <= reported)
+                if (progress.Read() is not { } read || !read.Advanced(reported))
                     continue;
+                // A processor that reads its input twice moves back in it while its rows go on: bytes reported never go back.
+                var reading = read with { BytesDone = Math.Max(read.BytesDone, reported?.BytesDone ?? 0) };
                 budget.Advanced();
                 try
                 {
                     await context.Publish(new StepProgressed
                     {
                         FileId = context.Message.FileId, Attempt = context.Message.Attempt, Step = FileSteps.Sending(context.Message).Name,
-                        BytesDone = done, BytesTotal = total
+                        BytesDone = reading.BytesDone, BytesTotal = reading.BytesTotal,
+                        RowsDone = reading.RowsDone, EntriesDone = reading.EntriesDone, EntriesTotal = reading.EntriesTotal
                     }, running);
-                    reported = done;
+                    reported = reading;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -36,6 +36,13 @@ public sealed class FileEvent
 
     public long? BytesTotal { get; init; }
 
+    /// <summary>A progress report's rows read (a tabular conversion) and entries expanded out of those listed (an archive).</summary>
+    public long? RowsDone { get; init; }
+
+    public long? EntriesDone { get; init; }
+
+    public long? EntriesTotal { get; init; }
+
     public DateTimeOffset At { get; init; }
 }
 
@@ -53,5 +60,26 @@ public sealed class FileEventConfiguration : IEntityTypeConfiguration<FileEvent>
         // A tenant's stream reads its events after a position; the clean-up deletes by age.
         entity.HasIndex(x => new { x.Tenant, x.Position });
         entity.HasIndex(x => x.At);
+    }
+}
+
+/// <summary>
+/// The newest position of a tenant's events the clean-up deleted (table <c>file_event_horizons</c>): a client resuming
+/// from an older position has missed events that are gone, and the stream tells it so rather than skip them silently.
+/// </summary>
+public sealed class FileEventHorizon
+{
+    public required string Tenant { get; init; }
+
+    public long DeletedThrough { get; init; }
+}
+
+public sealed class FileEventHorizonConfiguration : IEntityTypeConfiguration<FileEventHorizon>
+{
+    public void Configure(EntityTypeBuilder<FileEventHorizon> entity)
+    {
+        entity.ToTable("file_event_horizons");
+        entity.HasKey(x => x.Tenant);
+        entity.Property(x => x.Tenant).HasMaxLength(Tenants.MaxLength);
     }
 }

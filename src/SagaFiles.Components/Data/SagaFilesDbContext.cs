@@ -28,6 +28,8 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
 
     public DbSet<FileEvent> FileEvents => Set<FileEvent>();
 
+    public DbSet<FileEventHorizon> FileEventHorizons => Set<FileEventHorizon>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         new FileStateMap().Configure(modelBuilder);
@@ -41,6 +43,7 @@ public class SagaFilesDbContext(DbContextOptions<SagaFilesDbContext> options) : 
         modelBuilder.ApplyConfiguration(new BucketObjectConfiguration());
         modelBuilder.ApplyConfiguration(new BucketCursorConfiguration());
         modelBuilder.ApplyConfiguration(new FileEventConfiguration());
+        modelBuilder.ApplyConfiguration(new FileEventHorizonConfiguration());
         modelBuilder.AddTransactionalOutboxEntities();
     }
 }

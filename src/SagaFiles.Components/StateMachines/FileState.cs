@@ -149,7 +149,7 @@ public class FileState : SagaStateMachineInstance
         record.StartedAt = now;
         record.CompletedAt = null;
         record.DurationMs = null;
-        (record.BytesDone, record.BytesTotal) = (null, null);
+        (record.BytesDone, record.BytesTotal, record.RowsDone, record.EntriesDone, record.EntriesTotal) = (null, null, null, null, null);
         CurrentStep = step;
         Attempt = record.Attempts;
         StepStartedAt = now;
@@ -163,6 +163,7 @@ public class FileState : SagaStateMachineInstance
         var record = Step(progressed.Step);
         // The steps that report read the file itself (checksum, convert): without a total of their own, it is the file's size.
         (record.BytesDone, record.BytesTotal) = (progressed.BytesDone, progressed.BytesTotal ?? (Size > 0 ? Size : null));
+        (record.RowsDone, record.EntriesDone, record.EntriesTotal) = (progressed.RowsDone, progressed.EntriesDone, progressed.EntriesTotal);
         StepTimeoutAt = timeoutAt;
         UpdatedAt = now;
     }
@@ -294,6 +295,13 @@ public class StepRecord
     public long? BytesDone { get; set; }
 
     public long? BytesTotal { get; set; }
+
+    /// <summary>Rows a conversion has done so far (no total), and an archive's entries expanded out of those it lists.</summary>
+    public long? RowsDone { get; set; }
+
+    public long? EntriesDone { get; set; }
+
+    public long? EntriesTotal { get; set; }
 }
 
 public class FileHistoryEntry

@@ -8,4 +8,6 @@ namespace SagaFiles.Processing.Archives;
 /// Reading it counts against the <see cref="ArchiveLimits" /> and may throw <see cref="ArchiveRejectedException" />.</param>
 /// <param name="DeclaredLength">The length the archive's header states (zip, tar); null for single-file gzip. Reading
 /// <paramref name="Content" /> to its end fails when the bytes do not match it.</param>
-public sealed record ArchiveEntry(int Index, string Path, string Name, Stream Content, long? DeclaredLength);
+/// <param name="Listed">How many regular files the archive lists before it is read: a zip's central directory, 1 for a
+/// single-file gzip; null for tar, which lists nothing ahead of its entries.</param>
+public sealed record ArchiveEntry(int Index, string Path, string Name, Stream Content, long? DeclaredLength, long? Listed = null);

@@ -71,6 +71,8 @@ public static class ArchiveReader
             throw ExpansionBudget.TooManyEntries(limits.MaxEntries);
 
         using var zip = await OpenZipAsync(archive, cancellationToken).ConfigureAwait(false);
+        // The central directory says ahead how many files will be yielded (those that fail fail the whole archive).
+        var listed = zip.Entries.Count(e => !EntryPaths.NamesDirectory(e.FullName) && !IsSymbolicLink(e));
         var index = 0;
         foreach (var entry in zip.Entries)
         {
@@ -90,7 +92,7 @@ public static class ArchiveReader
             var crc = new Crc32(); // .NET checks neither the CRC nor that the data reached its stated length
             await using var content = new MeteredStream(inner, budget, subject, read => VerifyZipEntry(subject, entry, read, crc),
                 observe: (_, bytes) => crc.Append(bytes));
-            yield return new ArchiveEntry(index++, path, EntryPaths.LastSegment(path), content, entry.Length);
+            yield return new ArchiveEntry(index++, path, EntryPaths.LastSegment(path), content, entry.Length, listed);
         }
     }
 
@@ -208,7 +210,7 @@ public static class ArchiveReader
             throw EntryPaths.Unsafe(name, "has no file name");
 
         await using var content = Decompressed(archive, budget, $"entry {ArchiveText.Quote(name)}");
-        yield return new ArchiveEntry(0, path, EntryPaths.LastSegment(path), content, DeclaredLength: null);
+        yield return new ArchiveEntry(0, path, EntryPaths.LastSegment(path), content, DeclaredLength: null, Listed: 1);
     }
 
     static MeteredStream Decompressed(Stream gzip, ExpansionBudget budget, string subject, ReadObserver? observe = null) =>

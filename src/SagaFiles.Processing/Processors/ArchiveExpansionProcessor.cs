@@ -32,6 +32,7 @@ public sealed class ArchiveExpansionProcessor(ArchiveExpansionOptions options) :
         {
             bytes += await outputs.AddChildAsync(entry.Path, entry.Content, cancellationToken).ConfigureAwait(false);
             children++;
+            input.Progress?.EntriesExpanded(children, entry.Listed);
         }
 
         return new ProcessingOutcome([], ExpandsIntoChildren: true, ArchiveShare.Unused(limits, bytes, children));

@@ -9,4 +9,6 @@ namespace SagaFiles.Processing.Processors;
 /// <param name="Type">What detection found.</param>
 /// <param name="ArchiveDepth">How many archives deep the file is (0: received from outside).</param>
 /// <param name="ArchiveShare">For a file from an archive: what it may expand to if it is an archive itself.</param>
-public sealed record ProcessingInput(Stream Content, string FileName, DetectedFileType Type, int ArchiveDepth, ArchiveShare? ArchiveShare = null);
+/// <param name="Progress">Told the rows converted or entries expanded as the processor goes; null: nobody watches.</param>
+public sealed record ProcessingInput(Stream Content, string FileName, DetectedFileType Type, int ArchiveDepth, ArchiveShare? ArchiveShare = null,
+    IProcessingProgress? Progress = null);

@@ -181,8 +181,44 @@ public class ConvertFileConsumer_Specs : StepSpec
         reports.ShouldNotBeEmpty();
         reports.ShouldAllBe(r => r.Step == FileSteps.Convert && r.Attempt == 1 && r.BytesDone > 0);
         reports.Select(r => r.BytesDone).ShouldBeInOrder(SortDirection.Ascending);
-        reports.Select(r => r.BytesDone).Distinct().Count().ShouldBe(reports.Count, "a report only when the step advanced");
+        reports.Select(r => (r.BytesDone, r.RowsDone)).Distinct().Count().ShouldBe(reports.Count, "a report only when the step advanced");
         reports.Where(r => r.BytesTotal != null).ShouldAllBe(r => r.BytesTotal == 2L * csv.Length && r.BytesDone <= r.BytesTotal);
+        var rows = reports.Where(r => r.RowsDone != null).Select(r => r.RowsDone!.Value).ToList();
+        rows.ShouldNotBeEmpty("a CSV's conversion counts its rows as it reads them");
+        rows.ShouldBeInOrder(SortDirection.Ascending);
+        rows.ShouldAllBe(r => r <= 200_000);
+        reports.ShouldAllBe(r => r.EntriesDone == null && r.EntriesTotal == null);
+    }
+
+    [Test]
+    public async Task An_archives_expansion_reports_the_entries_stored_out_of_those_its_central_directory_lists()
+    {
+        await using var steps = await StepHarness.StartAsync(Storage, settings: new Dictionary<string, string?>
+        {
+            ["Processing:ProgressInterval"] = "00:00:00.050"
+        });
+        var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            archive.CreateEntry("folder/");
+            for (var i = 0; i < 400; i++)
+            {
+                await using var entry = await archive.CreateEntry($"rows/{i:D3}.csv").OpenAsync();
+                await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"n\n{i}\n"));
+            }
+        }
+
+        var upload = await UploadAsync(Guid.NewGuid(), "entries.zip", zip.ToArray());
+        var downloaded = await steps.RunAsync<FileDownloaded>(FileSteps.Download, upload);
+
+        var converted = await steps.RunAsync<FileConverted>(FileSteps.Convert, ConvertCommand(downloaded, "entries.zip"));
+
+        converted.ChildCount.ShouldBe(400);
+        var reports = steps.Harness.Published.Select<StepProgressed>(x => x.Context.Message.FileId == upload.FileId)
+            .Select(x => x.Context.Message).Where(r => r.EntriesDone != null).ToList();
+        reports.ShouldNotBeEmpty("storing 400 entries takes longer than a report's interval");
+        reports.ShouldAllBe(r => r.EntriesTotal == 400 && r.EntriesDone <= 400 && r.RowsDone == null, "the folder is not an entry");
+        reports.Select(r => r.EntriesDone).ShouldBeInOrder(SortDirection.Ascending);
     }
 
     static byte[] ManyTables(int count) => System.Text.Encoding.UTF8.GetBytes(

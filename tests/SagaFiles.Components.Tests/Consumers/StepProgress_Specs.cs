@@ -14,9 +14,28 @@ public class StepProgress_Specs
         var input = new MemoryStream(new byte[10]) { Position = 4 };
         progress.Track(() => input.Position, total: 10);
 
-        progress.Read().ShouldBe((4L, (long?)10));
+        progress.Read().ShouldBe(new StepReading(4, 10));
         input.Dispose();
         progress.Read().ShouldBeNull();
+    }
+
+    [Test]
+    public void A_processors_rows_and_entries_are_read_with_the_bytes_and_count_as_advancing()
+    {
+        var progress = new StepProgress();
+        progress.RowsConverted(5);
+        progress.Read().ShouldBeNull("nothing is read before the step tracks its input");
+        progress.Track(() => 100, total: 200);
+        progress.Read().ShouldBe(new StepReading(100, 200, RowsDone: 5));
+
+        progress.EntriesExpanded(2, total: 7);
+        var reading = progress.Read().ShouldNotBeNull();
+        reading.ShouldBe(new StepReading(100, 200, RowsDone: 5, EntriesDone: 2, EntriesTotal: 7));
+        reading.Advanced(new StepReading(100, 200, RowsDone: 5, EntriesDone: 1, EntriesTotal: 7)).ShouldBeTrue("one more entry, the same bytes");
+        reading.Advanced(new StepReading(100, 200, RowsDone: 4)).ShouldBeTrue("one more row");
+        reading.Advanced(reading).ShouldBeFalse();
+        new StepReading(0, 200).Advanced(null).ShouldBeFalse("nothing done yet");
+        new StepReading(0, null, EntriesDone: 1).Advanced(null).ShouldBeTrue();
     }
 
     [Test]

@@ -46,13 +46,19 @@ export function say(text, isError = false) {
 }
 
 /**
- * A running step's progress (an event: progress of the streams) as a bar with its words beside it; the bar is
- * indeterminate while the total is not known.
+ * A running step's progress (an event: progress of the streams) as a bar with its words beside it: the entries of an
+ * archive that lists them (its percentage is of those), else the bytes and any rows or entries counted so far. The bar
+ * is indeterminate while no total is known.
  */
 export function stepProgress(p, name) {
-  const words = p.percent === null || p.percent === undefined
-    ? `${p.step}: ${bytes(p.bytesDone)}`
-    : `${p.step}: ${p.percent}% (${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)})`;
+  const count = n => n.toLocaleString("en");
+  const known = v => v !== null && v !== undefined;
+  const done = known(p.entriesTotal)
+    ? `${count(p.entriesDone)} of ${count(p.entriesTotal)} entries`
+    : [known(p.bytesTotal) ? `${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)}` : bytes(p.bytesDone),
+       known(p.entriesDone) ? `${count(p.entriesDone)} entries` : null,
+       known(p.rowsDone) ? `${count(p.rowsDone)} rows` : null].filter(known).join(", ");
+  const words = known(p.percent) ? `${p.step}: ${p.percent}% (${done})` : `${p.step}: ${done}`;
   return h("span", { class: "step-progress" },
     h("progress", { max: 100, value: p.percent ?? null, "aria-label": `${p.step} of ${name}` }), " ", h("small", {}, words));
 }

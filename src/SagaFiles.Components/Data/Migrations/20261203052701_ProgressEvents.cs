@@ -51,8 +51,26 @@ namespace SagaFiles.Components.Data.Migrations
 
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS files_notify_change ON files;");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS files_notify_change();");
+            migrationBuilder.Sql(RecordEventsFunction);
+            // Deferred to commit: the lock is held only while the transaction commits, when it takes no more row locks.
             migrationBuilder.Sql("""
-                CREATE FUNCTION files_record_events() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE CONSTRAINT TRIGGER files_record_events_on_insert AFTER INSERT ON files
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                WHEN (NEW.history IS NOT NULL AND NEW.history <> '[]'::jsonb)
+                EXECUTE FUNCTION files_record_events();
+                """);
+            migrationBuilder.Sql("""
+                CREATE CONSTRAINT TRIGGER files_record_events_on_update AFTER UPDATE ON files
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                WHEN (OLD.current_state IS DISTINCT FROM NEW.current_state OR OLD.history IS DISTINCT FROM NEW.history
+                      OR OLD.steps IS DISTINCT FROM NEW.steps)
+                EXECUTE FUNCTION files_record_events();
+                """);
+        }
+
+        /// <summary>The trigger's function as this migration made it (ProgressUnitsAndHorizons replaces it, and puts it back on Down).</summary>
+        internal const string RecordEventsFunction = """
+                CREATE OR REPLACE FUNCTION files_record_events() RETURNS trigger LANGUAGE plpgsql AS $$
                 DECLARE
                     seen int := 0;
                     total int := CASE jsonb_typeof(NEW.history) WHEN 'array' THEN jsonb_array_length(NEW.history) ELSE 0 END;
@@ -85,22 +103,7 @@ namespace SagaFiles.Components.Data.Migrations
                     PERFORM pg_notify('file_changes', NEW.tenant || ':' || NEW.correlation_id::text);
                     RETURN NULL;
                 END $$;
-                """);
-            // Deferred to commit: the lock is held only while the transaction commits, when it takes no more row locks.
-            migrationBuilder.Sql("""
-                CREATE CONSTRAINT TRIGGER files_record_events_on_insert AFTER INSERT ON files
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-                WHEN (NEW.history IS NOT NULL AND NEW.history <> '[]'::jsonb)
-                EXECUTE FUNCTION files_record_events();
-                """);
-            migrationBuilder.Sql("""
-                CREATE CONSTRAINT TRIGGER files_record_events_on_update AFTER UPDATE ON files
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-                WHEN (OLD.current_state IS DISTINCT FROM NEW.current_state OR OLD.history IS DISTINCT FROM NEW.history
-                      OR OLD.steps IS DISTINCT FROM NEW.steps)
-                EXECUTE FUNCTION files_record_events();
-                """);
-        }
+                """;
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)

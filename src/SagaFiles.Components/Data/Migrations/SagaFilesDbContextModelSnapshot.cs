@@ -494,6 +494,14 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("bytes_total");
 
+                    b.Property<long?>("EntriesDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entries_done");
+
+                    b.Property<long?>("EntriesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entries_total");
+
                     b.Property<Guid>("FileId")
                         .HasColumnType("uuid")
                         .HasColumnName("file_id");
@@ -507,6 +515,10 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
+
+                    b.Property<long?>("RowsDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_done");
 
                     b.Property<string>("Step")
                         .HasMaxLength(32)
@@ -529,6 +541,23 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasDatabaseName("ix_file_events_tenant_position");
 
                     b.ToTable("file_events", (string)null);
+                });
+
+            modelBuilder.Entity("SagaFiles.Components.Data.FileEventHorizon", b =>
+                {
+                    b.Property<string>("Tenant")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant");
+
+                    b.Property<long>("DeletedThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deleted_through");
+
+                    b.HasKey("Tenant")
+                        .HasName("pk_file_event_horizons");
+
+                    b.ToTable("file_event_horizons", (string)null);
                 });
 
             modelBuilder.Entity("SagaFiles.Components.Data.FolderFile", b =>

@@ -18,6 +18,9 @@ public sealed record JsonConversionOptions
     /// <summary>Distinct key paths, key and path lengths, nesting depth, columns and values per row group a file may reach.</summary>
     public ProcessingLimits Limits { get; init; } = ProcessingLimits.Default;
 
+    /// <summary>Told the rows written so far, after each one, on the converting thread (for a progress report); null: nobody asks.</summary>
+    public Action<long>? RowsWritten { get; init; }
+
     public static JsonConversionOptions Json { get; } = new();
 
     public static JsonConversionOptions JsonLines { get; } = new() { Lines = true };

@@ -4,11 +4,12 @@ namespace SagaFiles.Processing.Conversion.Json;
 
 /// <summary>
 /// The write pass's sink: puts each flattened value into its column of the current row, nulls into the columns a
-/// record lacks, and ends the row.
+/// record lacks, and ends the row (telling <paramref name="rowsWritten" /> how many so far).
 /// </summary>
-sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> specs) : IJsonRecordSink
+sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> specs, Action<long>? rowsWritten = null) : IJsonRecordSink
 {
     readonly bool[] _hasValue = new bool[specs.Count];
+    long _rows;
 
     public bool WantsArrayText => true;
 
@@ -48,5 +49,6 @@ sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> s
         }
 
         table.EndRow();
+        rowsWritten?.Invoke(++_rows);
     }
 }

@@ -34,7 +34,7 @@ public sealed class JsonToParquetConverter
 
         input.Position = inputStart;
         using var table = new ParquetTableWriter(output, names, specs, options.ParquetOptions);
-        await ReadRecordsAsync(input, schema, new JsonRowWriter(table, specs), options, cancellationToken)
+        await ReadRecordsAsync(input, schema, new JsonRowWriter(table, specs, options.RowsWritten), options, cancellationToken)
             .ConfigureAwait(false);
         var written = table.Close();
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);

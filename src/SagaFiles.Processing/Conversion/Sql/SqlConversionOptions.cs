@@ -19,6 +19,10 @@ public sealed record SqlConversionOptions
     /// <summary>Tables, columns, name lengths and values per row group a dump may reach.</summary>
     public ProcessingLimits Limits { get; init; } = ProcessingLimits.Default;
 
+    /// <summary>Told the rows written so far, of all tables, after each one, on the converting thread (for a progress
+    /// report); null: nobody asks.</summary>
+    public Action<long>? RowsWritten { get; init; }
+
     public static SqlConversionOptions Default { get; } = new();
 
     /// <summary>The Parquet layout, with the limit on values per row group. One thread per table: a dump keeps many tables

@@ -518,6 +518,7 @@ sealed class SqlDumpReader(
         EnsureOpen(table, line);
         if (table.TryWriteRow(_row, mapping, ++_rowsWritten) is { } misfit)
             throw new ConversionException($"{where}: {misfit}", line);
+        options.RowsWritten?.Invoke(_rowsWritten);
         if (_rowsWritten % RowsBetweenCancellationChecks == 0)
             cancellationToken.ThrowIfCancellationRequested();
     }

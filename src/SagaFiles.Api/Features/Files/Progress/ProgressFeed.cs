@@ -19,6 +19,7 @@ public sealed record ProgressEvent(string? Id, string Name, object? Data)
     public const string Transition = "transition";
     public const string Progress = "progress";
     public const string Outcome = "outcome";
+    public const string Reset = "reset";
 
     /// <summary>Not an event: nothing changed for <see cref="ProgressFeed.KeepAlive" />, so a transport can show it is alive.</summary>
     public static readonly ProgressEvent Quiet = new(null, "quiet", null);
@@ -28,22 +29,36 @@ public sealed record ProgressEvent(string? Id, string Name, object? Data)
 public sealed record Transition(Guid FileId, int Index, Event Event);
 
 /// <summary>
-/// How far a running step is through its input, as the worker last reported it (<c>StepProgressed</c>, every
-/// Processing:ProgressInterval): <c>Percent</c> when the total is known.
+/// How far a running step is, as the worker last reported it (<c>StepProgressed</c>, every Processing:ProgressInterval):
+/// the bytes of its input, and the rows a tabular conversion has done (a count: no total) or the entries an archive has
+/// expanded out of those it lists. <c>Percent</c>, when a total is known: of the entries where the archive lists them,
+/// else of the bytes.
 /// </summary>
-public sealed record StepProgress(Guid FileId, string Step, int Attempt, long BytesDone, long? BytesTotal, double? Percent)
+public sealed record StepProgress(Guid FileId, string Step, int Attempt, long BytesDone, long? BytesTotal, double? Percent,
+    long? RowsDone = null, long? EntriesDone = null, long? EntriesTotal = null)
 {
-    public static StepProgress Of(Guid fileId, string step, int attempt, long done, long? total) =>
-        new(fileId, step, attempt, done, total, total > 0 ? Math.Min(100, Math.Round(100.0 * done / total.Value, 1)) : null);
+    public static StepProgress Of(Guid fileId, string step, int attempt, long done, long? total, long? rows = null, long? entries = null,
+        long? entriesTotal = null) =>
+        new(fileId, step, attempt, done, total, entries is { } expanded && entriesTotal > 0 ? Share(expanded, entriesTotal.Value) : total > 0 ? Share(done, total.Value) : null,
+            rows, entries, entriesTotal);
 
     /// <summary>The running step's last report, if it made one.</summary>
     public static StepProgress? Of(FileState file) =>
         file.CurrentStep is { } step && !IsSettled(file) && file.Steps.FirstOrDefault(s => s.Step == step) is { BytesDone: { } done } record
-            ? Of(file.CorrelationId, step, file.Attempt, done, record.BytesTotal)
+            ? Of(file.CorrelationId, step, file.Attempt, done, record.BytesTotal, record.RowsDone, record.EntriesDone, record.EntriesTotal)
             : null;
+
+    static double Share(long done, long total) => Math.Min(100, Math.Round(100.0 * done / total, 1));
 
     static bool IsSettled(FileState file) => FileStates.StatusOf(file.CurrentState) is FileStatus.Completed or FileStatus.Failed;
 }
+
+/// <summary>
+/// The first event of a tenant stream resumed after a position whose following events were deleted (older than
+/// <c>Progress:EventRetention</c>): what the client had is stale and what it missed is gone. It should read the files'
+/// state again (GET /files); the stream goes on after <see cref="ResumesAfter" />, the event's id.
+/// </summary>
+public sealed record StreamReset(long LastEventId, long DeletedThrough, long ResumesAfter, string Reason);
 
 /// <summary>
 /// What the progress streams send, as <see cref="FileChanges" /> says a file changed: the one source of
@@ -100,6 +115,36 @@ public static class ProgressFeed
         await db.FileEvents.MaxAsync(e => (long?)e.Position, ct) ?? 0;
 
     /// <summary>
+    /// The tenant stream for a client that has every event through <paramref name="lastEventId" /> (null: a new client,
+    /// which starts from now). When events after it were deleted (<see cref="FileEventCleanup" />) it first gets
+    /// <c>event: reset</c> (<see cref="StreamReset" />) with the newest position as id, and goes on from there.
+    /// </summary>
+    public static async IAsyncEnumerable<ProgressEvent> ResumeTenant(SagaFilesDbContext db, FileChanges.Subscription subscription, long? lastEventId,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var tenant = subscription.Tenant;
+        long after;
+        if (lastEventId is not { } last)
+        {
+            after = await NowAsync(db, ct);
+        }
+        else if (await db.FileEventHorizons.AsNoTracking().Where(h => h.Tenant == tenant).Select(h => (long?)h.DeletedThrough).FirstOrDefaultAsync(ct)
+                 is { } deleted && deleted > last)
+        {
+            after = await NowAsync(db, ct);
+            yield return new ProgressEvent(after.ToString(CultureInfo.InvariantCulture), ProgressEvent.Reset, new StreamReset(last, deleted, after,
+                $"Events after {last} are no longer kept (Progress:EventRetention): read GET /files for the files' state; this stream goes on after {after}."));
+        }
+        else
+        {
+            after = last;
+        }
+
+        await foreach (var e in OfTenant(db, subscription, after, ct))
+            yield return e;
+    }
+
+    /// <summary>
     /// The events of <paramref name="subscription" />'s tenant's files after position <paramref name="after" /> (see
     /// <see cref="NowAsync" />), in commit order, each with its position as id: transitions (data: file, index in its
     /// history, the entry as GET /files/{id}/events), progress reports and outcomes (the file as GET /files/{id} shows it
@@ -142,7 +187,7 @@ public static class ProgressFeed
     {
         if (e.Kind == FileEvent.Progress)
             return e is { Step: { } step, BytesDone: { } done }
-                ? (ProgressEvent.Progress, StepProgress.Of(e.FileId, step, e.Attempt ?? 0, done, e.BytesTotal))
+                ? (ProgressEvent.Progress, StepProgress.Of(e.FileId, step, e.Attempt ?? 0, done, e.BytesTotal, e.RowsDone, e.EntriesDone, e.EntriesTotal))
                 : null;
         if (!files.TryGetValue(e.FileId, out var file))
             return null;

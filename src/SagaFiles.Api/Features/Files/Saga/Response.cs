@@ -40,7 +40,8 @@ public sealed record Response(
     }
 }
 
-/// <summary>One step of the file: its queue (what <c>POST /dead-letters/{queue}/redrive</c> takes), attempts, timings, worker and last error.</summary>
+/// <summary>One step of the file: its queue (what <c>POST /dead-letters/{queue}/redrive</c> takes), attempts, timings, worker, last error
+/// and how far its last attempt got (bytes, and a conversion's rows or an archive's entries, as last reported).</summary>
 public sealed record SagaStep(
     string Step,
     string Queue,
@@ -51,10 +52,14 @@ public sealed record SagaStep(
     string? WorkerHost,
     string? LastError,
     long? BytesDone,
-    long? BytesTotal)
+    long? BytesTotal,
+    long? RowsDone,
+    long? EntriesDone,
+    long? EntriesTotal)
 {
     public static SagaStep From(StepRecord record) => new(record.Step, FileSteps.Named(record.Step).Queue, record.Attempts, record.StartedAt,
-        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError, record.BytesDone, record.BytesTotal);
+        record.CompletedAt, record.DurationMs, record.WorkerHost, record.LastError, record.BytesDone, record.BytesTotal, record.RowsDone,
+        record.EntriesDone, record.EntriesTotal);
 }
 
 /// <summary>A retry or timeout the saga has scheduled and not yet received.</summary>

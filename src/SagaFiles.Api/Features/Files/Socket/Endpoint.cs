@@ -51,7 +51,7 @@ public sealed class Endpoint(SagaFilesDbContext db, FileChanges changes) : Endpo
             KeepAliveInterval = ProgressFeed.KeepAlive
         });
         var events = file == null
-            ? ProgressFeed.OfTenant(db, subscription, request.LastEventId ?? await ProgressFeed.NowAsync(db, ct), ct)
+            ? ProgressFeed.ResumeTenant(db, subscription, request.LastEventId, ct)
             : ProgressFeed.OfFile(db, subscription, file, (int)(request.LastEventId ?? -1), ct);
         await ProgressSocket.SendAsync(socket, events, ct);
     }

@@ -75,7 +75,7 @@ export async function filesPage(main, signal) {
 
 /**
  * Reads the tenant's stream for as long as the page is open; on a dropped stream, reconnects after the last event it had
- * (Last-Event-ID), so no change is missed, and reads the list again.
+ * (Last-Event-ID), so no change is missed, and reads the list again (as it does on a reset, when that was too long ago).
  */
 async function follow(signal, changed, progressed) {
   let last = null;
@@ -84,7 +84,8 @@ async function follow(signal, changed, progressed) {
       for await (const e of serverEvents("/files/progress", signal, last)) {
         last = e.id ?? last;
         if (e.event === "progress") progressed(e.data);
-        else if (e.event === "transition" || e.event === "outcome") changed();
+        // A reset: events after the last one it had are no longer kept, so the list is read again; its id is where the stream goes on.
+        else if (e.event === "transition" || e.event === "outcome" || e.event === "reset") changed();
       }
     } catch (error) {
       if (signal.aborted) return;
