@@ -57,8 +57,12 @@ public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions
             {
                 if (progress.Read() is not { } read || !read.Advanced(reported))
                     continue;
-                // A processor that reads its input twice moves back in it while its rows go on: bytes reported never go back.
-                var reading = read with { BytesDone = Math.Max(read.BytesDone, reported?.BytesDone ?? 0) };
+                // A processor that reads its input again moves back in it (and counts its rows again): reports never go back.
+                var reading = read with
+                {
+                    BytesDone = Math.Max(read.BytesDone, reported?.BytesDone ?? 0),
+                    RowsDone = read.RowsDone is { } rows ? Math.Max(rows, reported?.RowsDone ?? 0) : null
+                };
                 budget.Advanced();
                 try
                 {

@@ -2,9 +2,10 @@ namespace SagaFiles.Processing.Processors;
 
 /// <summary>
 /// Counts a CSV or TSV input's rows as the converter reads it, for <see cref="IProcessingProgress.RowsConverted" />,
-/// without the converter's help (it stays free to read as it likes): every byte is looked at once, the first time a read
-/// reaches it. The converter reads the first rows twice (to infer the column types, then to write), so the count is of
-/// the rows read furthest: ahead of those written by the sample (10,000 rows) at first, then by one buffer.
+/// without the converter's help (it stays free to read as it likes): the rows of the pass it is making, from a read at
+/// the input's start through the reads that follow on. The converter reads the start more than once (its encoding, a
+/// sample of rows to infer the column types) before the pass that writes, whose rows it counts ahead of those written
+/// by one buffer; a read elsewhere stops the count until the next pass.
 /// <para>
 /// A row ends at a line break outside quotes: a quote opens a field only at the field's start and a doubled quote
 /// inside one is a quote, as <see cref="Conversion.CsvRecordReader" /> reads them; blank lines are not rows, nor is the
@@ -18,7 +19,7 @@ sealed class CsvRowCountingStream(Stream inner, char delimiter, IProcessingProgr
     static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
     readonly byte _delimiter = (byte)delimiter;
-    long _scanned;
+    long _next = -1;
     long _records;
     bool _quoted;
     bool _quoteInQuoted;
@@ -62,31 +63,29 @@ sealed class CsvRowCountingStream(Stream inner, char delimiter, IProcessingProgr
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override void Flush() => inner.Flush();
 
-    /// <summary>Counts the bytes of a read at <paramref name="at" /> that no read reached before; the end of the input ends its last row.</summary>
+    /// <summary>Counts a read at <paramref name="at" />: on from the last one, or a new pass from the start; the end of the input ends its last row.</summary>
     void Saw(long at, ReadOnlySpan<byte> bytes)
     {
-        if (at > _scanned || at + bytes.Length < _scanned)
-            return; // a jump ahead: counted when a read reaches these bytes in order
-        var fresh = bytes[(int)(_scanned - at)..];
-        if (_scanned == 0 && fresh.StartsWith(Bom))
+        if (at != _next)
         {
-            fresh = fresh[Bom.Length..];
-            _scanned = Bom.Length;
-        }
-
-        if (fresh.IsEmpty)
-        {
-            if (bytes.IsEmpty && _scanned == inner.Length && _started)
-                EndRecord();
-            else
+            if (at > Bom.Length)
+            {
+                _next = -1; // neither the pass's next bytes nor the start: nothing counts until a pass starts again
                 return;
-        }
-        else
-        {
-            Scan(fresh);
-            _scanned += fresh.Length;
+            }
+
+            (_records, _quoted, _quoteInQuoted, _started, _last) = (0, false, false, false, (byte)'\n');
         }
 
+        _next = at + bytes.Length;
+        if (at == 0 && bytes.StartsWith(Bom))
+            bytes = bytes[Bom.Length..];
+        if (!bytes.IsEmpty)
+            Scan(bytes);
+        else if (_started && _next == inner.Length)
+            EndRecord();
+        else
+            return;
         progress.RowsConverted(Math.Max(0, _records - 1));
     }
 

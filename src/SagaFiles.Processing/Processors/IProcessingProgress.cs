@@ -7,8 +7,9 @@ namespace SagaFiles.Processing.Processors;
 /// </summary>
 public interface IProcessingProgress
 {
-    /// <summary>Rows converted so far (only grows): written to the table (JSON, JSON Lines, all of a SQL dump's tables),
-    /// or read for it (CSV, TSV, counted at the input). No total: it is known only at the end.</summary>
+    /// <summary>Rows converted so far: written to the table (JSON, JSON Lines, all of a SQL dump's tables), or read for
+    /// it in the pass over the input the converter is making (CSV, TSV: counted at the input, so the count starts again
+    /// when the converter reads the input again). No total: it is known only at the end.</summary>
     void RowsConverted(long rows);
 
     /// <summary>Entries stored as child files so far (only grows), out of <paramref name="total" />: the regular files the

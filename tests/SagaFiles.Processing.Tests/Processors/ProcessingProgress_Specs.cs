@@ -50,8 +50,8 @@ public class ProcessingProgress_Specs
         var rows = outcome.Results.ShouldHaveSingleItem().Table.ShouldNotBeNull().RowCount;
         rows.ShouldBe(3);
         progress.Rows.ShouldNotBeEmpty();
-        progress.Rows.ShouldBeInOrder(SortDirection.Ascending);
-        progress.Rows[^1].ShouldBe(rows);
+        progress.Rows.ShouldAllBe(r => r >= 0 && r <= 3);
+        progress.Rows[^1].ShouldBe(rows, "the pass that writes ends the count");
         progress.Entries.ShouldBeEmpty();
     }
 
@@ -66,8 +66,14 @@ public class ProcessingProgress_Specs
 
         progress.Rows[^1].ShouldBe(300_000);
         outcome.Results.ShouldHaveSingleItem().Table.ShouldNotBeNull().RowCount.ShouldBe(300_000);
-        progress.Rows.ShouldBeInOrder(SortDirection.Ascending);
-        progress.Rows.Distinct().Count().ShouldBeGreaterThan(10, "a count per buffer read, not one at the end");
+        progress.Rows.ShouldAllBe(r => r <= 300_000);
+        // The pass that writes counts from the start: its first count is of one buffer (64 KiB), not of the 4 MiB the
+        // converter read first to choose the encoding.
+        var restart = Enumerable.Range(1, progress.Rows.Count - 1).LastOrDefault(i => progress.Rows[i] < progress.Rows[i - 1]);
+        var writing = progress.Rows.Skip(restart).ToList();
+        writing.ShouldBeInOrder(SortDirection.Ascending);
+        writing.First().ShouldBeLessThan(5_000);
+        writing.Distinct().Count().ShouldBeGreaterThan(10, "a count per buffer read, not one at the end");
     }
 
     [TestCase("[{\"a\": 1, \"b\": {\"c\": [1, 2]}}, {\"a\": 2}, {\"a\": 3, \"b\": {\"c\": []}}]", "rows.json", TestName = "a JSON array of objects")]
