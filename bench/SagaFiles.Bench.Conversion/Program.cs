@@ -7,6 +7,7 @@ using SagaFiles.Processing.Hashing;
 // Usage (bench/conversion.sh runs it):
 //   SagaFiles.Bench.Conversion run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5]
 //   SagaFiles.Bench.Conversion peak-rss <csv> <parquet>      one conversion, then this process's VmHWM
+//   SagaFiles.Bench.Conversion repeat <csv> <parquet> <times> <threads>   warm repeated conversions, for a profiler
 // Every timing is the median of <runs>, each after a warm-up, measured inside its process (no start-up cost): ours through
 // CsvToParquetConverter with the worker's options, DuckDB's COPY ... TO (FORMAT parquet, COMPRESSION zstd) on 1 and 2
 // threads, Sha256.ComputeAsync (the checksum step) against `openssl dgst -sha256` (minus openssl's own start-up).
@@ -18,9 +19,21 @@ if (args is ["peak-rss", var rssCsv, var rssParquet])
     return 0;
 }
 
+if (args is ["repeat", var repeatCsv, var repeatParquet, var times, var repeatThreads])
+{
+    // For a profiler: the same conversion again and again in one warm process, each run's wall and CPU time printed.
+    for (var i = 0; i < int.Parse(times); i++)
+    {
+        var (timing, _) = await Convert(repeatCsv, repeatParquet, int.Parse(repeatThreads));
+        Console.WriteLine($"{timing.Seconds:F3} s, CPU {timing.CpuSeconds:F3} s, peak RSS {PeakResidentBytes() / MB:F0} MB");
+    }
+
+    return 0;
+}
+
 if (args is not ["run", var workDir, var duckDbDir, ..])
 {
-    Console.Error.WriteLine("usage: run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5] | peak-rss <csv> <parquet>");
+    Console.Error.WriteLine("usage: run <work-dir> <duckdb-dir> [csv-MB=100] [rss-csv-MB=1024] [runs=5] | peak-rss <csv> <parquet> | repeat <csv> <parquet> <times> <threads>");
     return 2;
 }
 

@@ -47,12 +47,14 @@ public sealed record ProcessingLimits
     /// <summary>The deepest nesting <see cref="MaxJsonDepth" /> may allow: the flattener recurses once per level.</summary>
     public const int JsonDepthCeiling = 1_000;
 
-    /// <summary>Threads one conversion keeps busy: 2 parses rows while the previous row group is encoded and compressed
-    /// beside it; 1 does both on one thread, for a worker that runs several conversions at once on few cores.</summary>
+    /// <summary>Threads one conversion keeps busy at most: a CSV's chunks parse on that many threads at once, sharing
+    /// them with the encoding of its row groups; JSON and SQL dumps use two (a row group encoded and compressed beside
+    /// the parser) when it is 2 or more. 1 does everything on one thread, for a worker that runs several conversions at
+    /// once on few cores.</summary>
     public int MaxConversionThreads { get; init; } = 2;
 
-    /// <summary>The largest <see cref="MaxConversionThreads" />: a conversion has two stages to run side by side.</summary>
-    public const int ConversionThreadsCeiling = 2;
+    /// <summary>The largest <see cref="MaxConversionThreads" />.</summary>
+    public const int ConversionThreadsCeiling = 16;
 
     public static ProcessingLimits Default { get; } = new();
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using ParquetSharp;
 
@@ -15,11 +16,11 @@ abstract class ColumnBuffer
             new Column<decimal?>(name, LogicalType.Decimal(FieldParsers.DecimalPrecision, spec.Scale)), capacity,
             (ReadOnlySpan<char> field, out decimal value) => FieldParsers.TryParseDecimal(field, spec.Scale, out value)),
         ColumnType.Boolean => new ValueBuffer<bool>(new Column<bool?>(name), capacity, FieldParsers.TryParseBoolean),
-        ColumnType.Timestamp => new ValueBuffer<DateTime>(
+        ColumnType.Timestamp => new ValueBuffer<long>(
             new Column<DateTime?>(name, LogicalType.Timestamp(true, TimeUnit.Micros)), capacity,
-            FieldParsers.TryParseTimestamp),
-        ColumnType.Date => new ValueBuffer<DateOnly>(new Column<DateOnly?>(name, LogicalType.Date()), capacity,
-            FieldParsers.TryParseDate),
+            FieldParsers.TryParseTimestampMicros),
+        ColumnType.Date => new ValueBuffer<int>(new Column<DateOnly?>(name, LogicalType.Date()), capacity,
+            FieldParsers.TryParseDateDays),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, null)
     };
 
@@ -35,7 +36,18 @@ abstract class ColumnBuffer
     public abstract void AppendNull();
 
     /// <summary>Writes the buffered values as the row group's next column and empties the buffer.</summary>
-    public abstract void Flush(RowGroupWriter rowGroup);
+    public void Flush(RowGroupWriter rowGroup)
+    {
+        using var column = rowGroup.NextColumn();
+        WriteTo(column);
+        Clear();
+    }
+
+    /// <summary>Writes the buffered values to the column, after any values written to it before; keeps them buffered.</summary>
+    public abstract void WriteTo(ColumnWriter column);
+
+    /// <summary>Empties the buffer without writing it.</summary>
+    public abstract void Clear();
 
     /// <summary>Rows a buffer has room for at first: it grows to its capacity only when the rows come, so a table that
     /// ends early (one row, or none) never holds a whole row group's arrays.</summary>
@@ -60,7 +72,6 @@ sealed class StringBuffer(string name, int capacity) : ColumnBuffer
 
     short[] _definitionLevels = new short[InitialRows(capacity)];
     int[] _valueEnds = new int[InitialRows(capacity)];
-    ByteArray[] _values = new ByteArray[InitialRows(capacity)];
     byte[] _utf8 = new byte[InitialRows(capacity) * 16];
     int _count;
     int _valueCount;
@@ -89,38 +100,49 @@ sealed class StringBuffer(string name, int capacity) : ColumnBuffer
         _definitionLevels[_count++] = Missing;
     }
 
-    public override void Flush(RowGroupWriter rowGroup)
+    public override void WriteTo(ColumnWriter column)
     {
+        // The pointers are needed only while one column is written: one array serves every row group in turn.
+        var values = ArrayPool<ByteArray>.Shared.Rent(_valueCount);
         var pinned = GCHandle.Alloc(_utf8, GCHandleType.Pinned);
         try
         {
-            if (_values.Length < _valueCount)
-                _values = new ByteArray[_valueEnds.Length];
             var start = 0;
             for (var i = 0; i < _valueCount; i++)
             {
-                _values[i] = new ByteArray(pinned.AddrOfPinnedObject() + start, _valueEnds[i] - start);
+                values[i] = new ByteArray(pinned.AddrOfPinnedObject() + start, _valueEnds[i] - start);
                 start = _valueEnds[i];
             }
 
-            using var writer = (ColumnWriter<ByteArray>)rowGroup.NextColumn();
-            writer.WriteBatch(_count, _definitionLevels.AsSpan(0, _count), default, _values.AsSpan(0, _valueCount));
+            ((ColumnWriter<ByteArray>)column).WriteBatch(_count, _definitionLevels.AsSpan(0, _count), default,
+                values.AsSpan(0, _valueCount));
         }
         finally
         {
             pinned.Free();
+            ArrayPool<ByteArray>.Shared.Return(values);
         }
-
-        _count = _valueCount = _utf8Length = 0;
     }
+
+    public override void Clear() => _count = _valueCount = _utf8Length = 0;
 }
 
-/// <summary>A column of a value type, parsed by one of <see cref="FieldParsers" />.</summary>
+/// <summary>
+/// A column of a value type, parsed by one of <see cref="FieldParsers" />, kept as the values present and one definition
+/// level per row (half the memory of a nullable array). The physical types (INT64, DOUBLE, BOOLEAN, INT32 days,
+/// INT64 microseconds) go to the column writer as they are; a decimal goes through ParquetSharp's logical writer,
+/// which encodes it.
+/// </summary>
 sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) : ColumnBuffer
-    where T : struct
+    where T : unmanaged
 {
-    T?[] _values = new T?[InitialRows(capacity)];
+    const short Present = 1;
+    const short Missing = 0;
+
+    short[] _definitionLevels = new short[InitialRows(capacity)];
+    T[] _values = new T[InitialRows(capacity)];
     int _count;
+    int _valueCount;
 
     public override Column Column => column;
 
@@ -130,23 +152,42 @@ sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) :
     {
         if (!parse(field, out var value))
             return false;
-        EnsureRoom(ref _values, _count, capacity);
-        _values[_count++] = value;
+        EnsureRoom(ref _values, _valueCount, capacity);
+        _values[_valueCount++] = value;
+        EnsureRoom(ref _definitionLevels, _count, capacity);
+        _definitionLevels[_count++] = Present;
         return true;
     }
 
     public override void AppendNull()
     {
-        EnsureRoom(ref _values, _count, capacity);
-        _values[_count++] = null;
+        EnsureRoom(ref _definitionLevels, _count, capacity);
+        _definitionLevels[_count++] = Missing;
     }
 
-    public override void Flush(RowGroupWriter rowGroup)
+    public override void WriteTo(ColumnWriter column)
     {
-        using (var writer = rowGroup.NextColumn().LogicalWriter<T?>())
-            writer.WriteBatch(_values.AsSpan(0, _count));
-        _count = 0;
+        if (column is ColumnWriter<T> physical)
+        {
+            physical.WriteBatch(_count, _definitionLevels.AsSpan(0, _count), default, _values.AsSpan(0, _valueCount));
+            return;
+        }
+
+        var nullable = ArrayPool<T?>.Shared.Rent(_count);
+        try
+        {
+            for (int row = 0, value = 0; row < _count; row++)
+                nullable[row] = _definitionLevels[row] == Present ? _values[value++] : null;
+            using var writer = column.LogicalWriter<T?>();
+            writer.WriteBatch(nullable.AsSpan(0, _count));
+        }
+        finally
+        {
+            ArrayPool<T?>.Shared.Return(nullable);
+        }
     }
+
+    public override void Clear() => _count = _valueCount = 0;
 }
 
 delegate bool FieldParser<T>(ReadOnlySpan<char> field, out T value);

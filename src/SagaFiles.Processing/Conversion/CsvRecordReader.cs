@@ -249,18 +249,19 @@ sealed class CsvRecordReader : IAsyncDisposable
         return unique;
     }
 
-    static ConversionException? Translate(Exception exception, long line, int maxRecordLength) => exception switch
+    static ConversionException? Translate(Exception exception, long line, int maxRecordLength) =>
+        Describe(exception, maxRecordLength) is { } message ? new ConversionException(message, line, exception) : null;
+
+    /// <summary>What a Sylvan error means for the user, without the line; null for an error that is not the input's fault.</summary>
+    internal static string? Describe(Exception exception, int maxRecordLength) => exception switch
     {
-        CsvRecordTooLargeException => new ConversionException(
-            $"a record is longer than the {maxRecordLength:N0} characters allowed (is a quote left open?).", line,
-            exception),
+        CsvRecordTooLargeException =>
+            $"a record is longer than the {maxRecordLength:N0} characters allowed (is a quote left open?).",
         CsvFormatException e when e.Message.Contains("without a closing quote", StringComparison.OrdinalIgnoreCase) =>
-            new ConversionException("a quoted field is never closed (unterminated quote).", line, exception),
+            "a quoted field is never closed (unterminated quote).",
         CsvFormatException e when e.Message.Contains("after a closing quote", StringComparison.OrdinalIgnoreCase) =>
-            new ConversionException(
-                "text follows the closing quote of a quoted field (write a quote inside quotes as two: \"\").", line,
-                exception),
-        CsvFormatException e => new ConversionException($"malformed CSV: {e.Message}", line, exception),
+            "text follows the closing quote of a quoted field (write a quote inside quotes as two: \"\").",
+        CsvFormatException e => $"malformed CSV: {e.Message}",
         _ => null
     };
 }

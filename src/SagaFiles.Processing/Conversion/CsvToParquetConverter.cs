@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace SagaFiles.Processing.Conversion;
 
 /// <summary>
@@ -17,6 +19,11 @@ namespace SagaFiles.Processing.Conversion;
 /// <para>
 /// A quote inside an unquoted field (5'11", 12" pizza) is kept as a literal character, as spreadsheets write it; text
 /// after a closing quote, an unterminated quote and a row with another field count fail naming their line.
+/// </para>
+/// <para>
+/// The rows are cut into chunks of whole records that parse on up to
+/// <see cref="ProcessingLimits.MaxConversionThreads" /> threads (<see cref="WriteAsync" />); the file written and the
+/// first failure reported do not depend on the number of threads.
 /// </para>
 /// </summary>
 public sealed class CsvToParquetConverter
@@ -116,26 +123,215 @@ public sealed class CsvToParquetConverter
             profile.Observe(field);
     }
 
+    /// <summary>Records per chunk at most: small chunks keep the threads evenly busy, and hold little text at a time.</summary>
+    const int ChunkRecords = 8192;
+
+    /// <summary>A chunk ends at the first record boundary past this many bytes (or a kibibyte per column, for wide rows:
+    /// each chunk sets up a reader, whose cost grows with the columns).</summary>
+    const int ChunkBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Converts the data rows in chunks of whole records (<see cref="CsvChunker" />), several to a row group: chunks parse
+    /// on up to <see cref="ProcessingLimits.MaxConversionThreads" /> threads at once, each into column buffers of its
+    /// own, and row groups are written strictly in input order, so the file and the first failure reported are those
+    /// of one thread. One semaphore counts every thread's work (cutting chunks, parsing, encoding): a conversion never
+    /// keeps more threads busy than its setting. At most two row groups' worth of chunks are held (one being written,
+    /// the next being parsed), as when a row group was encoded beside the parser, and of each only its parsed values
+    /// once parsed.
+    /// </summary>
     static async Task<WritePass> WriteAsync(Source source, Stream output, Table table, CancellationToken cancellationToken)
     {
-        await using var reader = await source.OpenAsync(firstRecordIsData: !table.HasHeader, cancellationToken)
-            .ConfigureAwait(false);
-        using var writer = new ParquetTableWriter(output, table.Names, table.Specs, source.Options.ParquetOptions);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var options = source.Options;
+        var threads = options.Limits.MaxConversionThreads;
+        using var writer = new ParquetTableWriter(output, table.Names, table.Specs, options.ParquetOptions with { Threads = 1 });
+        var chunkRecords = Math.Min(ChunkRecords, writer.RowsPerGroup);
+        var chunkBytes = (int)Math.Min(CsvChunker.MaxGroupBytes, Math.Max(ChunkBytes, 1024L * table.Names.Count));
+        var maxInFlight = Math.Max(2 * ((writer.RowsPerGroup + chunkRecords - 1) / chunkRecords), threads + 1);
+        var parser = new CsvChunkParser(source.Encoding.Encoding, options, table.Names.Count, table.HasHeader);
+        var pool = new ChunkPool();
+        source.Input.Position = source.Start + source.Encoding.BomLength;
+        var chunker = new CsvChunker(source.Input, source.Encoding.Encoding.GetBytes([options.Delimiter]), chunkRecords,
+            writer.RowsPerGroup, chunkBytes, Math.Max(options.MaxRecordLength, CsvChunkParser.BufferSize), pool.Rent,
+            pool.Return);
+        using var gate = new SemaphoreSlim(threads);
+        var inFlight = new Queue<Part>();
+        var header = table.HasHeader ? 1 : 0; // the first chunk holds the header besides its rows
+        var completeGroups = 0;
+        try
         {
-            for (var c = 0; c < table.Names.Count; c++)
+            while (true)
             {
-                var field = reader.Field(c);
-                if (field.IsEmpty)
-                    writer.AppendNull(c);
-                else if (!writer.TryAppend(c, field))
-                    return new WritePass(null, new Mismatch(reader.Line, c, table.Specs[c], field.ToString()));
+                // A row group is written once it is complete and enough chunks wait; an incomplete one may exceed the
+                // count (rows so long that a row group takes more chunks).
+                while (completeGroups > 0 && inFlight.Count >= maxInFlight)
+                {
+                    completeGroups--;
+                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, threads, inFlight, cancellationToken)
+                            .ConfigureAwait(false) is { } mismatch)
+                        return new WritePass(null, mismatch);
+                }
+
+                CsvChunk? chunk;
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    chunk = await chunker.NextAsync(header, cancellationToken).ConfigureAwait(false);
+                    header = 0;
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                if (chunk is null)
+                    break;
+                var buffers = pool.RentColumns() ?? writer.NewRowGroupPart(chunkRecords);
+                inFlight.Enqueue(new Part(chunk, buffers, threads == 1
+                    ? Task.FromResult(ParseInline(parser, pool, chunk, buffers, cancellationToken))
+                    : Task.Run(() => ParseBesideAsync(parser, pool, gate, chunk, buffers, cancellationToken), cancellationToken)));
+                if (chunk.EndsGroup)
+                    completeGroups++;
             }
 
-            writer.EndRow();
+            // The input may end right after a chunk that did not know it was the last.
+            while (inFlight.Count > 0)
+            {
+                if (await WriteRowGroupAsync(source, writer, table, pool, gate, threads, inFlight, cancellationToken)
+                        .ConfigureAwait(false) is { } mismatch)
+                    return new WritePass(null, mismatch);
+            }
+
+            return new WritePass(writer.Close(), null);
+        }
+        finally
+        {
+            // Parsing chunks fill buffers the writer and the pool own: none may outlive them. Their failures come after
+            // the one being reported, or are moot once the conversion stops.
+            foreach (var part in inFlight)
+            {
+                try
+                {
+                    await part.Parsed.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                }
+            }
+        }
+    }
+
+    static ChunkResult ParseInline(CsvChunkParser parser, ChunkPool pool, CsvChunk chunk, ColumnBuffer[] buffers,
+        CancellationToken cancellationToken)
+    {
+        var result = parser.Parse(chunk, buffers, cancellationToken);
+        pool.Return(chunk.Buffer);
+        return result;
+    }
+
+    static async Task<ChunkResult> ParseBesideAsync(CsvChunkParser parser, ChunkPool pool, SemaphoreSlim gate, CsvChunk chunk,
+        ColumnBuffer[] buffers, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return parser.Parse(chunk, buffers, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+            pool.Return(chunk.Buffer);
+        }
+    }
+
+    /// <summary>
+    /// Writes the oldest row group (its chunks up to the one that ends it, or all that are left), or returns the first
+    /// mismatch in it; a chunk's failure is thrown with the input's line.
+    /// </summary>
+    static async Task<Mismatch?> WriteRowGroupAsync(Source source, ParquetTableWriter writer, Table table, ChunkPool pool,
+        SemaphoreSlim gate, int threads, Queue<Part> inFlight, CancellationToken cancellationToken)
+    {
+        var parts = new List<ColumnBuffer[]>();
+        var rows = 0;
+        while (inFlight.TryPeek(out var part))
+        {
+            var result = await part.Parsed.ConfigureAwait(false);
+            inFlight.Dequeue();
+            if (result.Failure is { Cause: DecoderFallbackException invalid })
+                throw await source.Encoding.InvalidUtf8ErrorAsync(source.Input, source.Start, invalid, cancellationToken)
+                    .ConfigureAwait(false);
+            if (result.Failure is { } failure)
+                throw new ConversionException(failure.Message!, part.Chunk.Line + failure.Line!.Value - 1, failure.Cause);
+            if (result.Mismatch is { } mismatch)
+                return new Mismatch(part.Chunk.Line + mismatch.Line - 1, mismatch.Column, table.Specs[mismatch.Column],
+                    mismatch.Value);
+            parts.Add(part.Buffers);
+            rows += result.Rows;
+            if (part.Chunk.EndsGroup)
+                break;
         }
 
-        return new WritePass(writer.Close(), null);
+        if (rows > 0)
+        {
+            if (threads > 1)
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                writer.WriteRowGroup(parts, rows);
+            }
+            finally
+            {
+                if (threads > 1)
+                    gate.Release();
+            }
+        }
+
+        foreach (var buffers in parts)
+            pool.ReturnColumns(buffers);
+        return null;
+    }
+
+    /// <summary>A chunk, the column buffers it parses into, and its parse.</summary>
+    sealed record Part(CsvChunk Chunk, ColumnBuffer[] Buffers, Task<ChunkResult> Parsed);
+
+    /// <summary>
+    /// Chunk byte buffers and row groups' column buffers for reuse within one conversion. Its own rather than the shared
+    /// array pool: that one keeps a returned array in the returning thread's slot, where another thread's next rent
+    /// does not find it, so every pool thread that parsed a chunk would strand a chunk-sized array.
+    /// </summary>
+    sealed class ChunkPool
+    {
+        readonly Stack<byte[]> _bytes = new();
+        readonly Stack<ColumnBuffer[]> _columns = new();
+
+        public byte[] Rent(int length)
+        {
+            lock (_bytes)
+            {
+                while (_bytes.TryPop(out var buffer))
+                {
+                    if (buffer.Length >= length)
+                        return buffer;
+                }
+            }
+
+            return GC.AllocateUninitializedArray<byte>(length);
+        }
+
+        public void Return(byte[] buffer)
+        {
+            lock (_bytes)
+                _bytes.Push(buffer);
+        }
+
+        /// <summary>Only the converting thread rents and returns column buffers.</summary>
+        public ColumnBuffer[]? RentColumns() => _columns.TryPop(out var buffers) ? buffers : null;
+
+        public void ReturnColumns(ColumnBuffer[] buffers)
+        {
+            foreach (var buffer in buffers)
+                buffer.Clear();
+            _columns.Push(buffers);
+        }
     }
 
     /// <summary>The input and how to read it, for each pass over it.</summary>

@@ -210,6 +210,25 @@ static class FieldParsers
         return true;
     }
 
+    /// <summary>A date as Parquet's DATE stores it: days since 1970-01-01.</summary>
+    public static bool TryParseDateDays(ReadOnlySpan<char> text, out int days)
+    {
+        var parsed = TryParseDate(text, out var date);
+        days = parsed ? date.DayNumber - UnixEpochDay : 0;
+        return parsed;
+    }
+
+    /// <summary>A timestamp as Parquet's TIMESTAMP(MICROS) stores it: microseconds since 1970-01-01T00:00Z (exact: the
+    /// parser takes no digit below a microsecond).</summary>
+    public static bool TryParseTimestampMicros(ReadOnlySpan<char> text, out long micros)
+    {
+        var parsed = TryParseTimestamp(text, out var utc);
+        micros = parsed ? (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond : 0;
+        return parsed;
+    }
+
+    static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
     /// <summary>
     /// ISO 8601: yyyy-MM-dd, optionally followed by 'T' or ' ', HH:mm[:ss[.fffffffff]], and Z or ±HH[:mm]. Without an
     /// offset the value is taken as UTC. The result is UTC.

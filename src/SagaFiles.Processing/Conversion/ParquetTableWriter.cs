@@ -8,7 +8,7 @@ namespace SagaFiles.Processing.Conversion;
 /// one row group at a time, so memory depends on <see cref="ParquetWriteOptions.RowGroupSize" /> and
 /// <see cref="ParquetWriteOptions.MaxCellsPerRowGroup" />, not on the file or its number of columns.
 /// Any format that yields rows of text (CSV, JSON, SQL dumps) can feed it; <see cref="ColumnProfile" /> infers the specs.
-/// With <see cref="ParquetWriteOptions.Threads" /> 2, a full row group is encoded and compressed on another thread while
+/// With <see cref="ParquetWriteOptions.Threads" /> 2 or more, a full row group is encoded and compressed on another thread while
 /// the caller fills the next one (two row groups in memory instead of one).
 /// <para>
 /// Per row: one <see cref="TryAppend" /> or <see cref="AppendNull" /> per column, in any order, then <see cref="EndRow" />.
@@ -85,6 +85,42 @@ public sealed class ParquetTableWriter : IDisposable
         _rows++;
         if (++_buffered == _rowGroupSize)
             FlushRowGroup();
+    }
+
+    /// <summary>Rows a row group holds at most (fewer for a wide table: see <see cref="ParquetWriteOptions.RowsPerGroup" />).</summary>
+    internal int RowsPerGroup => _rowGroupSize;
+
+    /// <summary>Empty column buffers for part of a row group filled apart from this writer, then given to
+    /// <see cref="WriteRowGroup" />.</summary>
+    internal ColumnBuffer[] NewRowGroupPart(int capacity) =>
+        _columnNames.Select((name, c) => ColumnBuffer.Create(name, _specs[c], capacity)).ToArray();
+
+    /// <summary>
+    /// Encodes and compresses a row group filled apart from the writer (by other threads, say) on the calling thread:
+    /// each column's values are the parts' values in order. Rows appended through <see cref="TryAppend" /> must have
+    /// been written first.
+    /// </summary>
+    internal void WriteRowGroup(IReadOnlyList<ColumnBuffer[]> parts, int rows)
+    {
+        EnsureOpen();
+        if (_buffered > 0)
+            throw new InvalidOperationException("Rows appended one by one are still buffered.");
+        if (parts.Any(part => part.Length != _buffers.Length) ||
+            Enumerable.Range(0, _buffers.Length).Any(c => parts.Sum(part => part[c].Count) != rows))
+            throw new ArgumentException($"Every column of the row group must hold {rows} values.", nameof(parts));
+        FinishEncoding();
+        using (var rowGroup = _writer.AppendRowGroup())
+        {
+            for (var c = 0; c < _buffers.Length; c++)
+            {
+                using var column = rowGroup.NextColumn();
+                foreach (var part in parts)
+                    part[c].WriteTo(column);
+            }
+        }
+
+        _rows += rows;
+        _rowGroups++;
     }
 
     /// <summary>Writes the last row group and the file footer; the writer cannot be used afterwards.</summary>

@@ -13,8 +13,8 @@ public sealed record ParquetWriteOptions
     /// <summary>ZSTD level: 3 (zstd's own default) rather than ParquetSharp's 1 or Parquet.Net's 19.</summary>
     public int CompressionLevel { get; init; } = 3;
 
-    /// <summary>Threads a file's writing keeps busy (<see cref="ProcessingLimits.MaxConversionThreads" />): 2 encodes and
-    /// compresses a row group beside the thread that fills the next; 1 does both on the caller's thread.</summary>
+    /// <summary>Threads a file's writing keeps busy (<see cref="ProcessingLimits.MaxConversionThreads" />): 2 or more
+    /// encodes and compresses a row group beside the thread that fills the next; 1 does both on the caller's thread.</summary>
     public int Threads { get; init; } = 1;
 
     public static ParquetWriteOptions Default { get; } = new();
