@@ -14,13 +14,16 @@ public static class DatabaseRegistration
 {
     public const string ConnectionStringName = "SagaFiles";
 
-    /// <summary>The database, from <c>ConnectionStrings:SagaFiles</c>; start-up fails clearly without it.</summary>
+    /// <summary>
+    /// The database, from <c>ConnectionStrings:SagaFiles</c>; start-up fails clearly without it. DbContexts are pooled:
+    /// every consumed message takes one, and setting up a new one each time cost a few percent of a worker's CPU.
+    /// </summary>
     public static IServiceCollection AddSagaFilesDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set: SagaFiles needs its Postgres database.");
-        services.AddDbContext<SagaFilesDbContext>(options => options.UseNpgsql(WithStatementReuse(connectionString),
+        services.AddDbContextPool<SagaFilesDbContext>(options => options.UseNpgsql(WithStatementReuse(connectionString),
             npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention());
         return services;
     }
