@@ -30,10 +30,15 @@ public interface IObjectStore
     /// Copies on the server, overwriting the destination. With <paramref name="metadata" /> the copy gets exactly that
     /// metadata (and the source's media type); without, the source's metadata is kept.
     /// </summary>
+    /// <param name="source">The object to copy.</param>
+    /// <param name="destination">Where the copy goes.</param>
+    /// <param name="metadata">The copy's metadata; null keeps the source's.</param>
+    /// <param name="sourceInfo">What a HEAD of the source just answered, which spares the copy its own.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>The copy's size, media type and metadata.</returns>
     /// <exception cref="ObjectNotFoundException">There is no source object.</exception>
     Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
-        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
+        IReadOnlyDictionary<string, string>? metadata = null, ObjectInfo? sourceInfo = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every object whose key starts with <paramref name="prefix" />; deleting nothing is not an error.</summary>
     /// <returns>How many objects were deleted.</returns>

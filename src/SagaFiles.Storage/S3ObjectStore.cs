@@ -170,10 +170,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
     }
 
     public async Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
-        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? metadata = null, ObjectInfo? sourceInfo = null, CancellationToken cancellationToken = default)
     {
         ThrowIfNotAscii(metadata);
-        var original = await HeadAsync(source.Bucket, source.Key, cancellationToken).ConfigureAwait(false) ??
+        var original = sourceInfo ?? await HeadAsync(source.Bucket, source.Key, cancellationToken).ConfigureAwait(false) ??
             throw new ObjectNotFoundException(source.Bucket, source.Key);
         if (original.Size > StorageOptions.MaxCopyBytes)
             throw new NotSupportedException($"{source} is {original.Size} bytes: CopyObject copies at most 5 GiB.");

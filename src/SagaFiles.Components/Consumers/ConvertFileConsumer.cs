@@ -50,13 +50,15 @@ public sealed class ConvertFileConsumer(
         // The type is detected again, the same way as at download: the command carries the staged key and the name only.
         var prefix = await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
         var type = FileTypeDetector.Detect(prefix, command.OriginalName);
+        // Shorter than asked for: that is the whole file, and nothing more needs to be read or asked of the store.
+        var whole = prefix.Length < FileTypeDetector.PrefixLength ? prefix : null;
         var (route, processor) = processors.Choose(type, command.Tags);
         var name = FileNames.Sanitize(command.OriginalName);
         logger.LogInformation("Routing {Name} ({DetectedType}, {Category}) to {Processor}", name, type.Name, type.Category, route);
 
         var (outputs, children) = processor is null
-            ? ([await PassThroughAsync(command, name, cancellationToken)], null)
-            : await ProcessAsync(command, processor, name, type, step.Progress, cancellationToken);
+            ? ([await PassThroughAsync(command, name, whole, cancellationToken)], null)
+            : await ProcessAsync(command, processor, name, type, whole, step.Progress, cancellationToken);
         var list = await manifests.ShareAsync(outputs,
             new ObjectLocation(storage.Value.StagingBucket, FileKeys.StagedManifest(command.Tenant, command.FileId)),
             limits.Value.MaxInlineOutputsBytes, cancellationToken);
@@ -67,23 +69,28 @@ public sealed class ConvertFileConsumer(
         }, limits.Value), cancellationToken);
     }
 
-    async Task<FileOutput> PassThroughAsync(ConvertFile command, string name, CancellationToken cancellationToken)
+    async Task<FileOutput> PassThroughAsync(ConvertFile command, string name, byte[]? whole, CancellationToken cancellationToken)
     {
-        var original = await store.HeadAsync(command.Bucket, command.Key, cancellationToken) ??
-            throw new ObjectNotFoundException(command.Bucket, command.Key);
-        logger.LogInformation("Passing {Name} through unchanged ({Size} bytes)", name, original.Size);
-        return new FileOutput { Bucket = command.Bucket, Key = command.Key, Name = name, Format = ResultFormats.Original, Size = original.Size };
+        var size = whole?.Length ?? (await store.HeadAsync(command.Bucket, command.Key, cancellationToken) ??
+            throw new ObjectNotFoundException(command.Bucket, command.Key)).Size;
+        logger.LogInformation("Passing {Name} through unchanged ({Size} bytes)", name, size);
+        return new FileOutput { Bucket = command.Bucket, Key = command.Key, Name = name, Format = ResultFormats.Original, Size = size };
     }
 
     /// <returns>The results in staging, and an archive's child files (null for anything else).</returns>
     async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConvertFile command, IFileProcessor processor,
-        string name, DetectedFileType type, StepProgress progress, CancellationToken cancellationToken)
+        string name, DetectedFileType type, byte[]? whole, StepProgress progress, CancellationToken cancellationToken)
     {
         await using var content = new ProgressTrackedStream(TempFile.Create(command.FileId, "input"));
         // Progress: the bytes copied in, then those copied plus those the processor has read (and its rows or entries).
         progress.Track(() => content.Reported, total: null);
-        await using (var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken))
+        if (whole != null)
+            await content.WriteAsync(whole, cancellationToken);
+        else
+        {
+            await using var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken);
             await original.CopyToAsync(content, cancellationToken);
+        }
         var copied = content.Length;
         content.Position = 0;
         progress.Track(() => copied + content.Reported, total: 2 * copied);

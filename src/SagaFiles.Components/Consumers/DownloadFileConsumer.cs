@@ -33,7 +33,7 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
             throw new InvalidFileException($"The file is {upload.Size:N0} bytes; files of at most {options.Value.MaxFileBytes:N0} bytes are accepted.");
 
         var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.Tenant, command.FileId));
-        await store.CopyAsync(source, staged, cancellationToken: cancellationToken);
+        await store.CopyAsync(source, staged, sourceInfo: upload, cancellationToken: cancellationToken);
         var prefix = await store.ReadPrefixAsync(staged.Bucket, staged.Key, FileTypeDetector.PrefixLength, cancellationToken);
         var type = FileTypeDetector.Detect(prefix, command.OriginalName);
         logger.LogInformation("Staged {Source} ({Size} bytes) at {Staged}, detected {DetectedType} ({MediaType})",

@@ -18,7 +18,7 @@ public sealed class PreserveFailedFileConsumer(IObjectStore store, ILogger<Prese
         try
         {
             await store.CopyAsync(new ObjectLocation(command.SourceBucket, command.SourceKey), new ObjectLocation(command.SourceBucket, key),
-                new Dictionary<string, string> { ["file-id"] = command.FileId.ToString() }, context.CancellationToken);
+                new Dictionary<string, string> { ["file-id"] = command.FileId.ToString() }, cancellationToken: context.CancellationToken);
             logger.LogInformation("File {FileId} failed: original kept at {Bucket}/{Key}", command.FileId, command.SourceBucket, key);
         }
         catch (ObjectNotFoundException)

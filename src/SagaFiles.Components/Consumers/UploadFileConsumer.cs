@@ -76,14 +76,22 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
     {
         var destination = new ObjectLocation(options.Value.ProcessedBucket,
             FileKeys.Processed(command.Tenant, command.FileId, command.ReceivedAt, FileNames.Sanitize(output.Name)));
-        var published = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
-        if (published is not null && published.Metadata.GetValueOrDefault(Sha256Metadata) == command.Sha256)
-            logger.LogInformation("{Destination} is already published", destination);
-        else
+        ObjectInfo published;
+        try
         {
+            // Copying again over an earlier attempt's copy writes the same bytes: cheaper than asking first.
             published = await store.CopyAsync(new ObjectLocation(output.Bucket, output.Key), destination, Metadata(command, output),
-                cancellationToken);
+                cancellationToken: cancellationToken);
             logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Staging went with an earlier attempt, after it had published this result (or the result is lost).
+            var earlier = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
+            if (earlier is null || earlier.Metadata.GetValueOrDefault(Sha256Metadata) != command.Sha256)
+                throw;
+            logger.LogInformation("{Destination} is already published", destination);
+            published = earlier;
         }
 
         return output with { Bucket = destination.Bucket, Key = destination.Key, Size = published.Size };

@@ -5,6 +5,7 @@ using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Tests.Support;
 using SagaFiles.Contracts;
 using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Detection;
 using Shouldly;
 using SagaFiles.Components.Steps;
 
@@ -74,6 +75,25 @@ public class ConvertFileConsumer_Specs : StepSpec
         result.Size.ShouldBe(content.Length);
         result.Table.ShouldBeNull();
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBe([downloaded.StagingKey]);
+    }
+
+    // A file shorter than the detection prefix is read once, whole; one of that length or longer is read again in full.
+    [TestCase(FileTypeDetector.PrefixLength - 1)]
+    [TestCase(FileTypeDetector.PrefixLength)]
+    [TestCase(FileTypeDetector.PrefixLength + 1)]
+    public async Task A_file_around_the_detection_prefix_converts_every_row_or_passes_through_whole(int size)
+    {
+        // "name" then 8-byte rows; the first row takes what does not divide.
+        var rows = (size - 5) / 8;
+        var csv = new System.Text.StringBuilder("name\n").Append('x', (size - 5) % 8);
+        for (var i = 0; i < rows; i++)
+            csv.Append("abcdefg\n");
+        var (_, csvStaged, _) = await StageAsync("edge.csv", System.Text.Encoding.ASCII.GetBytes(csv.ToString()));
+        var png = Png(size);
+        var (_, pngStaged, _) = await StageAsync("edge.png", png);
+
+        (await ConvertAsync(csvStaged, "edge.csv")).Outputs.ShouldHaveSingleItem().Table.ShouldNotBeNull().Rows.ShouldBe(rows);
+        (await ConvertAsync(pngStaged, "edge.png")).Outputs.ShouldHaveSingleItem().Size.ShouldBe(size);
     }
 
     [Test]

@@ -155,8 +155,8 @@ public class StepRetry_Specs
             inner.ReadPrefixAsync(bucket, key, bytes, cancellationToken);
 
         public Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
-            IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-            inner.CopyAsync(source, destination, metadata, cancellationToken);
+            IReadOnlyDictionary<string, string>? metadata = null, ObjectInfo? sourceInfo = null, CancellationToken cancellationToken = default) =>
+            inner.CopyAsync(source, destination, metadata, sourceInfo, cancellationToken);
 
         public Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default) =>
             inner.DeletePrefixAsync(bucket, prefix, cancellationToken);
