@@ -38,4 +38,17 @@ public class ColumnProfile_Specs
         Infer("a", "b", "a", "b").UseDictionary.ShouldBeTrue();
         Infer("a", "b", "c", "d").UseDictionary.ShouldBeFalse();
     }
+
+    /// <summary>A quantity or a day repeats as a status does: its dictionary's indexes leave little to compress.</summary>
+    [TestCase(ColumnType.Int64, "3", "12", "3", "12")]
+    [TestCase(ColumnType.Double, "0.5", "1.25", "0.5", "0.5")]
+    [TestCase(ColumnType.Date, "2024-01-31", "2024-01-31", "2024-02-01", "2024-02-01")]
+    public void Repetitive_values_of_any_type_use_a_dictionary(ColumnType type, params string[] values)
+    {
+        Infer(values).ShouldBe(new ColumnSpec(type, 0, true));
+        Infer([.. values.Distinct(), "0"]).UseDictionary.ShouldBeFalse();
+    }
+
+    [Test]
+    public void Booleans_never_use_a_dictionary() => Infer("true", "true", "true", "false").UseDictionary.ShouldBeFalse();
 }

@@ -48,6 +48,9 @@ public class FieldParsers_Specs
     [TestCase("1.")]
     [TestCase("+1")]
     [TestCase("1e400")]
+    [TestCase("1.5.2")]
+    [TestCase("12a")]
+    [TestCase("-")]
     public void Text_that_would_not_round_trip_is_not_a_double(string text) =>
         FieldParsers.TryParseDouble(text, out _).ShouldBeFalse();
 

@@ -3,7 +3,8 @@ namespace SagaFiles.Processing.Conversion;
 /// <summary>
 /// What the text values seen in one column have in common; <see cref="Infer" /> picks the narrowest type that holds
 /// every one of them without loss, and values of conflicting types widen the column to a string (dates mixed with
-/// date-times widen to a timestamp). Also counts distinct values (up to a cap) to decide on dictionary encoding.
+/// date-times widen to a timestamp). Also counts distinct values (up to a cap) to decide on dictionary encoding, for
+/// every type but booleans.
 /// </summary>
 public sealed class ColumnProfile
 {
@@ -45,23 +46,27 @@ public sealed class ColumnProfile
         if (_allBoolean)
             return new ColumnSpec(ColumnType.Boolean, 0, false);
         if (_allDate)
-            return new ColumnSpec(ColumnType.Date, 0, false);
+            return new ColumnSpec(ColumnType.Date, 0, Repetitive);
         if (_allTimestamp)
-            return new ColumnSpec(ColumnType.Timestamp, 0, false);
+            return new ColumnSpec(ColumnType.Timestamp, 0, Repetitive);
         if (_allNumeric)
         {
             if (_allInt64)
-                return new ColumnSpec(ColumnType.Int64, 0, false);
+                return new ColumnSpec(ColumnType.Int64, 0, Repetitive);
             if (_maxSignificantDigits <= FieldParsers.DoubleSignificantDigits)
-                return new ColumnSpec(ColumnType.Double, 0, false);
+                return new ColumnSpec(ColumnType.Double, 0, Repetitive);
             if (!_anyExponent && _maxIntegerDigits + _maxScale <= FieldParsers.MaxDecimalDigits)
-                return new ColumnSpec(ColumnType.Decimal, _maxScale, false);
+                return new ColumnSpec(ColumnType.Decimal, _maxScale, Repetitive);
         }
 
-        // Strings repeat often enough to pay for a dictionary when at most half the values are distinct.
-        var lowCardinality = _distinct is not null && _distinct.Count * 2 <= _values;
-        return new ColumnSpec(ColumnType.String, 0, lowCardinality);
+        return new ColumnSpec(ColumnType.String, 0, Repetitive);
     }
+
+    /// <summary>
+    /// Values repeat often enough to pay for a dictionary when at most half of them are distinct (a quantity, a status,
+    /// a day): the column then holds small indexes, which also leaves less to compress. Booleans encode small anyway.
+    /// </summary>
+    bool Repetitive => _distinct is not null && _distinct.Count * 2 <= _values;
 
     void ObserveNumber(ReadOnlySpan<char> value)
     {

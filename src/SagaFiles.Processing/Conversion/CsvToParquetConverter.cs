@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace SagaFiles.Processing.Conversion;
@@ -134,8 +135,8 @@ public sealed class CsvToParquetConverter
     /// Converts the data rows in chunks of whole records (<see cref="CsvChunker" />), several to a row group: chunks parse
     /// on up to <see cref="ProcessingLimits.MaxConversionThreads" /> threads at once, each into column buffers of its
     /// own, and row groups are written strictly in input order, so the file and the first failure reported are those
-    /// of one thread. One semaphore counts every thread's work (cutting chunks, parsing, encoding): a conversion never
-    /// keeps more threads busy than its setting. At most two row groups' worth of chunks are held (one being written,
+    /// of one thread. One <see cref="ThreadGate" /> counts every thread's work (cutting chunks, parsing, encoding): a
+    /// conversion never keeps more threads busy than its setting. At most two row groups' worth of chunks are held (one being written,
     /// the next being parsed), as when a row group was encoded beside the parser, and of each only its parsed values
     /// once parsed.
     /// </summary>
@@ -153,7 +154,7 @@ public sealed class CsvToParquetConverter
         var chunker = new CsvChunker(source.Input, source.Encoding.Encoding.GetBytes([options.Delimiter]), chunkRecords,
             writer.RowsPerGroup, chunkBytes, Math.Max(options.MaxRecordLength, CsvChunkParser.BufferSize), pool.Rent,
             pool.Return);
-        using var gate = new SemaphoreSlim(threads);
+        var gate = new ThreadGate(threads);
         var inFlight = new Queue<Part>();
         var header = table.HasHeader ? 1 : 0; // the first chunk holds the header besides its rows
         var completeGroups = 0;
@@ -166,13 +167,13 @@ public sealed class CsvToParquetConverter
                 while (completeGroups > 0 && inFlight.Count >= maxInFlight)
                 {
                     completeGroups--;
-                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, threads, inFlight, cancellationToken)
+                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, cancellationToken)
                             .ConfigureAwait(false) is { } mismatch)
                         return new WritePass(null, mismatch);
                 }
 
                 CsvChunk? chunk;
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await gate.EnterAsync(urgent: true, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     chunk = await chunker.NextAsync(header, cancellationToken).ConfigureAwait(false);
@@ -180,7 +181,7 @@ public sealed class CsvToParquetConverter
                 }
                 finally
                 {
-                    gate.Release();
+                    gate.Exit();
                 }
 
                 if (chunk is null)
@@ -196,7 +197,7 @@ public sealed class CsvToParquetConverter
             // The input may end right after a chunk that did not know it was the last.
             while (inFlight.Count > 0)
             {
-                if (await WriteRowGroupAsync(source, writer, table, pool, gate, threads, inFlight, cancellationToken)
+                if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, cancellationToken)
                         .ConfigureAwait(false) is { } mismatch)
                     return new WritePass(null, mismatch);
             }
@@ -228,17 +229,17 @@ public sealed class CsvToParquetConverter
         return result;
     }
 
-    static async Task<ChunkResult> ParseBesideAsync(CsvChunkParser parser, ChunkPool pool, SemaphoreSlim gate, CsvChunk chunk,
+    static async Task<ChunkResult> ParseBesideAsync(CsvChunkParser parser, ChunkPool pool, ThreadGate gate, CsvChunk chunk,
         ColumnBuffer[] buffers, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await gate.EnterAsync(urgent: false, cancellationToken).ConfigureAwait(false);
         try
         {
             return parser.Parse(chunk, buffers, cancellationToken);
         }
         finally
         {
-            gate.Release();
+            gate.Exit();
             pool.Return(chunk.Buffer);
         }
     }
@@ -248,7 +249,7 @@ public sealed class CsvToParquetConverter
     /// mismatch in it; a chunk's failure is thrown with the input's line.
     /// </summary>
     static async Task<Mismatch?> WriteRowGroupAsync(Source source, ParquetTableWriter writer, Table table, ChunkPool pool,
-        SemaphoreSlim gate, int threads, Queue<Part> inFlight, CancellationToken cancellationToken)
+        ThreadGate gate, Queue<Part> inFlight, CancellationToken cancellationToken)
     {
         var parts = new List<ColumnBuffer[]>();
         var rows = 0;
@@ -272,16 +273,14 @@ public sealed class CsvToParquetConverter
 
         if (rows > 0)
         {
-            if (threads > 1)
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await gate.EnterAsync(urgent: true, cancellationToken).ConfigureAwait(false);
             try
             {
                 writer.WriteRowGroup(parts, rows);
             }
             finally
             {
-                if (threads > 1)
-                    gate.Release();
+                gate.Exit();
             }
         }
 
@@ -294,34 +293,17 @@ public sealed class CsvToParquetConverter
     sealed record Part(CsvChunk Chunk, ColumnBuffer[] Buffers, Task<ChunkResult> Parsed);
 
     /// <summary>
-    /// Chunk byte buffers and row groups' column buffers for reuse within one conversion. Its own rather than the shared
-    /// array pool: that one keeps a returned array in the returning thread's slot, where another thread's next rent
-    /// does not find it, so every pool thread that parsed a chunk would strand a chunk-sized array.
+    /// Chunk byte buffers (from the shared array pool, so later conversions reuse them: a returning thread keeps one of
+    /// each size in a slot of its own, a chunk's few hundred KiB) and row groups' column buffers for reuse within one
+    /// conversion.
     /// </summary>
     sealed class ChunkPool
     {
-        readonly Stack<byte[]> _bytes = new();
         readonly Stack<ColumnBuffer[]> _columns = new();
 
-        public byte[] Rent(int length)
-        {
-            lock (_bytes)
-            {
-                while (_bytes.TryPop(out var buffer))
-                {
-                    if (buffer.Length >= length)
-                        return buffer;
-                }
-            }
+        public byte[] Rent(int length) => ArrayPool<byte>.Shared.Rent(length);
 
-            return GC.AllocateUninitializedArray<byte>(length);
-        }
-
-        public void Return(byte[] buffer)
-        {
-            lock (_bytes)
-                _bytes.Push(buffer);
-        }
+        public void Return(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);
 
         /// <summary>Only the converting thread rents and returns column buffers.</summary>
         public ColumnBuffer[]? RentColumns() => _columns.TryPop(out var buffers) ? buffers : null;

@@ -117,6 +117,8 @@ static class FieldParsers
     /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<char> text, out double value)
     {
+        if (TryParseShortDecimal(text, out value))
+            return true;
         var shape = NumberShape.Of(text);
         if (shape.IsNumber && shape.SignificantDigits <= RoundTripDigits &&
             (TryParseExactDouble(text, shape, out value) ||
@@ -147,6 +149,43 @@ static class FieldParsers
         var digits = point < 0 ? mantissa.ToString() : string.Concat(mantissa[..point], mantissa[(point + 1)..]);
         var leadingZeros = digits.Length - digits.TrimStart('0').Length;
         return (negative, digits.Trim('0'), (point < 0 ? mantissa.Length : point) - leadingZeros + exponent);
+    }
+
+    /// <summary>
+    /// The common case in one pass: -?(0|[1-9]\d*)(\.\d+)? with at most 15 digits, which <see cref="TryParseExactDouble" />
+    /// would parse the same way (digits and power of ten both exact, one rounding). False for anything else, which takes
+    /// the general path.
+    /// </summary>
+    static bool TryParseShortDecimal(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        var i = text.Length > 0 && text[0] == '-' ? 1 : 0;
+        var integerStart = i;
+        ulong digits = 0;
+        for (; i < text.Length && char.IsAsciiDigit(text[i]); i++)
+            digits = digits * 10 + (uint)(text[i] - '0');
+        var integerDigits = i - integerStart;
+        if (integerDigits == 0 || (integerDigits > 1 && text[integerStart] == '0'))
+            return false;
+        var scale = 0;
+        if (i < text.Length)
+        {
+            if (text[i] != '.')
+                return false;
+            var fractionStart = ++i;
+            for (; i < text.Length && char.IsAsciiDigit(text[i]); i++)
+                digits = digits * 10 + (uint)(text[i] - '0');
+            scale = i - fractionStart;
+            if (scale == 0 || i != text.Length)
+                return false;
+        }
+
+        if (integerDigits + scale > DoubleSignificantDigits)
+            return false; // the digits may have overflowed: the general path decides
+        value = digits / ExactPowersOfTen[scale];
+        if (integerStart == 1)
+            value = -value;
+        return true;
     }
 
     /// <summary>Powers of ten a double holds exactly (up to 10^22).</summary>
