@@ -28,6 +28,7 @@ public static class ComponentsRegistration
         configurator.TryAddSingleton(services => new FileRouter(services.GetRequiredService<IOptions<ProcessingOptions>>().Value.Routes));
         configurator.TryAddSingleton(services => new ProcessorSelector(services.GetRequiredService<FileRouter>(), services.GetServices<IFileProcessor>()));
 
+        configurator.AddEndpointOptions();
         configurator.AddHostedService<TempFileSweep>();
         configurator.TryAddSingleton<StepBudgets>();
         configurator.TryAddSingleton<OutputManifests>();

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SagaFiles.Components.Steps;
 using SagaFiles.Storage;
 
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// A step's endpoint, as its <see cref="FileStep" /> describes it: its queue, how many commands a worker runs at once,
+/// A step's endpoint, as its <see cref="FileStep" /> describes it: its queue, how many commands a worker runs at once
+/// (and holds, from <see cref="EndpointOptions" /> when set there),
 /// quick in-process retries and then delayed redeliveries for transient storage and network errors, and none for a file
 /// that cannot be processed, so its step faults at once with the reason.
 /// </summary>
@@ -15,10 +17,16 @@ public sealed class StepConsumerDefinition<TConsumer> : ConsumerDefinition<TCons
 {
     readonly FileStep _step = FileSteps.RunBy(typeof(TConsumer));
 
-    public StepConsumerDefinition()
+    public StepConsumerDefinition(IOptions<EndpointOptions> options)
     {
-        Endpoint(e => e.Name = _step.Queue);
-        ConcurrentMessageLimit = _step.Policy.ConcurrentMessageLimit;
+        var settings = options.Value.For(_step.Name);
+        Endpoint(e =>
+        {
+            e.Name = _step.Queue;
+            if (settings.PrefetchCount is { } prefetch)
+                e.PrefetchCount = prefetch;
+        });
+        ConcurrentMessageLimit = settings.ConcurrentMessageLimit ?? _step.Policy.ConcurrentMessageLimit;
     }
 
     // Immediate retries first, then delayed redelivery, then (after the fault) the saga's scheduled step retry.

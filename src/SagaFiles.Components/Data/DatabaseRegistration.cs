@@ -64,6 +64,7 @@ public static class DatabaseRegistration
     public static void AddFileSaga(this IBusRegistrationConfigurator configurator)
     {
         configurator.AddOptions<FileSagaOptions>().BindConfiguration(FileSagaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        configurator.AddEndpointOptions();
         configurator.AddHostedService(services => new StepModelCheck(FileSteps.All, services.GetRequiredService<FileStateMachine>()));
         configurator.AddSagaStateMachine<FileStateMachine, FileState, FileStateDefinition>()
             .EntityFrameworkRepository(r =>

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
+using SagaFiles.Components.Steps;
 using SagaFiles.Persistence.Postgres;
 
 namespace SagaFiles.Components.StateMachines;
@@ -12,9 +14,17 @@ public sealed class FileStateDefinition : SagaDefinition<FileState>
     /// <summary>The saga's queue.</summary>
     public const string QueueName = "file-saga";
 
-    public FileStateDefinition()
+    public FileStateDefinition(IOptions<EndpointOptions> options)
     {
-        Endpoint(e => e.Name = QueueName);
+        var settings = options.Value.For(EndpointOptions.Saga);
+        Endpoint(e =>
+        {
+            e.Name = QueueName;
+            if (settings.PrefetchCount is { } prefetch)
+                e.PrefetchCount = prefetch;
+        });
+        if (settings.ConcurrentMessageLimit is { } limit)
+            ConcurrentMessageLimit = limit;
     }
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<FileState> sagaConfigurator,
