@@ -251,6 +251,29 @@ public class CsvParallelConversion_Specs
         error.Message.ShouldContain("invalid UTF-8 (byte 0xE9");
     }
 
+    /// <summary>Blank lines before the header are no records, however many: the first chunk still starts with it.</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task Many_blank_lines_before_the_header_are_skipped_and_counted(int threads)
+    {
+        var csv = new StringBuilder();
+        for (var i = 0; i < 20_000; i++)
+            csv.Append(i % 2 == 0 ? "\n" : "\r\n");
+        csv.Append("id,name\n");
+        for (var i = 0; i < 20_000; i++)
+            csv.Append(i).Append(",n").Append(i).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(csv.ToString());
+
+        var (result, parquet) = await ConvertBytes(bytes, Threads(threads));
+
+        result.RowCount.ShouldBe(20_000);
+        result.Columns.Select(c => c.Name).ShouldBe(["id", "name"]);
+        using var file = new ParquetFile(parquet);
+        file.Values<long?>("id")[0].ShouldBe(0);
+        var error = await CsvConversion.Failure([.. bytes, .. "20000\n"u8], Threads(threads));
+        error.LineNumber.ShouldBe(20_000 + 1 + 20_000 + 1);
+    }
+
     [Test]
     public async Task A_one_column_file_keeps_its_blank_lines_as_nulls_across_chunks()
     {

@@ -70,12 +70,14 @@ sealed class CsvChunker
         _next = null;
         _nextFilled = 0;
         var scan = new Scan(_delimiter, Math.Min(_recordsPerChunk, _recordsPerGroup - _groupRecords) + extraRecords,
-            _chunkBytes);
+            _chunkBytes, skipLeadingBlankLines: _index == 0);
         while (true)
         {
             var cut = scan.Run(buffer.AsSpan(0, filled), _endOfInput);
             if (cut < 0 && filled - scan.RecordStart > _maxRecordBytes)
                 cut = filled; // the parser fails on this record before it reaches the cut
+            if (cut < 0 && filled > _maxRecordBytes + _chunkBytes)
+                cut = scan.RecordStart; // blank lines before the first record, past all measure
             if (cut < 0 && _endOfInput)
                 cut = filled;
             if (cut >= 0)
@@ -116,12 +118,15 @@ sealed class CsvChunker
     }
 
     /// <summary>The quote state machine over one chunk's bytes; resumes where it stopped when more bytes arrive.</summary>
-    struct Scan(byte[] delimiter, int records, int maxBytes)
+    /// <param name="skipLeadingBlankLines">For the input's first chunk: blank lines before the first record are no
+    /// records, so they neither count nor end the chunk, which must hold the first record (the header).</param>
+    struct Scan(byte[] delimiter, int records, int maxBytes, bool skipLeadingBlankLines)
     {
         static readonly SearchValues<byte> QuoteOrLineEnd = SearchValues.Create("\"\r\n"u8);
 
         int _position;
         bool _inQuotes;
+        bool _seenRecord;
 
         /// <summary>Line-ended segments scanned.</summary>
         public int Records { get; private set; }
@@ -194,7 +199,11 @@ sealed class CsvChunker
                     return -1;
                 }
 
+                var blank = i == RecordStart;
                 _position = RecordStart = end;
+                if (blank && skipLeadingBlankLines && !_seenRecord)
+                    continue;
+                _seenRecord = true;
                 if (++Records >= records || end >= maxBytes)
                     return end;
             }
