@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace SagaFiles.Processing.Conversion;
@@ -293,17 +292,33 @@ public sealed class CsvToParquetConverter
     sealed record Part(CsvChunk Chunk, ColumnBuffer[] Buffers, Task<ChunkResult> Parsed);
 
     /// <summary>
-    /// Chunk byte buffers (from the shared array pool, so later conversions reuse them: a returning thread keeps one of
-    /// each size in a slot of its own, a chunk's few hundred KiB) and row groups' column buffers for reuse within one
-    /// conversion.
+    /// Chunk byte buffers and row groups' column buffers for reuse within one conversion, and no longer: the shared
+    /// array pool would keep a chunk-sized array per thread and per core after the conversion, in every worker.
     /// </summary>
     sealed class ChunkPool
     {
+        readonly Stack<byte[]> _bytes = new();
         readonly Stack<ColumnBuffer[]> _columns = new();
 
-        public byte[] Rent(int length) => ArrayPool<byte>.Shared.Rent(length);
+        public byte[] Rent(int length)
+        {
+            lock (_bytes)
+            {
+                while (_bytes.TryPop(out var buffer))
+                {
+                    if (buffer.Length >= length)
+                        return buffer;
+                }
+            }
 
-        public void Return(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);
+            return GC.AllocateUninitializedArray<byte>(length);
+        }
+
+        public void Return(byte[] buffer)
+        {
+            lock (_bytes)
+                _bytes.Push(buffer);
+        }
 
         /// <summary>Only the converting thread rents and returns column buffers.</summary>
         public ColumnBuffer[]? RentColumns() => _columns.TryPop(out var buffers) ? buffers : null;
