@@ -172,7 +172,7 @@ public class Progress_Specs
         using var tenantStream = await follower.GetAsync("/files/progress", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var tenantEvents = Read(new StreamReader(await tenantStream.Content.ReadAsStreamAsync(timeout.Token)), timeout.Token);
 
-        // 16 MB of CSV: the workers report every 200 ms (Processing:ProgressInterval in the fixture) while they read it.
+        // 16 MB of CSV: the workers report every 50 ms (Processing:ProgressInterval in the fixture) while they read it.
         var csv = new StringBuilder("id,name,amount\n");
         var rows = 0L;
         for (; csv.Length < 16_000_000; rows++)

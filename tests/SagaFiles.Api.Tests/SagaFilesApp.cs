@@ -90,7 +90,7 @@ public sealed class SagaFilesApp : TestStackSetUpFixture
             // The database and queue gauges, read every 15 s by default: Metrics_Specs waits for them to move.
             ["Metrics__RefreshInterval"] = "00:00:02",
             // Progress_Specs sees a 16 MB file's steps report while they run.
-            ["Processing__ProgressInterval"] = "00:00:00.200",
+            ["Processing__ProgressInterval"] = "00:00:00.050",
             // Small enough that the archive specs see children held back, large enough to keep two workers busy.
             ["Processing__Archives__ChildrenInFlight"] = ContentProcessing_Specs.ChildrenInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture)
         };

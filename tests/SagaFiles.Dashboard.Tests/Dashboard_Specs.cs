@@ -155,14 +155,14 @@ public class Dashboard_Specs
         };
         await page.GetByLabel("Tags for these files").FillAsync("size=large");
 
-        // 9.6 MB: two parts of the API's default 8 MiB.
-        await DropAsync(page, "large.csv", "n\n", "1234567\n", 1_200_000);
+        // 19.2 MB: three parts of the API's default 8 MiB, and long enough to read that its steps report while they run.
+        await DropAsync(page, "large.csv", "n\n", "1234567\n", 2_400_000);
         await Expect(page.GetByText("resumable")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "follow it" }).ClickAsync(new() { Timeout = (float)Settles.TotalMilliseconds });
         // While a step reads the file, its page shows the step's progress (shown only while it runs: caught as it appears).
         var bar = page.WaitForSelectorAsync("#step-progress progress", new() { State = WaitForSelectorState.Attached, Timeout = (float)Settles.TotalMilliseconds });
 
-        parts.Select(url => url[(url.LastIndexOf('/') + 1)..]).ShouldBe(["1", "2"]);
+        parts.Select(url => url[(url.LastIndexOf('/') + 1)..]).ShouldBe(["1", "2", "3"]);
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("large.csv is Completed.", new() { Timeout = (float)Settles.TotalMilliseconds });
         (await (await bar)!.GetAttributeAsync("aria-label")).ShouldBeOneOf("Checksum of large.csv", "Convert of large.csv");
         await Expect(page.Locator("#step-progress")).ToBeEmptyAsync();
