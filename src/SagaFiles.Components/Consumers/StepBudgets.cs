@@ -66,12 +66,15 @@ public sealed class StepBudgets(IOptions<ProcessingOptions> processing, IOptions
                 budget.Advanced();
                 try
                 {
+                    // Not cancelled when the step ends: the receive awaits every publish of its consume, and a cancelled
+                    // one faulted it after the step had succeeded (the command came back, and after MaxReceiveCount
+                    // went to the _dlq). RunAsync waits for a report in flight before it returns.
                     await context.Publish(new StepProgressed
                     {
                         FileId = context.Message.FileId, Attempt = context.Message.Attempt, Step = FileSteps.Sending(context.Message).Name,
                         BytesDone = reading.BytesDone, BytesTotal = reading.BytesTotal,
                         RowsDone = reading.RowsDone, EntriesDone = reading.EntriesDone, EntriesTotal = reading.EntriesTotal
-                    }, running);
+                    }, context.CancellationToken);
                     reported = reading;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
