@@ -16,4 +16,10 @@ public record FileDownloaded : StepCompleted
 
     /// <summary>What the content is, broadly (<c>tabular</c>, <c>archive</c>, <c>image</c>, <c>document</c>, <c>text</c>, <c>binary</c>).</summary>
     public string? Category { get; init; }
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of the original, when the download read all of it (a file shorter than its first read, the
+    /// type-detection prefix): the saga then has no checksum step to run. Null for a larger file.
+    /// </summary>
+    public string? Sha256 { get; init; }
 }

@@ -57,7 +57,8 @@ public class FileQueries_Specs
     [Test]
     public async Task The_saga_and_the_history_show_every_step_with_its_attempt_worker_and_timing()
     {
-        var id = await Files.Upload(Encoding.UTF8.GetBytes("x,y\n1,2\n"), "inspect.csv");
+        // Over the download's 64 KiB first read, so the checksum step runs.
+        var id = await Files.Upload(Encoding.UTF8.GetBytes("x,y\n" + string.Concat(Enumerable.Range(0, 10_000).Select(i => $"{i},{i * 2}\n"))), "inspect.csv");
         await Files.WaitUntilSettled(id);
 
         var saga = await Files.Get(id, "/saga");
@@ -74,5 +75,20 @@ public class FileQueries_Specs
             nameof(FileStateMachine.Converting), nameof(FileStateMachine.Uploading), FileStates.Completed]);
         events.Select(e => e.GetProperty("at").GetDateTimeOffset()).ShouldBeInOrder();
         events.Skip(1).ShouldAllBe(e => e.GetProperty("workerHost").GetString() != null && e.GetProperty("attempt").GetInt32() == 1);
+    }
+
+    [Test]
+    public async Task A_file_the_download_read_whole_skips_checksumming_and_shows_its_checksum_step_done_by_the_download()
+    {
+        var id = await Files.Upload("x,y\n1,2\n"u8.ToArray(), "small.csv");
+        await Files.WaitUntilSettled(id);
+
+        var steps = (await Files.Get(id, "/saga")).GetProperty("steps").EnumerateArray().ToList();
+        steps.Select(s => (s.GetProperty("step").GetString(), s.GetProperty("attempts").GetInt32()))
+            .ShouldBe([(FileSteps.Download, 1), (FileSteps.Checksum, 0), (FileSteps.Convert, 1), (FileSteps.Upload, 1)]);
+        steps[1].GetProperty("workerHost").GetString().ShouldBe(steps[0].GetProperty("workerHost").GetString());
+        var events = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().ToList();
+        events.Select(e => e.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading),
+            nameof(FileStateMachine.Converting), nameof(FileStateMachine.Uploading), FileStates.Completed]);
     }
 }

@@ -1,4 +1,5 @@
 using SagaFiles.Components.Consumers;
+using SagaFiles.Components.Steps;
 namespace SagaFiles.Components.StateMachines;
 
 /// <summary>
@@ -189,6 +190,17 @@ public class FileState : SagaStateMachineInstance
     }
 
     public void Checksummed(ChecksumComputed computed) => Sha256 = computed.Sha256;
+
+    /// <summary>
+    /// The download read the whole file and hashed it: the checksum step is recorded as done by the same worker at the
+    /// same moment, with no attempt of its own.
+    /// </summary>
+    public void ChecksummedByDownload(FileDownloaded downloaded, DateTimeOffset now)
+    {
+        Sha256 = downloaded.Sha256;
+        var record = Step(FileSteps.Checksum);
+        (record.StartedAt, record.CompletedAt, record.DurationMs, record.WorkerHost) = (now, now, 0, downloaded.WorkerHost);
+    }
 
     public void Converted(FileConverted converted)
     {

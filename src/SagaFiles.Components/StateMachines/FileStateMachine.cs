@@ -11,6 +11,9 @@ namespace SagaFiles.Components.StateMachines;
 /// A file's way through SagaFiles: Pending -> Downloading -> Checksumming -> Converting -> Uploading -> Completed,
 /// or Failed. Each step is a command to a consumer queue; its completion moves the file on.
 /// <list type="bullet">
+/// <item>A file shorter than the download's first read (64 KiB) was read whole by it: its SHA-256 comes with
+/// <see cref="FileDownloaded" /> and the file goes from Downloading straight to Converting, its checksum step recorded as
+/// done by the download (two messages, a saga transition and a read of the file fewer).</item>
 /// <item>An archive's convert step expands it into child files, each with its own saga; the archive waits in
 /// AwaitingChildren until every child has reached Completed or Failed, then completes with the counts. The children are
 /// counted apart from the archive's row (<see cref="Consumers.ArchiveChildrenConsumer" />), which tells it once.</item>
@@ -74,16 +77,20 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             When(Downloaded, AnswersThisStep)
                 .Then(context => context.Saga.Downloaded(context.Message))
                 .CompleteStep()
-                .StartStep(FileSteps.Checksum)
-                .TransitionTo(Checksumming),
+                .IfElse(context => context.Message.Sha256 is null,
+                    checksum => checksum
+                        .StartStep(FileSteps.Checksum)
+                        .TransitionTo(Checksumming),
+                    hashed => hashed
+                        .Then(context => context.Saga.ChecksummedByDownload(context.Message, Now))
+                        .StartStepAfterChecksum()),
             When(DownloadFaulted).RetryOrFail());
 
         During(Checksumming,
             When(ChecksumComputed, AnswersThisStep)
                 .Then(context => context.Saga.Checksummed(context.Message))
                 .CompleteStep()
-                .StartStep(FileSteps.Convert)
-                .TransitionTo(Converting),
+                .StartStepAfterChecksum(),
             When(ChecksumFaulted).RetryOrFail());
 
         During(Converting,
@@ -279,6 +286,11 @@ static class FileStateMachineActivities
     public static EventActivityBinder<FileState, TEvent> StartStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder, string step)
         where TEvent : class =>
         binder.StartAttempt(_ => FileSteps.Named(step));
+
+    /// <summary>The file's SHA-256 is known, from its checksum step or from a download that read it whole: the next step starts.</summary>
+    public static EventActivityBinder<FileState, TEvent> StartStepAfterChecksum<TEvent>(this EventActivityBinder<FileState, TEvent> binder)
+        where TEvent : class =>
+        binder.StartStep(FileSteps.Convert).TransitionTo(binder.Machine().Converting);
 
     /// <summary>Starts the next attempt of the step the file is at.</summary>
     public static EventActivityBinder<FileState, TEvent> StartCurrentStep<TEvent>(this EventActivityBinder<FileState, TEvent> binder)

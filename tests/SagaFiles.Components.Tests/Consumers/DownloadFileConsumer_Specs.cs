@@ -3,6 +3,7 @@ using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Tests.Support;
 using Shouldly;
 using SagaFiles.Components.Steps;
+using SagaFiles.Processing.Detection;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
@@ -24,8 +25,21 @@ public class DownloadFileConsumer_Specs : StepSpec
         downloaded.Size.ShouldBe(content.Length);
         downloaded.DetectedType.ShouldBe("csv");
         downloaded.MediaType.ShouldBe("text/csv");
+        downloaded.Sha256.ShouldBe(Sha256Hex(content), "the first read held the whole file");
         (await Storage.ReadAllAsync(downloaded.StagingBucket, downloaded.StagingKey)).ShouldBe(content);
         (await Storage.KeysAsync(Storage.Options.IncomingBucket, command.SourceKey)).ShouldBe([command.SourceKey]);
+    }
+
+    [TestCase(FileTypeDetector.PrefixLength - 1, true)]
+    [TestCase(FileTypeDetector.PrefixLength, false)]
+    [TestCase(FileTypeDetector.PrefixLength + 1, false)]
+    public async Task Only_a_file_shorter_than_the_first_read_is_hashed_by_the_download(int length, bool hashed)
+    {
+        var content = Png(length);
+        var downloaded = await DownloadAsync(await UploadAsync(Guid.NewGuid(), "photo.png", content));
+
+        downloaded.Sha256.ShouldBe(hashed ? Sha256Hex(content) : null,
+            "a read that returned all it asked for may have stopped before the end: the checksum step reads the file");
     }
 
     [Test]

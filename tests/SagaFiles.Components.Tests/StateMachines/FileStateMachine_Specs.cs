@@ -78,6 +78,33 @@ public class FileStateMachine_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task A_file_the_download_read_whole_comes_with_its_checksum_and_goes_straight_to_converting()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1) with { WorkerHost = "w1/1", Sha256 = "cd" });
+        (await _saga.Exists(fileId, x => x.Converting)).ShouldNotBeNull();
+        (await Sent<ConvertFile>(fileId)).Attempt.ShouldBe(1);
+
+        var staged = new FileOutput { Bucket = "staging", Key = $"staging/{fileId}/result/data.parquet", Name = "data.parquet", Format = "parquet", Size = 20 };
+        await _harness.Bus.Publish(new FileConverted
+            { FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "parquet", Outputs = [staged] });
+        (await _saga.Exists(fileId, x => x.Uploading)).ShouldNotBeNull();
+        (await Sent<UploadFile>(fileId)).Sha256.ShouldBe("cd");
+
+        await _harness.InactivityTask;
+        _harness.Sent.Select<ComputeChecksum>(x => x.Context.Message.FileId == fileId).ShouldBeEmpty();
+        var file = _saga.Sagas.Contains(fileId)!;
+        file.Sha256.ShouldBe("cd");
+        file.History.Select(h => h.To).ShouldBe([_machine.Downloading.Name, _machine.Converting.Name, _machine.Uploading.Name]);
+        var checksum = file.Steps.Single(s => s.Step == FileSteps.Checksum);
+        (checksum.Attempts, checksum.WorkerHost, checksum.DurationMs).ShouldBe((0, "w1/1", 0d),
+            "done by the download that read the file, with no attempt of its own");
+        checksum.CompletedAt.ShouldNotBeNull();
+        file.Steps.Select(s => s.Step).ShouldBe([FileSteps.Download, FileSteps.Checksum, FileSteps.Convert, FileSteps.Upload]);
+    }
+
+    [Test]
     public async Task Results_listed_in_a_manifest_travel_by_reference_to_the_upload_the_record_and_the_completion()
     {
         var fileId = Guid.NewGuid();
