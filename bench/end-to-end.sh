@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end figures for the whole stack, printed in one run: for each worker count, a fresh stack (Postgres, the
-# SQS/SNS/S3 emulator, the API and N workers, each a process of its own on free ports, from the Release build) gets
+# SQS/SNS/S3 emulator, the API and N workers, each a process of its own on free ports, published ReadyToRun as
+# ./sagafiles up runs them: scripts/hosts.sh) gets
 #   - latency: a 1 KB CSV at a time, upload to Completed, p50/p95 as the server recorded it and as the client saw it;
 #   - throughput: FILES one-line CSVs uploaded 16 at a time, files/s until all are Completed;
 #   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
@@ -8,7 +9,7 @@
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
 # too: on a shared machine absolute times move with it; CPU per file and requests per file move much less.
 #   bench/end-to-end.sh [worker-counts=1,2,4] [throughput-files=200] [latency-samples=50]
-#   SAGAFILES_BENCH_BUILD=0 skips the Release build; SAGAFILES_BENCH_DIR (default /tmp/sagafiles-bench) holds the stacks.
+#   SAGAFILES_BENCH_BUILD=0 skips the publish and the build; SAGAFILES_BENCH_DIR (default /tmp/sagafiles-bench) holds the stacks.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -27,11 +28,13 @@ next_port=$((20000 + RANDOM % 20000))
 take_port() { while port_taken "$next_port"; do next_port=$((next_port + 1)); done; printf -v "$1" %s "$next_port"; next_port=$((next_port + 1)); }
 
 bash scripts/install-tools.sh >/dev/null
-if [[ "${SAGAFILES_BENCH_BUILD:-1}" == 1 ]]; then # 0: run the Release build as it is (e.g. a "before" build)
-  echo "building (Release)..."
-  for project in src/SagaFiles.Api src/SagaFiles.Worker bench/SagaFiles.Bench.EndToEnd; do
-    dotnet build "$project" -c Release -nologo -v q -clp:NoSummary >/dev/null
-  done
+# shellcheck source=scripts/hosts.sh
+source scripts/hosts.sh # hosts_api_dir, hosts_worker_dir, publish_hosts
+if [[ "${SAGAFILES_BENCH_BUILD:-1}" == 1 ]]; then # 0: run what was published as it is (e.g. a "before" build)
+  echo "publishing the API and the worker, building the bench (Release)..."
+  mkdir -p "$work" && : >"$work/publish.log"
+  publish_hosts "$work/publish.log" || { tail -n 30 "$work/publish.log" >&2; exit 1; }
+  dotnet build bench/SagaFiles.Bench.EndToEnd -c Release -nologo -v q -clp:NoSummary >/dev/null
 fi
 
 supervisors=()
@@ -93,18 +96,18 @@ run() {
     # One client sends every file: the per-key limits (600 uploads a minute) would otherwise set the rate measured.
     RateLimits__RequestsPerSecond=100000 RateLimits__RequestBurst=100000 RateLimits__UploadsPerMinute=1000000
     RateLimits__UploadBurst=100000 RateLimits__ConcurrentUploads=1000)
-  # From their output folders: the content root (appsettings.json) is the working directory.
-  start api TERM env --chdir=src/SagaFiles.Api/bin/Release/net10.0 "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port" dotnet SagaFiles.Api.dll
+  # From their published folders: the content root (appsettings.json) is the working directory.
+  start api TERM env --chdir="$hosts_api_dir" "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port" dotnet SagaFiles.Api.dll
   processes+=("api=$pid")
   wait_for "http://127.0.0.1:$api_port/health/ready" # the API applies the migrations
   # The bench's own key (the last line of the command's output is its secret).
-  SAGAFILES_API_KEY="$(env --chdir=src/SagaFiles.Api/bin/Release/net10.0 "${env[@]}" dotnet SagaFiles.Api.dll \
+  SAGAFILES_API_KEY="$(env --chdir="$hosts_api_dir" "${env[@]}" dotnet SagaFiles.Api.dll \
     keys create --name bench --tenant bench --scopes files:write,files:read | tail -n 1)"
   export SAGAFILES_API_KEY
   local i
   for ((i = 1; i <= workers; i++)); do
     take_port port
-    start "worker-$i" TERM env --chdir=src/SagaFiles.Worker/bin/Release/net10.0 "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    start "worker-$i" TERM env --chdir="$hosts_worker_dir" "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
       dotnet SagaFiles.Worker.dll
     processes+=("worker-$i=$pid")
     wait_for "http://127.0.0.1:$port/health/ready"

@@ -14,9 +14,9 @@
 # What it does, printing how long each part took:
 #   1. checks the tools (dotnet, curl with --aws-sigv4, python3) and that nothing named PREFIX exists yet;
 #   2. creates the three buckets (in AWS_REGION, with its LocationConstraint);
-#   3. builds (Release) and starts the API and one worker from this repository, which migrate the database and
-#      declare the queues, topics, subscriptions and queue policies themselves, as in production; then checks that the
-#      step queues, the saga's queue and their topics exist;
+#   3. publishes (ReadyToRun, as scripts/hosts.sh does for ./sagafiles up) and starts the API and one worker from this
+#      repository, which migrate the database and declare the queues, topics, subscriptions and queue policies
+#      themselves, as in production; then checks that the step queues, the saga's queue and their topics exist;
 #   4. makes an API key (the API's own `keys create`), uploads a CSV and a zip of three CSVs through POST /files, waits
 #      for each to be Completed (the archive: its three children too), downloads the CSV's Parquet result through its
 #      presigned S3 URL and checks it is Parquet; prints each file's time to Completed and its steps' durations;
@@ -29,7 +29,7 @@
 # AWS calls of its own are signed by curl (--aws-sigv4, curl 7.75 or newer); the AWS CLI is not needed. The
 # credentials need what deploy/aws/iam-policy.json grants the API and the worker, plus s3:CreateBucket,
 # s3:DeleteBucket, s3:ListBucketMultipartUploads, sqs:DeleteQueue, sqs:ListQueues, sns:ListTopics and sns:DeleteTopic for
-# the set-up and clean-up. Environment: SAGAFILES_SMOKE_BUILD=0 skips the build; SAGAFILES_SMOKE_TIMEOUT (seconds a
+# the set-up and clean-up. Environment: SAGAFILES_SMOKE_BUILD=0 skips the publish; SAGAFILES_SMOKE_TIMEOUT (seconds a
 # file may take, default 300).
 set -euo pipefail
 
@@ -325,12 +325,13 @@ if [[ -z "$pg_connection" ]]; then
   say "local Postgres on port $pg_port (deleted at the end)"
 fi
 
+# shellcheck source=scripts/hosts.sh
+source "$root/scripts/hosts.sh" # hosts_api_dir, hosts_worker_dir, publish_hosts
 if [[ "${SAGAFILES_SMOKE_BUILD:-1}" == 1 ]]; then
   build_started="$(now)"
-  for project in src/SagaFiles.Api src/SagaFiles.Worker; do
-    dotnet build "$project" -c Release -nologo -v q -clp:NoSummary >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; die "the build of $project failed"; }
-  done
-  say "built API and worker (Release) in $(elapsed "$build_started") s"
+  : >"$work/build.log"
+  publish_hosts "$work/build.log" || { cat "$work/build.log" >&2; die "the publish of the API and the worker failed"; }
+  say "published API and worker (Release, ReadyToRun) in $(elapsed "$build_started") s"
 fi
 
 app_env=("ConnectionStrings__SagaFiles=$pg_connection" "AWS__Region=$region" "Messaging__Prefix=$prefix"
@@ -338,11 +339,11 @@ app_env=("ConnectionStrings__SagaFiles=$pg_connection" "AWS__Region=$region" "Me
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production)
 # Against AWS the app takes the credentials from the environment (the SDK's default chain), as on a server.
 ((check)) && app_env+=("AWS__ServiceURL=$endpoint" AWS__AccessKey=test AWS__SecretKey=test)
-api_dir=src/SagaFiles.Api/bin/Release/net10.0
-worker_dir=src/SagaFiles.Worker/bin/Release/net10.0
-[[ -f "$api_dir/SagaFiles.Api.dll" && -f "$worker_dir/SagaFiles.Worker.dll" ]] || die "no Release build of the API and worker (run without SAGAFILES_SMOKE_BUILD=0)"
+api_dir="$hosts_api_dir"
+worker_dir="$hosts_worker_dir"
+[[ -f "$api_dir/SagaFiles.Api.dll" && -f "$worker_dir/SagaFiles.Worker.dll" ]] || die "no published API and worker (run without SAGAFILES_SMOKE_BUILD=0)"
 
-# run_host NAME DIR DLL URL — starts a host from its Release output folder (its content root) and waits until it is ready.
+# run_host NAME DIR DLL URL — starts a host from its published folder (its content root) and waits until it is ready.
 run_host() {
   local host_started
   host_started="$(now)"

@@ -1,15 +1,19 @@
 namespace SagaFiles.DevStack;
 
 /// <summary>
-/// A SagaFiles host (the worker, the API) as a separate process, the build of the calling assembly's configuration
-/// (Debug for tests, Release for ./sagafiles up), supervised like the stack's services, so that a test can run several
-/// and kill them. A test project references the host's project (<c>ReferenceOutputAssembly="false"</c>) so that it is
-/// built first.
+/// A SagaFiles host (the worker, the API) as a separate process, supervised like the stack's services, so that a test
+/// can run several and kill them: the published ReadyToRun host in <see cref="HostsDirectoryVariable" /> when set
+/// (./sagafiles up sets it, scripts/hosts.sh publishes there), else the build of the calling assembly's configuration
+/// (Debug for tests). A test project references the host's project (<c>ReferenceOutputAssembly="false"</c>) so that it
+/// is built first.
 /// </summary>
 public static class HostProcess
 {
     public const string Worker = "SagaFiles.Worker";
     public const string Api = "SagaFiles.Api";
+
+    /// <summary>A folder with a published host in a subfolder named after its project (scripts/hosts.sh).</summary>
+    public const string HostsDirectoryVariable = "SAGAFILES_HOSTS_DIR";
 
     /// <summary>
     /// Starts <paramref name="project" /> (<see cref="Worker" /> or <see cref="Api" />) listening on
@@ -63,6 +67,9 @@ public static class HostProcess
 
     static string Dll(string project)
     {
+        var published = Environment.GetEnvironmentVariable(HostsDirectoryVariable);
+        if (!string.IsNullOrEmpty(published))
+            return Path.Combine(published, project, project + ".dll");
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         return Path.Combine(Tools.RepositoryRoot, "src", project, "bin", configuration, "net10.0", project + ".dll");
     }
