@@ -23,6 +23,13 @@ public sealed record CsvConversionOptions
     /// <summary>Columns, name lengths and values per row group a file may reach.</summary>
     public ProcessingLimits Limits { get; init; } = ProcessingLimits.Default;
 
+    /// <summary>
+    /// Told the rows converted so far (for a progress report), on the converting thread, in input order, once per
+    /// parsed chunk of at most 8,192 rows as it joins the row group being written; a pass that starts again with wider
+    /// column types counts again from zero. Null: nobody asks.
+    /// </summary>
+    public Action<long>? RowsWritten { get; init; }
+
     public static CsvConversionOptions Csv { get; } = new();
 
     public static CsvConversionOptions Tsv { get; } = new() { Delimiter = '\t' };

@@ -157,6 +157,8 @@ public sealed class CsvToParquetConverter
         var inFlight = new Queue<Part>();
         var header = table.HasHeader ? 1 : 0; // the first chunk holds the header besides its rows
         var completeGroups = 0;
+        var rowsWritten = 0L;
+        Action<int>? taken = options.RowsWritten is { } report ? rows => report(rowsWritten += rows) : null;
         try
         {
             while (true)
@@ -166,7 +168,7 @@ public sealed class CsvToParquetConverter
                 while (completeGroups > 0 && inFlight.Count >= maxInFlight)
                 {
                     completeGroups--;
-                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, cancellationToken)
+                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, taken, cancellationToken)
                             .ConfigureAwait(false) is { } mismatch)
                         return new WritePass(null, mismatch);
                 }
@@ -196,7 +198,7 @@ public sealed class CsvToParquetConverter
             // The input may end right after a chunk that did not know it was the last.
             while (inFlight.Count > 0)
             {
-                if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, cancellationToken)
+                if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, taken, cancellationToken)
                         .ConfigureAwait(false) is { } mismatch)
                     return new WritePass(null, mismatch);
             }
@@ -245,10 +247,11 @@ public sealed class CsvToParquetConverter
 
     /// <summary>
     /// Writes the oldest row group (its chunks up to the one that ends it, or all that are left), or returns the first
-    /// mismatch in it; a chunk's failure is thrown with the input's line.
+    /// mismatch in it; a chunk's failure is thrown with the input's line. <paramref name="taken" /> hears each chunk's
+    /// rows as they join the row group.
     /// </summary>
     static async Task<Mismatch?> WriteRowGroupAsync(Source source, ParquetTableWriter writer, Table table, ChunkPool pool,
-        ThreadGate gate, Queue<Part> inFlight, CancellationToken cancellationToken)
+        ThreadGate gate, Queue<Part> inFlight, Action<int>? taken, CancellationToken cancellationToken)
     {
         var parts = new List<ColumnBuffer[]>();
         var rows = 0;
@@ -266,6 +269,7 @@ public sealed class CsvToParquetConverter
                     mismatch.Value);
             parts.Add(part.Buffers);
             rows += result.Rows;
+            taken?.Invoke(result.Rows);
             if (part.Chunk.EndsGroup)
                 break;
         }

@@ -32,7 +32,8 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
         var name = Path.ChangeExtension(input.FileName, ".parquet");
         var table = input.Type.Kind switch
         {
-            FileKind.Csv or FileKind.Tsv => await ConvertCsvAsync(input, outputs.CreateResult(name), cancellationToken).ConfigureAwait(false),
+            FileKind.Csv or FileKind.Tsv => await _csv.ConvertAsync(input.Content, outputs.CreateResult(name),
+                CsvConversionOptions.For(input.Type, limits) with { RowsWritten = RowsOf(input) }, cancellationToken).ConfigureAwait(false),
             FileKind.Json or FileKind.JsonLines => await _json.ConvertAsync(input.Content, outputs.CreateResult(name),
                 JsonConversionOptions.For(input.Type, limits) with { RowsWritten = RowsOf(input) }, cancellationToken).ConfigureAwait(false),
             _ => throw new ConversionException(input.Type.ClaimedKind is { } claimed
@@ -43,21 +44,8 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
         return new ProcessingOutcome([Result(name, table)]);
     }
 
-    /// <summary>What JSON and SQL converters tell of the rows they wrote, passed on to whoever watches.</summary>
+    /// <summary>What the converters tell of the rows they wrote, passed on to whoever watches.</summary>
     static Action<long>? RowsOf(ProcessingInput input) => input.Progress is { } progress ? progress.RowsConverted : null;
-
-    /// <summary>
-    /// The CSV converter says nothing while it runs: its rows are counted as it reads the input, when someone watches
-    /// (<see cref="ProcessingInput.Progress" />).
-    /// </summary>
-    async Task<ConversionResult> ConvertCsvAsync(ProcessingInput input, Stream output, CancellationToken cancellationToken)
-    {
-        var options = CsvConversionOptions.For(input.Type, limits);
-        if (input.Progress is not { } progress)
-            return await _csv.ConvertAsync(input.Content, output, options, cancellationToken).ConfigureAwait(false);
-        await using var counted = new CsvRowCountingStream(input.Content, options.Delimiter, progress);
-        return await _csv.ConvertAsync(counted, output, options, cancellationToken).ConfigureAwait(false);
-    }
 
     async Task<ProcessingOutcome> ConvertDumpAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
     {

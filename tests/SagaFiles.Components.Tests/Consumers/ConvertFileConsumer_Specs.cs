@@ -204,7 +204,7 @@ public class ConvertFileConsumer_Specs : StepSpec
         reports.Select(r => (r.BytesDone, r.RowsDone)).Distinct().Count().ShouldBe(reports.Count, "a report only when the step advanced");
         reports.Where(r => r.BytesTotal != null).ShouldAllBe(r => r.BytesTotal == 2L * csv.Length && r.BytesDone <= r.BytesTotal);
         var rows = reports.Where(r => r.RowsDone != null).Select(r => r.RowsDone!.Value).ToList();
-        rows.ShouldNotBeEmpty("a CSV's conversion counts its rows as it reads them");
+        rows.ShouldNotBeEmpty("a CSV's conversion counts its rows per chunk as it writes them");
         rows.ShouldBeInOrder(SortDirection.Ascending);
         rows.ShouldAllBe(r => r <= 200_000);
         reports.ShouldAllBe(r => r.EntriesDone == null && r.EntriesTotal == null);
