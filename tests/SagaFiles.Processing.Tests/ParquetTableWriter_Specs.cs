@@ -82,6 +82,90 @@ public class ParquetTableWriter_Specs
     }
 
     [Test]
+    public async Task A_row_group_whose_later_column_is_encoded_first_is_still_written_in_column_order()
+    {
+        static ColumnBuffer[] Part(int from, int rows, Func<ColumnBuffer, ColumnBuffer>? wrapId = null)
+        {
+            ColumnBuffer[] part = [ColumnBuffer.Create("id", Int64, rows), ColumnBuffer.Create("name", Text, rows)];
+            for (var row = from; row < from + rows; row++)
+            {
+                part[0].TryAppend(row.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBeTrue();
+                part[1].TryAppend($"name {row % 97}").ShouldBeTrue();
+            }
+
+            part[0] = wrapId?.Invoke(part[0]) ?? part[0];
+            return part;
+        }
+
+        static async Task<byte[]> Write(Func<ColumnBuffer, ColumnBuffer>? wrapId, Func<RowGroupEncoding, Task> encode)
+        {
+            using var output = new MemoryStream();
+            using var writer = new ParquetTableWriter(output, ["id", "name"], [Int64, Text], ParquetWriteOptions.Default);
+            for (var group = 0; group < 3; group++)
+            {
+                var encoding = writer.BeginRowGroup([Part(group * 2_000, 1_500, wrapId), Part(group * 2_000 + 1_500, 500)], 2_000);
+                await encode(encoding);
+                encoding.Finish();
+            }
+
+            writer.Close().ShouldBe(new ParquetWriteSummary(6_000, 3, output.Length));
+            return output.ToArray();
+        }
+
+        var oneThread = await Write(null, encoding =>
+        {
+            while (encoding.EncodeNext())
+            {
+            }
+
+            return Task.CompletedTask;
+        });
+
+        // Column 0 is taken first and held until column 1 is written on another thread, which must then leave column 1
+        // unclosed (its pages not yet appended to the file) for the thread that closes column 0 to close after it.
+        HeldBuffer? held = null;
+        var outOfOrder = await Write(id => held = new HeldBuffer(id), async encoding =>
+        {
+            var first = Task.Run(encoding.EncodeNext);
+            held!.Taken.Wait(TimeSpan.FromSeconds(10)).ShouldBeTrue();
+            (await Task.Run(encoding.EncodeNext)).ShouldBeTrue("column 1, written while column 0 is held");
+            encoding.EncodeNext().ShouldBeFalse("no column is left");
+            Should.Throw<InvalidOperationException>(encoding.Finish, "column 0 is not written yet");
+            held.Release.Set();
+            (await first).ShouldBeTrue();
+        });
+
+        outOfOrder.ShouldBe(oneThread);
+        using var file = new ParquetFile(outOfOrder);
+        file.Values<long?>("id").ShouldBe(Enumerable.Range(0, 6_000).Select(i => (long?)i));
+    }
+
+    /// <summary>Tells when its values start being written, and waits for <see cref="Release" /> to write them.</summary>
+    sealed class HeldBuffer(ColumnBuffer inner) : ColumnBuffer
+    {
+        public ManualResetEventSlim Taken { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public override Column Column => inner.Column;
+
+        public override int Count => inner.Count;
+
+        public override bool TryAppend(ReadOnlySpan<char> field) => inner.TryAppend(field);
+
+        public override void AppendNull() => inner.AppendNull();
+
+        public override void WriteTo(ColumnWriter column)
+        {
+            Taken.Set();
+            Release.Wait(TimeSpan.FromSeconds(10)).ShouldBeTrue();
+            inner.WriteTo(column);
+        }
+
+        public override void Clear() => inner.Clear();
+    }
+
+    [Test]
     public void A_row_group_that_fails_to_encode_beside_the_caller_fails_the_next_flush_or_the_close()
     {
         using var output = new FailingStream(failAfterBytes: 64);

@@ -134,8 +134,9 @@ public sealed class CsvToParquetConverter
     /// Converts the data rows in chunks of whole records (<see cref="CsvChunker" />), several to a row group: chunks parse
     /// on up to <see cref="ProcessingLimits.MaxConversionThreads" /> threads at once, each into column buffers of its
     /// own, and row groups are written strictly in input order, so the file and the first failure reported are those
-    /// of one thread. One <see cref="ThreadGate" /> counts every thread's work (cutting chunks, parsing, encoding): a
-    /// conversion never keeps more threads busy than its setting. At most two row groups' worth of chunks are held (one being written,
+    /// of one thread; a row group's columns encode on up to as many threads (<see cref="RowGroupEncoding" />). One
+    /// <see cref="ThreadGate" /> counts every thread's work (cutting chunks, parsing, encoding): a conversion never
+    /// keeps more threads busy than its setting. At most two row groups' worth of chunks are held (one being written,
     /// the next being parsed), as when a row group was encoded beside the parser, and of each only its parsed values
     /// once parsed.
     /// </summary>
@@ -168,7 +169,7 @@ public sealed class CsvToParquetConverter
                 while (completeGroups > 0 && inFlight.Count >= maxInFlight)
                 {
                     completeGroups--;
-                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, taken, cancellationToken)
+                    if (await WriteRowGroupAsync(source, writer, table, pool, gate, threads, inFlight, taken, cancellationToken)
                             .ConfigureAwait(false) is { } mismatch)
                         return new WritePass(null, mismatch);
                 }
@@ -198,7 +199,7 @@ public sealed class CsvToParquetConverter
             // The input may end right after a chunk that did not know it was the last.
             while (inFlight.Count > 0)
             {
-                if (await WriteRowGroupAsync(source, writer, table, pool, gate, inFlight, taken, cancellationToken)
+                if (await WriteRowGroupAsync(source, writer, table, pool, gate, threads, inFlight, taken, cancellationToken)
                         .ConfigureAwait(false) is { } mismatch)
                     return new WritePass(null, mismatch);
             }
@@ -251,7 +252,7 @@ public sealed class CsvToParquetConverter
     /// rows as they join the row group.
     /// </summary>
     static async Task<Mismatch?> WriteRowGroupAsync(Source source, ParquetTableWriter writer, Table table, ChunkPool pool,
-        ThreadGate gate, Queue<Part> inFlight, Action<int>? taken, CancellationToken cancellationToken)
+        ThreadGate gate, int threads, Queue<Part> inFlight, Action<int>? taken, CancellationToken cancellationToken)
     {
         var parts = new List<ColumnBuffer[]>();
         var rows = 0;
@@ -275,21 +276,42 @@ public sealed class CsvToParquetConverter
         }
 
         if (rows > 0)
-        {
-            await gate.EnterAsync(urgent: true, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                writer.WriteRowGroup(parts, rows);
-            }
-            finally
-            {
-                gate.Exit();
-            }
-        }
+            await EncodeAsync(writer.BeginRowGroup(parts, rows), gate, threads, cancellationToken).ConfigureAwait(false);
 
         foreach (var buffers in parts)
             pool.ReturnColumns(buffers);
         return null;
+    }
+
+    /// <summary>
+    /// Encodes a row group's columns on this thread and up to <paramref name="threads" /> - 1 helpers, each counted by
+    /// the gate as urgent work: a helper starts as soon as a thread comes free, and a thread that finds no column left
+    /// goes back to parsing the next row group. Returns once every worker is done, failed or not, so no buffer of the
+    /// row group is read after it.
+    /// </summary>
+    static async Task EncodeAsync(RowGroupEncoding encoding, ThreadGate gate, int threads, CancellationToken cancellationToken)
+    {
+        var workers = new Task[Math.Min(threads, encoding.Columns)];
+        for (var i = 1; i < workers.Length; i++)
+            workers[i] = Task.Run(() => EncodeColumnsAsync(encoding, gate, cancellationToken), cancellationToken);
+        workers[0] = EncodeColumnsAsync(encoding, gate, cancellationToken);
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        encoding.Finish();
+    }
+
+    static async Task EncodeColumnsAsync(RowGroupEncoding encoding, ThreadGate gate, CancellationToken cancellationToken)
+    {
+        await gate.EnterAsync(urgent: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (encoding.EncodeNext())
+            {
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
     }
 
     /// <summary>A chunk, the column buffers it parses into, and its parse.</summary>

@@ -96,11 +96,12 @@ public sealed class ParquetTableWriter : IDisposable
         _columnNames.Select((name, c) => ColumnBuffer.Create(name, _specs[c], capacity)).ToArray();
 
     /// <summary>
-    /// Encodes and compresses a row group filled apart from the writer (by other threads, say) on the calling thread:
-    /// each column's values are the parts' values in order. Rows appended through <see cref="TryAppend" /> must have
-    /// been written first.
+    /// Starts a row group filled apart from the writer (by other threads, say): each column's values are the parts'
+    /// values in order. Its columns are then encoded by <see cref="RowGroupEncoding.EncodeNext" /> on as many threads
+    /// as call it; the next row group may start only once it <see cref="RowGroupEncoding.Finish">finished</see>.
+    /// Rows appended through <see cref="TryAppend" /> must have been written first.
     /// </summary>
-    internal void WriteRowGroup(IReadOnlyList<ColumnBuffer[]> parts, int rows)
+    internal RowGroupEncoding BeginRowGroup(IReadOnlyList<ColumnBuffer[]> parts, int rows)
     {
         EnsureOpen();
         if (_buffered > 0)
@@ -109,18 +110,13 @@ public sealed class ParquetTableWriter : IDisposable
             Enumerable.Range(0, _buffers.Length).Any(c => parts.Sum(part => part[c].Count) != rows))
             throw new ArgumentException($"Every column of the row group must hold {rows} values.", nameof(parts));
         FinishEncoding();
-        using (var rowGroup = _writer.AppendRowGroup())
-        {
-            for (var c = 0; c < _buffers.Length; c++)
-            {
-                using var column = rowGroup.NextColumn();
-                foreach (var part in parts)
-                    part[c].WriteTo(column);
-            }
-        }
-
+        // A buffered row group has a writer per column from the start (Arrow's own parallel writer writes its columns
+        // on several threads the same way); its pages stay in memory until the column is closed.
+        var rowGroup = _writer.AppendBufferedRowGroup();
+        var columns = Enumerable.Range(0, _buffers.Length).Select(rowGroup.Column).ToArray();
         _rows += rows;
         _rowGroups++;
+        return new RowGroupEncoding(parts, columns);
     }
 
     /// <summary>Writes the last row group and the file footer; the writer cannot be used afterwards.</summary>
@@ -203,6 +199,23 @@ public sealed class ParquetTableWriter : IDisposable
 
     ColumnBuffer[] NewBuffers() => _columnNames.Select((name, c) => ColumnBuffer.Create(name, _specs[c], _rowGroupSize)).ToArray();
 
+    /// <summary>
+    /// jemalloc where the native library has it: a buffered row group's column writers are created on one thread, grown
+    /// on others and freed on a third, and the default (mimalloc) keeps what a thread freed for the thread that
+    /// allocated it: peak RSS converting the 1 GB benchmark CSV on two threads was 217-234 MB with it, 142-160 MB with jemalloc.
+    /// </summary>
+    static readonly Lazy<MemoryPool> NativePool = new(() =>
+    {
+        try
+        {
+            return MemoryPool.JemallocMemoryPool();
+        }
+        catch (ParquetException)
+        {
+            return MemoryPool.GetDefaultMemoryPool();
+        }
+    });
+
     static WriterProperties WriterProperties(IReadOnlyList<string> columnNames, IReadOnlyList<ColumnSpec> specs,
         ParquetWriteOptions options)
     {
@@ -210,7 +223,8 @@ public sealed class ParquetTableWriter : IDisposable
             .Compression(Compression.Zstd)
             .CompressionLevel(options.CompressionLevel)
             .DisableDictionary()
-            .CreatedBy("SagaFiles.Processing");
+            .CreatedBy("SagaFiles.Processing")
+            .MemoryPool(NativePool.Value);
         for (var c = 0; c < specs.Count; c++)
         {
             if (specs[c].UseDictionary)
@@ -218,5 +232,82 @@ public sealed class ParquetTableWriter : IDisposable
         }
 
         return builder.Build();
+    }
+}
+
+/// <summary>
+/// A row group's columns being encoded on any number of threads at once. Each <see cref="EncodeNext" /> writes a column
+/// no other call took, to that column's own writer; a column is closed (its last page compressed, its pages appended to
+/// the file) once it and every column before it are written, by whichever thread gets there, so the file's bytes do
+/// not depend on the threads or their timing.
+/// </summary>
+sealed class RowGroupEncoding(IReadOnlyList<ColumnBuffer[]> parts, ColumnWriter[] columns)
+{
+    readonly bool[] _written = new bool[columns.Length];
+    int _taken = -1;
+    int _closed;
+    bool _closing;
+    volatile bool _failed;
+
+    public int Columns => columns.Length;
+
+    /// <summary>Encodes the next column nobody took yet, and closes the columns now complete in order; false when none
+    /// was left (or one failed).</summary>
+    public bool EncodeNext()
+    {
+        if (_failed)
+            return false;
+        var column = Interlocked.Increment(ref _taken);
+        if (column >= columns.Length)
+            return false;
+        try
+        {
+            foreach (var part in parts)
+                part[column].WriteTo(columns[column]);
+            CloseInOrder(column);
+            return true;
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <summary>Checks, once every thread that called <see cref="EncodeNext" /> returned, that every column was written.</summary>
+    public void Finish()
+    {
+        if (_closed != columns.Length)
+            throw new InvalidOperationException($"{_closed} of {columns.Length} columns of the row group were written and closed.");
+    }
+
+    void CloseInOrder(int written)
+    {
+        lock (_written)
+        {
+            _written[written] = true;
+            if (_closing)
+                return; // the thread closing columns closes this one too once it gets there
+            _closing = true;
+        }
+
+        while (true)
+        {
+            int next;
+            lock (_written)
+            {
+                if (_closed == columns.Length || !_written[_closed])
+                {
+                    _closing = false;
+                    return;
+                }
+
+                next = _closed;
+            }
+
+            columns[next].Close();
+            lock (_written)
+                _closed++;
+        }
     }
 }
