@@ -15,6 +15,9 @@ public record FileOutput
 
     public required long Size { get; init; }
 
+    /// <summary>The media type it is stored with; null in outputs recorded before it was kept.</summary>
+    public string? MediaType { get; init; }
+
     /// <summary>The table's shape when the output is Parquet; null otherwise.</summary>
     public TableShape? Table { get; init; }
 }

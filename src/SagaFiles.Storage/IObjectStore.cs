@@ -19,9 +19,12 @@ public interface IObjectStore
     /// <exception cref="ObjectNotFoundException">There is no such object.</exception>
     Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default);
 
-    /// <summary>The object's first <paramref name="bytes" /> bytes (fewer when it is shorter, none when it is empty).</summary>
+    /// <summary>
+    /// The object's first <paramref name="bytes" /> bytes (fewer when it is shorter, none when it is empty), and what a
+    /// HEAD would answer, from the same request.
+    /// </summary>
     /// <exception cref="ObjectNotFoundException">There is no such object.</exception>
-    Task<byte[]> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default);
+    Task<ObjectPrefix> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default);
 
     /// <summary>The object's size, media type and metadata; null when it does not exist.</summary>
     Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default);
@@ -33,9 +36,9 @@ public interface IObjectStore
     /// <param name="source">The object to copy.</param>
     /// <param name="destination">Where the copy goes.</param>
     /// <param name="metadata">The copy's metadata; null keeps the source's.</param>
-    /// <param name="sourceInfo">What a HEAD of the source just answered, which spares the copy its own.</param>
+    /// <param name="sourceInfo">What a HEAD or a prefix read of the source just answered, which spares the copy its own.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
-    /// <returns>The copy's size, media type and metadata.</returns>
+    /// <returns>The copy's size, media type, metadata and entity tag.</returns>
     /// <exception cref="ObjectNotFoundException">There is no source object.</exception>
     Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
         IReadOnlyDictionary<string, string>? metadata = null, ObjectInfo? sourceInfo = null, CancellationToken cancellationToken = default);

@@ -12,3 +12,12 @@ public sealed record ObjectInfo(
     IReadOnlyDictionary<string, string> Metadata,
     string? ETag = null,
     DateTimeOffset? LastModified = null);
+
+/// <summary>An object's first bytes and what is known about the whole of it.</summary>
+/// <param name="Bytes">The bytes read from the start; all of them when <see cref="IsWhole" />.</param>
+/// <param name="Object">The object's size, media type, metadata and entity tag.</param>
+public sealed record ObjectPrefix(byte[] Bytes, ObjectInfo Object)
+{
+    /// <summary>The bytes are the entire object.</summary>
+    public bool IsWhole => Bytes.Length == Object.Size;
+}

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Amazon.Runtime;
@@ -119,7 +120,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         }
     }
 
-    public async Task<byte[]> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default)
+    public async Task<ObjectPrefix> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
         try
@@ -131,11 +132,17 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
             var prefix = new byte[bytes];
             var read = await response.ResponseStream.ReadAtLeastAsync(prefix, bytes, throwOnEndOfStream: false, cancellationToken)
                 .ConfigureAwait(false);
-            return read == bytes ? prefix : prefix[..read];
+            // A ranged answer names the whole object's length after the slash ("bytes 0-65535/1048576"); a store that
+            // answers with the whole object instead sends it all.
+            var size = TotalLength(response.ContentRange) ?? response.ContentLength;
+            return new ObjectPrefix(read == bytes ? prefix : prefix[..read],
+                InfoOf(size, response.Headers, response.Metadata, response.ETag, response.LastModified));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
-            return []; // the object is empty: no byte satisfies the range
+            // The object is empty: no byte satisfies the range, and the answer says nothing else about it.
+            return new ObjectPrefix([], await HeadAsync(bucket, key, cancellationToken).ConfigureAwait(false) ??
+                throw new ObjectNotFoundException(bucket, key));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -147,17 +154,26 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         }
     }
 
+    static long? TotalLength(string? contentRange) =>
+        contentRange?.LastIndexOf('/') is { } slash and >= 0 &&
+        long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total)
+            ? total
+            : null;
+
+    static ObjectInfo InfoOf(long size, HeadersCollection headers, MetadataCollection metadata, string? etag, DateTime? lastModified) =>
+        new(size, headers.ContentType ?? "application/octet-stream",
+            metadata.Keys.ToDictionary(
+                k => (k.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? k[MetadataPrefix.Length..] : k).ToLowerInvariant(),
+                k => metadata[k]),
+            etag?.Trim('"'), lastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : null);
+
     public async Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default)
     {
         try
         {
             var response = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, cancellationToken)
                 .ConfigureAwait(false);
-            var metadata = response.Metadata.Keys.ToDictionary(
-                k => (k.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase) ? k[MetadataPrefix.Length..] : k).ToLowerInvariant(),
-                k => response.Metadata[k]);
-            return new ObjectInfo(response.ContentLength, response.Headers.ContentType ?? "application/octet-stream", metadata,
-                response.ETag?.Trim('"'), response.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : null);
+            return InfoOf(response.ContentLength, response.Headers, response.Metadata, response.ETag, response.LastModified);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

@@ -49,15 +49,15 @@ public sealed class ConvertFileConsumer(
 
         // The type is detected again, the same way as at download: the command carries the staged key and the name only.
         var prefix = await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
-        var type = FileTypeDetector.Detect(prefix, command.OriginalName);
-        // Shorter than asked for: that is the whole file, and nothing more needs to be read or asked of the store.
-        var whole = prefix.Length < FileTypeDetector.PrefixLength ? prefix : null;
+        var type = FileTypeDetector.Detect(prefix.Bytes, command.OriginalName);
+        // The whole file: nothing more needs to be read of the store.
+        var whole = prefix.IsWhole ? prefix.Bytes : null;
         var (route, processor) = processors.Choose(type, command.Tags);
         var name = FileNames.Sanitize(command.OriginalName);
         logger.LogInformation("Routing {Name} ({DetectedType}, {Category}) to {Processor}", name, type.Name, type.Category, route);
 
         var (outputs, children) = processor is null
-            ? ([await PassThroughAsync(command, name, whole, cancellationToken)], null)
+            ? ([PassThrough(command, name, prefix.Object)], null)
             : await ProcessAsync(command, processor, name, type, whole, step.Progress, cancellationToken);
         var list = await manifests.ShareAsync(outputs,
             new ObjectLocation(storage.Value.StagingBucket, FileKeys.StagedManifest(command.Tenant, command.FileId)),
@@ -69,12 +69,13 @@ public sealed class ConvertFileConsumer(
         }, limits.Value), cancellationToken);
     }
 
-    async Task<FileOutput> PassThroughAsync(ConvertFile command, string name, byte[]? whole, CancellationToken cancellationToken)
+    FileOutput PassThrough(ConvertFile command, string name, ObjectInfo staged)
     {
-        var size = whole?.Length ?? (await store.HeadAsync(command.Bucket, command.Key, cancellationToken) ??
-            throw new ObjectNotFoundException(command.Bucket, command.Key)).Size;
-        logger.LogInformation("Passing {Name} through unchanged ({Size} bytes)", name, size);
-        return new FileOutput { Bucket = command.Bucket, Key = command.Key, Name = name, Format = ResultFormats.Original, Size = size };
+        logger.LogInformation("Passing {Name} through unchanged ({Size} bytes)", name, staged.Size);
+        return new FileOutput
+        {
+            Bucket = command.Bucket, Key = command.Key, Name = name, Format = ResultFormats.Original, Size = staged.Size, MediaType = staged.ContentType
+        };
     }
 
     /// <returns>The results in staging, and an archive's child files (null for anything else).</returns>

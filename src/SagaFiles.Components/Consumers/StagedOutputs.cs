@@ -109,7 +109,7 @@ sealed class StagedOutputs(IObjectStore store, StorageOptions storage, ConvertFi
             var size = await store.PutAsync(storage.StagingBucket, key, file, result.MediaType, cancellationToken: cancellationToken);
             outputs.Add(new FileOutput
             {
-                Bucket = storage.StagingBucket, Key = key, Name = result.Name, Format = result.Format, Size = size,
+                Bucket = storage.StagingBucket, Key = key, Name = result.Name, Format = result.Format, Size = size, MediaType = result.MediaType,
                 Table = result.Table is { } table ? TableShapes.Of(table) : null
             });
         }

@@ -4,6 +4,8 @@ using SagaFiles.Components.Tests.Support;
 using Shouldly;
 using SagaFiles.Components.Steps;
 using SagaFiles.Processing.Detection;
+using SagaFiles.Contracts;
+using SagaFiles.Storage;
 
 namespace SagaFiles.Components.Tests.Consumers;
 
@@ -31,15 +33,28 @@ public class DownloadFileConsumer_Specs : StepSpec
     }
 
     [TestCase(FileTypeDetector.PrefixLength - 1, true)]
-    [TestCase(FileTypeDetector.PrefixLength, false)]
+    [TestCase(FileTypeDetector.PrefixLength, true)]
     [TestCase(FileTypeDetector.PrefixLength + 1, false)]
-    public async Task Only_a_file_shorter_than_the_first_read_is_hashed_by_the_download(int length, bool hashed)
+    public async Task Only_a_file_the_first_read_holds_whole_is_hashed_by_the_download(int length, bool hashed)
     {
         var content = Png(length);
         var downloaded = await DownloadAsync(await UploadAsync(Guid.NewGuid(), "photo.png", content));
 
-        downloaded.Sha256.ShouldBe(hashed ? Sha256Hex(content) : null,
-            "a read that returned all it asked for may have stopped before the end: the checksum step reads the file");
+        downloaded.Sha256.ShouldBe(hashed ? Sha256Hex(content) : null, "a longer file is left to the checksum step, which reads it all");
+        downloaded.Size.ShouldBe(length);
+    }
+
+    [Test]
+    public async Task A_source_replaced_between_the_read_and_the_copy_is_described_as_it_was_staged()
+    {
+        var (before, after) = (Csv(rows: 2), Csv(rows: 3));
+        var command = await UploadAsync(Guid.NewGuid(), "changing.csv", before, "text/csv");
+        await using var steps = await StepHarness.StartAsync(Storage, new ReplacedBeforeCopy(Storage.Store, after));
+
+        var downloaded = await steps.RunAsync<FileDownloaded>(FileSteps.Download, command);
+
+        (downloaded.Size, downloaded.Sha256).ShouldBe((after.Length, Sha256Hex(after)), "the staged bytes, not those read before the copy");
+        (await Storage.ReadAllAsync(downloaded.StagingBucket, downloaded.StagingKey)).ShouldBe(after);
     }
 
     [Test]
@@ -98,6 +113,17 @@ public class DownloadFileConsumer_Specs : StepSpec
         finally
         {
             Storage.Options.MaxFileBytes = limit;
+        }
+    }
+
+    /// <summary>Writes new content over the source just before it is copied, as a user replacing a watched object would.</summary>
+    sealed class ReplacedBeforeCopy(IObjectStore inner, byte[] replacement) : DelegatingObjectStore(inner)
+    {
+        public override async Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
+            IReadOnlyDictionary<string, string>? metadata = null, ObjectInfo? sourceInfo = null, CancellationToken cancellationToken = default)
+        {
+            await Inner.PutAsync(source.Bucket, source.Key, new MemoryStream(replacement), "text/csv", cancellationToken: cancellationToken);
+            return await Inner.CopyAsync(source, destination, metadata, sourceInfo, cancellationToken);
         }
     }
 }

@@ -127,43 +127,22 @@ public class StepRetry_Specs
         return new DownloadFile { FileId = fileId, Tenant = "acme", Attempt = 1, SourceBucket = _storage.Options.IncomingBucket, SourceKey = key, OriginalName = name };
     }
 
-    /// <summary>Fails the first <paramref name="failures" /> HEAD requests with <paramref name="error" />, by default as a dropped
-    /// connection would, or holds them until they are cancelled (<paramref name="hangs" />).</summary>
-    sealed class FlakyObjectStore(IObjectStore inner, int failures, Func<Exception>? error = null, bool hangs = false) : IObjectStore
+    /// <summary>Fails the first <paramref name="failures" /> prefix reads (the download's first request) with
+    /// <paramref name="error" />, by default as a dropped connection would, or holds them until they are cancelled
+    /// (<paramref name="hangs" />).</summary>
+    sealed class FlakyObjectStore(IObjectStore inner, int failures, Func<Exception>? error = null, bool hangs = false) : DelegatingObjectStore(inner)
     {
         int _calls;
 
         public int Failed => Math.Min(_calls, failures);
 
-        public async Task<ObjectInfo?> HeadAsync(string bucket, string key, CancellationToken cancellationToken = default)
+        public override async Task<ObjectPrefix> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _calls) > failures)
-                return await inner.HeadAsync(bucket, key, cancellationToken);
+                return await Inner.ReadPrefixAsync(bucket, key, bytes, cancellationToken);
             if (hangs)
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             throw error?.Invoke() ?? new IOException("The connection was reset.");
         }
-
-        public Task<long> PutAsync(string bucket, string key, Stream content, string contentType,
-            IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(bucket, key, content, contentType, metadata, cancellationToken);
-
-        public Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
-            inner.OpenReadAsync(bucket, key, cancellationToken);
-
-        public Task<byte[]> ReadPrefixAsync(string bucket, string key, int bytes, CancellationToken cancellationToken = default) =>
-            inner.ReadPrefixAsync(bucket, key, bytes, cancellationToken);
-
-        public Task<ObjectInfo> CopyAsync(ObjectLocation source, ObjectLocation destination,
-            IReadOnlyDictionary<string, string>? metadata = null, ObjectInfo? sourceInfo = null, CancellationToken cancellationToken = default) =>
-            inner.CopyAsync(source, destination, metadata, sourceInfo, cancellationToken);
-
-        public Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default) =>
-            inner.DeletePrefixAsync(bucket, prefix, cancellationToken);
-
-        public Uri GetDownloadUrl(string bucket, string key, TimeSpan lifetime, string? downloadFileName = null) =>
-            inner.GetDownloadUrl(bucket, key, lifetime, downloadFileName);
-
-        public Task EnsureBucketsAsync(CancellationToken cancellationToken = default) => inner.EnsureBucketsAsync(cancellationToken);
     }
 }

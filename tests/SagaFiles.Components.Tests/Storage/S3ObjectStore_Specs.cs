@@ -85,7 +85,8 @@ public class S3ObjectStore_Specs
         (await _store.PutAsync(_bucket, key, new MemoryStream(), "application/octet-stream")).ShouldBe(0);
 
         (await _store.HeadAsync(_bucket, key)).ShouldNotBeNull().Size.ShouldBe(0);
-        (await _store.ReadPrefixAsync(_bucket, key, 64)).ShouldBeEmpty();
+        var empty = await _store.ReadPrefixAsync(_bucket, key, 64);
+        (empty.Bytes.Length, empty.Object.Size, empty.IsWhole).ShouldBe((0, 0L, true));
     }
 
     [Test]
@@ -94,8 +95,16 @@ public class S3ObjectStore_Specs
         var key = NewKey("digits.txt");
         await _store.PutAsync(_bucket, key, new MemoryStream("0123456789"u8.ToArray()), "text/plain");
 
-        Encoding.ASCII.GetString(await _store.ReadPrefixAsync(_bucket, key, 4)).ShouldBe("0123");
-        Encoding.ASCII.GetString(await _store.ReadPrefixAsync(_bucket, key, 64 * 1024)).ShouldBe("0123456789");
+        var start = await _store.ReadPrefixAsync(_bucket, key, 4);
+        (Encoding.ASCII.GetString(start.Bytes), start.IsWhole).ShouldBe(("0123", false));
+        var all = await _store.ReadPrefixAsync(_bucket, key, 64 * 1024);
+        (Encoding.ASCII.GetString(all.Bytes), all.IsWhole).ShouldBe(("0123456789", true));
+        foreach (var read in new[] { start, all })
+        {
+            var head = (await _store.HeadAsync(_bucket, key)).ShouldNotBeNull();
+            read.Object.ShouldBe(head with { Metadata = read.Object.Metadata }, "the read tells what a HEAD does: the whole object's size, type and tag");
+            read.Object.Metadata.ShouldBe(head.Metadata);
+        }
     }
 
     [Test]
