@@ -11,7 +11,7 @@ namespace SagaFiles.Components.StateMachines;
 /// A file's way through SagaFiles: Pending -> Downloading -> Checksumming -> Converting -> Uploading -> Completed,
 /// or Failed. Each step is a command to a consumer queue; its completion moves the file on.
 /// <list type="bullet">
-/// <item>A file shorter than the download's first read (64 KiB) was read whole by it: its SHA-256 comes with
+/// <item>A file no longer than the download's first read (64 KiB) was read whole by it: its SHA-256 comes with
 /// <see cref="FileDownloaded" /> and the file goes from Downloading straight to Converting, its checksum step recorded as
 /// done by the download (two messages, a saga transition and a read of the file fewer).</item>
 /// <item>An archive's convert step expands it into child files, each with its own saga; the archive waits in
