@@ -5,6 +5,7 @@
 #   publish_hosts LOG                 publishes both (Release), output appended to LOG; returns non-zero on failure.
 #                                     Incremental: seconds when nothing changed, only changed assemblies are recompiled.
 # The tests run the Debug build instead (tools/SagaFiles.DevStack/HostProcess.cs), and never call this.
+# shellcheck shell=bash disable=SC2034,SC2154 # the folders are for the sourcing script, $root comes from it
 hosts_dir="$root/artifacts/hosts"
 hosts_api_dir="$hosts_dir/SagaFiles.Api"
 hosts_worker_dir="$hosts_dir/SagaFiles.Worker"
