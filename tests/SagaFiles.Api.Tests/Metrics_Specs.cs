@@ -17,7 +17,9 @@ public partial class Metrics_Specs
     [Test]
     public async Task An_upload_moves_the_upload_step_and_conversion_metrics()
     {
-        var csv = Encoding.UTF8.GetBytes("id,name\n1,a\n2,b\n3,c\n");
+        // Three rows over the download's 64 KiB first read, so every step runs (a smaller file's download hashes it).
+        var name = new string('n', 25_000);
+        var csv = Encoding.UTF8.GetBytes($"id,name\n1,a{name}\n2,b{name}\n3,c{name}\n");
         var api = await Scrape(SagaFilesApp.Api);
         var workers = await ScrapeWorkers();
 
