@@ -10,6 +10,9 @@ public record ConvertFile : StepCommand
 
     public required string OriginalName { get; init; }
 
+    /// <summary>The original's size in bytes; null from a sender that did not carry it (then taken as large).</summary>
+    public long? Size { get; init; }
+
     /// <summary>The file's tags: routing rules may choose the processor by them.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

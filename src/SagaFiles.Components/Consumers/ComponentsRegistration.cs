@@ -31,6 +31,7 @@ public static class ComponentsRegistration
         configurator.AddEndpointOptions();
         configurator.AddHostedService<TempFileSweep>();
         configurator.TryAddSingleton<StepBudgets>();
+        configurator.TryAddSingleton<ConversionSlots>();
         configurator.TryAddSingleton<OutputManifests>();
         configurator.TryAddSingleton<ChildManifests>();
         foreach (var step in FileSteps.All)

@@ -32,6 +32,7 @@ public sealed class ConvertFileConsumer(
     IOptions<StorageOptions> storage,
     IOptions<ProcessingLimits> limits,
     StepBudgets budgets,
+    ConversionSlots slots,
     OutputManifests manifests,
     ChildManifests childManifests,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
@@ -39,6 +40,8 @@ public sealed class ConvertFileConsumer(
     public async Task Consume(ConsumeContext<ConvertFile> context)
     {
         var command = context.Message;
+        // Waiting for a slot is waiting in the queue: it comes before the step's budget starts, and the message stays hidden.
+        using var slot = await slots.EnterAsync(command.Size, context.CancellationToken);
         using var step = StepScope.Begin(logger, command, FileSteps.Convert);
         await budgets.RunAsync(context, step.Progress, logger, cancellationToken => ConvertAsync(context, step, cancellationToken));
     }

@@ -29,11 +29,13 @@ public static class FileSteps
             new StepPolicy { ConcurrentMessageLimit = Environment.ProcessorCount },
             file => new ComputeChecksum { FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Bucket = file.StagingBucket!, Key = file.StagingKey! }),
         FileStep.Of<ConvertFile, FileConverted, ConvertFileConsumer>(Convert, nameof(FileStateMachine.Converting), "convert-file",
-            new StepPolicy { ConcurrentMessageLimit = Math.Max(1, Environment.ProcessorCount / 2) },
+            // Most of a small file's conversion is waiting on S3 and the saga: eight overlap. Larger files also need one of
+            // the worker's ConversionSlots, so conversions together keep no more threads busy than there are cores.
+            new StepPolicy { ConcurrentMessageLimit = 8 },
             file => new ConvertFile
             {
                 FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Bucket = file.StagingBucket!, Key = file.StagingKey!,
-                OriginalName = file.OriginalName, Tags = file.Tags, UploadedBy = file.UploadedBy, ArchiveDepth = file.ArchiveDepth,
+                OriginalName = file.OriginalName, Size = file.Size, Tags = file.Tags, UploadedBy = file.UploadedBy, ArchiveDepth = file.ArchiveDepth,
                 ArchiveBudget = file.ArchiveBudgetBytes is { } bytes ? new ArchiveBudget(bytes, file.ArchiveBudgetEntries ?? 1) : null
             }),
         FileStep.Of<UploadFile, ResultUploaded, UploadFileConsumer>(Upload, nameof(FileStateMachine.Uploading), "upload-file",
