@@ -29,9 +29,10 @@ public static class FileSteps
             new StepPolicy { ConcurrentMessageLimit = Environment.ProcessorCount },
             file => new ComputeChecksum { FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Bucket = file.StagingBucket!, Key = file.StagingKey! }),
         FileStep.Of<ConvertFile, FileConverted, ConvertFileConsumer>(Convert, nameof(FileStateMachine.Converting), "convert-file",
-            // Most of a small file's conversion is waiting on S3 and the saga: eight overlap. Larger files also need one of
-            // the worker's ConversionSlots, so conversions together keep no more threads busy than there are cores.
-            new StepPolicy { ConcurrentMessageLimit = 8 },
+            // Most of a small file's conversion is waiting on S3 and the saga: two per core overlap it (bench/end-to-end.sh
+            // 1 200 30 on two cores: 1 at once 9.7 files/s, 4 at once 18.2-19.2, 8 at once 10.2-12.8). Larger files also
+            // need one of the worker's ConversionSlots, so conversions together keep no more threads busy than there are cores.
+            new StepPolicy { ConcurrentMessageLimit = 2 * Environment.ProcessorCount },
             file => new ConvertFile
             {
                 FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Bucket = file.StagingBucket!, Key = file.StagingKey!,
