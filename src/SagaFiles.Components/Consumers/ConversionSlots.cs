@@ -25,12 +25,12 @@ public sealed class ConversionSlots
 
     /// <summary>
     /// Waits for a slot when the file of <paramref name="size" /> bytes (null: unknown) needs one; dispose the result to
-    /// give it back.
+    /// give it back. Null when the file needs none.
     /// </summary>
-    public async Task<IDisposable> EnterAsync(long? size, CancellationToken cancellationToken)
+    public async Task<IDisposable?> EnterAsync(long? size, CancellationToken cancellationToken)
     {
         if (size <= FileTypeDetector.PrefixLength)
-            return NoSlot.Instance;
+            return null;
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         return new Slot(_slots);
     }
@@ -43,15 +43,6 @@ public sealed class ConversionSlots
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
                 slots.Release();
-        }
-    }
-
-    sealed class NoSlot : IDisposable
-    {
-        public static readonly NoSlot Instance = new();
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -82,7 +83,8 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
             // Copying again over an earlier attempt's copy writes the same bytes: cheaper than asking first. The output's
             // size and media type are all the copy needs to know of its source, so it need not ask either.
             published = await store.CopyAsync(new ObjectLocation(output.Bucket, output.Key), destination, Metadata(command, output),
-                output.MediaType is { } mediaType ? new ObjectInfo(output.Size, mediaType, EmptyMetadata) : null, cancellationToken);
+                output.MediaType is { } mediaType ? new ObjectInfo(output.Size, mediaType, ReadOnlyDictionary<string, string>.Empty) : null,
+                cancellationToken);
             logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
         }
         catch (ObjectNotFoundException)
@@ -97,8 +99,6 @@ public sealed class UploadFileConsumer(IObjectStore store, IOptions<StorageOptio
 
         return output with { Bucket = destination.Bucket, Key = destination.Key, Size = published.Size };
     }
-
-    static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
 
     static Dictionary<string, string> Metadata(UploadFile command, FileOutput output)
     {

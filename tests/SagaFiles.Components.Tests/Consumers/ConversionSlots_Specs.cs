@@ -20,11 +20,9 @@ public class ConversionSlots_Specs
         var slots = new ConversionSlots(count: 1);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        var first = await slots.EnterAsync(FileTypeDetector.PrefixLength + 1, timeout.Token);
-        using (await slots.EnterAsync(FileTypeDetector.PrefixLength, timeout.Token))
-        using (await slots.EnterAsync(1, timeout.Token))
-        {
-        }
+        var first = (await slots.EnterAsync(FileTypeDetector.PrefixLength + 1, timeout.Token)).ShouldNotBeNull();
+        (await slots.EnterAsync(FileTypeDetector.PrefixLength, timeout.Token)).ShouldBeNull("a small file takes no slot");
+        (await slots.EnterAsync(1, timeout.Token)).ShouldBeNull();
 
         var unknown = slots.EnterAsync(null, timeout.Token);
         await Task.Delay(200, timeout.Token);
