@@ -169,6 +169,17 @@ public class FileState : SagaStateMachineInstance
         UpdatedAt = now;
     }
 
+    /// <summary>
+    /// Whether <paramref name="progressed" /> is of the running attempt and says more than it last reported. The worker's
+    /// reports only go forward, but the saga's queue does not keep their order (one retried after a concurrency conflict
+    /// lands after the next), and a report that arrives late must not move the step back.
+    /// </summary>
+    public bool IsNews(StepProgressed progressed) =>
+        IsCurrent(progressed.Step, progressed.Attempt)
+        && Steps.FirstOrDefault(s => s.Step == progressed.Step) is var reported
+        && (progressed.BytesDone > (reported?.BytesDone ?? 0) || progressed.RowsDone > (reported?.RowsDone ?? 0)
+            || progressed.EntriesDone > (reported?.EntriesDone ?? 0));
+
     /// <summary>Whether <paramref name="attempt" /> of <paramref name="step" /> is the one in progress (else its answer is stale).</summary>
     public bool IsCurrent(string step, int attempt) => CurrentStep == step && Attempt == attempt;
 

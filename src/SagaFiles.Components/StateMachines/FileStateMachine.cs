@@ -148,7 +148,7 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .StartCurrentStep(),
             Ignore(StepTimeout.Received, context => context.Saga.StepTimeoutAt is null),
             // The running attempt advanced: its deadline moves on (the timer, when it fires first, is set again for it).
-            When(Progressed, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
+            When(Progressed, context => context.Saga.IsNews(context.Message))
                 .Then(context => context.Saga.Progressed(context.Message, Now, Now + Settings.StepTimeout)));
 
         // The timer outlives a file that finished first, and an archive's own steps.

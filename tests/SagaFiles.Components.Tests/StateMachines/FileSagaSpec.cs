@@ -94,6 +94,19 @@ public abstract class FileSagaSpec
         }
     }
 
+    /// <summary>Waits until the saga consumed a message that matches (the harness's own wait ends at its first inactivity).</summary>
+    protected async Task Consumed<T>(Func<T, bool> match)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!_saga.Consumed.Select<T>(x => match(x.Context.Message)).Any())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"The saga did not consume the {typeof(T).Name}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>The command of one attempt, or null when it was not sent within <paramref name="wait" />.</summary>
     protected async Task<T?> Sent<T>(Guid fileId, int attempt, TimeSpan? wait = null)
         where T : StepCommand

@@ -150,6 +150,10 @@ public class FileStateMachine_Specs : FileSagaSpec
         var untotalled = await Settled(fileId, x => x.Steps.Any(s => s.BytesDone == 7));
         untotalled.Size.ShouldBeGreaterThan(0);
         untotalled.Steps.Single(s => s.Step == FileSteps.Checksum).BytesTotal.ShouldBe(untotalled.Size);
+        // A report that arrives after a later one (the saga's queue does not keep their order) moves nothing back.
+        await _harness.Bus.Publish(new StepProgressed { FileId = fileId, Attempt = 1, Step = FileSteps.Checksum, BytesDone = 6 });
+        await Consumed<StepProgressed>(x => x.FileId == fileId && x.BytesDone == 6);
+        _saga.Sagas.Contains(fileId)!.Steps.Single(s => s.Step == FileSteps.Checksum).BytesDone.ShouldBe(7);
 
         await Advance(Settings.StepTimeout * 2 / 3);
         (await Sent<ComputeChecksum>(fileId, 2, TimeSpan.FromMilliseconds(300)) == null).ShouldBeTrue("the report moved the deadline past the first timeout");
