@@ -24,4 +24,10 @@ public record ConvertFile : StepCommand
 
     /// <summary>For an archive inside an archive: its share of the outer limits (null: the configured limits).</summary>
     public ArchiveBudget? ArchiveBudget { get; init; }
+
+    /// <summary>
+    /// With it, a file the step reads whole in its first read (no larger than that read) has its results published by this
+    /// step, and no upload step follows (<see cref="FileConverted.ResultsPublished" />); null from a sender that did not carry it.
+    /// </summary>
+    public ResultPublication? Publication { get; init; }
 }

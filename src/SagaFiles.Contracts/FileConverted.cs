@@ -1,8 +1,8 @@
 namespace SagaFiles.Contracts;
 
 /// <summary>
-/// The file was processed: its results are in staging, ready to publish, or (an archive) each entry became a child file
-/// with its own saga.
+/// The file was processed: its results are in staging, ready to publish (or, for a small file, already published), or (an
+/// archive) each entry became a child file with its own saga.
 /// </summary>
 public record FileConverted : StepCompleted
 {
@@ -14,6 +14,12 @@ public record FileConverted : StepCompleted
 
     /// <summary>Where the results are listed when the list is too long for a message; null when <see cref="Outputs" /> has them.</summary>
     public OutputManifest? OutputManifest { get; init; }
+
+    /// <summary>
+    /// The step published the results itself (a small file's, see <see cref="ConvertFile.Publication" />): <see cref="Outputs" />
+    /// and <see cref="OutputManifest" /> are the published ones, staging is cleaned, and no upload step follows.
+    /// </summary>
+    public bool ResultsPublished { get; init; }
 
     /// <summary>How many child files an archive expanded into; null otherwise.</summary>
     public int? ChildCount { get; init; }

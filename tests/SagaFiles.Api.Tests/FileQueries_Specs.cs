@@ -78,17 +78,24 @@ public class FileQueries_Specs
     }
 
     [Test]
-    public async Task A_file_the_download_read_whole_skips_checksumming_and_shows_its_checksum_step_done_by_the_download()
+    public async Task A_small_file_skips_checksumming_and_uploading_and_shows_those_steps_done_by_the_download_and_the_conversion()
     {
         var id = await Files.Upload("x,y\n1,2\n"u8.ToArray(), "small.csv");
-        await Files.WaitUntilSettled(id);
+        var file = await Files.WaitUntilSettled(id);
+        file.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
 
         var steps = (await Files.Get(id, "/saga")).GetProperty("steps").EnumerateArray().ToList();
         steps.Select(s => (s.GetProperty("step").GetString(), s.GetProperty("attempts").GetInt32()))
-            .ShouldBe([(FileSteps.Download, 1), (FileSteps.Checksum, 0), (FileSteps.Convert, 1), (FileSteps.Upload, 1)]);
+            .ShouldBe([(FileSteps.Download, 1), (FileSteps.Checksum, 0), (FileSteps.Convert, 1), (FileSteps.Upload, 0)]);
         steps[1].GetProperty("workerHost").GetString().ShouldBe(steps[0].GetProperty("workerHost").GetString());
+        steps[3].GetProperty("workerHost").GetString().ShouldBe(steps[2].GetProperty("workerHost").GetString());
         var events = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().ToList();
         events.Select(e => e.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading),
-            nameof(FileStateMachine.Converting), nameof(FileStateMachine.Uploading), FileStates.Completed]);
+            nameof(FileStateMachine.Converting), FileStates.Completed]);
+
+        // The conversion published the result where the upload step would have, with the same metadata.
+        var output = file.GetProperty("outputs").EnumerateArray().ShouldHaveSingleItem();
+        output.GetProperty("key").GetString()!.ShouldContain("/processed/");
+        output.GetProperty("key").GetString()!.ShouldEndWith($"/{id}/small.parquet");
     }
 }

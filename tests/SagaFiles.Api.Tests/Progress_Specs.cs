@@ -29,7 +29,7 @@ public class Progress_Specs
         var transitions = events.Where(e => e.Event == "transition").ToList();
         transitions.Select(e => e.Id).ShouldBe(Enumerable.Range(0, transitions.Count).Select(i => (int?)i));
         transitions.Select(e => e.Data.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading),
-            nameof(FileStateMachine.Converting), nameof(FileStateMachine.Uploading), FileStates.Completed], "a small file has no checksum step");
+            nameof(FileStateMachine.Converting), FileStates.Completed], "a small file has no checksum or upload step of its own");
         var history = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().ToList();
         transitions.Select(e => e.Data.GetRawText()).ShouldBe(history.Select(h => h.GetRawText()), "each event as GET /files/{id}/events shows it");
         var outcome = events[^1];
@@ -46,10 +46,10 @@ public class Progress_Specs
         var id = await Files.Upload("a\n1\n"u8.ToArray(), "resume.csv");
         await Files.WaitUntilSettled(id);
         var all = await ReadStream(SagaFilesApp.Api, id);
-        all.Count(e => e.Event == "transition").ShouldBe(4, "Downloading, Converting, Uploading, Completed");
+        all.Count(e => e.Event == "transition").ShouldBe(3, "Downloading, Converting, Completed");
 
         var rest = await ReadStream(SagaFilesApp.Api, id, lastEventId: "1");
-        rest.Select(e => (e.Id, e.Event)).ShouldBe([(2, "transition"), (3, "transition"), (null, "outcome")]);
+        rest.Select(e => (e.Id, e.Event)).ShouldBe([(2, "transition"), (null, "outcome")]);
         rest[0].Data.GetRawText().ShouldBe(all[2].Data.GetRawText());
 
         var caughtUp = await ReadStream(SagaFilesApp.Api, id, lastEventId: "3");
@@ -102,7 +102,7 @@ public class Progress_Specs
 
         seen.ShouldAllBe(e => FileOf(e) == id, $"only the tenant's file, not {elsewhere}");
         var transitions = seen.Where(e => e.Event == "transition").ToList();
-        transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 4));
+        transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 3));
         seen.Select(e => e.Position).ShouldBe(seen.Select(e => e.Position).Order().Distinct(), "ids are positions, in commit order");
         transitions.Select(e => e.Data.GetProperty("event").GetProperty("to").GetString()).Last().ShouldBe(FileStates.Completed);
         seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
@@ -149,7 +149,7 @@ public class Progress_Specs
         foreach (var id in new[] { first, second })
         {
             var transitions = all.Where(e => e.Event == "transition" && FileOf(e) == id).ToList();
-            transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 4), $"every transition of {id}, in order");
+            transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 3), $"every transition of {id}, in order");
             transitions.Select(e => e.Data.GetProperty("event").GetRawText()).ShouldBe(
                 (await Files.Get(id, "/events", uploader)).GetProperty("events").EnumerateArray().Select(h => h.GetRawText()));
             all.Last(e => FileOf(e) == id).Event.ShouldBe("outcome", "a file's outcome follows its transitions");
@@ -317,7 +317,7 @@ public class Progress_Specs
             }
 
             after.ShouldAllBe(e => FileOf(e) == second && e.Position > reset.Position);
-            after.Count(e => e.Event == "transition").ShouldBe(4);
+            after.Count(e => e.Event == "transition").ShouldBe(3, "Downloading, Converting, Completed");
             await events.DisposeAsync();
         }
 

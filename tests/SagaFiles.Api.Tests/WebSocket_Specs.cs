@@ -44,9 +44,9 @@ public partial class WebSocket_Specs
         var key = await SagaFilesApp.CreateKeyAsync(SagaFilesApp.Tenant, [ApiScopes.FilesRead]);
 
         var (all, _) = await ReadSocket(null, $"/ws?file_id={id}", key);
-        all.Count(m => m.Event == "transition").ShouldBe(4, "Downloading, Converting, Uploading, Completed");
+        all.Count(m => m.Event == "transition").ShouldBe(3, "Downloading, Converting, Completed");
         var (rest, _) = await ReadSocket(null, $"/ws?file_id={id}&last_event_id=1", key);
-        rest.Select(m => (m.Id, m.Event)).ShouldBe([("2", "transition"), ("3", "transition"), (null, "outcome")]);
+        rest.Select(m => (m.Id, m.Event)).ShouldBe([("2", "transition"), (null, "outcome")]);
         rest[0].Data.GetRawText().ShouldBe(all[2].Data.GetRawText());
     }
 
@@ -97,7 +97,7 @@ public partial class WebSocket_Specs
         var positions = seen.Select(m => long.Parse(m.Id!)).ToList();
         positions.ShouldBe(positions.Order().Distinct(), "each event's id is its position, in the order they committed");
         var transitions = seen.Where(m => m.Event == "transition").ToList();
-        transitions.Select(m => m.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 4));
+        transitions.Select(m => m.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 3));
         transitions[^1].Data.GetProperty("event").GetProperty("to").GetString().ShouldBe(FileStates.Completed);
         seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
 

@@ -33,6 +33,7 @@ public static class ComponentsRegistration
         configurator.TryAddSingleton<StepBudgets>();
         configurator.TryAddSingleton<ConversionSlots>();
         configurator.TryAddSingleton<OutputManifests>();
+        configurator.TryAddSingleton<ResultPublisher>();
         configurator.TryAddSingleton<ChildManifests>();
         foreach (var step in FileSteps.All)
             configurator.AddConsumer(step.Consumer, typeof(StepConsumerDefinition<>).MakeGenericType(step.Consumer));

@@ -23,6 +23,8 @@ namespace SagaFiles.Components.Consumers;
 /// them, with an id that follows from its place in the archive, so running again lists the same children. The archive's
 /// counter publishes them a window at a time (<see cref="ArchiveChildrenConsumer" />).</item>
 /// </list>
+/// A file read whole in the first read (at most 64 KiB) has its results published here, not by an upload step, when the
+/// command carries its <see cref="ConvertFile.Publication" />.
 /// The original is read through a temp file deleted on every path. Running twice overwrites the same keys. A run is
 /// cancelled when it passes its <see cref="StepBudget" /> (time, the worker's memory, the attempt's deadline).
 /// </summary>
@@ -34,6 +36,7 @@ public sealed class ConvertFileConsumer(
     StepBudgets budgets,
     ConversionSlots slots,
     OutputManifests manifests,
+    ResultPublisher publisher,
     ChildManifests childManifests,
     ILogger<ConvertFileConsumer> logger) : IConsumer<ConvertFile>
 {
@@ -62,6 +65,12 @@ public sealed class ConvertFileConsumer(
         var (outputs, children) = processor is null
             ? ([PassThrough(command, name, prefix.Object)], null)
             : await ProcessAsync(command, processor, name, type, whole, step.Progress, cancellationToken);
+        if (whole != null && children is null && command.Publication is { } publication)
+        {
+            await PublishResultsAsync(context, step, route, outputs, publication, cancellationToken);
+            return;
+        }
+
         var list = await manifests.ShareAsync(outputs,
             new ObjectLocation(storage.Value.StagingBucket, FileKeys.StagedManifest(command.Tenant, command.FileId)),
             limits.Value.MaxInlineOutputsBytes, cancellationToken);
@@ -70,6 +79,25 @@ public sealed class ConvertFileConsumer(
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
             Processor = route, Outputs = list.Listed, OutputManifest = list.Manifest, ChildCount = children?.Count, Children = children
         }, limits.Value), cancellationToken);
+    }
+
+    /// <summary>
+    /// A small file's results are published here rather than by an upload step of their own: that step's command, its answer
+    /// and a saga transition cost more than the copies. Staging is cleaned after the answer is out, so a run that stops in
+    /// between is run again whole; one that stops after the clean-up (before its message is acknowledged) finds no staged
+    /// original and faults, which the completed file ignores.
+    /// </summary>
+    async Task PublishResultsAsync(ConsumeContext<ConvertFile> context, StepScope step, string route, IReadOnlyList<FileOutput> outputs,
+        ResultPublication publication, CancellationToken cancellationToken)
+    {
+        var command = context.Message;
+        var published = await publisher.PublishAsync(command.Tenant, command.FileId, publication, outputs, byManifest: false, cancellationToken);
+        await context.Publish(MessageSize.Checked(new FileConverted
+        {
+            FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+            Processor = route, Outputs = published.Listed, OutputManifest = published.Manifest, ResultsPublished = true
+        }, limits.Value), cancellationToken);
+        await publisher.CleanStagingAsync(command.Tenant, command.FileId, cancellationToken);
     }
 
     FileOutput PassThrough(ConvertFile command, string name, ObjectInfo staged)

@@ -209,8 +209,20 @@ public class FileState : SagaStateMachineInstance
     public void ChecksummedByDownload(FileDownloaded downloaded, DateTimeOffset now)
     {
         Sha256 = downloaded.Sha256;
-        var record = Step(FileSteps.Checksum);
-        (record.StartedAt, record.CompletedAt, record.DurationMs, record.WorkerHost) = (now, now, 0, downloaded.WorkerHost);
+        DoneWithin(FileSteps.Checksum, downloaded, now);
+    }
+
+    /// <summary>
+    /// The convert step published a small file's results itself: the upload step is recorded as done by the same worker at
+    /// the same moment, with no attempt of its own.
+    /// </summary>
+    public void UploadedByConvert(FileConverted converted, DateTimeOffset now) => DoneWithin(FileSteps.Upload, converted, now);
+
+    /// <summary>Records <paramref name="step" /> as done inside the attempt that <paramref name="completed" /> answers.</summary>
+    void DoneWithin(string step, StepCompleted completed, DateTimeOffset now)
+    {
+        var record = Step(step);
+        (record.StartedAt, record.CompletedAt, record.DurationMs, record.WorkerHost) = (now, now, 0, completed.WorkerHost);
     }
 
     public void Converted(FileConverted converted)

@@ -99,8 +99,13 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .CompleteStep()
                 .IfElse(context => context.Message.ChildCount is null,
                     results => results
-                        .StartStep(FileSteps.Upload)
-                        .TransitionTo(Uploading),
+                        .IfElse(context => context.Message.ResultsPublished,
+                            published => published
+                                .Then(context => context.Saga.UploadedByConvert(context.Message, Now))
+                                .CompleteFile(context => new OutputList(context.Message.Outputs, context.Message.OutputManifest)),
+                            staged => staged
+                                .StartStep(FileSteps.Upload)
+                                .TransitionTo(Uploading)),
                     archive => archive
                         .IfElse(context => context.Message.ChildCount == 0,
                             empty => empty.CompleteFile(_ => OutputList.None),

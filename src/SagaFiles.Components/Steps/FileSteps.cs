@@ -37,7 +37,9 @@ public static class FileSteps
             {
                 FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, Bucket = file.StagingBucket!, Key = file.StagingKey!,
                 OriginalName = file.OriginalName, Size = file.Size, Tags = file.Tags, UploadedBy = file.UploadedBy, ArchiveDepth = file.ArchiveDepth,
-                ArchiveBudget = file.ArchiveBudgetBytes is { } bytes ? new ArchiveBudget(bytes, file.ArchiveBudgetEntries ?? 1) : null
+                ArchiveBudget = file.ArchiveBudgetBytes is { } bytes ? new ArchiveBudget(bytes, file.ArchiveBudgetEntries ?? 1) : null,
+                // A small file's conversion publishes its results itself (docs/adr/0007): only while Upload follows Convert.
+                Publication = new ResultPublication { Sha256 = file.Sha256!, SourceKey = file.SourceKey, ReceivedAt = file.CreatedAt }
             }),
         FileStep.Of<UploadFile, ResultUploaded, UploadFileConsumer>(Upload, nameof(FileStateMachine.Uploading), "upload-file",
             new StepPolicy { ConcurrentMessageLimit = 8 },

@@ -45,6 +45,49 @@ public class ConvertFileConsumer_Specs : StepSpec
     }
 
     [Test]
+    public async Task A_file_read_whole_has_its_result_published_by_the_conversion_with_the_upload_steps_metadata_and_staging_cleaned()
+    {
+        var (upload, downloaded, checksum) = await StageAsync("small.csv", Csv(rows: 3));
+
+        var converted = await Steps.RunAsync<FileConverted>(FileSteps.Convert, ConvertCommand(downloaded, "small.csv") with
+        {
+            Publication = new ResultPublication { Sha256 = checksum.Sha256, SourceKey = upload.SourceKey, ReceivedAt = ReceivedAt }
+        });
+
+        converted.ResultsPublished.ShouldBeTrue();
+        var result = converted.Outputs.ShouldHaveSingleItem();
+        // Received 2026-03-09 23:30 at UTC-2: 2026-03-10 in UTC, as the upload step dates it.
+        (result.Bucket, result.Key).ShouldBe((Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/small.parquet"));
+        var published = (await Storage.Store.HeadAsync(result.Bucket, result.Key)).ShouldNotBeNull();
+        published.Metadata.ShouldBe(new Dictionary<string, string>
+        {
+            ["sha256"] = checksum.Sha256, ["source-key"] = upload.SourceKey, ["row-count"] = "3", ["format"] = "parquet"
+        }, ignoreOrder: true);
+        published.Size.ShouldBe(result.Size);
+        // Staging is cleaned after the answer is out: once the step has finished.
+        (await Steps.Harness.Consumed.Any<ConvertFile>(x => x.Context.Message.FileId == upload.FileId)).ShouldBeTrue();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
+        TempFilesOf(upload.FileId).ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task A_file_larger_than_the_first_read_leaves_its_result_in_staging_for_the_upload_step()
+    {
+        var content = Csv(rows: 3_000);
+        content.Length.ShouldBeGreaterThan(FileTypeDetector.PrefixLength);
+        var (upload, downloaded, checksum) = await StageAsync("large.csv", content);
+
+        var converted = await Steps.RunAsync<FileConverted>(FileSteps.Convert, ConvertCommand(downloaded, "large.csv") with
+        {
+            Publication = new ResultPublication { Sha256 = checksum.Sha256, SourceKey = upload.SourceKey, ReceivedAt = ReceivedAt }
+        });
+
+        converted.ResultsPublished.ShouldBeFalse();
+        converted.Outputs.ShouldHaveSingleItem().Key.ShouldBe($"{Tenant}/staging/{upload.FileId}/result/large.parquet");
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/")).ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task Converting_twice_leaves_one_result()
     {
         var (upload, downloaded, _) = await StageAsync("data.tsv", "a\tb\n1\tx\n2\ty\n"u8.ToArray());

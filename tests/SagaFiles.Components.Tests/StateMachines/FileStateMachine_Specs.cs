@@ -105,6 +105,32 @@ public class FileStateMachine_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task Results_the_conversion_published_itself_complete_the_file_with_the_upload_step_done_by_the_conversion()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId));
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1) with { Sha256 = "cd" });
+        var convert = await Sent<ConvertFile>(fileId);
+        convert.Publication.ShouldBe(new ResultPublication { Sha256 = "cd", SourceKey = $"uploads/{fileId}/data.csv", ReceivedAt = _saga.Sagas.Contains(fileId)!.CreatedAt },
+            "what the conversion needs to publish a small file's results");
+
+        var published = new FileOutput { Bucket = "processed", Key = $"processed/2026/11/23/{fileId}/data.parquet", Name = "data.parquet", Format = "parquet", Size = 20 };
+        await _harness.Bus.Publish(new FileConverted
+        {
+            FileId = fileId, Attempt = 1, WorkerHost = "w2/2", Duration = TimeSpan.Zero, Processor = "parquet", Outputs = [published], ResultsPublished = true
+        });
+        var file = await Settled(fileId, x => x.CurrentState == FileStates.Completed);
+
+        file.Outputs.ShouldBe([published]);
+        file.History.Select(h => h.To).ShouldBe([_machine.Downloading.Name, _machine.Converting.Name, FileStates.Completed]);
+        var upload = file.Steps.Single(s => s.Step == FileSteps.Upload);
+        (upload.Attempts, upload.WorkerHost, upload.DurationMs).ShouldBe((0, "w2/2", 0d), "done by the conversion, with no attempt of its own");
+        upload.CompletedAt.ShouldNotBeNull();
+        (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue();
+        _harness.Sent.Select<UploadFile>(x => x.Context.Message.FileId == fileId).ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task Results_listed_in_a_manifest_travel_by_reference_to_the_upload_the_record_and_the_completion()
     {
         var fileId = Guid.NewGuid();

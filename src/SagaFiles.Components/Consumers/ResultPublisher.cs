@@ -1,0 +1,87 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SagaFiles.Processing;
+using SagaFiles.Storage;
+
+namespace SagaFiles.Components.Consumers;
+
+/// <summary>
+/// Publishes a file's staged results: a server-side copy of each to <c>{tenant}/processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c>
+/// with its metadata (sha256 of the original, source-key, format, row-count), then, separately, deletes the file's staging
+/// prefix. The upload step does both; the convert step does both for a small file (<see cref="ConvertFile.Publication" />).
+/// </summary>
+public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions> options, IOptions<ProcessingLimits> limits,
+    OutputManifests manifests, ILogger<ResultPublisher> logger)
+{
+    public const string Sha256Metadata = "sha256";
+    public const string SourceKeyMetadata = "source-key";
+    public const string RowCountMetadata = "row-count";
+    public const string FormatMetadata = "format";
+
+    /// <summary>Copies every staged result (a list that came by manifest goes on by manifest) and answers the published list.</summary>
+    public async Task<OutputList> PublishAsync(string tenant, Guid fileId, ResultPublication publication, IReadOnlyList<FileOutput> staged,
+        bool byManifest, CancellationToken cancellationToken)
+    {
+        var published = new List<FileOutput>(staged.Count);
+        foreach (var output in staged)
+            published.Add(await PublishAsync(tenant, fileId, publication, output, cancellationToken));
+        return await manifests.ShareAsync(published, ManifestOf(tenant, fileId, publication),
+            byManifest ? -1 : limits.Value.MaxInlineOutputsBytes, cancellationToken);
+    }
+
+    /// <summary>Where the published list goes when it is too long for a message.</summary>
+    public ObjectLocation ManifestOf(string tenant, Guid fileId, ResultPublication publication) =>
+        new(options.Value.ProcessedBucket, FileKeys.ProcessedManifest(tenant, fileId, publication.ReceivedAt));
+
+    /// <summary>Deletes the file's staging prefix: the staged original, results and their manifest.</summary>
+    public async Task CleanStagingAsync(string tenant, Guid fileId, CancellationToken cancellationToken)
+    {
+        var deleted = await store.DeletePrefixAsync(options.Value.StagingBucket, FileKeys.StagingPrefix(tenant, fileId), cancellationToken);
+        logger.LogInformation("Deleted {Count} staged object(s)", deleted);
+    }
+
+    async Task<FileOutput> PublishAsync(string tenant, Guid fileId, ResultPublication publication, FileOutput output,
+        CancellationToken cancellationToken)
+    {
+        var destination = new ObjectLocation(options.Value.ProcessedBucket,
+            FileKeys.Processed(tenant, fileId, publication.ReceivedAt, FileNames.Sanitize(output.Name)));
+        ObjectInfo published;
+        try
+        {
+            // Copying again over an earlier attempt's copy writes the same bytes: cheaper than asking first. The output's
+            // size and media type are all the copy needs to know of its source, so it need not ask either.
+            published = await store.CopyAsync(new ObjectLocation(output.Bucket, output.Key), destination, Metadata(publication, output),
+                output.MediaType is { } mediaType ? new ObjectInfo(output.Size, mediaType, ReadOnlyDictionary<string, string>.Empty) : null,
+                cancellationToken);
+            logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Staging went with an earlier attempt, after it had published this result (or the result is lost).
+            var earlier = await store.HeadAsync(destination.Bucket, destination.Key, cancellationToken);
+            if (earlier is null || earlier.Metadata.GetValueOrDefault(Sha256Metadata) != publication.Sha256)
+                throw;
+            logger.LogInformation("{Destination} is already published", destination);
+            published = earlier;
+        }
+
+        return output with { Bucket = destination.Bucket, Key = destination.Key, Size = published.Size };
+    }
+
+    static Dictionary<string, string> Metadata(ResultPublication publication, FileOutput output)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [Sha256Metadata] = publication.Sha256,
+            // Metadata travels as an ASCII header: a key with other characters is percent-encoded.
+            [SourceKeyMetadata] = Ascii.IsValid(publication.SourceKey) ? publication.SourceKey : Uri.EscapeDataString(publication.SourceKey),
+            [FormatMetadata] = output.Format
+        };
+        if (output.Table?.Rows is { } rows)
+            metadata[RowCountMetadata] = rows.ToString(CultureInfo.InvariantCulture);
+        return metadata;
+    }
+}
