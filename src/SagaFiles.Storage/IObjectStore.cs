@@ -47,6 +47,9 @@ public interface IObjectStore
     /// <returns>How many objects were deleted.</returns>
     Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes the named objects (in one request per thousand, with no listing); a key that is gone is not an error.</summary>
+    Task DeleteAsync(string bucket, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
+
     /// <summary>A link that downloads the object for <paramref name="lifetime" />, saved as <paramref name="downloadFileName" />.</summary>
     Uri GetDownloadUrl(string bucket, string key, TimeSpan lifetime, string? downloadFileName = null);
 

@@ -248,13 +248,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
                 }, cancellationToken).ConfigureAwait(false);
                 if (page.S3Objects is { Count: > 0 } objects)
                 {
-                    var response = await s3.DeleteObjectsAsync(new DeleteObjectsRequest
-                    {
-                        BucketName = bucket, Quiet = true, Objects = objects.Select(o => new KeyVersion { Key = o.Key }).ToList()
-                    }, cancellationToken).ConfigureAwait(false);
-                    if (response.DeleteErrors is { Count: > 0 } errors)
-                        throw new StorageException($"Could not delete {errors.Count} object(s) under s3://{bucket}/{prefix}: " +
-                            string.Join("; ", errors.Take(3).Select(e => $"{e.Key}: {e.Code} {e.Message}")), isTransient: true);
+                    await DeleteObjectsAsync(bucket, objects.Select(o => o.Key), $"under s3://{bucket}/{prefix}", cancellationToken).ConfigureAwait(false);
                     deleted += objects.Count;
                 }
 
@@ -267,6 +261,31 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         }
 
         return deleted;
+    }
+
+    public async Task DeleteAsync(string bucket, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            foreach (var batch in keys.Chunk(DeleteBatchSize))
+                await DeleteObjectsAsync(bucket, batch, $"in s3://{bucket}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
+    }
+
+    /// <summary>One DeleteObjects request (at most <see cref="DeleteBatchSize" /> keys); objects already gone count as deleted.</summary>
+    async Task DeleteObjectsAsync(string bucket, IEnumerable<string> keys, string where, CancellationToken cancellationToken)
+    {
+        var response = await s3.DeleteObjectsAsync(new DeleteObjectsRequest
+        {
+            BucketName = bucket, Quiet = true, Objects = keys.Select(key => new KeyVersion { Key = key }).ToList()
+        }, cancellationToken).ConfigureAwait(false);
+        if (response.DeleteErrors is { Count: > 0 } errors)
+            throw new StorageException($"Could not delete {errors.Count} object(s) {where}: " +
+                string.Join("; ", errors.Take(3).Select(e => $"{e.Key}: {e.Code} {e.Message}")), isTransient: true);
     }
 
     public Uri GetDownloadUrl(string bucket, string key, TimeSpan lifetime, string? downloadFileName = null)

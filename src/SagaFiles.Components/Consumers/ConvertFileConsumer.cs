@@ -62,10 +62,12 @@ public sealed class ConvertFileConsumer(
         var name = FileNames.Sanitize(command.OriginalName);
         logger.LogInformation("Routing {Name} ({DetectedType}, {Category}) to {Processor}", name, type.Name, type.Category, route);
 
+        // A small file's results are published by this step (see PublishResultsAsync).
+        var publication = whole != null ? command.Publication : null;
         var (outputs, children) = processor is null
             ? ([PassThrough(command, name, prefix.Object)], null)
-            : await ProcessAsync(command, processor, name, type, whole, step.Progress, cancellationToken);
-        if (whole != null && children is null && command.Publication is { } publication)
+            : await ProcessAsync(command, processor, name, type, whole, publication, step.Progress, cancellationToken);
+        if (publication != null && children is null)
         {
             await PublishResultsAsync(context, step, route, outputs, publication, cancellationToken);
             return;
@@ -83,7 +85,8 @@ public sealed class ConvertFileConsumer(
 
     /// <summary>
     /// A small file's results are published here rather than by an upload step of their own: that step's command, its answer
-    /// and a saga transition cost more than the copies. Staging is cleaned after the answer is out, so a run that stops in
+    /// and a saga transition cost more than its copies. A converted result is already stored in place (StoreResultsAsync);
+    /// an original passed through is copied. Staging is cleaned after the answer is out, so a run that stops in
     /// between is run again whole; one that stops after the clean-up (before its message is acknowledged) finds no staged
     /// original and faults, which the completed file ignores.
     /// </summary>
@@ -97,7 +100,8 @@ public sealed class ConvertFileConsumer(
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
             Processor = route, Outputs = published.Listed, OutputManifest = published.Manifest, ResultsPublished = true
         }, limits.Value), cancellationToken);
-        await publisher.CleanStagingAsync(command.Tenant, command.FileId, cancellationToken);
+        // Staging holds the original only: a small file's results are stored in place and their list is not staged.
+        await publisher.DeleteStagedAsync([command.Key], cancellationToken);
     }
 
     FileOutput PassThrough(ConvertFile command, string name, ObjectInfo staged)
@@ -111,7 +115,7 @@ public sealed class ConvertFileConsumer(
 
     /// <returns>The results in staging, and an archive's child files (null for anything else).</returns>
     async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConvertFile command, IFileProcessor processor,
-        string name, DetectedFileType type, byte[]? whole, StepProgress progress, CancellationToken cancellationToken)
+        string name, DetectedFileType type, byte[]? whole, ResultPublication? publication, StepProgress progress, CancellationToken cancellationToken)
     {
         await using var content = new ProgressTrackedStream(TempFile.Create(command.FileId, "input"));
         // Progress: the bytes copied in, then those copied plus those the processor has read (and its rows or entries).
@@ -145,7 +149,10 @@ public sealed class ConvertFileConsumer(
             throw;
         }
 
-        var results = await outputs.StoreResultsAsync(outcome, cancellationToken);
+        // Published in place, not staged then copied; an archive's results stay staged, for its own path.
+        var results = await outputs.StoreResultsAsync(outcome,
+            publication is null || outcome.ExpandsIntoChildren ? null : output => publisher.Placement(command.Tenant, command.FileId, publication, output),
+            cancellationToken);
         FileMetrics.Converted(processor.Name, results.Sum(r => r.Table?.Rows ?? 0), content.Length, results.Sum(r => r.Size));
         foreach (var result in results)
             logger.LogInformation("{Processor} turned {Name} ({InputBytes} bytes) into {ResultName} ({OutputBytes} bytes, {Rows} rows)",

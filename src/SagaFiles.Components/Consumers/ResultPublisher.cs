@@ -43,17 +43,31 @@ public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions>
         logger.LogInformation("Deleted {Count} staged object(s)", deleted);
     }
 
+    /// <summary>Deletes the named staged objects, when the step knows them all: one request, where the prefix takes a listing too.</summary>
+    public async Task DeleteStagedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(options.Value.StagingBucket, keys, cancellationToken);
+        logger.LogInformation("Deleted {Count} staged object(s)", keys.Count);
+    }
+
+    /// <summary>Where a result is published, and the metadata it carries there.</summary>
+    public ResultPlacement Placement(string tenant, Guid fileId, ResultPublication publication, FileOutput output) =>
+        new(new ObjectLocation(options.Value.ProcessedBucket, FileKeys.Processed(tenant, fileId, publication.ReceivedAt, FileNames.Sanitize(output.Name))),
+            Metadata(publication, output));
+
     async Task<FileOutput> PublishAsync(string tenant, Guid fileId, ResultPublication publication, FileOutput output,
         CancellationToken cancellationToken)
     {
-        var destination = new ObjectLocation(options.Value.ProcessedBucket,
-            FileKeys.Processed(tenant, fileId, publication.ReceivedAt, FileNames.Sanitize(output.Name)));
+        var (destination, metadata) = Placement(tenant, fileId, publication, output);
+        // The conversion of a small file stores its results in place (StagedOutputs): nothing to copy.
+        if (output.Bucket == destination.Bucket && output.Key == destination.Key)
+            return output;
         ObjectInfo published;
         try
         {
             // Copying again over an earlier attempt's copy writes the same bytes: cheaper than asking first. The output's
             // size and media type are all the copy needs to know of its source, so it need not ask either.
-            published = await store.CopyAsync(new ObjectLocation(output.Bucket, output.Key), destination, Metadata(publication, output),
+            published = await store.CopyAsync(new ObjectLocation(output.Bucket, output.Key), destination, metadata,
                 output.MediaType is { } mediaType ? new ObjectInfo(output.Size, mediaType, ReadOnlyDictionary<string, string>.Empty) : null,
                 cancellationToken);
             logger.LogInformation("Published {Destination} ({Size} bytes)", destination, published.Size);
@@ -71,7 +85,7 @@ public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions>
         return output with { Bucket = destination.Bucket, Key = destination.Key, Size = published.Size };
     }
 
-    static Dictionary<string, string> Metadata(ResultPublication publication, FileOutput output)
+    static IReadOnlyDictionary<string, string> Metadata(ResultPublication publication, FileOutput output)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -85,3 +99,6 @@ public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions>
         return metadata;
     }
 }
+
+/// <summary>A published result's location and its metadata (sha256 of the original, source-key, format, row-count).</summary>
+public sealed record ResultPlacement(ObjectLocation Destination, IReadOnlyDictionary<string, string> Metadata);

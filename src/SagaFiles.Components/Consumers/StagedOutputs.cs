@@ -97,21 +97,28 @@ sealed class StagedOutputs(IObjectStore store, StorageOptions storage, ConvertFi
         return _children;
     }
 
-    /// <summary>Stores each result at <c>{tenant}/staging/{fileId}/result/{name}</c> and describes it.</summary>
-    public async Task<IReadOnlyList<FileOutput>> StoreResultsAsync(ProcessingOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores each result at <c>{tenant}/staging/{fileId}/result/{name}</c> and describes it; with <paramref name="publishedAt" />
+    /// (a small file's conversion publishes its results), at its published place with its metadata instead.
+    /// </summary>
+    public async Task<IReadOnlyList<FileOutput>> StoreResultsAsync(ProcessingOutcome outcome, Func<FileOutput, ResultPlacement>? publishedAt,
+        CancellationToken cancellationToken)
     {
         var outputs = new List<FileOutput>(outcome.Results.Count);
         foreach (var result in outcome.Results)
         {
             var file = _results[result.Name];
             file.Position = 0;
-            var key = FileKeys.StagedResult(command.Tenant, command.FileId, result.Name);
-            var size = await store.PutAsync(storage.StagingBucket, key, file, result.MediaType, cancellationToken: cancellationToken);
-            outputs.Add(new FileOutput
+            var output = new FileOutput
             {
-                Bucket = storage.StagingBucket, Key = key, Name = result.Name, Format = result.Format, Size = size, MediaType = result.MediaType,
-                Table = result.Table is { } table ? TableShapes.Of(table) : null
-            });
+                Bucket = storage.StagingBucket, Key = FileKeys.StagedResult(command.Tenant, command.FileId, result.Name), Name = result.Name,
+                Format = result.Format, MediaType = result.MediaType, Table = result.Table is { } table ? TableShapes.Of(table) : null,
+                Size = 0 // known once stored
+            };
+            var placement = publishedAt?.Invoke(output);
+            var location = placement?.Destination ?? new ObjectLocation(output.Bucket, output.Key);
+            var size = await store.PutAsync(location.Bucket, location.Key, file, result.MediaType, placement?.Metadata, cancellationToken);
+            outputs.Add(output with { Bucket = location.Bucket, Key = location.Key, Size = size });
         }
 
         return outputs;

@@ -63,11 +63,31 @@ public class ConvertFileConsumer_Specs : StepSpec
         {
             ["sha256"] = checksum.Sha256, ["source-key"] = upload.SourceKey, ["row-count"] = "3", ["format"] = "parquet"
         }, ignoreOrder: true);
-        published.Size.ShouldBe(result.Size);
+        (published.Size, published.ContentType).ShouldBe((result.Size, "application/vnd.apache.parquet"));
         // Staging is cleaned after the answer is out: once the step has finished.
         (await Steps.Harness.Consumed.Any<ConvertFile>(x => x.Context.Message.FileId == upload.FileId)).ShouldBeTrue();
         (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
         TempFilesOf(upload.FileId).ShouldBeEmpty();
+    }
+
+    [Test]
+    public async Task A_small_file_passed_through_is_published_as_a_copy_of_its_original()
+    {
+        var content = "just some notes\n"u8.ToArray();
+        var (upload, downloaded, checksum) = await StageAsync("notes.txt", content);
+
+        var converted = await Steps.RunAsync<FileConverted>(FileSteps.Convert, ConvertCommand(downloaded, "notes.txt") with
+        {
+            Publication = new ResultPublication { Sha256 = checksum.Sha256, SourceKey = upload.SourceKey, ReceivedAt = ReceivedAt }
+        });
+
+        (converted.Processor, converted.ResultsPublished).ShouldBe(("pass-through", true));
+        var result = converted.Outputs.ShouldHaveSingleItem();
+        (result.Bucket, result.Key).ShouldBe((Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/notes.txt"));
+        (await Storage.ReadAllAsync(result.Bucket, result.Key)).ShouldBe(content);
+        (await Storage.Store.HeadAsync(result.Bucket, result.Key)).ShouldNotBeNull().Metadata["format"].ShouldBe("original");
+        (await Steps.Harness.Consumed.Any<ConvertFile>(x => x.Context.Message.FileId == upload.FileId)).ShouldBeTrue();
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{upload.FileId}/")).ShouldBeEmpty();
     }
 
     [Test]

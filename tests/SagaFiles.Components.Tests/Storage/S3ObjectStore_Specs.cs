@@ -195,6 +195,21 @@ public class S3ObjectStore_Specs
     }
 
     [Test]
+    public async Task Deleting_named_keys_deletes_those_objects_only_and_a_key_already_gone_is_no_error()
+    {
+        var root = NewKey("");
+        string[] named = [$"{root}staging/original", $"{root}staging/result/a.parquet"];
+        var kept = $"{root}staging/result/b.parquet";
+        foreach (var key in named.Append(kept))
+            await _store.PutAsync(_bucket, key, new MemoryStream([1, 2, 3]), "application/octet-stream");
+
+        await _store.DeleteAsync(_bucket, [.. named, $"{root}staging/never-there"]);
+        await _store.DeleteAsync(_bucket, named);
+
+        (await _storage.KeysAsync(_bucket, root)).ShouldBe([kept]);
+    }
+
+    [Test]
     public async Task A_download_url_serves_the_bytes_without_credentials()
     {
         var key = NewKey("report 2026 (final).csv");
