@@ -47,6 +47,9 @@ public interface IObjectStore
     /// <returns>How many objects were deleted.</returns>
     Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether any object's key starts with <paramref name="prefix" /> (a listing of one key).</summary>
+    Task<bool> AnyAsync(string bucket, string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the named objects (in one request per thousand, with no listing); a key that is gone is not an error.</summary>
     Task DeleteAsync(string bucket, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
 

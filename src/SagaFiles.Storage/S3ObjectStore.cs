@@ -263,6 +263,21 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<StorageOptions> options
         return deleted;
     }
 
+    public async Task<bool> AnyAsync(string bucket, string prefix, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        try
+        {
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1 }, cancellationToken)
+                .ConfigureAwait(false);
+            return page.S3Objects is { Count: > 0 };
+        }
+        catch (AmazonServiceException e)
+        {
+            throw S3Errors.ToStorageException(e);
+        }
+    }
+
     public async Task DeleteAsync(string bucket, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
     {
         try

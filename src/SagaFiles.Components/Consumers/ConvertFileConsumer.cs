@@ -54,7 +54,8 @@ public sealed class ConvertFileConsumer(
         var command = context.Message;
 
         // The type is detected again, the same way as at download: the command carries the staged key and the name only.
-        var prefix = await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
+        if (await ReadStagedAsync(command, cancellationToken) is not { } prefix)
+            return;
         var type = FileTypeDetector.Detect(prefix.Bytes, command.OriginalName);
         // The whole file: nothing more needs to be read of the store.
         var whole = prefix.IsWhole ? prefix.Bytes : null;
@@ -83,12 +84,29 @@ public sealed class ConvertFileConsumer(
         }, limits.Value), cancellationToken);
     }
 
+    /// <returns>The staged original's first bytes; null when an earlier run of this step published a small file's results and
+    /// cleaned staging, and its message came back before it was acknowledged (its answer went out before the clean-up).</returns>
+    async Task<ObjectPrefix?> ReadStagedAsync(ConvertFile command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadPrefixAsync(command.Bucket, command.Key, FileTypeDetector.PrefixLength, cancellationToken);
+        }
+        catch (ObjectNotFoundException) when (command.Publication is not null)
+        {
+            if (!await publisher.AnyPublishedAsync(command.Tenant, command.FileId, command.Publication, cancellationToken))
+                throw;
+            logger.LogInformation("The staged original is gone and the results are published: an earlier run of this step finished");
+            return null;
+        }
+    }
+
     /// <summary>
     /// A small file's results are published here rather than by an upload step of their own: that step's command, its answer
     /// and a saga transition cost more than its copies. A converted result is already stored in place (StoreResultsAsync);
     /// an original passed through is copied. Staging is cleaned after the answer is out, so a run that stops in
-    /// between is run again whole; one that stops after the clean-up (before its message is acknowledged) finds no staged
-    /// original and faults, which the completed file ignores.
+    /// between is run again whole, and one that stops after the clean-up (before its message is acknowledged) finds the
+    /// results published and nothing left to do (<see cref="ReadStagedAsync" />).
     /// </summary>
     async Task PublishResultsAsync(ConsumeContext<ConvertFile> context, StepScope step, string route, IReadOnlyList<FileOutput> outputs,
         ResultPublication publication, CancellationToken cancellationToken)

@@ -48,9 +48,13 @@ public static class FileKeys
     public static string Failed(string tenant, Guid fileId, DateTimeOffset failedAt, string name) =>
         string.Create(CultureInfo.InvariantCulture, $"{TenantPrefix(tenant)}failed/{failedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{fileId}_{name}");
 
-    /// <summary>The published result, dated (UTC) by when the file was received.</summary>
+    /// <summary>The folder of a file's published results, dated (UTC) by when the file was received.</summary>
+    public static string ProcessedFolder(string tenant, Guid fileId, DateTimeOffset receivedAt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{TenantPrefix(tenant)}processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}/");
+
+    /// <summary>A published result.</summary>
     public static string Processed(string tenant, Guid fileId, DateTimeOffset receivedAt, string resultName) =>
-        string.Create(CultureInfo.InvariantCulture, $"{TenantPrefix(tenant)}processed/{receivedAt.UtcDateTime:yyyy/MM/dd}/{fileId}/{resultName}");
+        ProcessedFolder(tenant, fileId, receivedAt) + resultName;
 
     /// <summary>The list of published results, when it is too long for the messages: beside the file's folder, so no result's
     /// name can be the same key.</summary>

@@ -43,6 +43,10 @@ public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions>
         logger.LogInformation("Deleted {Count} staged object(s)", deleted);
     }
 
+    /// <summary>Whether any result of the file is published.</summary>
+    public Task<bool> AnyPublishedAsync(string tenant, Guid fileId, ResultPublication publication, CancellationToken cancellationToken) =>
+        store.AnyAsync(options.Value.ProcessedBucket, FileKeys.ProcessedFolder(tenant, fileId, publication.ReceivedAt), cancellationToken);
+
     /// <summary>Deletes the named staged objects, when the step knows them all: one request, where the prefix takes a listing too.</summary>
     public async Task DeleteStagedAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {

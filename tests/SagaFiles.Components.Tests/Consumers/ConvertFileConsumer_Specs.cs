@@ -71,6 +71,53 @@ public class ConvertFileConsumer_Specs : StepSpec
     }
 
     [Test]
+    public async Task A_small_files_next_attempt_after_the_first_published_and_cleaned_up_ends_without_a_fault_or_a_second_answer()
+    {
+        var (upload, downloaded, checksum) = await StageAsync("again.csv", Csv(rows: 2));
+        var command = ConvertCommand(downloaded, "again.csv") with
+        {
+            Publication = new ResultPublication { Sha256 = checksum.Sha256, SourceKey = upload.SourceKey, ReceivedAt = ReceivedAt }
+        };
+        await Steps.RunAsync<FileConverted>(FileSteps.Convert, command);
+        await ConsumedAsync(command, times: 1);
+
+        // The saga's next attempt, sent when the first one's answer was late (the chaos suite's stopped saga), or the same
+        // message again (a worker stopped between the clean-up and the acknowledgement): the first answer is on its way.
+        await (await Steps.Harness.Bus.GetSendEndpoint(FileSteps.Named(FileSteps.Convert).Address)).Send(command with { Attempt = 2 });
+        await ConsumedAsync(command, times: 2);
+
+        Steps.Harness.Consumed.Select<ConvertFile>(x => x.Context.Message.FileId == upload.FileId).ShouldAllBe(x => x.Exception == null);
+        Steps.Harness.Published.Select<MassTransit.Fault<ConvertFile>>().ShouldBeEmpty();
+        Steps.Harness.Published.Select<FileConverted>(x => x.Context.Message.FileId == upload.FileId).Count().ShouldBe(1);
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{upload.FileId}/"))
+            .ShouldBe([$"{Tenant}/processed/2026/03/10/{upload.FileId}/again.parquet"]);
+    }
+
+    [Test]
+    public async Task A_staged_original_that_is_gone_with_nothing_published_still_fails_the_step()
+    {
+        var (upload, downloaded, checksum) = await StageAsync("lost.csv", Csv(rows: 2));
+        await Storage.Store.DeleteAsync(downloaded.StagingBucket, [downloaded.StagingKey]);
+
+        var fault = await Steps.FaultAsync(FileSteps.Convert, ConvertCommand(downloaded, "lost.csv") with
+        {
+            Publication = new ResultPublication { Sha256 = checksum.Sha256, SourceKey = upload.SourceKey, ReceivedAt = ReceivedAt }
+        });
+
+        fault.Exceptions.ShouldHaveSingleItem().ExceptionType.ShouldBe(typeof(SagaFiles.Storage.ObjectNotFoundException).FullName);
+    }
+
+    async Task ConsumedAsync(ConvertFile command, int times)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Steps.Harness.Consumed.Select<ConvertFile>(x => x.Context.Message.FileId == command.FileId).Count() < times)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"the convert step did not finish {times} time(s)");
+            await Task.Delay(20);
+        }
+    }
+
+    [Test]
     public async Task A_small_file_passed_through_is_published_as_a_copy_of_its_original()
     {
         var content = "just some notes\n"u8.ToArray();

@@ -203,10 +203,13 @@ public class S3ObjectStore_Specs
         foreach (var key in named.Append(kept))
             await _store.PutAsync(_bucket, key, new MemoryStream([1, 2, 3]), "application/octet-stream");
 
+        (await _store.AnyAsync(_bucket, $"{root}staging/original")).ShouldBeTrue();
         await _store.DeleteAsync(_bucket, [.. named, $"{root}staging/never-there"]);
         await _store.DeleteAsync(_bucket, named);
 
         (await _storage.KeysAsync(_bucket, root)).ShouldBe([kept]);
+        (await _store.AnyAsync(_bucket, $"{root}staging/original")).ShouldBeFalse();
+        (await _store.AnyAsync(_bucket, $"{root}staging/")).ShouldBeTrue();
     }
 
     [Test]

@@ -27,6 +27,9 @@ class DelegatingObjectStore(IObjectStore inner) : IObjectStore
     public virtual Task<int> DeletePrefixAsync(string bucket, string prefix, CancellationToken cancellationToken = default) =>
         inner.DeletePrefixAsync(bucket, prefix, cancellationToken);
 
+    public virtual Task<bool> AnyAsync(string bucket, string prefix, CancellationToken cancellationToken = default) =>
+        inner.AnyAsync(bucket, prefix, cancellationToken);
+
     public virtual Task DeleteAsync(string bucket, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(bucket, keys, cancellationToken);
 
