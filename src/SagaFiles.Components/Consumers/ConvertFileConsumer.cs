@@ -85,7 +85,8 @@ public sealed class ConvertFileConsumer(
     }
 
     /// <returns>The staged original's first bytes; null when an earlier run of this step published a small file's results and
-    /// cleaned staging, and its message came back before it was acknowledged (its answer went out before the clean-up).</returns>
+    /// cleaned staging: this message came back before it was acknowledged, or it is the next attempt, sent while the earlier
+    /// one's answer (out before the clean-up) was late.</returns>
     async Task<ObjectPrefix?> ReadStagedAsync(ConvertFile command, CancellationToken cancellationToken)
     {
         try
@@ -131,7 +132,8 @@ public sealed class ConvertFileConsumer(
         };
     }
 
-    /// <returns>The results in staging, and an archive's child files (null for anything else).</returns>
+    /// <returns>The results (in staging, or in place when <paramref name="publication" /> is given), and an archive's child
+    /// files (null for anything else).</returns>
     async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConvertFile command, IFileProcessor processor,
         string name, DetectedFileType type, byte[]? whole, ResultPublication? publication, StepProgress progress, CancellationToken cancellationToken)
     {
