@@ -9,9 +9,10 @@ using SagaFiles.Storage;
 namespace SagaFiles.Components.Consumers;
 
 /// <summary>
-/// Publishes a file's staged results: a server-side copy of each to <c>{tenant}/processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c>
-/// with its metadata (sha256 of the original, source-key, format, row-count), then, separately, deletes the file's staging
-/// prefix. The upload step does both; the convert step does both for a small file (<see cref="ConvertFile.Publication" />).
+/// Publishes a file's results at <c>{tenant}/processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with their metadata (sha256 of
+/// the original, source-key, format, row-count) and cleans staging. The upload step copies staged results there and
+/// deletes the staging prefix; the convert step of a small file (<see cref="ConvertFile.Publication" />) stores its results
+/// there directly (<see cref="Placement" />), copies an original passed through, and deletes the staged original by name.
 /// </summary>
 public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions> options, IOptions<ProcessingLimits> limits,
     OutputManifests manifests, ILogger<ResultPublisher> logger)

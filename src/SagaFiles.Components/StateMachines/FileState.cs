@@ -174,11 +174,14 @@ public class FileState : SagaStateMachineInstance
     /// reports only go forward, but the saga's queue does not keep their order (one retried after a concurrency conflict
     /// lands after the next), and a report that arrives late must not move the step back.
     /// </summary>
-    public bool IsNews(StepProgressed progressed) =>
-        IsCurrent(progressed.Step, progressed.Attempt)
-        && Steps.FirstOrDefault(s => s.Step == progressed.Step) is var reported
-        && (progressed.BytesDone > (reported?.BytesDone ?? 0) || progressed.RowsDone > (reported?.RowsDone ?? 0)
-            || progressed.EntriesDone > (reported?.EntriesDone ?? 0));
+    public bool IsNews(StepProgressed progressed)
+    {
+        if (!IsCurrent(progressed.Step, progressed.Attempt))
+            return false;
+        var reported = Steps.FirstOrDefault(s => s.Step == progressed.Step);
+        return progressed.BytesDone > (reported?.BytesDone ?? 0) || progressed.RowsDone > (reported?.RowsDone ?? 0)
+               || progressed.EntriesDone > (reported?.EntriesDone ?? 0);
+    }
 
     /// <summary>Whether <paramref name="attempt" /> of <paramref name="step" /> is the one in progress (else its answer is stale).</summary>
     public bool IsCurrent(string step, int attempt) => CurrentStep == step && Attempt == attempt;
