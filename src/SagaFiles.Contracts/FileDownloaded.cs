@@ -1,8 +1,11 @@
 namespace SagaFiles.Contracts;
 
-/// <summary>The original is in staging, non-empty, and its type is known.</summary>
+/// <summary>The original is in staging, non-empty, and its type is known; or a small file is converted and its results
+/// published (<see cref="Converted" />).</summary>
 public record FileDownloaded : StepCompleted
 {
+    /// <summary>Where the original is kept for the next steps: staging, or, when <see cref="Converted" /> is set (no step
+    /// follows), where it was uploaded.</summary>
     public required string StagingBucket { get; init; }
 
     public required string StagingKey { get; init; }
@@ -22,4 +25,10 @@ public record FileDownloaded : StepCompleted
     /// type-detection prefix): the saga then has no checksum step to run. Null for a larger file.
     /// </summary>
     public string? Sha256 { get; init; }
+
+    /// <summary>
+    /// A small file the download converted and published (<see cref="DownloadFile.ReceivedAt" />): the convert step's answer,
+    /// with <see cref="FileConverted.ResultsPublished" />, given by the download. Null when the file takes the convert step.
+    /// </summary>
+    public FileConverted? Converted { get; init; }
 }

@@ -28,8 +28,8 @@ public class Progress_Specs
 
         var transitions = events.Where(e => e.Event == "transition").ToList();
         transitions.Select(e => e.Id).ShouldBe(Enumerable.Range(0, transitions.Count).Select(i => (int?)i));
-        transitions.Select(e => e.Data.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading),
-            nameof(FileStateMachine.Converting), FileStates.Completed], "a small file has no checksum or upload step of its own");
+        transitions.Select(e => e.Data.GetProperty("to").GetString()).ShouldBe([nameof(FileStateMachine.Downloading), FileStates.Completed],
+            "a small file's download does the other steps' work");
         var history = (await Files.Get(id, "/events")).GetProperty("events").EnumerateArray().ToList();
         transitions.Select(e => e.Data.GetRawText()).ShouldBe(history.Select(h => h.GetRawText()), "each event as GET /files/{id}/events shows it");
         var outcome = events[^1];
@@ -46,13 +46,13 @@ public class Progress_Specs
         var id = await Files.Upload("a\n1\n"u8.ToArray(), "resume.csv");
         await Files.WaitUntilSettled(id);
         var all = await ReadStream(SagaFilesApp.Api, id);
-        all.Count(e => e.Event == "transition").ShouldBe(3, "Downloading, Converting, Completed");
+        all.Count(e => e.Event == "transition").ShouldBe(2, "Downloading, Completed");
 
-        var rest = await ReadStream(SagaFilesApp.Api, id, lastEventId: "1");
-        rest.Select(e => (e.Id, e.Event)).ShouldBe([(2, "transition"), (null, "outcome")]);
-        rest[0].Data.GetRawText().ShouldBe(all[2].Data.GetRawText());
+        var rest = await ReadStream(SagaFilesApp.Api, id, lastEventId: "0");
+        rest.Select(e => (e.Id, e.Event)).ShouldBe([(1, "transition"), (null, "outcome")]);
+        rest[0].Data.GetRawText().ShouldBe(all[1].Data.GetRawText());
 
-        var caughtUp = await ReadStream(SagaFilesApp.Api, id, lastEventId: "3");
+        var caughtUp = await ReadStream(SagaFilesApp.Api, id, lastEventId: "1");
         caughtUp.Select(e => e.Event).ShouldBe(["outcome"]);
     }
 
@@ -102,7 +102,7 @@ public class Progress_Specs
 
         seen.ShouldAllBe(e => FileOf(e) == id, $"only the tenant's file, not {elsewhere}");
         var transitions = seen.Where(e => e.Event == "transition").ToList();
-        transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 3));
+        transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 2));
         seen.Select(e => e.Position).ShouldBe(seen.Select(e => e.Position).Order().Distinct(), "ids are positions, in commit order");
         transitions.Select(e => e.Data.GetProperty("event").GetProperty("to").GetString()).Last().ShouldBe(FileStates.Completed);
         seen[^1].Data.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
@@ -149,7 +149,7 @@ public class Progress_Specs
         foreach (var id in new[] { first, second })
         {
             var transitions = all.Where(e => e.Event == "transition" && FileOf(e) == id).ToList();
-            transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 3), $"every transition of {id}, in order");
+            transitions.Select(e => e.Data.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 2), $"every transition of {id}, in order");
             transitions.Select(e => e.Data.GetProperty("event").GetRawText()).ShouldBe(
                 (await Files.Get(id, "/events", uploader)).GetProperty("events").EnumerateArray().Select(h => h.GetRawText()));
             all.Last(e => FileOf(e) == id).Event.ShouldBe("outcome", "a file's outcome follows its transitions");
@@ -289,9 +289,9 @@ public class Progress_Specs
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var first = await Files.Upload("a\n1\n"u8.ToArray(), "reset-first.csv", client: client);
         await Files.WaitUntilSettled(first, client: client);
-        var positions = await ExpireFirstEvents(tenant, 3);
+        var positions = await ExpireFirstEvents(tenant, 2);
 
-        // A client that had only the first event: the two after it are gone, so it is told to start again.
+        // A client that had only the first event: the one after it is gone, so it is told to start again.
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/files/progress"))
         {
             request.Headers.Add("Last-Event-ID", positions[0].ToString(CultureInfo.InvariantCulture));
@@ -302,7 +302,7 @@ public class Progress_Specs
             reset.Event.ShouldBe("reset");
             reset.Position.ShouldBeGreaterThanOrEqualTo(positions[^1], "it goes on after the newest event, which it does not send again");
             reset.Data.GetProperty("lastEventId").GetInt64().ShouldBe(positions[0]);
-            reset.Data.GetProperty("deletedThrough").GetInt64().ShouldBe(positions[2]);
+            reset.Data.GetProperty("deletedThrough").GetInt64().ShouldBe(positions[1]);
             reset.Data.GetProperty("resumesAfter").GetInt64().ShouldBe(reset.Position);
             reset.Data.GetProperty("reason").GetString()!.ShouldContain("GET /files");
 
@@ -317,13 +317,13 @@ public class Progress_Specs
             }
 
             after.ShouldAllBe(e => FileOf(e) == second && e.Position > reset.Position);
-            after.Count(e => e.Event == "transition").ShouldBe(3, "Downloading, Converting, Completed");
+            after.Count(e => e.Event == "transition").ShouldBe(2, "Downloading, Completed");
             await events.DisposeAsync();
         }
 
         // A client that had every deleted event missed nothing: no reset, the events kept after it.
-        var kept = await ReadTenantUntilOutcomes(client, positions[2].ToString(CultureInfo.InvariantCulture), [first], timeout.Token);
-        kept.Select(e => e.Position).ShouldBe(positions.Skip(3));
+        var kept = await ReadTenantUntilOutcomes(client, positions[1].ToString(CultureInfo.InvariantCulture), [first], timeout.Token);
+        kept.Select(e => e.Position).ShouldBe(positions.Skip(2));
         kept.ShouldNotContain(e => e.Event == "reset");
     }
 

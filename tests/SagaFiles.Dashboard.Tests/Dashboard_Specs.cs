@@ -57,9 +57,9 @@ public class Dashboard_Specs
         await page.GotoAsync($"{DashboardApp.Url}#/files/{id}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "timeline.csv" })).ToBeVisibleAsync();
         var timeline = page.GetByRole(AriaRole.List, new() { Name = "Timeline" }).GetByRole(AriaRole.Listitem);
-        // Downloading, Converting, Completed: the download hashed a file this small, and its conversion published the result.
-        await Expect(timeline).ToHaveCountAsync(3);
-        await Expect(timeline.Last).ToContainTextAsync("Converting → Completed");
+        // Downloading, Completed: the download hashed and converted a file this small, and published the result.
+        await Expect(timeline).ToHaveCountAsync(2);
+        await Expect(timeline.Last).ToContainTextAsync("Downloading → Completed");
 
         // The graph is drawn from GET /state-machine: every node it lists, with the file's state marked.
         var graph = await DashboardApp.Api.GetFromJsonAsync<JsonElement>("state-machine");

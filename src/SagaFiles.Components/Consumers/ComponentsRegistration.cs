@@ -35,6 +35,7 @@ public static class ComponentsRegistration
         configurator.TryAddSingleton<OutputManifests>();
         configurator.TryAddSingleton<ResultPublisher>();
         configurator.TryAddSingleton<ChildManifests>();
+        configurator.TryAddSingleton<FileConversion>();
         foreach (var step in FileSteps.All)
             configurator.AddConsumer(step.Consumer, typeof(StepConsumerDefinition<>).MakeGenericType(step.Consumer));
         configurator.AddConsumer<PreserveFailedFileConsumer, PreserveFailedFileConsumerDefinition>();

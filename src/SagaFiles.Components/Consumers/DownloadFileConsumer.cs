@@ -12,10 +12,12 @@ namespace SagaFiles.Components.Consumers;
 /// Takes custody of an upload: copies it (on the server) to <c>{tenant}/staging/{fileId}/original</c>, rejects an empty or
 /// oversized file, and detects its type from its first 64 KiB and its name, read before the copy by the request that also
 /// tells its size. A file no longer than that is all read by then, so its SHA-256 comes with the answer and the checksum
-/// step is not needed. Running twice overwrites the same key.
+/// step is not needed. Such a file is also converted here and its results published, when the command carries its
+/// <see cref="DownloadFile.ReceivedAt" /> (<see cref="ConvertWholeAsync" />): it is then neither staged nor sent to the convert
+/// step. Running twice overwrites the same keys.
 /// </summary>
-public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, StepBudgets budgets,
-    ILogger<DownloadFileConsumer> logger) : IConsumer<DownloadFile>
+public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOptions> options, StepBudgets budgets, FileConversion conversion,
+    IOptions<ProcessingLimits> limits, ILogger<DownloadFileConsumer> logger) : IConsumer<DownloadFile>
 {
     public async Task Consume(ConsumeContext<DownloadFile> context)
     {
@@ -39,6 +41,24 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         }
 
         Refuse(first.Object.Size);
+        if (first.IsWhole && command.ReceivedAt is { } receivedAt)
+        {
+            var whole = FileTypeDetector.Detect(first.Bytes, command.OriginalName);
+            var sha256 = Sha256.Of(first.Bytes).Hex;
+            if (await ConvertWholeAsync(command, step, first, whole, sha256, receivedAt, cancellationToken) is { } converted)
+            {
+                logger.LogInformation("Converted {Source} ({Size} bytes, {DetectedType}, SHA-256 {Sha256}) within its download", source,
+                    first.Object.Size, whole.Name, sha256);
+                await context.Publish(MessageSize.Checked(new FileDownloaded
+                {
+                    FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+                    StagingBucket = source.Bucket, StagingKey = source.Key, Size = first.Object.Size,
+                    DetectedType = whole.Name, MediaType = whole.MediaType, Category = whole.Category, Sha256 = sha256, Converted = converted
+                }, limits.Value), cancellationToken);
+                return;
+            }
+        }
+
         var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.Tenant, command.FileId));
         var copied = await store.CopyAsync(source, staged, sourceInfo: first.Object, cancellationToken: cancellationToken);
         // The type and the checksum must describe the staged bytes. The copy has the entity tag of what was read unless the
@@ -60,6 +80,44 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
             StagingBucket = staged.Bucket, StagingKey = staged.Key, Size = first.Object.Size,
             DetectedType = type.Name, MediaType = type.MediaType, Category = type.Category, Sha256 = checksum?.Hex
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A file read whole is converted as its convert step would convert it, from the bytes read and hashed, and its results are
+    /// published: a convert step's command, answer and saga transition, the staged copy and its reads cost several times
+    /// what converting a small file does.
+    /// </summary>
+    /// <returns>The convert step's answer; null when the file is left to the convert step: an archive (its children take
+    /// that step's way), or a conversion that failed here for any reason but cancellation (invalid content, a store
+    /// error): the convert step runs it again and fails or retries it there, with that step's reason, as for any file.</returns>
+    async Task<FileConverted?> ConvertWholeAsync(DownloadFile command, StepScope step, ObjectPrefix whole, DetectedFileType type, string sha256,
+        DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var convert = new ConvertFile
+        {
+            FileId = command.FileId, Tenant = command.Tenant, Attempt = command.Attempt, Bucket = command.SourceBucket, Key = command.SourceKey,
+            OriginalName = command.OriginalName, Size = whole.Object.Size, Tags = command.Tags,
+            Publication = new ResultPublication { Sha256 = sha256, SourceKey = command.SourceKey, ReceivedAt = receivedAt }
+        };
+        var choice = conversion.Route(convert, type);
+        if (choice.Processor is { ExpandsIntoChildren: true })
+            return null;
+        try
+        {
+            var converted = await conversion.RunAsync(convert, choice, type, whole.Object, whole.Bytes, convert.Publication, step.Progress,
+                cancellationToken);
+            return new FileConverted
+            {
+                FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+                Processor = converted.Processor, Outputs = converted.Published!.Listed, OutputManifest = converted.Published.Manifest,
+                ResultsPublished = true
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogInformation("Converting {Name} within its download failed ({Reason}): the convert step takes it", command.OriginalName, e.Message);
+            return null;
+        }
     }
 
     void Refuse(long size)

@@ -221,6 +221,17 @@ public class FileState : SagaStateMachineInstance
     /// </summary>
     public void UploadedByConvert(FileConverted converted, DateTimeOffset now) => DoneWithin(FileSteps.Upload, converted, now);
 
+    /// <summary>
+    /// The download converted a small file and published its results: the convert and upload steps are recorded as done by
+    /// the same worker at the same moment, with no attempt of their own.
+    /// </summary>
+    public void ConvertedByDownload(FileDownloaded downloaded, DateTimeOffset now)
+    {
+        Converted(downloaded.Converted!);
+        DoneWithin(FileSteps.Convert, downloaded, now);
+        DoneWithin(FileSteps.Upload, downloaded, now);
+    }
+
     /// <summary>Records <paramref name="step" /> as done inside the attempt that <paramref name="completed" /> answers.</summary>
     void DoneWithin(string step, StepCompleted completed, DateTimeOffset now)
     {

@@ -13,7 +13,9 @@ namespace SagaFiles.Components.StateMachines;
 /// <list type="bullet">
 /// <item>A file no longer than the download's first read (64 KiB) was read whole by it: its SHA-256 comes with
 /// <see cref="FileDownloaded" /> and the file goes from Downloading straight to Converting, its checksum step recorded as
-/// done by the download (two messages, a saga transition and a read of the file fewer).</item>
+/// done by the download (two messages, a saga transition and a read of the file fewer). Unless it is an archive, the
+/// download has also converted it and published its results (<see cref="FileDownloaded.Converted" />): the file goes from
+/// Downloading to Completed, its convert and upload steps recorded as done by the download too.</item>
 /// <item>An archive's convert step expands it into child files, each with its own saga; the archive waits in
 /// AwaitingChildren until every child has reached Completed or Failed, then completes with the counts. The children are
 /// counted apart from the archive's row (<see cref="Consumers.ArchiveChildrenConsumer" />), which tells it once.</item>
@@ -83,7 +85,11 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                         .TransitionTo(Checksumming),
                     hashed => hashed
                         .Then(context => context.Saga.ChecksummedByDownload(context.Message, Now))
-                        .StartStepAfterChecksum()),
+                        .IfElse(context => context.Message.Converted is null,
+                            steps => steps.StartStepAfterChecksum(),
+                            converted => converted
+                                .Then(context => context.Saga.ConvertedByDownload(context.Message, Now))
+                                .CompleteFile(context => new OutputList(context.Message.Converted!.Outputs, context.Message.Converted.OutputManifest)))),
             When(DownloadFaulted).RetryOrFail());
 
         During(Checksumming,

@@ -23,7 +23,10 @@ public static class FileSteps
             file => new DownloadFile
             {
                 FileId = file.CorrelationId, Tenant = file.Tenant, Attempt = file.Attempt, SourceBucket = file.SourceBucket, SourceKey = file.SourceKey,
-                OriginalName = file.OriginalName
+                OriginalName = file.OriginalName, Tags = file.Tags,
+                // A small file's download converts it and publishes its results (docs/adr/0007): only while Convert and Upload
+                // are the steps after the checksum.
+                ReceivedAt = file.CreatedAt
             }),
         FileStep.Of<ComputeChecksum, ChecksumComputed, ComputeChecksumConsumer>(Checksum, nameof(FileStateMachine.Checksumming), "compute-checksum",
             new StepPolicy { ConcurrentMessageLimit = Environment.ProcessorCount },

@@ -13,6 +13,8 @@ public sealed class ArchiveExpansionProcessor(ArchiveExpansionOptions options) :
 {
     public string Name => FileRouter.Archive;
 
+    public bool ExpandsIntoChildren => true;
+
     public async Task<ProcessingOutcome> ProcessAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -11,6 +11,9 @@ public interface IFileProcessor
     /// <summary>The name routing rules use: <c>parquet</c>, <c>archive</c>, ...</summary>
     string Name { get; }
 
+    /// <summary>Whether the processor turns a file into child files (an archive's entries) rather than results.</summary>
+    bool ExpandsIntoChildren => false;
+
     /// <summary>Processes <paramref name="input" />, writing into <paramref name="outputs" />.</summary>
     /// <exception cref="Conversion.ConversionException">The content cannot be processed; the message says why, for users.</exception>
     Task<ProcessingOutcome> ProcessAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken);

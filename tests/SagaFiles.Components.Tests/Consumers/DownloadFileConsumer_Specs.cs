@@ -73,6 +73,93 @@ public class DownloadFileConsumer_Specs : StepSpec
     }
 
     [Test]
+    public async Task A_small_file_is_converted_by_its_download_and_its_result_published_with_the_upload_steps_metadata_and_nothing_staged()
+    {
+        var content = Csv(rows: 3);
+        var command = await UploadAsync(Guid.NewGuid(), "small.csv", content) with { ReceivedAt = ReceivedAt };
+
+        var downloaded = await DownloadAsync(command);
+
+        downloaded.Sha256.ShouldBe(Sha256Hex(content));
+        (downloaded.StagingBucket, downloaded.StagingKey).ShouldBe((command.SourceBucket, command.SourceKey), "nothing was staged: the original stays where it was uploaded");
+        var converted = downloaded.Converted.ShouldNotBeNull();
+        (converted.FileId, converted.Attempt, converted.WorkerHost, converted.Processor, converted.ResultsPublished)
+            .ShouldBe((command.FileId, 1, downloaded.WorkerHost, "parquet", true));
+        var result = converted.Outputs.ShouldHaveSingleItem();
+        // Received 2026-03-09 23:30 at UTC-2: 2026-03-10 in UTC, as the upload step dates it.
+        (result.Bucket, result.Key).ShouldBe((Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{command.FileId}/small.parquet"));
+        result.Table.ShouldNotBeNull().Rows.ShouldBe(3);
+        (await Storage.Store.HeadAsync(result.Bucket, result.Key)).ShouldNotBeNull().Metadata.ShouldBe(new Dictionary<string, string>
+        {
+            ["sha256"] = Sha256Hex(content), ["source-key"] = command.SourceKey, ["row-count"] = "3", ["format"] = "parquet"
+        }, ignoreOrder: true);
+        (await Storage.KeysAsync(Storage.Options.StagingBucket, $"{Tenant}/staging/{command.FileId}/")).ShouldBeEmpty();
+        (await Storage.KeysAsync(Storage.Options.IncomingBucket, command.SourceKey)).ShouldBe([command.SourceKey]);
+    }
+
+    [Test]
+    public async Task A_small_file_passed_through_by_its_download_is_published_as_a_copy_of_its_upload()
+    {
+        var content = "just some notes\n"u8.ToArray();
+        var command = await UploadAsync(Guid.NewGuid(), "notes.txt", content, "text/plain") with { ReceivedAt = ReceivedAt };
+
+        var converted = (await DownloadAsync(command)).Converted.ShouldNotBeNull();
+
+        converted.Processor.ShouldBe("pass-through");
+        var result = converted.Outputs.ShouldHaveSingleItem();
+        (result.Bucket, result.Key).ShouldBe((Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{command.FileId}/notes.txt"));
+        (await Storage.ReadAllAsync(result.Bucket, result.Key)).ShouldBe(content);
+        (await Storage.Store.HeadAsync(result.Bucket, result.Key)).ShouldNotBeNull().Metadata["format"].ShouldBe("original");
+    }
+
+    [Test]
+    public async Task Downloading_a_small_file_twice_publishes_the_same_result_once()
+    {
+        var command = await UploadAsync(Guid.NewGuid(), "twice.csv", Csv(rows: 2)) with { ReceivedAt = ReceivedAt };
+
+        var first = (await DownloadAsync(command)).Converted.ShouldNotBeNull();
+        var second = (await DownloadAsync(command with { Attempt = 2 })).Converted.ShouldNotBeNull();
+
+        second.Outputs.Select(o => (o.Key, o.Size)).ShouldBe(first.Outputs.Select(o => (o.Key, o.Size)));
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{command.FileId}/")).ShouldBe([first.Outputs[0].Key]);
+    }
+
+    [Test]
+    public async Task A_small_archive_is_staged_for_the_convert_step_which_expands_it()
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        await using (var entry = archive.CreateEntry("inside.csv").Open())
+            await entry.WriteAsync(Csv(rows: 2));
+        var command = await UploadAsync(Guid.NewGuid(), "small.zip", zip.ToArray()) with { ReceivedAt = ReceivedAt };
+
+        var downloaded = await DownloadAsync(command);
+
+        downloaded.Converted.ShouldBeNull();
+        (downloaded.DetectedType, downloaded.Sha256).ShouldBe(("zip", Sha256Hex(zip.ToArray())));
+        downloaded.StagingKey.ShouldBe($"{Tenant}/staging/{command.FileId}/original");
+        (await Storage.ReadAllAsync(downloaded.StagingBucket, downloaded.StagingKey)).ShouldBe(zip.ToArray());
+        (await Storage.KeysAsync(Storage.Options.IncomingBucket, $"{Tenant}/archives/{command.FileId}/")).ShouldBeEmpty("nothing expanded yet");
+    }
+
+    [Test]
+    public async Task A_small_file_its_conversion_refuses_is_staged_for_the_convert_step_which_fails_it_with_its_reason()
+    {
+        var command = await UploadAsync(Guid.NewGuid(), "ragged.csv", "a,b,c\n1,2,3\n4,5,6\n7,8,9,10\n"u8.ToArray()) with { ReceivedAt = ReceivedAt };
+
+        var downloaded = await DownloadAsync(command);
+
+        downloaded.Converted.ShouldBeNull();
+        downloaded.StagingKey.ShouldBe($"{Tenant}/staging/{command.FileId}/original");
+        (await Storage.KeysAsync(Storage.Options.ProcessedBucket, $"{Tenant}/processed/2026/03/10/{command.FileId}/")).ShouldBeEmpty();
+        var fault = await Steps.FaultAsync(FileSteps.Convert, ConvertCommand(downloaded, "ragged.csv") with
+        {
+            Publication = new ResultPublication { Sha256 = downloaded.Sha256!, SourceKey = command.SourceKey, ReceivedAt = ReceivedAt }
+        });
+        fault.Exceptions.ShouldHaveSingleItem().Message.ShouldBe("Line 4: expected 3 fields as in the first row, found 4 (a ragged row).");
+    }
+
+    [Test]
     public async Task An_empty_file_faults_at_once_with_a_clear_reason_and_stages_nothing()
     {
         var command = await UploadAsync(Guid.NewGuid(), "empty.csv", []);

@@ -131,6 +131,38 @@ public class FileStateMachine_Specs : FileSagaSpec
     }
 
     [Test]
+    public async Task A_small_file_its_download_converted_completes_with_the_convert_and_upload_steps_done_by_the_download()
+    {
+        var fileId = Guid.NewGuid();
+        await _harness.Bus.Publish(Uploaded(fileId) with { Tags = new Dictionary<string, string> { ["route"] = "raw" } });
+        var download = await Sent<DownloadFile>(fileId);
+        // What the download needs to convert a small file and publish its results.
+        download.ReceivedAt.ShouldBe(_saga.Sagas.Contains(fileId)!.CreatedAt);
+        download.Tags.ShouldBe(new Dictionary<string, string> { ["route"] = "raw" });
+
+        var published = new FileOutput { Bucket = "processed", Key = $"processed/2026/11/23/{fileId}/data.parquet", Name = "data.parquet", Format = "parquet", Size = 20 };
+        await _harness.Bus.Publish(Downloaded(fileId, attempt: 1) with
+        {
+            Sha256 = "cd",
+            Converted = new FileConverted
+            {
+                FileId = fileId, Attempt = 1, WorkerHost = "w", Duration = TimeSpan.Zero, Processor = "parquet", Outputs = [published], ResultsPublished = true
+            }
+        });
+        var file = await Settled(fileId, x => x.CurrentState == FileStates.Completed);
+
+        file.Outputs.ShouldBe([published]);
+        (file.Processor, file.Sha256).ShouldBe(("parquet", "cd"));
+        file.History.Select(h => h.To).ShouldBe([_machine.Downloading.Name, FileStates.Completed]);
+        file.Steps.Select(s => (s.Step, s.Attempts, s.WorkerHost)).ShouldBe([(FileSteps.Download, 1, "w"), (FileSteps.Checksum, 0, "w"),
+            (FileSteps.Convert, 0, "w"), (FileSteps.Upload, 0, "w")], "done by the download, with no attempt of their own");
+        file.Steps.ShouldAllBe(s => s.CompletedAt != null);
+        (await _harness.Published.Any<FileProcessingCompleted>(x => x.Context.Message.FileId == fileId)).ShouldBeTrue();
+        _harness.Sent.Select<ConvertFile>(x => x.Context.Message.FileId == fileId).ShouldBeEmpty();
+        _harness.Sent.Select<UploadFile>(x => x.Context.Message.FileId == fileId).ShouldBeEmpty();
+    }
+
+    [Test]
     public async Task Results_listed_in_a_manifest_travel_by_reference_to_the_upload_the_record_and_the_completion()
     {
         var fileId = Guid.NewGuid();
