@@ -49,12 +49,12 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
             {
                 logger.LogInformation("Converted {Source} ({Size} bytes, {DetectedType}, SHA-256 {Sha256}) within its download", source,
                     first.Object.Size, whole.Name, sha256);
-                await context.Publish(MessageSize.Checked(new FileDownloaded
+                await context.Publish(new FileDownloaded
                 {
                     FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
                     StagingBucket = source.Bucket, StagingKey = source.Key, Size = first.Object.Size,
                     DetectedType = whole.Name, MediaType = whole.MediaType, Category = whole.Category, Sha256 = sha256, Converted = converted
-                }, limits.Value), cancellationToken);
+                }, cancellationToken);
                 return;
             }
         }
@@ -89,7 +89,8 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
     /// </summary>
     /// <returns>The convert step's answer; null when the file is left to the convert step: an archive (its children take
     /// that step's way), or a conversion that failed here for any reason but cancellation (invalid content, a store
-    /// error): the convert step runs it again and fails or retries it there, with that step's reason, as for any file.</returns>
+    /// error, an answer too large for a message): the convert step runs it again and fails or retries it there, with that
+    /// step's reason, as for any file.</returns>
     async Task<FileConverted?> ConvertWholeAsync(DownloadFile command, StepScope step, ObjectPrefix whole, DetectedFileType type, string sha256,
         DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
@@ -106,12 +107,13 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         {
             var converted = await conversion.RunAsync(convert, choice, type, whole.Object, whole.Bytes, convert.Publication, step.Progress,
                 cancellationToken);
-            return new FileConverted
+            // Checked here as the convert step checks its answer: one too large for a message is that step's to fail.
+            return MessageSize.Checked(new FileConverted
             {
                 FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
                 Processor = converted.Processor, Outputs = converted.Published!.Listed, OutputManifest = converted.Published.Manifest,
                 ResultsPublished = true
-            };
+            }, limits.Value);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -160,6 +160,21 @@ public class DownloadFileConsumer_Specs : StepSpec
     }
 
     [Test]
+    public async Task A_small_file_whose_answer_would_be_too_large_for_a_message_is_staged_for_the_convert_step()
+    {
+        await using var steps = await StepHarness.StartAsync(Storage, settings: new Dictionary<string, string?>
+        {
+            ["Processing:Limits:MaxMessageBytes"] = "200", ["Processing:Limits:MaxInlineOutputsBytes"] = "100"
+        });
+        var command = await UploadAsync(Guid.NewGuid(), "wide.csv", Csv(rows: 2)) with { ReceivedAt = ReceivedAt };
+
+        var downloaded = await steps.RunAsync<FileDownloaded>(FileSteps.Download, command);
+
+        downloaded.Converted.ShouldBeNull("the convert step fails it, naming the limit");
+        downloaded.StagingKey.ShouldBe($"{Tenant}/staging/{command.FileId}/original");
+    }
+
+    [Test]
     public async Task An_empty_file_faults_at_once_with_a_clear_reason_and_stages_nothing()
     {
         var command = await UploadAsync(Guid.NewGuid(), "empty.csv", []);
