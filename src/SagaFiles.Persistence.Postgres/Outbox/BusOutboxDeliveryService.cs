@@ -145,8 +145,8 @@ public sealed class BusOutboxDeliveryService<TDbContext> : BackgroundService
 
             if (complete && messages.Count < _options.MessageDeliveryLimit)
             {
-                // everything went out: the outbox and its messages go (messages cascade with the state row too)
-                await dbContext.Set<OutboxMessage>().Where(x => x.OutboxId == outbox.OutboxId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                // Everything went out: the outbox goes, and its messages with it (the foreign key cascades; a statement of
+                // their own would delete them twice over).
                 dbContext.Remove(outbox);
             }
             else if (lastSent is { } last)
