@@ -7,8 +7,10 @@
 #   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
 #     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database);
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
-# too: on a shared machine absolute times move with it; CPU per file and requests per file move much less.
+# too, and a machine check around each throughput phase (openssl hashing a fixed 256 MiB, one core): a shared machine's
+# speed moves by a third from one minute to the next, and a slow check says the run was slowed with it.
 #   bench/end-to-end.sh [worker-counts=1,2,4] [throughput-files=200] [latency-samples=50]
+#   SAGAFILES_BENCH_RUNS=N runs each worker count N times, each on a fresh stack, and the curve takes their medians.
 #   SAGAFILES_BENCH_BUILD=0 skips the publish and the build; SAGAFILES_BENCH_DIR (default /tmp/sagafiles-bench) holds the stacks.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,6 +18,7 @@ cd "$root"
 IFS=, read -r -a worker_counts <<<"${1:-1,2,4}"
 files="${2:-200}"
 samples="${3:-50}"
+runs="${SAGAFILES_BENCH_RUNS:-1}"
 work="${SAGAFILES_BENCH_DIR:-/tmp/sagafiles-bench}/end-to-end"
 buckets='"sagafiles-incoming","sagafiles-staging","sagafiles-processed"'
 
@@ -66,6 +69,15 @@ wait_for() { local deadline=$((SECONDS + 120)); until curl -sf -o /dev/null --ma
   ((SECONDS < deadline)) || { echo "no answer from $1" >&2; tail -n 20 "$logs"/*.log >&2; exit 1; }; sleep 0.3; done; }
 
 psql_() { as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d sagafiles -Atq -c "$1"; }
+
+# machine_check — ms one core takes to hash 256 MiB with openssl: the same work every time, so its changes are the machine's.
+machine_check() {
+  local start end
+  start=$(date +%s%N)
+  head -c 268435456 /dev/zero | openssl dgst -sha256 >/dev/null
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
 
 run() {
   local workers="$1" dir="$work/workers-$workers"
@@ -118,8 +130,12 @@ run() {
   dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
     "http://127.0.0.1:$api_port" "$samples" 0 | tee "$dir/latency.txt"
   psql_ "select pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
+  local before after
+  before="$(machine_check)"
   dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
     "http://127.0.0.1:$api_port" 0 "$files" "http://127.0.0.1:$aws_port" "${processes[@]}" | tee "$dir/throughput.txt"
+  after="$(machine_check)"
+  echo "machine check (openssl, 256 MiB SHA-256 on one core): $before ms before the throughput, $after ms after"
   # Statements per file by kind (the bench's own polling of /files included: two counts per 100 ms).
   echo "SQL per file: $(psql_ "select round(xact_commit::numeric / $files, 1) || ' transactions (' || round(xact_rollback::numeric / $files, 2) || ' rolled back)' from pg_stat_database where datname = 'sagafiles'")"
   psql_ "select lpad(round(sum(calls)::numeric / $files, 2)::text, 7) || '  ' || kind from (
@@ -130,15 +146,24 @@ run() {
   echo "  $(psql_ "select round(sum(calls)::numeric / $files, 1) from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')") statements in all (each statement: $dir/statements.txt)"
   psql_ "select round(calls::numeric / $files, 2) || E'\t' || regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements
          where dbid = (select oid from pg_database where datname = 'sagafiles') order by calls desc" >"$dir/statements.txt"
-  curve+=("$workers $(grep -oE '= [0-9.]+ files/s' "$dir/throughput.txt" | grep -oE '[0-9.]+') $(grep -oE 'total [0-9.]+ ms' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
+  rates+=("$(grep -oE '= [0-9.]+ files/s' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
+  cpus+=("$(grep -oE 'total [0-9.]+ ms' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
   stop_stack
 }
 
+# median VALUE... — the middle value (the mean of the two middle ones for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 curve=()
-for workers in "${worker_counts[@]}"; do run "$workers"; done
+for workers in "${worker_counts[@]}"; do
+  rates=() cpus=()
+  for ((attempt = 1; attempt <= runs; attempt++)); do run "$workers"; done
+  curve+=("$workers $(median "${rates[@]}") $(median "${cpus[@]}") ${rates[*]}")
+done
 echo
-echo "== worker-count curve ($files files, 16 at a time; goal 25 files/s, then 50)"
+echo "== worker-count curve ($files files, 16 at a time; goal 25 files/s, then 50$( ((runs > 1)) && echo "; medians of $runs runs on fresh stacks"))"
 for point in "${curve[@]}"; do
-  read -r workers rate cpu <<<"$point"
-  printf '  %s worker(s): %6s files/s  %6s ms CPU per file  %s of the goal\n' "$workers" "$rate" "$cpu" "$(awk "BEGIN { printf \"%.2fx\", $rate / 25 }")"
+  read -r workers rate cpu each <<<"$point"
+  printf '  %s worker(s): %6s files/s  %6s ms CPU per file  %s of the goal%s\n' "$workers" "$rate" "$cpu" "$(awk "BEGIN { printf \"%.2fx\", $rate / 25 }")" \
+    "$( ((runs > 1)) && echo "  (each run: ${each// /, } files/s)")"
 done
