@@ -7,9 +7,8 @@
 #   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
 #     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database);
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
-# too, and a machine check before the latency samples and after the throughput (openssl hashing a fixed 256 MiB on
-# one core): a shared machine's speed moves by a third from one minute to the next, and a slow check says the run was
-# slowed with it.
+# too, and a machine check before each stack starts and after it stops (openssl hashing a fixed 256 MiB on one core):
+# a shared machine's speed moves by a third from one minute to the next, and a slow check says the run was slowed with it.
 #   bench/end-to-end.sh [worker-counts=1,2,4] [throughput-files=200] [latency-samples=50]
 #   SAGAFILES_BENCH_RUNS=N runs each worker count N times, each on a fresh stack, and the curve takes their medians.
 #   SAGAFILES_BENCH_BUILD=0 skips the publish and the build; SAGAFILES_BENCH_DIR (default /tmp/sagafiles-bench) holds the stacks.
@@ -82,6 +81,9 @@ machine_check() {
 
 run() {
   local workers="$1" dir="$work/workers-$workers"
+  # With no process of the stack running, before it starts and after it stops: the machine's own speed at the time.
+  local before
+  before="$(machine_check)"
   rm -rf "$dir"; mkdir -p "$dir/pg" "$dir/run" "$dir/fauxqs/s3"
   logs="$dir/logs"; mkdir -p "$logs"
   [[ "$(id -u)" == 0 ]] && chown -R postgres: "$dir/pg" "$dir/run"
@@ -126,9 +128,6 @@ run() {
     wait_for "http://127.0.0.1:$port/health/ready"
   done
 
-  # Not between the latency samples and the throughput: the stack goes on from the one to the other as it always has.
-  local before
-  before="$(machine_check)"
   echo
   echo "== $workers worker(s): load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
   dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
@@ -136,7 +135,6 @@ run() {
   psql_ "select pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
   dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
     "http://127.0.0.1:$api_port" 0 "$files" "http://127.0.0.1:$aws_port" "${processes[@]}" | tee "$dir/throughput.txt"
-  echo "machine check (openssl, 256 MiB SHA-256 on one core): $before ms before the latency samples, $(machine_check) ms after the throughput"
   # Statements per file by kind (the bench's own polling of /files included: two counts per 100 ms).
   echo "SQL per file: $(psql_ "select round(xact_commit::numeric / $files, 1) || ' transactions (' || round(xact_rollback::numeric / $files, 2) || ' rolled back)' from pg_stat_database where datname = 'sagafiles'")"
   psql_ "select lpad(round(sum(calls)::numeric / $files, 2)::text, 7) || '  ' || kind from (
@@ -150,6 +148,7 @@ run() {
   rates+=("$(grep -oE '= [0-9.]+ files/s' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
   cpus+=("$(grep -oE 'total [0-9.]+ ms' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
   stop_stack
+  echo "machine check (openssl, 256 MiB SHA-256 on one core, no stack running): $before ms before this stack, $(machine_check) ms after"
 }
 
 # median VALUE... — the middle value (the mean of the two middle ones for an even count).
