@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SagaFiles.Testing;
@@ -27,22 +28,28 @@ public class CrashSafety_Specs
         ["FileSaga__FirstRetryDelay"] = "00:00:01",
         // Timeouts count as attempts: enough of them that no file runs out while workers keep dying.
         ["FileSaga__MaxAttempts"] = "20",
+        // A worker holds up to ten download commands and works on one: what it holds beyond that it has not started.
+        [$"Steps__{FileSteps.Download}__ConcurrentMessageLimit"] = DownloadsAtOnce.ToString(CultureInfo.InvariantCulture),
+        [$"Steps__{FileSteps.Download}__PrefetchCount"] = "10",
     };
+
+    const int Workers = 2;
+    const int DownloadsAtOnce = 1;
 
     [Test]
     public async Task Every_file_completes_exactly_once_while_workers_are_killed_and_postgres_restarts()
     {
         var clock = Stopwatch.StartNew();
-        await using var app = await SagaFilesProcesses.StartAsync("chaos", workers: 2, Settings);
+        await using var app = await SagaFilesProcesses.StartAsync("chaos", Workers, Settings);
         var started = clock.Elapsed;
 
-        var uploads = UploadSpacedAsync(app);
-        var chaos = KillWorkersAsync(app, uploads, clock);
-        var ids = await uploads;
-        var (kills, postgresRestartedAt, heldAtFleetCrash) = await chaos;
+        var chaos = KillWorkersAsync(app, clock);
+        var uploads = UploadSpacedAsync(app, chaos);
+        var (kills, postgresRestartedAt, fleetCrash) = await chaos;
         var chaosEnded = clock.Elapsed;
+        var ids = await uploads;
 
-        var states = await WaitUntilSettledAsync(app);
+        var states = await WaitUntilSettledAsync(app, ids.Count);
         var settled = clock.Elapsed;
 
         // The files table: exactly these files, all Completed: no saga left in a non-final state, none Failed.
@@ -55,7 +62,7 @@ public class CrashSafety_Specs
 
         // Exactly one output object per file, under {tenant}/processed/{date}/{id}/.
         var keys = await app.ProcessedKeysAsync();
-        keys.Count.ShouldBe(FileCount, string.Join('\n', keys));
+        keys.Count.ShouldBe(ids.Count, string.Join('\n', keys));
         foreach (var id in ids)
             keys.Count(k => k.Contains($"/{id}/", StringComparison.Ordinal)).ShouldBe(1, $"output objects of {id}");
 
@@ -64,23 +71,26 @@ public class CrashSafety_Specs
             (await app.GetAsync(id, "/events")).GetProperty("events").EnumerateArray().ToList()));
         histories.ShouldAllBe(h => h.Count(e => e.GetProperty("to").GetString() == FileStates.Completed) == 1 && h.Last().GetProperty("to").GetString() == FileStates.Completed);
         var retries = histories.Select(h => h.Select(RetryReason).OfType<string>().ToList()).ToList();
-        var retried = retries.Count(r => r.Count > 0);
+        var timedOut = retries.Count(r => r.Any(reason => reason.StartsWith(TimedOutReason, StringComparison.Ordinal)));
         await TestContext.Progress.WriteLineAsync(
-            $"Chaos: hosts ready after {started.TotalSeconds:0.0} s; {kills} workers killed (both at once holding {heldAtFleetCrash} step commands), " +
-            $"Postgres restarted at {postgresRestartedAt.TotalSeconds:0.0} s; " +
-            $"chaos over at {chaosEnded.TotalSeconds:0.0} s, all {FileCount} settled at {settled.TotalSeconds:0.0} s; " +
-            $"{retried} files retried a step: {string.Join("; ", retries.SelectMany(r => r).GroupBy(r => r).Select(g => $"{g.Count()} x {g.Key}"))}");
+            $"Chaos: hosts ready after {started.TotalSeconds:0.0} s; {ids.Count} files; {kills} workers killed (both at once at " +
+            $"{fleetCrash.At.TotalSeconds:0.0} s, holding {fleetCrash.Held} download commands), Postgres restarted at {postgresRestartedAt.TotalSeconds:0.0} s; " +
+            $"chaos over at {chaosEnded.TotalSeconds:0.0} s, all settled at {settled.TotalSeconds:0.0} s; " +
+            $"{retries.Count(r => r.Count > 0)} files retried a step: {string.Join("; ", retries.SelectMany(r => r).GroupBy(r => r).Select(g => $"{g.Count()} x {g.Key}"))}");
 
-        // The step commands held when both workers died were abandoned; each such attempt timed out and was sent again.
-        heldAtFleetCrash.ShouldBeGreaterThan(0);
-        retried.ShouldBeGreaterThan(0);
+        // Step commands held when both workers died were abandoned: such attempts timed out and were sent again.
+        timedOut.ShouldBeGreaterThan(0);
     }
 
-    /// <summary>Uploads the files one by one, spaced out.</summary>
-    static async Task<List<Guid>> UploadSpacedAsync(SagaFilesProcesses app)
+    static TimeSpan StepTimeout => TimeSpan.Parse(Settings["FileSaga__StepTimeout"], CultureInfo.InvariantCulture);
+
+    static string TimedOutReason => $"No answer within {StepTimeout}.";
+
+    /// <summary>Uploads files one by one, spaced out: at least <see cref="FileCount" />, and on until the chaos is over.</summary>
+    static async Task<List<Guid>> UploadSpacedAsync(SagaFilesProcesses app, Task chaos)
     {
         var ids = new List<Guid>();
-        for (var i = 0; i < FileCount; i++)
+        for (var i = 0; i < FileCount || !chaos.IsCompleted; i++)
         {
             var (content, name) = i % PassThroughEvery == 0
                 ? (Encoding.UTF8.GetBytes($"note {i}\nnot a table\n"), $"note-{i}.txt")
@@ -95,29 +105,19 @@ public class CrashSafety_Specs
     /// <summary>
     /// While files arrive: every few seconds SIGKILL a worker (the two in turn, each once its replacement is up) and start
     /// a new one in the background; once, right after a kill, restart Postgres, so the API and the surviving worker lose
-    /// their connections mid-flight. Once, kill both workers at a moment when they hold step commands (received, not yet
-    /// deleted): those attempts are then certainly abandoned, so their files' histories must show a timed-out attempt
-    /// sent again (StepTimeout is shorter than the 30 s in which SQS would hand the held command out again).
+    /// their connections mid-flight. Then kill both workers at a moment when they hold download commands they have not
+    /// started: those attempts are certainly abandoned, so they must time out and be sent again (StepTimeout is shorter
+    /// than the 30 s in which SQS would hand the held commands out again).
     /// </summary>
-    static async Task<(int Kills, TimeSpan PostgresRestartedAt, int HeldAtFleetCrash)> KillWorkersAsync(SagaFilesProcesses app, Task uploads, Stopwatch clock)
+    static async Task<(int Kills, TimeSpan PostgresRestartedAt, (TimeSpan At, int Held) FleetCrash)> KillWorkersAsync(
+        SagaFilesProcesses app, Stopwatch clock)
     {
         var kills = 0;
         var postgresRestartedAt = TimeSpan.Zero;
-        var heldAtFleetCrash = 0;
         Task[] replacements = [Task.CompletedTask, Task.CompletedTask];
-        while (!uploads.IsCompleted || kills < FleetCrashAfterKill)
+        while (kills < FleetCrashAfterKill)
         {
             await Task.Delay(KillInterval);
-            if (kills == FleetCrashAfterKill)
-            {
-                await Task.WhenAll(replacements);
-                heldAtFleetCrash = await WaitForHeldStepCommandsAsync(app);
-                await Task.WhenAll(app.CrashWorkerAsync(0), app.CrashWorkerAsync(1));
-                kills += 2;
-                replacements = [app.StartWorkerAsync(0), app.StartWorkerAsync(1)];
-                continue;
-            }
-
             var victim = kills % 2;
             await replacements[victim];
             await app.CrashWorkerAsync(victim);
@@ -132,31 +132,73 @@ public class CrashSafety_Specs
         }
 
         await Task.WhenAll(replacements);
-        return (kills, postgresRestartedAt, heldAtFleetCrash);
+        var held = await FreezeWorkersHoldingStepCommandsAsync(app);
+        var timedOutBefore = await app.FilesWithTimedOutAttemptsAsync();
+        await Task.WhenAll(app.CrashWorkerAsync(0), app.CrashWorkerAsync(1));
+        kills += 2;
+        var fleetCrash = (clock.Elapsed, held);
+        replacements = [app.StartWorkerAsync(0), app.StartWorkerAsync(1)];
+        if (!await MoreTimedOutAttemptsSeenAsync(app, timedOutBefore))
+            Assert.Fail($"Both workers were killed holding {held} download commands, some of them not started, and no more attempts timed out.");
+
+        await Task.WhenAll(replacements);
+        return (kills, postgresRestartedAt, fleetCrash);
     }
 
-    /// <summary>Polls the step queues until some command is held by a worker; returns how many are.</summary>
-    static async Task<int> WaitForHeldStepCommandsAsync(SagaFilesProcesses app)
+    /// <summary>
+    /// Whether more files than <paramref name="before" /> show a timed-out attempt in their history by the time an attempt
+    /// abandoned now would certainly have timed out: its StepTimeout, plus the 30 s visibility timeout in case the timer
+    /// itself was held by a killed worker, plus the workers' start.
+    /// </summary>
+    static async Task<bool> MoreTimedOutAttemptsSeenAsync(SagaFilesProcesses app, int before)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + StepTimeout + TimeSpan.FromSeconds(30 + 15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await app.FilesWithTimedOutAttemptsAsync() > before)
+                return true;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Stops both workers (SIGSTOP) at a moment when they hold more download commands than they work on at once, and
+    /// returns how many they hold, still stopped: at least one of those they have not started, so its attempt is certainly
+    /// unanswered and a kill abandons it. Such moments come after a backlog: while both are stopped the API's uploads
+    /// pile up, and once they go on the saga sends a burst of downloads, which they take ten at a time.
+    /// </summary>
+    static async Task<int> FreezeWorkersHoldingStepCommandsAsync(SagaFilesProcesses app)
+    {
+        const int started = Workers * DownloadsAtOnce;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var held = await app.StepCommandsHeldAsync();
-            if (held > 0)
+            for (var worker = 0; worker < Workers; worker++)
+                app.FreezeWorker(worker);
+            var held = await app.StepCommandsHeldAsync(FileSteps.Download);
+            if (held > started)
                 return held;
             if (DateTime.UtcNow > deadline)
-                Assert.Fail("No step command was held by a worker for 30 s while files kept arriving.");
-            await Task.Delay(50);
+                Assert.Fail($"For 60 s the workers never held more than {started} download commands while files kept arriving.");
+
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the backlog builds
+            for (var worker = 0; worker < Workers; worker++)
+                app.FreezeWorker(worker, frozen: false);
+            var burstOver = DateTime.UtcNow.AddSeconds(2);
+            while (DateTime.UtcNow < burstOver && await app.StepCommandsHeldAsync(FileSteps.Download) <= started)
+                await Task.Delay(10);
         }
     }
 
-    static async Task<Dictionary<Guid, string>> WaitUntilSettledAsync(SagaFilesProcesses app)
+    static async Task<Dictionary<Guid, string>> WaitUntilSettledAsync(SagaFilesProcesses app, int fileCount)
     {
         var deadline = DateTime.UtcNow + SettleTimeout;
         while (true)
         {
             var states = await app.FileStatesAsync();
-            if (states.Count >= FileCount && states.Values.All(s => s is FileStates.Completed or FileStates.Failed))
+            if (states.Count >= fileCount && states.Values.All(s => s is FileStates.Completed or FileStates.Failed))
                 return states;
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"Not settled within {SettleTimeout.TotalSeconds:0} s after the chaos: " +

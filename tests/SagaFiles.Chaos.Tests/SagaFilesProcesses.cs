@@ -82,6 +82,10 @@ sealed class SagaFilesProcesses : IAsyncDisposable
         await worker.DisposeAsync();
     }
 
+    /// <summary>Stops worker <paramref name="index" /> where it stands (SIGSTOP), or lets it go on (<paramref name="frozen" /> false).</summary>
+    public void FreezeWorker(int index, bool frozen = true) =>
+        (_workers[index] ?? throw new InvalidOperationException($"Worker {index + 1} is not running.")).Freeze(frozen);
+
     /// <summary>
     /// Uploads a file through the API and returns its id. A request that fails (the API's database restarting) is sent
     /// again with the same Idempotency-Key, so that it still makes exactly one file.
@@ -143,12 +147,21 @@ sealed class SagaFilesProcesses : IAsyncDisposable
         return states;
     }
 
-    /// <summary>Step commands received by some worker and not yet deleted or released (SQS: not visible).</summary>
-    public async Task<int> StepCommandsHeldAsync()
+    /// <summary>Files whose history shows a step attempt that went unanswered, timed out and was sent again.</summary>
+    public async Task<int> FilesWithTimedOutAttemptsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM files WHERE history::text LIKE '%No answer within%(retrying: attempt%'", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Commands of <paramref name="step" /> (all steps: null) received by some worker and not yet deleted or released (SQS: not visible).</summary>
+    public async Task<int> StepCommandsHeldAsync(string? step = null)
     {
         using var sqs = Stack.CreateSqsClient();
         var held = 0;
-        foreach (var queue in FileSteps.All.Select(s => s.Queue))
+        foreach (var queue in FileSteps.All.Where(s => step == null || s.Name == step).Select(s => s.Queue))
         {
             var url = (await sqs.GetQueueUrlAsync($"{_settings["Messaging__Prefix"]}_{queue}")).QueueUrl;
             var attributes = await sqs.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessagesNotVisible"]);

@@ -112,6 +112,16 @@ public sealed class SupervisedProcess : IAsyncDisposable
             throw new TimeoutException($"{Name}'s wrapper did not exit after its command was killed.\n{Describe()}");
     }
 
+    /// <summary>
+    /// Stops the supervised command in its tracks (SIGSTOP) or lets it go on (SIGCONT, <paramref name="frozen" /> false): while
+    /// it is stopped it finishes nothing it started, so what it holds at that moment stays unfinished if it is then crashed.
+    /// </summary>
+    public void Freeze(bool frozen = true)
+    {
+        var command = CommandProcessId() ?? throw new InvalidOperationException($"{Name} has no running command to signal.\n{Describe()}");
+        Tools.SendSignal(command, frozen ? Tools.SigStop : Tools.SigCont);
+    }
+
     /// <summary>The wrapper's child: the command, which setsid(1) execs in place (its pid is its process group id).</summary>
     int? CommandProcessId()
     {
