@@ -41,22 +41,19 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         }
 
         Refuse(first.Object.Size);
-        if (first.IsWhole && command.ReceivedAt is { } receivedAt)
+        var (type, sha256) = Describe(first, command.OriginalName);
+        if (first.IsWhole && command.ReceivedAt is { } receivedAt &&
+            await ConvertWholeAsync(command, step, first, type, sha256!, receivedAt, cancellationToken) is { } converted)
         {
-            var whole = FileTypeDetector.Detect(first.Bytes, command.OriginalName);
-            var sha256 = Sha256.Of(first.Bytes).Hex;
-            if (await ConvertWholeAsync(command, step, first, whole, sha256, receivedAt, cancellationToken) is { } converted)
+            logger.LogInformation("Converted {Source} ({Size} bytes, {DetectedType}, SHA-256 {Sha256}) within its download", source,
+                first.Object.Size, type.Name, sha256);
+            await context.Publish(new FileDownloaded
             {
-                logger.LogInformation("Converted {Source} ({Size} bytes, {DetectedType}, SHA-256 {Sha256}) within its download", source,
-                    first.Object.Size, whole.Name, sha256);
-                await context.Publish(new FileDownloaded
-                {
-                    FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
-                    StagingBucket = source.Bucket, StagingKey = source.Key, Size = first.Object.Size,
-                    DetectedType = whole.Name, MediaType = whole.MediaType, Category = whole.Category, Sha256 = sha256, Converted = converted
-                }, cancellationToken);
-                return;
-            }
+                FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
+                StagingBucket = source.Bucket, StagingKey = source.Key, Size = first.Object.Size,
+                DetectedType = type.Name, MediaType = type.MediaType, Category = type.Category, Sha256 = sha256, Converted = converted
+            }, cancellationToken);
+            return;
         }
 
         var staged = new ObjectLocation(options.Value.StagingBucket, FileKeys.StagedOriginal(command.Tenant, command.FileId));
@@ -67,20 +64,23 @@ public sealed class DownloadFileConsumer(IObjectStore store, IOptions<StorageOpt
         {
             first = await store.ReadPrefixAsync(staged.Bucket, staged.Key, FileTypeDetector.PrefixLength, cancellationToken);
             Refuse(first.Object.Size);
+            (type, sha256) = Describe(first, command.OriginalName);
         }
 
-        var type = FileTypeDetector.Detect(first.Bytes, command.OriginalName);
-        var checksum = first.IsWhole ? Sha256.Of(first.Bytes) : null;
         logger.LogInformation("Staged {Source} ({Size} bytes) at {Staged}, detected {DetectedType} ({MediaType}), SHA-256 {Sha256}",
-            source, first.Object.Size, staged, type.Name, type.MediaType, checksum?.Hex ?? "left to the checksum step");
+            source, first.Object.Size, staged, type.Name, type.MediaType, sha256 ?? "left to the checksum step");
 
         await context.Publish(new FileDownloaded
         {
             FileId = command.FileId, Attempt = command.Attempt, WorkerHost = StepScope.WorkerHost, Duration = step.Elapsed,
             StagingBucket = staged.Bucket, StagingKey = staged.Key, Size = first.Object.Size,
-            DetectedType = type.Name, MediaType = type.MediaType, Category = type.Category, Sha256 = checksum?.Hex
+            DetectedType = type.Name, MediaType = type.MediaType, Category = type.Category, Sha256 = sha256
         }, cancellationToken);
     }
+
+    /// <summary>The file's type, from its first bytes and its name, and its SHA-256 when those bytes are all of it.</summary>
+    static (DetectedFileType Type, string? Sha256) Describe(ObjectPrefix first, string name) =>
+        (FileTypeDetector.Detect(first.Bytes, name), first.IsWhole ? Sha256.Of(first.Bytes).Hex : null);
 
     /// <summary>
     /// A file read whole is converted as its convert step would convert it, from the bytes read and hashed, and its results are

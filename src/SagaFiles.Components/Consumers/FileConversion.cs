@@ -25,8 +25,8 @@ namespace SagaFiles.Components.Consumers;
 /// counter publishes them a window at a time (<see cref="ArchiveChildrenConsumer" />).</item>
 /// </list>
 /// The convert step runs it (<see cref="ConvertFileConsumer" />), and so does the download of a small file
-/// (<see cref="DownloadFileConsumer" />). The original is read through a temp file deleted on every path. Running twice
-/// overwrites the same keys.
+/// (<see cref="DownloadFileConsumer" />). An original larger than the first read is read through a temp file deleted on
+/// every path; one that read held whole is converted from its bytes. Running twice overwrites the same keys.
 /// </summary>
 public sealed class FileConversion(
     IObjectStore store,
@@ -77,12 +77,11 @@ public sealed class FileConversion(
     async Task<(IReadOnlyList<FileOutput> Results, ChildManifest? Children)> ProcessAsync(ConvertFile command, IFileProcessor processor,
         string name, DetectedFileType type, byte[]? whole, ResultPublication? publication, StepProgress progress, CancellationToken cancellationToken)
     {
-        await using var content = new ProgressTrackedStream(TempFile.Create(command.FileId, "input"));
+        // A file the first read held whole (at most 64 KiB) is converted from those bytes; a larger one is copied to a temp file.
+        await using var content = new ProgressTrackedStream(whole != null ? new MemoryStream(whole, writable: false) : TempFile.Create(command.FileId, "input"));
         // Progress: the bytes copied in, then those copied plus those the processor has read (and its rows or entries).
         progress.Track(() => content.Reported, total: null);
-        if (whole != null)
-            await content.WriteAsync(whole, cancellationToken);
-        else
+        if (whole == null)
         {
             await using var original = await store.OpenReadAsync(command.Bucket, command.Key, cancellationToken);
             await original.CopyToAsync(content, cancellationToken);

@@ -11,8 +11,9 @@ namespace SagaFiles.Components.Consumers;
 /// <summary>
 /// Publishes a file's results at <c>{tenant}/processed/{yyyy}/{MM}/{dd}/{fileId}/{name}</c> with their metadata (sha256 of
 /// the original, source-key, format, row-count) and cleans staging. The upload step copies staged results there and
-/// deletes the staging prefix; the convert step of a small file (<see cref="ConvertFile.Publication" />) stores its results
-/// there directly (<see cref="Placement" />), copies an original passed through, and deletes the staged original by name.
+/// deletes the staging prefix; the convert step of a small file (<see cref="ConvertFile.Publication" />), and the download of
+/// one it converts itself (<see cref="DownloadFileConsumer" />), store its results there directly (<see cref="Placement" />),
+/// copy an original passed through, and delete the staged original by name (none when the download converted it).
 /// </summary>
 public sealed class ResultPublisher(IObjectStore store, IOptions<StorageOptions> options, IOptions<ProcessingLimits> limits,
     OutputManifests manifests, ILogger<ResultPublisher> logger)
