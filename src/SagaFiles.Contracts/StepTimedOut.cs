@@ -1,8 +1,9 @@
 namespace SagaFiles.Contracts;
 
 /// <summary>
-/// The file's step timer fired (the saga schedules it to itself): the attempt running now is timed out when it is past its
-/// deadline. <see cref="Step" /> and <see cref="Attempt" /> name the attempt that set the timer.
+/// A step attempt went unanswered past its deadline: published by a worker's sweeper over the files' deadlines (docs/adr/0011).
+/// The saga times the attempt out if it is still the one running and still past its deadline; a report made twice, or
+/// overtaken by the attempt's answer or progress, changes nothing.
 /// </summary>
 public record StepTimedOut
 {

@@ -25,6 +25,7 @@ public class CrashSafety_Specs
     static readonly Dictionary<string, string> Settings = new()
     {
         ["FileSaga__StepTimeout"] = "00:00:15",
+        ["FileSaga__StepTimeoutSweepInterval"] = "00:00:01",
         ["FileSaga__FirstRetryDelay"] = "00:00:01",
         // Timeouts count as attempts: enough of them that no file runs out while workers keep dying.
         ["FileSaga__MaxAttempts"] = "20",
@@ -147,8 +148,8 @@ public class CrashSafety_Specs
 
     /// <summary>
     /// Whether more files than <paramref name="before" /> show a timed-out attempt in their history by the time an attempt
-    /// abandoned now would certainly have timed out: its StepTimeout, plus the 30 s visibility timeout in case the timer
-    /// itself was held by a killed worker, plus the workers' start.
+    /// abandoned now would certainly have timed out: its StepTimeout, plus the workers' start and the sweeper's round, with
+    /// room to spare.
     /// </summary>
     static async Task<bool> MoreTimedOutAttemptsSeenAsync(SagaFilesProcesses app, int before)
     {

@@ -59,13 +59,15 @@ public static class DatabaseRegistration
 
     /// <summary>
     /// The file saga, persisted in Postgres with optimistic concurrency; its retry and timeout settings, and its steps against
-    /// its states and events, validated at start-up; and the consumer that counts archives' children for it.
+    /// its states and events, validated at start-up; the sweeper that times out its unanswered attempts; and the consumer
+    /// that counts archives' children for it.
     /// </summary>
     public static void AddFileSaga(this IBusRegistrationConfigurator configurator)
     {
         configurator.AddOptions<FileSagaOptions>().BindConfiguration(FileSagaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         configurator.AddEndpointOptions();
         configurator.AddHostedService(services => new StepModelCheck(FileSteps.All, services.GetRequiredService<FileStateMachine>()));
+        configurator.AddHostedService<StepTimeoutSweeper>();
         configurator.AddSagaStateMachine<FileStateMachine, FileState, FileStateDefinition>()
             .EntityFrameworkRepository(r =>
             {

@@ -19,5 +19,10 @@ public sealed class FileSagaOptions
     [Range(typeof(TimeSpan), "00:00:01", "12:00:00")]
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often a worker looks for attempts past their deadline (<see cref="StepTimeoutSweeper" />): an attempt
+    /// times out at most this long after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan StepTimeoutSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan RetryDelay(int failedAttempt) => FirstRetryDelay * Math.Pow(2, Math.Max(0, failedAttempt - 1));
 }

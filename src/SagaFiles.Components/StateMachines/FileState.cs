@@ -95,9 +95,8 @@ public class FileState : SagaStateMachineInstance
 
     public DateTimeOffset? StepStartedAt { get; set; }
 
-    /// <summary>The current attempt's timeout (a scheduled <c>StepTimedOut</c>), while it is pending.</summary>
-    public Guid? StepTimeoutTokenId { get; set; }
-
+    /// <summary>The running attempt's deadline: unanswered past it, the attempt times out (<see cref="StepTimeoutSweeper" />).
+    /// Null while no attempt runs.</summary>
     public DateTimeOffset? StepTimeoutAt { get; set; }
 
     /// <summary>The next attempt after a failed one (a scheduled <c>StepRetryDue</c>), while it is pending.</summary>

@@ -22,12 +22,13 @@ namespace SagaFiles.Components.StateMachines;
 /// <item>An attempt that faults with a permanent error (invalid content) fails the file at once.</item>
 /// <item>Any other fault, or no answer within the step timeout, counts as an attempt: the step is tried again after a
 /// backoff (a fault) or at once (a timeout), up to <see cref="FileSagaOptions.MaxAttempts" />, then the file fails.</item>
-/// <item>One timer watches the file's attempts, not one per attempt: it is scheduled when an attempt starts and none is
-/// pending, and when it fires it times out an attempt past its deadline, or waits for the deadline of the attempt running
-/// now. A file whose steps finish within the step timeout costs one delayed message, not one per step.</item>
+/// <item>No timer per file or attempt: the running attempt's deadline is a column (<see cref="FileState.StepTimeoutAt" />),
+/// and the workers' <see cref="StepTimeoutSweeper" /> reports the attempts past theirs (<see cref="StepTimedOut" />). A file
+/// whose steps finish in time costs no message for its timeout, then or later.</item>
 /// <item>The step's first answer moves the file on, even from an attempt the saga has already sent again: every attempt
 /// does the same work on the same input, and behind a queue longer than the step timeout only an earlier attempt may
-/// ever answer in time. A fault or timer of an older attempt, a repeated answer, or a stale timer changes nothing.</item>
+/// ever answer in time. A fault or timeout of an older attempt, a repeated answer, or a timeout reported again or after the
+/// deadline moved on changes nothing.</item>
 /// <item>A Failed file resumes from the step that failed when a user asks for a retry.</item>
 /// </list>
 /// </summary>
@@ -50,10 +51,11 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
         Event(() => RetryRequested, x => x.CorrelateById(m => m.Message.FileId));
         Event(() => ChildrenFinished, x => x.CorrelateById(m => m.Message.FileId));
         Event(() => Progressed, x => x.CorrelateById(m => m.Message.FileId));
-        Schedule(() => StepTimeout, x => x.StepTimeoutTokenId, s =>
+        Event(() => StepTimedOut, x =>
         {
-            s.Delay = Settings.StepTimeout;
-            s.Received = r => r.CorrelateById(m => m.Message.FileId);
+            x.CorrelateById(m => m.Message.FileId);
+            // No such file (the database was reset while a report was on its way): nothing to time out.
+            x.OnMissingInstance(m => m.Discard());
         });
         Schedule(() => StepRetry, x => x.StepRetryTokenId, s =>
         {
@@ -129,17 +131,13 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                 .CompleteFile(context => new OutputList(context.Message.Outputs, context.Message.OutputManifest)),
             When(UploadFaulted).RetryOrFail());
 
-        // An attempt nobody answered in time counts as failed: the step is sent again at once, or the file fails. The timer
-        // that fires before the running attempt's deadline (it was set for an earlier one) is set again for that deadline;
-        // while no attempt runs (a retry waits for its backoff) it has nothing to watch.
+        // An attempt nobody answered by its deadline counts as failed: the step is sent again at once, or the file fails. The
+        // sweeper may report an attempt twice, or just after it was answered or its deadline moved on (a progress report):
+        // only the running attempt, past its deadline, times out.
         During(FileSteps.States.Select(GetState),
-            When(StepTimeout.Received, context => context.Saga.StepTimeoutAt - Now > TimerTolerance)
-                .Then(context => context.Saga.StepTimeoutTokenId = null)
-                .ScheduleStepTimeout(context => context.Saga.StepTimeoutAt!.Value - Now),
-            When(StepTimeout.Received, context => context.Saga.StepTimeoutAt - Now <= TimerTolerance)
+            When(StepTimedOut, IsDue)
                 .Then(context =>
                 {
-                    context.Saga.StepTimeoutTokenId = null;
                     Logger.LogWarning("File {FileId}: {Step} attempt {Attempt} got no answer within {Timeout}",
                         context.Saga.CorrelationId, context.Saga.CurrentStep, context.Saga.Attempt, Settings.StepTimeout);
                     FileMetrics.AttemptTimedOut(context.Saga.CurrentStep!);
@@ -155,15 +153,15 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
                     fail => fail
                         .FailFile(context => $"No answer within {Settings.StepTimeout}, {context.Saga.CountedAttempts} attempts.",
                             _ => FailureClasses.Timeout)),
+            Ignore(StepTimedOut, context => !IsDue(context)),
             When(StepRetry.Received, context => context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt))
                 .StartCurrentStep(),
-            Ignore(StepTimeout.Received, context => context.Saga.StepTimeoutAt is null),
-            // The running attempt advanced: its deadline moves on (the timer, when it fires first, is set again for it).
+            // The running attempt advanced: its deadline moves on.
             When(Progressed, context => context.Saga.IsNews(context.Message))
                 .Then(context => context.Saga.Progressed(context.Message, Now, Now + Settings.StepTimeout)));
 
-        // The timer outlives a file that finished first, and an archive's own steps.
-        During(AwaitingChildren, Completed, Failed, Ignore(StepTimeout.Received));
+        // A report that crossed the file's last answer.
+        During(AwaitingChildren, Completed, Failed, Ignore(StepTimedOut));
 
         // An archive completes with its failed children listed while they stay within Processing:Archives:ToleratedFailurePercent.
         During(AwaitingChildren,
@@ -209,8 +207,12 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     internal DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>A timer this close to the deadline times the attempt out: delays and clocks are not exact.</summary>
-    static readonly TimeSpan TimerTolerance = TimeSpan.FromSeconds(1);
+    /// <summary>A timeout reported this close to the deadline times the attempt out: the hosts' clocks are not exact.</summary>
+    static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether the reported attempt is the running one and past its deadline.</summary>
+    bool IsDue(BehaviorContext<FileState, StepTimedOut> context) =>
+        context.Saga.IsCurrent(context.Message.Step, context.Message.Attempt) && context.Saga.StepTimeoutAt - Now <= ClockTolerance;
 
     public State Pending { get; } = null!;
 
@@ -253,7 +255,8 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
 
     public Event<StepProgressed> Progressed { get; } = null!;
 
-    public Schedule<FileState, StepTimedOut> StepTimeout { get; } = null!;
+    /// <summary>An attempt is past its deadline (<see cref="StepTimeoutSweeper" />).</summary>
+    public Event<StepTimedOut> StepTimedOut { get; } = null!;
 
     public Schedule<FileState, StepRetryDue> StepRetry { get; } = null!;
 
@@ -378,7 +381,6 @@ static class FileStateMachineActivities
                 context.Saga.Fail(reason(context), machine.Now);
                 FileMetrics.FileFailed(context.Saga.CurrentStep, reasonClass(context));
             })
-            .Unschedule(machine.StepTimeout)
             .Unschedule(machine.StepRetry)
             .Publish(context => new FileProcessingFailed
             {
@@ -407,7 +409,7 @@ static class FileStateMachineActivities
         FileSteps.All.Aggregate(binder, (current, step) =>
             current.If(context => context.Saga.CurrentStep == step.Name, resume => resume.TransitionTo(binder.Machine().GetState(step.State))));
 
-    /// <summary>Starts an attempt: its timeout is scheduled and its command sent to the step's queue.</summary>
+    /// <summary>Starts an attempt: its deadline is set (<see cref="FileState.StepTimeoutAt" />) and its command sent to the step's queue.</summary>
     static EventActivityBinder<FileState, TEvent> StartAttempt<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
         Func<BehaviorContext<FileState, TEvent>, FileStep> step)
         where TEvent : class
@@ -420,7 +422,6 @@ static class FileStateMachineActivities
                 context.Saga.StartStep(step(context).Name, now, now + machine.Settings.StepTimeout);
                 FileMetrics.AttemptStarted(context.Saga.CurrentStep!);
             })
-            .If(context => context.Saga.StepTimeoutTokenId is null, timer => timer.ScheduleStepTimeout(_ => machine.Settings.StepTimeout))
             .ThenAsync(async context =>
             {
                 var started = step(context);
@@ -429,17 +430,6 @@ static class FileStateMachineActivities
                 await endpoint.Send(command, started.Command, context.CancellationToken);
             });
     }
-
-    /// <summary>Sets the file's one step timer (<see cref="FileStateMachine.StepTimeout" />) to fire after <paramref name="delay" />.</summary>
-    public static EventActivityBinder<FileState, TEvent> ScheduleStepTimeout<TEvent>(this EventActivityBinder<FileState, TEvent> binder,
-        Func<BehaviorContext<FileState, TEvent>, TimeSpan> delay)
-        where TEvent : class =>
-        binder.Schedule(binder.Machine().StepTimeout, context => new StepTimedOut
-        {
-            FileId = context.Saga.CorrelationId,
-            Step = context.Saga.CurrentStep!,
-            Attempt = context.Saga.Attempt
-        }, context => delay(context));
 
     /// <summary>A file from an archive tells its parent how it ended (and how it ended before, if it was retried).</summary>
     static EventActivityBinder<FileState, TEvent> ReportToParent<TEvent>(this EventActivityBinder<FileState, TEvent> binder, bool succeeded)

@@ -38,5 +38,7 @@ public sealed class FileStateMap : SagaClassMap<FileState>
         entity.HasIndex(x => x.ParentFileId);
         // GET /stats: the files that finished in a window (a finished file's updated_at dates its outcome), all tenants.
         entity.HasIndex(x => x.UpdatedAt);
+        // The step timeout sweeper: only the files with an attempt running have a deadline.
+        entity.HasIndex(x => x.StepTimeoutAt).HasFilter("step_timeout_at IS NOT NULL");
     }
 }

@@ -51,11 +51,18 @@ public abstract class FileSagaSpec
         await _provider.DisposeAsync();
     }
 
-    /// <summary>Moves the saga's clock and the in-memory scheduler's on together, delivering what falls due.</summary>
+    /// <summary>
+    /// Moves the saga's clock and the in-memory scheduler's on together, delivering what falls due; then reports the
+    /// attempts past their deadline, as the workers' <see cref="StepTimeoutSweeper" /> does.
+    /// </summary>
     protected async Task Advance(TimeSpan by)
     {
         _clock.Advance(by);
         await _delay.Advance(by);
+        await _harness.InactivityTask;
+        var now = _clock.GetUtcNow();
+        foreach (var file in _saga.Sagas.Select(x => x.StepTimeoutAt <= now).Select(x => x.Saga).ToList())
+            await _harness.Bus.Publish(new StepTimedOut { FileId = file.CorrelationId, Step = file.CurrentStep!, Attempt = file.Attempt });
     }
 
     /// <summary>The system clock plus however far a spec has moved it on.</summary>

@@ -956,10 +956,6 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("step_timeout_at");
 
-                    b.Property<Guid?>("StepTimeoutTokenId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("step_timeout_token_id");
-
                     b.Property<string>("Steps")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -996,6 +992,10 @@ namespace SagaFiles.Components.Data.Migrations
 
                     b.HasIndex("ParentFileId")
                         .HasDatabaseName("ix_files_parent_file_id");
+
+                    b.HasIndex("StepTimeoutAt")
+                        .HasDatabaseName("ix_files_step_timeout_at")
+                        .HasFilter("step_timeout_at IS NOT NULL");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_files_updated_at");

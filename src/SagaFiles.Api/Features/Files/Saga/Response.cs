@@ -32,8 +32,8 @@ public sealed record Response(
     static List<ScheduledMessage> PendingSchedules(FileState file)
     {
         var scheduled = new List<ScheduledMessage>();
-        if (file is { StepTimeoutTokenId: { } timeoutToken, StepTimeoutAt: { } timeoutAt })
-            scheduled.Add(new ScheduledMessage("StepTimeout", file.CurrentStep, file.Attempt, timeoutAt, timeoutToken));
+        if (file is { StepTimeoutAt: { } timeoutAt })
+            scheduled.Add(new ScheduledMessage("StepTimeout", file.CurrentStep, file.Attempt, timeoutAt, TokenId: null));
         if (file is { StepRetryTokenId: { } retryToken, StepRetryAt: { } retryAt })
             scheduled.Add(new ScheduledMessage("StepRetry", file.CurrentStep, file.Attempt + 1, retryAt, retryToken));
         return scheduled;
@@ -62,7 +62,8 @@ public sealed record SagaStep(
         record.EntriesDone, record.EntriesTotal);
 }
 
-/// <summary>A retry or timeout the saga has scheduled and not yet received.</summary>
-public sealed record ScheduledMessage(string Kind, string? Step, int Attempt, DateTimeOffset DueAt, Guid TokenId);
+/// <summary>What the saga waits for at a time: the next attempt after a backoff (<c>StepRetry</c>, a scheduled message, with its
+/// token), or the running attempt's deadline (<c>StepTimeout</c>, kept by the workers' sweeper: no message, no token).</summary>
+public sealed record ScheduledMessage(string Kind, string? Step, int Attempt, DateTimeOffset DueAt, Guid? TokenId);
 
 public sealed record Fault(string? Step, int Attempt, string Message);
