@@ -147,28 +147,25 @@ sealed class SagaFilesProcesses : IAsyncDisposable
         return states;
     }
 
-    /// <summary>Files whose history shows a step attempt that went unanswered, timed out and was sent again.</summary>
-    public async Task<int> FilesWithTimedOutAttemptsAsync()
+    /// <summary>Step attempts that went unanswered and timed out, over every file's history (a file may show several).</summary>
+    public async Task<int> TimedOutAttemptsAsync()
     {
+        const string timedOut = "No answer within";
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM files WHERE history::text LIKE '%No answer within%(retrying: attempt%'", connection);
+        await using var command = new NpgsqlCommand(
+            $"SELECT coalesce(sum((length(history::text) - length(replace(history::text, '{timedOut}', ''))) / {timedOut.Length}), 0) FROM files",
+            connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Commands of <paramref name="step" /> (all steps: null) received by some worker and not yet deleted or released (SQS: not visible).</summary>
-    public async Task<int> StepCommandsHeldAsync(string? step = null)
+    /// <summary>Commands of <paramref name="step" /> received by some worker and not yet deleted or released (SQS: not visible).</summary>
+    public async Task<int> StepCommandsHeldAsync(string step)
     {
         using var sqs = Stack.CreateSqsClient();
-        var held = 0;
-        foreach (var queue in FileSteps.All.Where(s => step == null || s.Name == step).Select(s => s.Queue))
-        {
-            var url = (await sqs.GetQueueUrlAsync($"{_settings["Messaging__Prefix"]}_{queue}")).QueueUrl;
-            var attributes = await sqs.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessagesNotVisible"]);
-            held += attributes.ApproximateNumberOfMessagesNotVisible;
-        }
-
-        return held;
+        var url = (await sqs.GetQueueUrlAsync($"{_settings["Messaging__Prefix"]}_{FileSteps.Named(step).Queue}")).QueueUrl;
+        var attributes = await sqs.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessagesNotVisible"]);
+        return attributes.ApproximateNumberOfMessagesNotVisible;
     }
 
     /// <summary>Every key in the processed bucket.</summary>
