@@ -353,11 +353,17 @@ public class Progress_Specs
         return positions;
     }
 
-    /// <summary>The positions of the tenant's events in <c>file_events</c>, in order.</summary>
+    /// <summary>The positions of the tenant's events in <c>file_events</c>, in order, once each has one (FileEventSequencer).</summary>
     static async Task<List<long>> PositionsOf(string tenant)
     {
         await using var connection = new NpgsqlConnection(SagaFilesApp.Settings["ConnectionStrings__SagaFiles"]);
         await connection.OpenAsync();
+        await using var unsequenced = new NpgsqlCommand("select count(*) from file_events where tenant = $1 and position is null", connection)
+        {
+            Parameters = { new() { Value = tenant } }
+        };
+        await Eventually.Until(async () => (long)(await unsequenced.ExecuteScalarAsync())!, count => count == 0, $"every event of {tenant} sequenced", 10,
+            nameof(FileEventSequencer));
         await using var select = new NpgsqlCommand("select position from file_events where tenant = $1 order by position", connection)
         {
             Parameters = { new() { Value = tenant } }

@@ -42,6 +42,8 @@ public static class ApiExtensions
         builder.Services.AddSingleton<Features.Files.Progress.FileChanges>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Features.Files.Progress.FileChanges>());
         builder.Services.AddHostedService<Features.Files.Progress.FileEventCleanup>();
+        builder.Services.AddSingleton<FileEventSequencer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FileEventSequencer>());
         // The gauges of the database and the queues are the same whoever reads them: the API does, the workers do not.
         builder.Services.AddFileGauges();
         builder.Services.AddQueueGauges(services => services.GetRequiredService<IOptions<MetricsOptions>>().Value.RefreshInterval);

@@ -4,10 +4,11 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace SagaFiles.Components.Data;
 
 /// <summary>
-/// One event of a tenant's files, in the order the changes committed (table <c>file_events</c>): written only by the
-/// <c>files</c> trigger of the ProgressEvents migration, at commit under one lock, so <see cref="Position" /> grows in
-/// commit order and a reader that has seen position n has seen everything before it. The tenant-wide progress stream
-/// resumes from a position (its <c>Last-Event-ID</c>). Kept for <c>Progress:EventRetention</c>.
+/// One event of a tenant's files (table <c>file_events</c>), written by the <c>files</c> trigger at commit without a lock:
+/// it has an <see cref="Id" /> and the transaction's id (column <c>xid</c>, SQL only), and no <see cref="Position" /> yet.
+/// <see cref="FileEventSequencer" /> hands out positions to the events of finished transactions only, oldest transaction
+/// first, so a reader that has seen position n never sees a smaller one appear later; the tenant-wide progress stream
+/// resumes from a position (its <c>Last-Event-ID</c>). Kept for <c>Progress:EventRetention</c> (docs/adr/0012).
 /// </summary>
 public sealed class FileEvent
 {
@@ -15,7 +16,10 @@ public sealed class FileEvent
     public const string Progress = "progress";
     public const string Outcome = "outcome";
 
-    public long Position { get; init; }
+    public long Id { get; init; }
+
+    /// <summary>Null until sequenced; readers read sequenced events only.</summary>
+    public long? Position { get; init; }
 
     public required string Tenant { get; init; }
 
@@ -51,8 +55,9 @@ public sealed class FileEventConfiguration : IEntityTypeConfiguration<FileEvent>
     public void Configure(EntityTypeBuilder<FileEvent> entity)
     {
         entity.ToTable("file_events");
-        entity.HasKey(x => x.Position);
-        entity.Property(x => x.Position).UseIdentityAlwaysColumn();
+        entity.HasKey(x => x.Id);
+        entity.Property(x => x.Id).UseIdentityAlwaysColumn();
+        entity.HasIndex(x => x.Position).IsUnique();
         entity.Property(x => x.Tenant).HasMaxLength(Tenants.MaxLength);
         entity.Property(x => x.Kind).HasMaxLength(16);
         entity.Property(x => x.Step).HasMaxLength(32);

@@ -48,8 +48,8 @@ namespace SagaFiles.Components.Data.Migrations
             migrationBuilder.Sql(RecordEventsFunction);
         }
 
-        /// <summary>As ProgressEvents made it, with the rows and entries of a report.</summary>
-        const string RecordEventsFunction = """
+        /// <summary>As ProgressEvents made it, with the rows and entries of a report (SequencedEvents replaces it, and puts it back on Down).</summary>
+        internal const string RecordEventsFunction = """
             CREATE OR REPLACE FUNCTION files_record_events() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE
                 seen int := 0;

@@ -469,12 +469,12 @@ namespace SagaFiles.Components.Data.Migrations
 
             modelBuilder.Entity("SagaFiles.Components.Data.FileEvent", b =>
                 {
-                    b.Property<long>("Position")
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("position");
+                        .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Position"));
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
                     b.Property<DateTimeOffset>("At")
                         .ValueGeneratedOnAdd()
@@ -516,6 +516,10 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
+                    b.Property<long?>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
                     b.Property<long?>("RowsDone")
                         .HasColumnType("bigint")
                         .HasColumnName("rows_done");
@@ -531,11 +535,15 @@ namespace SagaFiles.Components.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("tenant");
 
-                    b.HasKey("Position")
+                    b.HasKey("Id")
                         .HasName("pk_file_events");
 
                     b.HasIndex("At")
                         .HasDatabaseName("ix_file_events_at");
+
+                    b.HasIndex("Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_file_events_position");
 
                     b.HasIndex("Tenant", "Position")
                         .HasDatabaseName("ix_file_events_tenant_position");

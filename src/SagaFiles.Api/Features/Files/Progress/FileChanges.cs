@@ -6,14 +6,14 @@ using SagaFiles.Components.Data;
 namespace SagaFiles.Api.Features.Files.Progress;
 
 /// <summary>
-/// One LISTEN connection per API instance on the <c>file_changes</c> channel (the <c>files</c> trigger of the
-/// ProgressEvents migration, at commit), fanned out in memory to the progress streams that watch the file. A notification
+/// One LISTEN connection per API instance on the <c>file_changes</c> channel (<see cref="FileEventSequencer" />, as it
+/// gives the files' new events their positions), fanned out in memory to the progress streams that watch the file. A notification
 /// only says "changed": a file's stream re-reads the file, a tenant's reads the events after its position. After (re)connecting every stream is told to re-read, since changes made
 /// while no connection listened were not announced to this instance.
 /// </summary>
 public sealed class FileChanges(IConfiguration configuration, ILogger<FileChanges> logger) : BackgroundService
 {
-    public const string Channel = "file_changes";
+    public const string Channel = FileEventSequencer.Channel;
 
     static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(2);
 

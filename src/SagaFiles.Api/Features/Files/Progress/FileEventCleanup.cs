@@ -43,7 +43,7 @@ public sealed class FileEventCleanup(IServiceScopeFactory scopes, IConfiguration
     public static async Task<long> DeleteOlderThanAsync(SagaFilesDbContext db, DateTimeOffset before, CancellationToken ct) =>
         // Read as a list, not composed (SingleAsync would wrap it in a subquery, where Postgres refuses a data-modifying WITH).
         (await db.Database.SqlQuery<long>($"""
-            WITH deleted AS (DELETE FROM file_events WHERE at < {before} RETURNING tenant, position),
+            WITH deleted AS (DELETE FROM file_events WHERE at < {before} AND position IS NOT NULL RETURNING tenant, position),
                  horizons AS (
                      INSERT INTO file_event_horizons (tenant, deleted_through)
                      SELECT tenant, max(position) FROM deleted GROUP BY tenant

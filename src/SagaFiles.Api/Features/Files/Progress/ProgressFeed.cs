@@ -63,7 +63,7 @@ public sealed record StreamReset(long LastEventId, long DeletedThrough, long Res
 /// <summary>
 /// What the progress streams send, as <see cref="FileChanges" /> says a file changed: the one source of
 /// GET /files/{id}/progress, GET /files/progress and the WebSocket at /ws. A file's stream reads the file; the tenant's
-/// reads <c>file_events</c>, whose positions follow commit order, so it resumes from one.
+/// reads <c>file_events</c>, whose positions never go back (<see cref="FileEventSequencer" />), so it resumes from one.
 /// </summary>
 public static class ProgressFeed
 {
@@ -112,7 +112,7 @@ public static class ProgressFeed
 
     /// <summary>Where a tenant stream opened without <c>Last-Event-ID</c> starts: after every event so far.</summary>
     public static async Task<long> NowAsync(SagaFilesDbContext db, CancellationToken ct) =>
-        await db.FileEvents.MaxAsync(e => (long?)e.Position, ct) ?? 0;
+        await db.FileEvents.MaxAsync(e => e.Position, ct) ?? 0;
 
     /// <summary>
     /// The tenant stream for a client that has every event through <paramref name="lastEventId" /> (null: a new client,
@@ -176,9 +176,9 @@ public static class ProgressFeed
             var histories = new Dictionary<Guid, IReadOnlyList<Event>>();
             foreach (var e in batch)
             {
-                after = e.Position;
+                after = e.Position!.Value; // read where position > after: sequenced
                 if (Of(e, files, histories) is { } found)
-                    yield return new ProgressEvent(e.Position.ToString(CultureInfo.InvariantCulture), found.Name, found.Data);
+                    yield return new ProgressEvent(after.ToString(CultureInfo.InvariantCulture), found.Name, found.Data);
             }
         }
     }
