@@ -2,8 +2,11 @@
 # End-to-end figures for the whole stack, printed in one run: for each worker count, a fresh stack (Postgres, the
 # SQS/SNS/S3 emulator, the API and N workers, each a process of its own on free ports, published ReadyToRun as
 # ./sagafiles up runs them: scripts/hosts.sh) gets
-#   - latency: a 1 KB CSV at a time, upload to Completed, p50/p95 as the server recorded it and as the client saw it;
-#   - throughput: FILES one-line CSVs uploaded 16 at a time, files/s until all are Completed;
+#   - latency: the first file on the fresh stack alone, then a 1 KB CSV at a time, upload to Completed, p50/p95 as the
+#     server recorded it and as the client saw it;
+#   - throughput: FILES one-line CSVs uploaded 16 at a time, files/s until all are Completed; then the same again on
+#     the same stack, now warm (each host has compiled its hot code and opened its connections), as users meet it after
+#     the first burst;
 #   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
 #     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database);
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
@@ -145,25 +148,33 @@ run() {
   echo "  $(psql_ "select round(sum(calls)::numeric / $files, 1) from pg_stat_statements where dbid = (select oid from pg_database where datname = 'sagafiles')") statements in all (each statement: $dir/statements.txt)"
   psql_ "select round(calls::numeric / $files, 2) || E'\t' || regexp_replace(query, '\s+', ' ', 'g') from pg_stat_statements
          where dbid = (select oid from pg_database where datname = 'sagafiles') order by calls desc" >"$dir/statements.txt"
-  rates+=("$(grep -oE '= [0-9.]+ files/s' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
-  cpus+=("$(grep -oE 'total [0-9.]+ ms' "$dir/throughput.txt" | grep -oE '[0-9.]+')")
+  echo "-- the same again on the same stack, now warm:"
+  dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
+    "http://127.0.0.1:$api_port" 0 "$files" "http://127.0.0.1:$aws_port" "${processes[@]}" | tee "$dir/warm.txt" | grep -E '^(throughput|cpu per file)'
+  rates+=("$(rate_in "$dir/throughput.txt")") cpus+=("$(cpu_in "$dir/throughput.txt")")
+  warm_rates+=("$(rate_in "$dir/warm.txt")") warm_cpus+=("$(cpu_in "$dir/warm.txt")")
   stop_stack
   echo "machine check (openssl, 256 MiB SHA-256 on one core, no stack running): $before ms before this stack, $(machine_check) ms after"
 }
+
+ratio() { awk "BEGIN { printf \"%.2fx\", $1 / 25 }"; }
+rate_in() { grep -oE '= [0-9.]+ files/s' "$1" | grep -oE '[0-9.]+'; }
+cpu_in() { grep -oE 'total [0-9.]+ ms' "$1" | grep -oE '[0-9.]+'; }
 
 # median VALUE... — the middle value (the mean of the two middle ones for an even count).
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 curve=()
 for workers in "${worker_counts[@]}"; do
-  rates=() cpus=()
+  rates=() cpus=() warm_rates=() warm_cpus=()
   for ((attempt = 1; attempt <= runs; attempt++)); do run "$workers"; done
-  curve+=("$workers $(median "${rates[@]}") $(median "${cpus[@]}") ${rates[*]}")
+  curve+=("$workers $(median "${rates[@]}") $(median "${cpus[@]}") $(median "${warm_rates[@]}") $(median "${warm_cpus[@]}") ${rates[*]}")
 done
 echo
 echo "== worker-count curve ($files files, 16 at a time; goal 25 files/s, then 50$( ((runs > 1)) && echo "; medians of $runs runs on fresh stacks"))"
 for point in "${curve[@]}"; do
-  read -r workers rate cpu each <<<"$point"
-  printf '  %s worker(s): %6s files/s  %6s ms CPU per file  %s of the goal%s\n' "$workers" "$rate" "$cpu" "$(awk "BEGIN { printf \"%.2fx\", $rate / 25 }")" \
-    "$( ((runs > 1)) && echo "  (each run: ${each// /, } files/s)")"
+  read -r workers rate cpu warm_rate warm_cpu each <<<"$point"
+  printf '  %s worker(s): fresh %6s files/s  %6s ms CPU per file  %s of the goal; warm %6s files/s  %6s ms  %s%s\n' \
+    "$workers" "$rate" "$cpu" "$(ratio "$rate")" "$warm_rate" "$warm_cpu" "$(ratio "$warm_rate")" \
+    "$( ((runs > 1)) && echo "  (each fresh run: ${each// /, } files/s)")"
 done
