@@ -14,6 +14,13 @@ public sealed class FileStateDefinition : SagaDefinition<FileState>
     /// <summary>The saga's queue.</summary>
     public const string QueueName = "file-saga";
 
+    /// <summary>
+    /// Saga consumes at once per worker unless <c>Steps:Saga:ConcurrentMessageLimit</c> says otherwise. Each is a short
+    /// Postgres transaction, so a few per core keep the cores busy; more only open more connections, each a backend that
+    /// Postgres starts and plans for (the transport's default was 16 on two cores: docs/benchmarks.md, 2026-12-04).
+    /// </summary>
+    public static int DefaultConcurrentMessageLimit => 4 * Environment.ProcessorCount;
+
     public FileStateDefinition(IOptions<EndpointOptions> options)
     {
         var settings = options.Value.For(EndpointOptions.Saga);
@@ -23,8 +30,7 @@ public sealed class FileStateDefinition : SagaDefinition<FileState>
             if (settings.PrefetchCount is { } prefetch)
                 e.PrefetchCount = prefetch;
         });
-        if (settings.ConcurrentMessageLimit is { } limit)
-            ConcurrentMessageLimit = limit;
+        ConcurrentMessageLimit = settings.ConcurrentMessageLimit ?? DefaultConcurrentMessageLimit;
     }
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<FileState> sagaConfigurator,

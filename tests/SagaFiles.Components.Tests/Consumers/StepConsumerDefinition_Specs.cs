@@ -26,6 +26,12 @@ public class StepConsumerDefinition_Specs
     }
 
     [Test]
+    public void The_saga_consumes_four_messages_per_core_at_once_unless_set()
+    {
+        ((ISagaDefinition)new FileStateDefinition(Options.Create(new EndpointOptions()))).ConcurrentMessageLimit.ShouldBe(4 * Environment.ProcessorCount);
+    }
+
+    [Test]
     public void A_steps_limits_come_from_its_settings_where_set()
     {
         var options = Bind(new Dictionary<string, string?>
