@@ -7,11 +7,11 @@ using System.Text.Json;
 // Usage: SAGAFILES_API_KEY=key SagaFiles.Bench.EndToEnd API-URL SAMPLES FILES [AWS-URL] [name=pid ...]
 // Latency: the first file alone (a fresh stack meets its code with it), then one 1 KB CSV at a time, upload to
 // Completed, from the file's own timestamps (createdAt -> processedAt) and as the client saw it (POST sent -> Completed
-// observed, polling that file every 10 ms). Throughput: FILES one-line
-// CSVs uploaded 16 at a time, from the first POST to the last processedAt (the client polls the Completed count every
-// 500 ms, one request per poll, so the watching costs the stack little). Around the throughput run it reads the CPU time of each
-// named process tree (/proc: utime+stime of the tree, including reaped children such as Postgres backends) and, with
-// AWS-URL, the emulator's request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true).
+// observed, polling that file every 10 ms). Throughput: FILES one-line CSVs uploaded 16 at a time, from the first POST
+// to the last processedAt (the client polls the Completed count every 500 ms, one request per poll, so the watching
+// costs the stack little). Around the throughput run it reads the CPU time of each named process tree (/proc:
+// utime+stime of the tree, including reaped children such as Postgres backends) and, with AWS-URL, the emulator's
+// request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true).
 var api = new Uri(args[0]);
 var samples = int.Parse(args[1]);
 var files = int.Parse(args[2]);
