@@ -8,7 +8,9 @@
 #     the same stack, now warm (each host has compiled its hot code and opened its connections), as users meet it after
 #     the first burst;
 #   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
-#     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database);
+#     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database), Postgres
+#     sessions opened, and from each host's /metrics what it did meanwhile: methods jitted, database connections opened;
+#     each process's peak RSS;
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
 # too, and a machine check before each stack starts and after it stops (openssl hashing a fixed 256 MiB on one core):
 # a shared machine's speed moves by a third from one minute to the next, and a slow check says the run was slowed with it.
@@ -116,7 +118,7 @@ run() {
     RateLimits__UploadBurst=100000 RateLimits__ConcurrentUploads=1000)
   # From their published folders: the content root (appsettings.json) is the working directory.
   start api TERM env --chdir="$hosts_api_dir" "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port" dotnet SagaFiles.Api.dll
-  processes+=("api=$pid")
+  processes+=("api=$pid=http://127.0.0.1:$api_port/metrics")
   wait_for "http://127.0.0.1:$api_port/health/ready" # the API applies the migrations
   # The bench's own key (the last line of the command's output is its secret).
   SAGAFILES_API_KEY="$(env --chdir="$hosts_api_dir" "${env[@]}" dotnet SagaFiles.Api.dll \
@@ -127,7 +129,7 @@ run() {
     take_port port
     start "worker-$i" TERM env --chdir="$hosts_worker_dir" "${env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
       dotnet SagaFiles.Worker.dll
-    processes+=("worker-$i=$pid")
+    processes+=("worker-$i=$pid=http://127.0.0.1:$port/metrics")
     wait_for "http://127.0.0.1:$port/health/ready"
   done
 
@@ -139,7 +141,7 @@ run() {
   dotnet bench/SagaFiles.Bench.EndToEnd/bin/Release/net10.0/SagaFiles.Bench.EndToEnd.dll \
     "http://127.0.0.1:$api_port" 0 "$files" "http://127.0.0.1:$aws_port" "${processes[@]}" | tee "$dir/throughput.txt"
   # Statements per file by kind (the bench's own polling of /files included: two counts per 100 ms).
-  echo "SQL per file: $(psql_ "select round(xact_commit::numeric / $files, 1) || ' transactions (' || round(xact_rollback::numeric / $files, 2) || ' rolled back)' from pg_stat_database where datname = 'sagafiles'")"
+  echo "SQL per file: $(psql_ "select round(xact_commit::numeric / $files, 1) || ' transactions (' || round(xact_rollback::numeric / $files, 2) || ' rolled back); ' || sessions || ' sessions opened in all' from pg_stat_database where datname = 'sagafiles'")"
   psql_ "select lpad(round(sum(calls)::numeric / $files, 2)::text, 7) || '  ' || kind from (
            select calls, case when query ~* '^\s*(begin|start|commit|rollback|savepoint|release)' then 'transaction control'
              else lower(split_part(ltrim(query), ' ', 1)) || ' ' || coalesce(substring(query from '(?i)(?:from|into|update)\s+\"?([a-z_]+)'), '') end as kind

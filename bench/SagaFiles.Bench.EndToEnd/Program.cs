@@ -4,19 +4,22 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-// Usage: SAGAFILES_API_KEY=key SagaFiles.Bench.EndToEnd API-URL SAMPLES FILES [AWS-URL] [name=pid ...]
+// Usage: SAGAFILES_API_KEY=key SagaFiles.Bench.EndToEnd API-URL SAMPLES FILES [AWS-URL] [name=pid[=metrics-URL] ...]
 // Latency: the first file alone (a fresh stack meets its code with it), then one 1 KB CSV at a time, upload to
 // Completed, from the file's own timestamps (createdAt -> processedAt) and as the client saw it (POST sent -> Completed
 // observed, polling that file every 10 ms). Throughput: FILES one-line CSVs uploaded 16 at a time, from the first POST
 // to the last processedAt (the client polls the Completed count every 500 ms, one request per poll, so the watching
 // costs the stack little). Around the throughput run it reads the CPU time of each named process tree (/proc:
 // utime+stime of the tree, including reaped children such as Postgres backends) and, with AWS-URL, the emulator's
-// request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true).
+// request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true) and, for a process named with its
+// /metrics URL, what its runtime and Npgsql counted meanwhile: methods jitted and JIT time, database connections opened.
 var api = new Uri(args[0]);
 var samples = int.Parse(args[1]);
 var files = int.Parse(args[2]);
 Uri? aws = args.Length > 3 && args[3] != "-" ? new Uri(args[3]) : null;
-var processes = args.Skip(4).Select(a => a.Split('=')).ToDictionary(a => a[0], a => int.Parse(a[1]));
+var named = args.Skip(4).Select(a => a.Split('=', 3)).ToList();
+var processes = named.ToDictionary(a => a[0], a => int.Parse(a[1]));
+var metricsUrls = named.Where(a => a.Length == 3).ToDictionary(a => a[0], a => new Uri(a[2]));
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
     Environment.GetEnvironmentVariable("SAGAFILES_API_KEY") ?? throw new InvalidOperationException("Set SAGAFILES_API_KEY to a files:write,files:read key."));
@@ -53,6 +56,9 @@ var completedBefore = await CountCompleted(http);
 using var emulator = aws is null ? null : new HttpClient { BaseAddress = aws };
 if (emulator is not null)
     await emulator.DeleteAsync("/_requests");
+// Scraped twice before the CPU is read: a host's first scrapes meet their own code (and count it as jitted).
+await ScrapeAll(metricsUrls);
+var metricsBefore = await ScrapeAll(metricsUrls);
 var cpuBefore = processes.ToDictionary(p => p.Key, p => ProcessTreeCpu(p.Value));
 var started = DateTimeOffset.UtcNow;
 var total = Stopwatch.StartNew();
@@ -70,6 +76,7 @@ while (await CountCompleted(http) - completedBefore < files)
 
 var observed = total.Elapsed;
 var cpuAfter = processes.ToDictionary(p => p.Key, p => ProcessTreeCpu(p.Value));
+var metricsAfter = await ScrapeAll(metricsUrls);
 var requests = emulator is null ? null : await emulator.GetFromJsonAsync<Dictionary<string, int>>("/_requests");
 // The last processedAt the server recorded ends the run (the client only looks every 500 ms, so that it costs little).
 var lastProcessed = await LastProcessedAt(http, files);
@@ -82,6 +89,15 @@ if (processes.Count > 0)
     var perFile = processes.Keys.ToDictionary(k => k, k => (cpuAfter[k] - cpuBefore[k]).TotalMilliseconds / files);
     Console.WriteLine($"cpu per file: {string.Join(", ", perFile.Select(p => $"{p.Key} {p.Value:F1} ms"))}; total {perFile.Values.Sum():F1} ms "
         + $"({perFile.Values.Sum() * files / elapsed.TotalMilliseconds:F2} cores busy)");
+    Console.WriteLine($"peak RSS so far: {string.Join(", ", processes.Select(p => $"{p.Key} {PeakResidentMegabytes(p.Value):F0} MB"))}");
+}
+
+if (metricsUrls.Count > 0)
+{
+    double During(string process, string metric) => metricsAfter[process].GetValueOrDefault(metric) - metricsBefore[process].GetValueOrDefault(metric);
+    Console.WriteLine("during the burst: " + string.Join("; ", metricsUrls.Keys.Select(p =>
+        $"{p} jitted {During(p, "dotnet_jit_compiled_methods_total"):F0} methods in {During(p, "dotnet_jit_compilation_time_seconds_total") * 1000:F0} ms, "
+        + $"opened {During(p, "db_client_connection_npgsql_create_time_seconds_count"):F0} connections")));
 }
 
 if (requests is not null)
@@ -142,6 +158,35 @@ static async Task<DateTimeOffset> LastProcessedAt(HttpClient http, int files)
 
     return last;
 }
+
+// Each host's Prometheus counters, summed over their labels.
+static async Task<Dictionary<string, Dictionary<string, double>>> ScrapeAll(Dictionary<string, Uri> urls)
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    var scraped = new Dictionary<string, Dictionary<string, double>>();
+    foreach (var (process, url) in urls)
+    {
+        var sums = new Dictionary<string, double>();
+        foreach (var line in (await http.GetStringAsync(url)).Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#')
+                continue;
+            // name{labels} value [timestamp]
+            var name = line[..line.IndexOfAny(['{', ' '])];
+            var value = line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
+            if (double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var number))
+                sums[name] = sums.GetValueOrDefault(name) + number;
+        }
+
+        scraped[process] = sums;
+    }
+
+    return scraped;
+}
+
+// The process's own high-water mark of resident memory (VmHWM), not its children's.
+static double PeakResidentMegabytes(int pid) =>
+    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).Single();
 
 // utime + stime of the process and every live descendant, plus what each has reaped (cutime + cstime).
 static TimeSpan ProcessTreeCpu(int pid)

@@ -11,7 +11,8 @@ namespace SagaFiles.ServiceDefaults;
 
 /// <summary>
 /// <c>GET /metrics</c> in Prometheus' text format on every host's own port: SagaFiles' meters (files, steps, queues,
-/// outbox, conversions, saga concurrency), MassTransit's, and ASP.NET Core's request metrics. Who may scrape is the
+/// outbox, conversions, saga concurrency), MassTransit's, ASP.NET Core's request metrics, the runtime's (GC, JIT, thread
+/// pool, CPU) and Npgsql's (connections opened and in use, commands). Who may scrape is the
 /// host's decision (the API: <c>admin</c> or loopback; a worker's port serves only health and metrics).
 /// </summary>
 public static class MetricsExtensions
@@ -22,7 +23,7 @@ public static class MetricsExtensions
     const string SagaFilesMeters = "SagaFiles*";
 
     public static MeterProviderBuilder AddSagaFilesMetrics(this MeterProviderBuilder metrics) =>
-        metrics.AddMeter(SagaFilesMeters, "MassTransit")
+        metrics.AddMeter(SagaFilesMeters, "MassTransit", "System.Runtime", "Npgsql")
             .AddAspNetCoreInstrumentation()
             // Every scrape reads the meters afresh: Prometheus scrapes seldom, and a cached answer hides what just happened.
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);

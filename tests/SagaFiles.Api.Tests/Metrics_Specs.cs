@@ -80,6 +80,23 @@ public partial class Metrics_Specs
     }
 
     [Test]
+    public async Task Every_host_reports_its_runtime_and_its_database_connections()
+    {
+        var id = await Files.Upload("id\n1\n"u8.ToArray(), "metrics-runtime.csv");
+        (await Files.WaitUntilSettled(id)).GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Completed));
+
+        foreach (var host in new[] { await Scrape(SagaFilesApp.Api), await ScrapeWorkers() })
+        {
+            Sum(host, "dotnet_jit_compiled_methods_total").ShouldBeGreaterThan(0);
+            Sum(host, "dotnet_gc_heap_total_allocated_bytes_total").ShouldBeGreaterThan(0);
+            Sum(host, "dotnet_thread_pool_work_item_count_total").ShouldBeGreaterThan(0);
+            // The API inserted the file, a worker's saga moved it: each opened connections to Postgres.
+            Sum(host, "db_client_connection_npgsql_create_time_seconds_count").ShouldBeGreaterThan(0);
+            Samples(host, "db_client_connection_max").ShouldNotBeEmpty();
+        }
+    }
+
+    [Test]
     public async Task Remote_callers_need_the_admin_scope_loopback_callers_nothing()
     {
         using var anonymous = SagaFilesApp.ClientWith(null);
