@@ -12,7 +12,8 @@ using System.Text.Json;
 // costs the stack little). Around the throughput run it reads the CPU time of each named process tree (/proc:
 // utime+stime of the tree, including reaped children such as Postgres backends) and, with AWS-URL, the emulator's
 // request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true) and, for a process named with its
-// /metrics URL, what its runtime and Npgsql counted meanwhile: methods jitted and JIT time, database connections opened.
+// /metrics URL, what its runtime and Npgsql counted meanwhile: methods jitted and JIT time, garbage collections and their
+// pauses, database connections opened.
 var api = new Uri(args[0]);
 var samples = int.Parse(args[1]);
 var files = int.Parse(args[2]);
@@ -97,6 +98,7 @@ if (metricsUrls.Count > 0)
     double During(string process, string metric) => metricsAfter[process].GetValueOrDefault(metric) - metricsBefore[process].GetValueOrDefault(metric);
     Console.WriteLine("during the burst: " + string.Join("; ", metricsUrls.Keys.Select(p =>
         $"{p} jitted {During(p, "dotnet_jit_compiled_methods_total"):F0} methods in {During(p, "dotnet_jit_compilation_time_seconds_total") * 1000:F0} ms, "
+        + $"collected {During(p, "dotnet_gc_collections_total"):F0} times ({During(p, "dotnet_gc_pause_time_seconds_total") * 1000:F0} ms paused), "
         + $"opened {During(p, "db_client_connection_npgsql_create_time_seconds_count"):F0} connections")));
 }
 
