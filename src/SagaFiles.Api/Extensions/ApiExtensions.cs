@@ -17,9 +17,17 @@ namespace SagaFiles.Api;
 
 public static class ApiExtensions
 {
+    /// <summary>
+    /// The API's requests each hold a connection for a statement or a short transaction, so twice the cores serve them
+    /// all; without a cap a burst of uploads opened a Postgres backend for nearly every request in flight (11-15 for 16
+    /// at a time), each paying its start-up and statement preparation (docs/benchmarks.md, 2026-12-04 morning).
+    /// The connection string's own <c>Maximum Pool Size</c> wins.
+    /// </summary>
+    static readonly int MaxPoolSize = Math.Max(4, 2 * Environment.ProcessorCount);
+
     public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSagaFilesDatabase(builder.Configuration);
+        builder.Services.AddSagaFilesDatabase(builder.Configuration, MaxPoolSize);
         builder.AddPostgresReadiness<SagaFilesDbContext>();
         // The views and the redrive read the steps' names, states and queues: a step described twice stops the API too.
         builder.Services.AddHostedService(_ => new StepModelCheck(FileSteps.All, machine: null));

@@ -17,13 +17,14 @@ public static class DatabaseRegistration
     /// <summary>
     /// The database, from <c>ConnectionStrings:SagaFiles</c>; start-up fails clearly without it. DbContexts are pooled:
     /// every consumed message takes one, and setting up a new one each time cost a few percent of a worker's CPU.
+    /// <paramref name="maxPoolSize" /> is the host's default cap on its open connections (<see cref="WithConnectionDefaults" />).
     /// </summary>
-    public static IServiceCollection AddSagaFilesDatabase(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSagaFilesDatabase(this IServiceCollection services, IConfiguration configuration, int? maxPoolSize = null)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set: SagaFiles needs its Postgres database.");
-        services.AddDbContextPool<SagaFilesDbContext>(options => options.UseNpgsql(WithStatementReuse(connectionString),
+        services.AddDbContextPool<SagaFilesDbContext>(options => options.UseNpgsql(WithConnectionDefaults(connectionString, maxPoolSize),
             npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention());
         return services;
     }
@@ -31,19 +32,22 @@ public static class DatabaseRegistration
     /// <summary>
     /// Every message runs the same few dozen statements: prepared once per pooled connection, Postgres parses and plans
     /// them once (Max Auto Prepare), and a connection going back to the pool is not reset with DISCARD ALL, which would
-    /// drop them again (SagaFiles keeps no session state). Either setting in the connection string wins.
+    /// drop them again (SagaFiles keeps no session state). With <paramref name="maxPoolSize" />, the pool opens at most
+    /// that many connections (Npgsql's own default is 100). Each setting the connection string names wins.
     /// </summary>
-    static string WithStatementReuse(string connectionString)
+    internal static string WithConnectionDefaults(string connectionString, int? maxPoolSize = null)
     {
         // What the string itself says (NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows).
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        bool Given(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", ""));
+        bool Given(params string[] keywords) => keywords.Any(k => given.ContainsKey(k) || given.ContainsKey(k.Replace(" ", "")));
 
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!Given("Max Auto Prepare"))
             builder.MaxAutoPrepare = 64;
         if (!Given("No Reset On Close"))
             builder.NoResetOnClose = true;
+        if (maxPoolSize is { } size && !Given("Maximum Pool Size", "MaxPoolSize"))
+            builder.MaxPoolSize = size;
         return builder.ConnectionString;
     }
 
