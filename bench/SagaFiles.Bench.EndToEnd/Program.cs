@@ -90,7 +90,7 @@ if (processes.Count > 0)
     var perFile = processes.Keys.ToDictionary(k => k, k => (cpuAfter[k] - cpuBefore[k]).TotalMilliseconds / files);
     Console.WriteLine($"cpu per file: {string.Join(", ", perFile.Select(p => $"{p.Key} {p.Value:F1} ms"))}; total {perFile.Values.Sum():F1} ms "
         + $"({perFile.Values.Sum() * files / elapsed.TotalMilliseconds:F2} cores busy)");
-    Console.WriteLine($"peak RSS so far: {string.Join(", ", processes.Select(p => $"{p.Key} {PeakResidentMegabytes(p.Value):F0} MB"))}");
+    Console.WriteLine($"peak RSS so far, each process without its children (Postgres: the postmaster only): {string.Join(", ", processes.Select(p => $"{p.Key} {PeakResidentMegabytes(p.Value):F0} MB"))}");
 }
 
 if (metricsUrls.Count > 0)
