@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SagaFiles.Testing;
 
 namespace SagaFiles.Transport.AmazonSqs.Tests;
 
@@ -93,5 +95,23 @@ public class Stop_Specs
         var consumed = await log.WaitFor(ids.Count, TimeSpan.FromSeconds(60));
 
         consumed.Select(c => c.Id).ShouldBe(ids, ignoreOrder: true, "every message consumed exactly once, none hidden for the visibility timeout");
+    }
+
+    [Test]
+    public async Task A_bus_that_can_no_longer_reach_SQS_still_stops_and_says_what_it_left_behind()
+    {
+        var handler = new DenyingHandler();
+        var logs = new CapturedLogs();
+        var bus = await SqsBus.StartAsync(SqsBus.NewScope("unreachable"), x => x.AddConsumer<BillingConsumer>(),
+            (context, cfg) => cfg.ReceiveEndpoint("billing", e => e.ConfigureConsumer<BillingConsumer>(context)),
+            s => s.AddSingleton(new ConsumedLog<Consumed>()).AddSingleton<ILoggerProvider>(logs), handler.SqsConfig());
+
+        // As when the emulator stopped first or the network went: the bus's own temporary queue cannot be deleted.
+        handler.Unreachable = true;
+        var stopping = Stopwatch.StartNew();
+        await Should.NotThrowAsync(async () => await bus.DisposeAsync());
+
+        stopping.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+        logs.Entries.ShouldContain(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Could not delete the temporary queue", StringComparison.Ordinal));
     }
 }

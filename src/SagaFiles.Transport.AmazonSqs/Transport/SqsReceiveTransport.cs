@@ -313,13 +313,29 @@ public sealed class SqsReceiveTransport(SqsReceiveEndpointContext context) : IRe
 
         static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempt, 6)) / 2));
 
+        /// <summary>
+        /// Best effort: a host stopping while SQS cannot be reached (the network down, the emulator stopped first, no
+        /// sqs:DeleteQueue permission) must still stop cleanly; the queue left behind only holds replies nobody awaits.
+        /// </summary>
+        async Task DeleteTemporaryQueue(SqsQueue queue, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await _context.Client.DeleteQueue(queue, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                LogContext.Warning?.Log(exception, "Could not delete the temporary queue {Queue} while stopping; it is left behind", queue.Name);
+            }
+        }
+
         protected override async Task ActiveAndActualAgentsCompleted(StopContext context)
         {
             await base.ActiveAndActualAgentsCompleted(context).ConfigureAwait(false);
             foreach (var agent in _context.Agents)
                 await agent.Stop(context).ConfigureAwait(false);
             if (_queue != null && _context.Settings.IsTemporary)
-                await _context.Client.DeleteQueue(_queue, CancellationToken.None).ConfigureAwait(false);
+                await DeleteTemporaryQueue(_queue, context.CancellationToken).ConfigureAwait(false);
             await _context.TransportObservers.NotifyCompleted(_context.InputAddress, this).ConfigureAwait(false);
             _context.LogConsumerCompleted(DeliveryCount, ConcurrentDeliveryCount);
         }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Contracts;
 using SagaFiles.Storage;
+using SagaFiles.Testing;
 using Shouldly;
 using SagaFiles.Components.Steps;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SagaFiles.Components.Tests.Support;
+namespace SagaFiles.Testing;
 
 /// <summary>Keeps every log entry (level, message, structured properties) for specs to look at.</summary>
 public sealed class CapturedLogs : ILoggerProvider
