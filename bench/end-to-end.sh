@@ -7,10 +7,11 @@
 #   - throughput: FILES one-line CSVs uploaded 16 at a time, files/s until all are Completed; then the same again on
 #     the same stack, now warm (each host has compiled its hot code and opened its connections), as users meet it after
 #     the first burst;
-#   - CPU ms per file of each process (Postgres counts its backends), requests per file by kind at the emulator
-#     (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements, pg_stat_database), Postgres
-#     sessions opened, and from each host's /metrics what it did meanwhile: methods jitted, garbage collections, database
-#     connections opened; each process's peak RSS;
+#   - CPU ms per file of each process (Postgres counts its backends), and how many of the cores the whole machine kept
+#     busy meanwhile (the stack's share, the benchmark client's own, the rest: kernel threads, this script), requests
+#     per file by kind at the emulator (SQS, SNS, S3), SQL statements and transactions per file (pg_stat_statements,
+#     pg_stat_database), Postgres sessions opened, and from each host's /metrics what it did meanwhile: methods jitted,
+#     garbage collections, database connections opened; each process's peak RSS;
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
 # too, and a machine check before each stack starts and after it stops (openssl hashing a fixed 256 MiB on one core):
 # a shared machine's speed moves by a third from one minute to the next, and a slow check says the run was slowed with it.

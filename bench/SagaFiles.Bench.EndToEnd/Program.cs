@@ -10,10 +10,10 @@ using System.Text.Json;
 // observed, polling that file every 10 ms). Throughput: FILES one-line CSVs uploaded 16 at a time, from the first POST
 // to the last processedAt (the client polls the Completed count every 500 ms, one request per poll, so the watching
 // costs the stack little). Around the throughput run it reads the CPU time of each named process tree (/proc:
-// utime+stime of the tree, including reaped children such as Postgres backends) and, with AWS-URL, the emulator's
-// request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true) and, for a process named with its
-// /metrics URL, what its runtime and Npgsql counted meanwhile: methods jitted and JIT time, garbage collections and their
-// pauses, database connections opened.
+// utime+stime of the tree, including reaped children such as Postgres backends), its own and the machine's (/proc/stat),
+// and, with AWS-URL, the emulator's request counts by kind (scripts/fauxqs.mjs, FAUXQS_COUNT_REQUESTS=true) and, for a
+// process named with its /metrics URL, what its runtime and Npgsql counted meanwhile: methods jitted and JIT time,
+// garbage collections and their pauses, database connections opened.
 var api = new Uri(args[0]);
 var samples = int.Parse(args[1]);
 var files = int.Parse(args[2]);
@@ -61,6 +61,8 @@ if (emulator is not null)
 await ScrapeAll(metricsUrls);
 var metricsBefore = await ScrapeAll(metricsUrls);
 var cpuBefore = processes.ToDictionary(p => p.Key, p => ProcessTreeCpu(p.Value));
+var (machineBusyBefore, machineAllBefore) = MachineCpu();
+var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var started = DateTimeOffset.UtcNow;
 var total = Stopwatch.StartNew();
 var ids = new Guid[files];
@@ -77,6 +79,8 @@ while (await CountCompleted(http) - completedBefore < files)
 
 var observed = total.Elapsed;
 var cpuAfter = processes.ToDictionary(p => p.Key, p => ProcessTreeCpu(p.Value));
+var (machineBusyAfter, machineAllAfter) = MachineCpu();
+var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientBefore;
 var metricsAfter = await ScrapeAll(metricsUrls);
 var requests = emulator is null ? null : await emulator.GetFromJsonAsync<Dictionary<string, int>>("/_requests");
 // The last processedAt the server recorded ends the run (the client only looks every 500 ms, so that it costs little).
@@ -90,6 +94,10 @@ if (processes.Count > 0)
     var perFile = processes.Keys.ToDictionary(k => k, k => (cpuAfter[k] - cpuBefore[k]).TotalMilliseconds / files);
     Console.WriteLine($"cpu per file: {string.Join(", ", perFile.Select(p => $"{p.Key} {p.Value:F1} ms"))}; total {perFile.Values.Sum():F1} ms "
         + $"({perFile.Values.Sum() * files / elapsed.TotalMilliseconds:F2} cores busy)");
+    // Whether the stack had the cores to itself: what the whole machine did over the same span (/proc/stat), this client's share.
+    var machineCores = Environment.ProcessorCount * (machineBusyAfter - machineBusyBefore) / (double)(machineAllAfter - machineAllBefore);
+    Console.WriteLine($"the machine meanwhile: {machineCores:F2} of {Environment.ProcessorCount} cores busy; the stack {perFile.Values.Sum() * files / observed.TotalMilliseconds:F2}, "
+        + $"this client {clientCpu.TotalMilliseconds / observed.TotalMilliseconds:F2} ({clientCpu.TotalMilliseconds / files:F1} ms per file), anything else the rest");
     Console.WriteLine($"peak RSS so far, each process without its children (Postgres: the postmaster only): {string.Join(", ", processes.Select(p => $"{p.Key} {PeakResidentMegabytes(p.Value):F0} MB"))}");
 }
 
@@ -189,6 +197,14 @@ static async Task<Dictionary<string, Dictionary<string, double>>> ScrapeAll(Dict
 // The process's own high-water mark of resident memory (VmHWM), not its children's.
 static double PeakResidentMegabytes(int pid) =>
     File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).Single();
+
+// Ticks all cores spent busy (user, nice, system, irq, softirq, steal) and in all, from the first line of /proc/stat.
+static (long Busy, long All) MachineCpu()
+{
+    var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+    var idle = ticks[3] + ticks[4];
+    return (ticks.Sum() - idle, ticks.Sum());
+}
 
 // utime + stime of the process and every live descendant, plus what each has reaped (cutime + cstime).
 static TimeSpan ProcessTreeCpu(int pid)
