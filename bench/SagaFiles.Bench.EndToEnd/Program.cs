@@ -92,11 +92,13 @@ Console.WriteLine($"throughput, {files} one-line CSVs, 16 at a time: uploaded in
 if (processes.Count > 0)
 {
     var perFile = processes.Keys.ToDictionary(k => k, k => (cpuAfter[k] - cpuBefore[k]).TotalMilliseconds / files);
+    var stackCpuMs = perFile.Values.Sum() * files;
     Console.WriteLine($"cpu per file: {string.Join(", ", perFile.Select(p => $"{p.Key} {p.Value:F1} ms"))}; total {perFile.Values.Sum():F1} ms "
-        + $"({perFile.Values.Sum() * files / elapsed.TotalMilliseconds:F2} cores busy)");
-    // Whether the stack had the cores to itself: what the whole machine did over the same span (/proc/stat), this client's share.
+        + $"({stackCpuMs / elapsed.TotalMilliseconds:F2} cores busy)");
+    // Whether the stack had the cores to itself: the whole machine (/proc/stat), the stack and this client, each over the
+    // span the CPU was read across (to the client's last look, a little longer than the server's span above).
     var machineCores = Environment.ProcessorCount * (machineBusyAfter - machineBusyBefore) / (double)(machineAllAfter - machineAllBefore);
-    Console.WriteLine($"the machine meanwhile: {machineCores:F2} of {Environment.ProcessorCount} cores busy; the stack {perFile.Values.Sum() * files / observed.TotalMilliseconds:F2}, "
+    Console.WriteLine($"the machine meanwhile: {machineCores:F2} of {Environment.ProcessorCount} cores busy; the stack {stackCpuMs / observed.TotalMilliseconds:F2}, "
         + $"this client {clientCpu.TotalMilliseconds / observed.TotalMilliseconds:F2} ({clientCpu.TotalMilliseconds / files:F1} ms per file), anything else the rest");
     Console.WriteLine($"peak RSS so far, each process without its children (Postgres: the postmaster only): {string.Join(", ", processes.Select(p => $"{p.Key} {PeakResidentMegabytes(p.Value):F0} MB"))}");
 }
@@ -202,8 +204,8 @@ static double PeakResidentMegabytes(int pid) =>
 static (long Busy, long All) MachineCpu()
 {
     var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
-    var idle = ticks[3] + ticks[4];
-    return (ticks.Sum() - idle, ticks.Sum());
+    var all = ticks.Sum();
+    return (all - ticks[3] - ticks[4], all); // idle, iowait
 }
 
 // utime + stime of the process and every live descendant, plus what each has reaped (cutime + cstime).
