@@ -14,7 +14,10 @@
 #     garbage collections, database connections opened; each process's peak RSS;
 # then the worker-count curve. Not a test: it prints numbers for docs/benchmarks.md. The load average is printed
 # too, and a machine check before each stack starts and after it stops (openssl hashing a fixed 256 MiB on one core):
-# a shared machine's speed moves by a third from one minute to the next, and a slow check says the run was slowed with it.
+# a shared machine's speed moves by a third from one minute to the next, and a slow check says the run was slowed with it;
+# and Postgres's round trips per second on one connection before the hosts start (pgbench -S), which follow the cost of
+# the small requests between processes that the stack is made of (on 2026-12-04 a warm one-worker burst cost 45% more
+# CPU per file in the afternoon than at midday, while hashing took as long).
 #   bench/end-to-end.sh [worker-counts=1,2,4] [throughput-files=200] [latency-samples=50]
 #   SAGAFILES_BENCH_RUNS=N runs each worker count N times, each on a fresh stack, and the curve takes their medians.
 #   SAGAFILES_BENCH_BUILD=0 skips the publish and the build; SAGAFILES_BENCH_DIR (default /tmp/sagafiles-bench) holds the stacks.
@@ -86,6 +89,18 @@ machine_check() {
   echo $(((end - start) / 1000000))
 }
 
+# round_trips — select-only transactions per second on one connection to the stack's Postgres (pgbench -S, 3 s, a
+# scratch database), with none of the hosts running: what a round trip between two processes costs on the machine at
+# the time. The hashing check above misses what slows most here: the stack is small requests between processes, and a
+# shared machine's scheduling and system calls can slow them by half while one core still hashes at full speed.
+round_trips() {
+  [[ -x "$pg_bin/pgbench" ]] || { echo "n/a (no pgbench)"; return; }
+  psql_ "CREATE DATABASE round_trips" >/dev/null
+  as_postgres "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -i -s 1 -q round_trips >/dev/null 2>&1
+  as_postgres "$pg_bin/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -S -T 3 round_trips 2>/dev/null | grep -oE '^tps = [0-9]+' | grep -oE '[0-9]+'
+  psql_ "DROP DATABASE round_trips" >/dev/null
+}
+
 run() {
   local workers="$1" dir="$work/workers-$workers"
   # With no process of the stack running, before it starts and after it stops: the machine's own speed at the time.
@@ -114,6 +129,8 @@ run() {
     sleep 0.2
   done
   psql_ "CREATE EXTENSION pg_stat_statements" >/dev/null
+  local trips
+  trips="$(round_trips)"
   wait_for "http://127.0.0.1:$aws_port/health"
 
   local -a env=("ConnectionStrings__SagaFiles=Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=postgres;Database=sagafiles"
@@ -162,7 +179,8 @@ run() {
   rates+=("$(rate_in "$dir/throughput.txt")") cpus+=("$(cpu_in "$dir/throughput.txt")")
   warm_rates+=("$(rate_in "$dir/warm.txt")") warm_cpus+=("$(cpu_in "$dir/warm.txt")")
   stop_stack
-  echo "machine check (openssl, 256 MiB SHA-256 on one core, no stack running): $before ms before this stack, $(machine_check) ms after"
+  echo "machine check (openssl, 256 MiB SHA-256 on one core, no stack running): $before ms before this stack, $(machine_check) ms after;" \
+    "Postgres round trips before the hosts started (pgbench -S, one connection): $trips per second"
 }
 
 ratio() { awk "BEGIN { printf \"%.2fx\", $1 / 25 }"; }
