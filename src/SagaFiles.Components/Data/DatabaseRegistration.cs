@@ -17,16 +17,14 @@ public static class DatabaseRegistration
     /// <summary>
     /// The database, from <c>ConnectionStrings:SagaFiles</c>; start-up fails clearly without it. DbContexts are pooled:
     /// every consumed message takes one, and setting up a new one each time cost a few percent of a worker's CPU.
-    /// <paramref name="maxPoolSize" /> is the host's default cap on its open connections, <paramref name="minPoolSize" /> how many
-    /// it keeps open (<see cref="WithConnectionDefaults" />, <see cref="ConnectionPoolWarmUp" />).
+    /// <paramref name="maxPoolSize" /> is the host's default cap on its open connections (<see cref="WithConnectionDefaults" />).
     /// </summary>
-    public static IServiceCollection AddSagaFilesDatabase(this IServiceCollection services, IConfiguration configuration, int? maxPoolSize = null,
-        int? minPoolSize = null)
+    public static IServiceCollection AddSagaFilesDatabase(this IServiceCollection services, IConfiguration configuration, int? maxPoolSize = null)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set: SagaFiles needs its Postgres database.");
-        services.AddDbContextPool<SagaFilesDbContext>(options => options.UseNpgsql(WithConnectionDefaults(connectionString, maxPoolSize, minPoolSize),
+        services.AddDbContextPool<SagaFilesDbContext>(options => options.UseNpgsql(WithConnectionDefaults(connectionString, maxPoolSize),
             npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention());
         return services;
     }
@@ -35,10 +33,9 @@ public static class DatabaseRegistration
     /// Every message runs the same few dozen statements: prepared once per pooled connection, Postgres parses and plans
     /// them once (Max Auto Prepare), and a connection going back to the pool is not reset with DISCARD ALL, which would
     /// drop them again (SagaFiles keeps no session state). With <paramref name="maxPoolSize" />, the pool opens at most
-    /// that many connections (Npgsql's own default is 100); with <paramref name="minPoolSize" />, it keeps that many open
-    /// (Npgsql's default is none; never above the cap). Each setting the connection string names wins.
+    /// that many connections (Npgsql's own default is 100). Each setting the connection string names wins.
     /// </summary>
-    internal static string WithConnectionDefaults(string connectionString, int? maxPoolSize = null, int? minPoolSize = null)
+    internal static string WithConnectionDefaults(string connectionString, int? maxPoolSize = null)
     {
         // What the string itself says (NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows).
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
@@ -51,8 +48,6 @@ public static class DatabaseRegistration
             builder.NoResetOnClose = true;
         if (maxPoolSize is { } size && !Given("Maximum Pool Size", "MaxPoolSize"))
             builder.MaxPoolSize = size;
-        if (minPoolSize is { } minimum && !Given("Minimum Pool Size", "MinPoolSize"))
-            builder.MinPoolSize = Math.Min(minimum, builder.MaxPoolSize);
         return builder.ConnectionString;
     }
 

@@ -19,7 +19,7 @@ public sealed class FileStateDefinition : SagaDefinition<FileState>
     /// Postgres transaction, so a few per core keep the cores busy; more only open more connections, each a backend that
     /// Postgres starts and plans for (the transport's default was 16 on two cores: docs/benchmarks.md, 2026-12-04).
     /// </summary>
-    public static int DefaultConcurrentMessageLimit => 4 * Environment.ProcessorCount;
+    static int DefaultConcurrentMessageLimit => 4 * Environment.ProcessorCount;
 
     public FileStateDefinition(IOptions<EndpointOptions> options)
     {

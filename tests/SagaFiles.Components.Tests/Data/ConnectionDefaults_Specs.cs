@@ -32,19 +32,6 @@ public class ConnectionDefaults_Specs
         new NpgsqlConnectionStringBuilder(DatabaseRegistration.WithConnectionDefaults($"{Plain};{setting}", maxPoolSize: 4)).MaxPoolSize.ShouldBe(50);
 
     [Test]
-    public void The_host_keeps_connections_open_but_never_more_than_its_cap()
-    {
-        new NpgsqlConnectionStringBuilder(DatabaseRegistration.WithConnectionDefaults(Plain, minPoolSize: 8)).MinPoolSize.ShouldBe(8);
-        new NpgsqlConnectionStringBuilder(DatabaseRegistration.WithConnectionDefaults(Plain, maxPoolSize: 4, minPoolSize: 8)).MinPoolSize.ShouldBe(4);
-        new NpgsqlConnectionStringBuilder(DatabaseRegistration.WithConnectionDefaults(Plain)).MinPoolSize.ShouldBe(0);
-    }
-
-    [TestCase("Minimum Pool Size=2")]
-    [TestCase("MinPoolSize=2")]
-    public void The_connection_strings_own_minimum_wins(string setting) =>
-        new NpgsqlConnectionStringBuilder(DatabaseRegistration.WithConnectionDefaults($"{Plain};{setting}", minPoolSize: 8)).MinPoolSize.ShouldBe(2);
-
-    [Test]
     public void The_connection_strings_own_statement_settings_win()
     {
         var builder = new NpgsqlConnectionStringBuilder(
