@@ -123,10 +123,31 @@ static class FieldParsers
         if (shape.IsNumber && shape.SignificantDigits <= RoundTripDigits &&
             (TryParseExactDouble(text, shape, out value) ||
              (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) &&
-              (shape.SignificantDigits <= DoubleSignificantDigits || IsShortestForm(text, value)))))
+              (shape.SignificantDigits <= DoubleSignificantDigits || IsShortestForm(text, value)) &&
+              IsWithinNormalRange(text, value))))
             return true;
         value = 0;
         return false;
+    }
+
+    /// <summary>
+    /// Below the normal range (an exponent such as 1e-400) a double keeps fewer digits, down to none: zero or a
+    /// subnormal is taken only when it reads back as the text's number.
+    /// </summary>
+    static bool IsWithinNormalRange(ReadOnlySpan<char> text, double value)
+    {
+        if (value == 0)
+            return !text[..IndexOfExponentOrEnd(text)].ContainsAnyInRange('1', '9');
+        return Math.Abs(value) >= SmallestNormal || IsShortestForm(text, value);
+    }
+
+    /// <summary>The smallest positive normal double, 2^-1022 (DBL_MIN).</summary>
+    const double SmallestNormal = 2.2250738585072014E-308;
+
+    static int IndexOfExponentOrEnd(ReadOnlySpan<char> text)
+    {
+        var e = text.IndexOfAny('e', 'E');
+        return e < 0 ? text.Length : e;
     }
 
     static bool IsShortestForm(ReadOnlySpan<char> text, double value)
