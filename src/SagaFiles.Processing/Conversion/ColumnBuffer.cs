@@ -152,11 +152,17 @@ sealed class ValueBuffer<T>(Column column, int capacity, FieldParser<T> parse) :
     {
         if (!parse(field, out var value))
             return false;
+        Append(value);
+        return true;
+    }
+
+    /// <summary>Appends a value parsed elsewhere, as the column's physical type stores it.</summary>
+    public void Append(T value)
+    {
         EnsureRoom(ref _values, _valueCount, capacity);
         _values[_valueCount++] = value;
         EnsureRoom(ref _definitionLevels, _count, capacity);
         _definitionLevels[_count++] = Present;
-        return true;
     }
 
     public override void AppendNull()

@@ -69,6 +69,15 @@ public sealed class ParquetTableWriter : IDisposable
     /// <summary>Sets the current row's value of a column; false, appending nothing, when it does not fit the type.</summary>
     public bool TryAppend(int column, ReadOnlySpan<char> value) => Unset(column).TryAppend(value);
 
+    /// <summary>
+    /// Sets the current row's value of a column to a value of its physical type (double; days since 1970 for a date;
+    /// microseconds since 1970 UTC for a timestamp): for values the text parsers do not take, such as infinities.
+    /// </summary>
+    internal void AppendPhysical<T>(int column, T value) where T : unmanaged =>
+        (Unset(column) as ValueBuffer<T> ??
+         throw new InvalidOperationException($"Column '{_columnNames[column]}' does not store {typeof(T).Name} values."))
+        .Append(value);
+
     /// <summary>Sets the current row's value of a column to null.</summary>
     public void AppendNull(int column) => Unset(column).AppendNull();
 

@@ -43,6 +43,21 @@ sealed class ParquetFile : IDisposable
         return values.ToArray();
     }
 
+    /// <summary>Every value of a column as its physical type stores it (days of a DATE, microseconds of a TIMESTAMP).</summary>
+    public T[] RawValues<T>(string column)
+    {
+        var ordinal = Ordinal(column);
+        var values = new List<T>();
+        for (var g = 0; g < RowGroupCount; g++)
+        {
+            using var rowGroup = _reader.RowGroup(g);
+            using var reader = rowGroup.Column(ordinal).LogicalReaderOverride<T>();
+            values.AddRange(reader.ReadAll(checked((int)rowGroup.MetaData.NumRows)));
+        }
+
+        return values.ToArray();
+    }
+
     int Ordinal(string column)
     {
         var ordinal = ColumnNames.ToList().IndexOf(column);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -45,6 +46,9 @@ sealed class SqlDumpReader(
         "AUTO_INCREMENT", "COMMENT", "CHARACTER", "CHARSET", "ON", "AS", "STORAGE", "COMPRESSION", "VISIBLE",
         "INVISIBLE", "SRID", "KEY"
     ], StringComparer.OrdinalIgnoreCase);
+
+    static readonly HashSet<string> SqliteTextFunctions =
+        new(["replace", "char", "unistr"], StringComparer.OrdinalIgnoreCase);
 
     static readonly HashSet<string> CopyFormatOptions = new(
         ["CSV", "BINARY", "DELIMITER", "NULL", "HEADER", "QUOTE", "ESCAPE", "FORCE_QUOTE", "FORCE_NOT_NULL"],
@@ -378,6 +382,11 @@ sealed class SqlDumpReader(
         {
             _row.Add(_tokens.IsWord("TRUE") ? "true" : "false");
         }
+        else if (_tokens.Kind == SqlTokenKind.Word && Contains(SqliteTextFunctions, _tokens.Text))
+        {
+            _row.Add(await ReadTextExpressionAsync(where).ConfigureAwait(false));
+            return;
+        }
         else if (_tokens.Kind == SqlTokenKind.Word && _tokens.Text[0] == '_')
         {
             await NextAsync().ConfigureAwait(false); // MySQL's character set introducer: _binary '...', _utf8mb4 '...'
@@ -393,6 +402,102 @@ sealed class SqlDumpReader(
         await NextAsync().ConfigureAwait(false);
         if (_tokens.IsSymbol(':'))
             await SkipListItemAsync(where.ToString()).ConfigureAwait(false); // a cast, '...'::jsonb: the literal is the value
+    }
+
+    /// <summary>
+    /// A string, or the functions sqlite3's .dump spells characters with that its literals cannot hold:
+    /// replace(replace('a\r\nb','\r',char(13)),'\n',char(10)) and unistr('a\000ab'), evaluated to their text.
+    /// </summary>
+    async Task<string> ReadTextExpressionAsync(RowSource where)
+    {
+        if (_tokens.Kind == SqlTokenKind.String)
+        {
+            var literal = _tokens.Text.ToString();
+            await NextAsync().ConfigureAwait(false);
+            return literal;
+        }
+
+        if (_tokens.Kind != SqlTokenKind.Word || !Contains(SqliteTextFunctions, _tokens.Text))
+            throw NotALiteral(where);
+        var function = _tokens.Text.ToString().ToLowerInvariant();
+        await NextAsync().ConfigureAwait(false);
+        if (!_tokens.IsSymbol('('))
+            throw NotALiteral(where);
+        await NextAsync().ConfigureAwait(false);
+        var arguments = new List<string>();
+        var characters = new StringBuilder();
+        while (!_tokens.IsSymbol(')'))
+        {
+            if (function != "char")
+                arguments.Add(await ReadTextExpressionAsync(where).ConfigureAwait(false));
+            else if (_tokens.Kind == SqlTokenKind.Number &&
+                     int.TryParse(_tokens.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var code) &&
+                     code is >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF))
+            {
+                characters.Append(char.ConvertFromUtf32(code));
+                await NextAsync().ConfigureAwait(false);
+            }
+            else
+                throw NotALiteral(where);
+
+            if (_tokens.IsSymbol(','))
+                await NextAsync().ConfigureAwait(false);
+            else if (!_tokens.IsSymbol(')'))
+                throw new ConversionException($"expected ',' or ')' in {function}(...) in {where}, found '{_tokens.Text}'.",
+                    _tokens.Line);
+        }
+
+        await NextAsync().ConfigureAwait(false);
+        return function switch
+        {
+            "char" => characters.ToString(),
+            "replace" when arguments.Count == 3 => arguments[1].Length == 0
+                ? arguments[0]
+                : arguments[0].Replace(arguments[1], arguments[2], StringComparison.Ordinal),
+            "unistr" when arguments.Count == 1 && TryUnescapeUnistr(arguments[0], out var text) => text,
+            _ => throw new ConversionException($"{function}(...) in {where} has arguments it cannot take.", _tokens.Line)
+        };
+    }
+
+    /// <summary>SQLite's unistr(): \\ is a backslash, \XXXX and \uXXXX, \+XXXXXX and \UXXXXXXXX code points.</summary>
+    static bool TryUnescapeUnistr(string escaped, out string text)
+    {
+        var result = new StringBuilder(escaped.Length);
+        text = "";
+        for (var i = 0; i < escaped.Length; i++)
+        {
+            if (escaped[i] != '\\')
+            {
+                result.Append(escaped[i]);
+                continue;
+            }
+
+            var rest = escaped.AsSpan(i + 1);
+            var (skip, digits) = rest switch
+            {
+                ['\\', ..] => (0, 0),
+                ['u', ..] => (1, 4),
+                ['+', ..] => (1, 6),
+                ['U', ..] => (1, 8),
+                _ => (0, 4)
+            };
+            if (digits == 0)
+            {
+                result.Append('\\');
+                i++;
+                continue;
+            }
+
+            if (rest.Length < skip + digits ||
+                !int.TryParse(rest.Slice(skip, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture,
+                    out var code) || code is < 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF))
+                return false;
+            result.Append(char.ConvertFromUtf32(code));
+            i += skip + digits;
+        }
+
+        text = result.ToString();
+        return true;
     }
 
     ConversionException NotALiteral(RowSource where) =>

@@ -119,6 +119,27 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
             case ColumnType.Date or ColumnType.Timestamp when value.StartsWith("0000-00-00"):
                 writer.AppendNull(column); // MySQL's "zero date" stands for no date
                 return true;
+            case ColumnType.Double:
+                if (writer.TryAppend(column, value))
+                    return true;
+                if (!SqlSpecialValues.TryParseStoredDouble(value, out var stored))
+                    return false;
+                writer.AppendPhysical(column, stored);
+                return true;
+            case ColumnType.Date:
+                if (writer.TryAppend(column, value))
+                    return true;
+                if (!SqlSpecialValues.TryParseDateDays(value, out var days))
+                    return false;
+                writer.AppendPhysical(column, days);
+                return true;
+            case ColumnType.Timestamp:
+                if (writer.TryAppend(column, value))
+                    return true;
+                if (!SqlSpecialValues.TryParseTimestampMicros(value, out var micros))
+                    return false;
+                writer.AppendPhysical(column, micros);
+                return true;
             default:
                 return writer.TryAppend(column, value);
         }

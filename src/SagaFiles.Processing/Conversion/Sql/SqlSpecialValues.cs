@@ -1,0 +1,130 @@
+using System.Globalization;
+
+namespace SagaFiles.Processing.Conversion.Sql;
+
+/// <summary>
+/// Values of declared double, date and timestamp columns that dump tools write and the strict text parsers do not take:
+/// PostgreSQL's NaN, Infinity, infinity dates and BC dates, SQLite's 1e999 for an infinity and its reals printed with 20
+/// digits. The column's type says what the database held, so each is read as the value it stands for.
+/// </summary>
+static class SqlSpecialValues
+{
+    /// <summary>DuckDB's infinite date and timestamp (PostgreSQL's own are the same extremes), which it reads back as
+    /// infinity from Parquet.</summary>
+    const int InfiniteDays = int.MaxValue;
+
+    const long InfiniteMicros = long.MaxValue;
+
+    const long MicrosPerDay = 86_400_000_000L;
+
+    const string BeforeChrist = " BC";
+
+    /// <summary>
+    /// NaN and ±Infinity (PostgreSQL), a number past a double's range (SQLite writes ±1e999 for the infinities), or a
+    /// number with more digits than any double needs (SQLite's %.20g): the database held a double, so the nearest one
+    /// is its value.
+    /// </summary>
+    public static bool TryParseStoredDouble(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        var unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
+        var negative = text.Length > 0 && text[0] == '-';
+        if (unsigned.Equals("NaN", StringComparison.OrdinalIgnoreCase))
+        {
+            value = double.NaN;
+            return true;
+        }
+
+        if (unsigned.Equals("Infinity", StringComparison.OrdinalIgnoreCase) ||
+            unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase))
+        {
+            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+            return true;
+        }
+
+        var shape = NumberShape.Of(text);
+        if (!shape.IsNumber || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            return false;
+        if (double.IsInfinity(value))
+            return true;
+        return shape.SignificantDigits > 17 && (value != 0 || !HasNonZeroDigit(text));
+    }
+
+    static bool HasNonZeroDigit(ReadOnlySpan<char> number)
+    {
+        var e = number.IndexOfAny('e', 'E');
+        return (e < 0 ? number : number[..e]).ContainsAnyInRange('1', '9');
+    }
+
+    /// <summary>PostgreSQL's infinity and -infinity, and a date before Christ ("0044-03-15 BC").</summary>
+    public static bool TryParseDateDays(ReadOnlySpan<char> text, out int days)
+    {
+        days = 0;
+        if (IsInfinity(text, out var negative))
+        {
+            days = negative ? -InfiniteDays : InfiniteDays;
+            return true;
+        }
+
+        if (!TryShiftBeforeChrist(text, out var shifted, out var shiftDays) ||
+            !FieldParsers.TryParseDateDays(shifted, out var substituteDays))
+            return false;
+        days = checked((int)(substituteDays + shiftDays));
+        return true;
+    }
+
+    /// <summary>PostgreSQL's infinity and -infinity, and a timestamp before Christ ("0044-03-15 12:00:00+00 BC").</summary>
+    public static bool TryParseTimestampMicros(ReadOnlySpan<char> text, out long micros)
+    {
+        micros = 0;
+        if (IsInfinity(text, out var negative))
+        {
+            micros = negative ? -InfiniteMicros : InfiniteMicros;
+            return true;
+        }
+
+        if (!TryShiftBeforeChrist(text, out var shifted, out var shiftDays) ||
+            !FieldParsers.TryParseTimestampMicros(shifted, out var substituteMicros))
+            return false;
+        micros = substituteMicros + shiftDays * MicrosPerDay;
+        return true;
+    }
+
+    static bool IsInfinity(ReadOnlySpan<char> text, out bool negative)
+    {
+        negative = text.StartsWith('-');
+        var unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
+        return unsigned.Equals("infinity", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A BC date-time as an AD one whose year has the same length (2000 or 2001), and the days between the two years'
+    /// starts: the proleptic Gregorian calendar of PostgreSQL, where 1 BC is year 0 and leap.
+    /// </summary>
+    static bool TryShiftBeforeChrist(ReadOnlySpan<char> text, out string substitute, out long shiftDays)
+    {
+        substitute = "";
+        shiftDays = 0;
+        if (!text.EndsWith(BeforeChrist, StringComparison.Ordinal) || text.Length < 10 + BeforeChrist.Length ||
+            text[4] != '-' || !int.TryParse(text[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year) ||
+            year < 1)
+            return false;
+        var astronomical = 1 - year;
+        var leap = astronomical % 4 == 0 && (astronomical % 100 != 0 || astronomical % 400 == 0);
+        var substituteYear = leap ? 2000 : 2001;
+        substitute = string.Concat(substituteYear.ToString(CultureInfo.InvariantCulture), text[4..^BeforeChrist.Length]);
+        shiftDays = DaysFromCivil(astronomical, 1, 1) - DaysFromCivil(substituteYear, 1, 1);
+        return true;
+    }
+
+    /// <summary>Days from 1970-01-01 to a proleptic Gregorian date of any year (H. Hinnant's days_from_civil).</summary>
+    static long DaysFromCivil(long year, int month, int day)
+    {
+        year -= month <= 2 ? 1 : 0;
+        var era = (year >= 0 ? year : year - 399) / 400;
+        var yearOfEra = year - era * 400;
+        var dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        var dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146097 + dayOfEra - 719468;
+    }
+}
