@@ -23,6 +23,7 @@ public class SqlDumpSpecialValues_Specs
 
         file.Values<double?>("r").ShouldBe([double.NaN, double.NegativeInfinity, double.NaN]);
         file.Values<double?>("d").ShouldBe([double.PositiveInfinity, 1.5, double.NegativeInfinity]);
+        BitConverter.DoubleToInt64Bits(file.Values<double?>("r")[0]!.Value).ShouldBeGreaterThan(0, "a NaN without its sign bit");
     }
 
     [Test]

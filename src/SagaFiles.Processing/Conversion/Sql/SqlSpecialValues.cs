@@ -19,6 +19,9 @@ static class SqlSpecialValues
 
     const string BeforeChrist = " BC";
 
+    /// <summary>The canonical quiet NaN: .NET's double.NaN has its sign bit set, which readers show as "-nan".</summary>
+    static readonly double PositiveNaN = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000);
+
     /// <summary>
     /// NaN and ±Infinity (PostgreSQL), a number past a double's range (SQLite writes ±1e999 for the infinities), or a
     /// number with more digits than any double needs (SQLite's %.20g): the database held a double, so the nearest one
@@ -31,7 +34,7 @@ static class SqlSpecialValues
         var negative = text.Length > 0 && text[0] == '-';
         if (unsigned.Equals("NaN", StringComparison.OrdinalIgnoreCase))
         {
-            value = double.NaN;
+            value = PositiveNaN;
             return true;
         }
 
