@@ -26,6 +26,29 @@ public sealed class ParquetConversionProcessor(ProcessingLimits limits) : IFileP
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(outputs);
+        if (input.Type.Kind is FileKind.Csv or FileKind.Tsv or FileKind.Json or FileKind.JsonLines or FileKind.SqlDump)
+        {
+            // UTF-16 text converts from a UTF-8 copy; a table's result counts the bytes of the file as it came (a dump's
+            // tables count none of their own).
+            await using var utf8 = await Utf16Input.TranscodeAsync(input.Content, cancellationToken).ConfigureAwait(false);
+            if (utf8 is not null)
+            {
+                var outcome = await ConvertAsync(input with { Content = utf8 }, outputs, cancellationToken).ConfigureAwait(false);
+                if (input.Type.Kind == FileKind.SqlDump)
+                    return outcome;
+                var inputBytes = input.Content.Length;
+                return outcome with
+                {
+                    Results = outcome.Results.Select(r => r with { Table = r.Table! with { InputBytes = inputBytes } }).ToList()
+                };
+            }
+        }
+
+        return await ConvertAsync(input, outputs, cancellationToken).ConfigureAwait(false);
+    }
+
+    async Task<ProcessingOutcome> ConvertAsync(ProcessingInput input, IProcessingOutputs outputs, CancellationToken cancellationToken)
+    {
         if (input.Type.Kind == FileKind.SqlDump)
             return await ConvertDumpAsync(input, outputs, cancellationToken).ConfigureAwait(false);
 
