@@ -12,4 +12,8 @@ public class ConversionException : Exception
 
     /// <summary>The 1-based line of the input where the offending record starts, when known.</summary>
     public long? LineNumber { get; }
+
+    /// <summary>The record on <see cref="LineNumber" /> is malformed CSV (its quoting, length or field count), which it
+    /// may not be when read in another dialect.</summary>
+    internal bool MalformedRecord { get; init; }
 }

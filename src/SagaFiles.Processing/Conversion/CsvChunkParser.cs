@@ -15,14 +15,7 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
     /// <summary>Characters Sylvan reads at a time; it grows to <see cref="CsvConversionOptions.MaxRecordLength" /> for a long record.</summary>
     public const int BufferSize = 64 * 1024;
 
-    readonly CsvDataReaderOptions _csvOptions = new()
-    {
-        HasHeaders = false,
-        Delimiter = options.Delimiter,
-        BufferSize = BufferSize,
-        MaxBufferSize = options.MaxRecordLength,
-        OwnsReader = true
-    };
+    readonly CsvDataReaderOptions _csvOptions = options.ReaderOptions(BufferSize);
 
     public ChunkResult Parse(CsvChunk chunk, ColumnBuffer[] buffers, CancellationToken cancellationToken)
     {

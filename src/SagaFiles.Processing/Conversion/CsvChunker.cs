@@ -6,7 +6,8 @@ namespace SagaFiles.Processing.Conversion;
 /// Cuts CSV bytes into chunks that end on record boundaries, so each chunk parses on its own thread, and groups the
 /// chunks into row groups. It tracks quotes as the parser does (a quote opens a field only at the field's start; inside
 /// quotes, two quotes are one), so a line break inside a quoted field is never a cut; it jumps between quotes and line
-/// breaks with vectorized searches. A chunk holds at most <c>recordsPerChunk</c> line-ended segments (blank lines
+/// breaks with vectorized searches; for input that does not quote (<see cref="CsvQuoting.None" />) a quote is a
+/// plain byte and only line breaks are boundaries. A chunk holds at most <c>recordsPerChunk</c> line-ended segments (blank lines
 /// count, so never more records) and ends at the first boundary past <c>chunkBytes</c>; a row group ends after
 /// <c>recordsPerGroup</c> segments, or at the end of the first chunk past <see cref="MaxGroupBytes" />. Small chunks keep
 /// the bytes in memory small and the threads evenly busy. The text's encoding must keep the delimiter, quote, CR and LF
@@ -23,6 +24,7 @@ sealed class CsvChunker
 
     readonly Stream _input;
     readonly byte[] _delimiter;
+    readonly bool _quoted;
     readonly int _recordsPerChunk;
     readonly int _recordsPerGroup;
     readonly int _chunkBytes;
@@ -39,6 +41,7 @@ sealed class CsvChunker
 
     /// <param name="input">Positioned at the first byte of text (after any byte order mark).</param>
     /// <param name="delimiter">The delimiter's bytes in the input's encoding.</param>
+    /// <param name="quoted">Whether a quote at a field's start opens a quoted field, as the parser reads it.</param>
     /// <param name="recordsPerChunk">Line-ended segments per chunk at most (the first chunk gets one more for a header).</param>
     /// <param name="recordsPerGroup">Line-ended segments per row group at most.</param>
     /// <param name="chunkBytes">A chunk ends at the first boundary past this many bytes.</param>
@@ -46,11 +49,12 @@ sealed class CsvChunker
     /// there anyway, so the chunk is cut inside it rather than growing on.</param>
     /// <param name="rent">A buffer of at least the given length, from the caller's pool.</param>
     /// <param name="return">Takes back a buffer that was outgrown.</param>
-    public CsvChunker(Stream input, byte[] delimiter, int recordsPerChunk, int recordsPerGroup, int chunkBytes,
+    public CsvChunker(Stream input, byte[] delimiter, bool quoted, int recordsPerChunk, int recordsPerGroup, int chunkBytes,
         int maxRecordChars, Func<int, byte[]> rent, Action<byte[]> @return)
     {
         _input = input;
         _delimiter = delimiter;
+        _quoted = quoted;
         _recordsPerChunk = recordsPerChunk;
         _recordsPerGroup = recordsPerGroup;
         _chunkBytes = chunkBytes;
@@ -69,7 +73,7 @@ sealed class CsvChunker
         var filled = _nextFilled;
         _next = null;
         _nextFilled = 0;
-        var scan = new Scan(_delimiter, Math.Min(_recordsPerChunk, _recordsPerGroup - _groupRecords) + extraRecords,
+        var scan = new Scan(_delimiter, _quoted, Math.Min(_recordsPerChunk, _recordsPerGroup - _groupRecords) + extraRecords,
             _chunkBytes, skipLeadingBlankLines: _index == 0);
         while (true)
         {
@@ -120,9 +124,10 @@ sealed class CsvChunker
     /// <summary>The quote state machine over one chunk's bytes; resumes where it stopped when more bytes arrive.</summary>
     /// <param name="skipLeadingBlankLines">For the input's first chunk: blank lines before the first record are no
     /// records, so they neither count nor end the chunk, which must hold the first record (the header).</param>
-    struct Scan(byte[] delimiter, int records, int maxBytes, bool skipLeadingBlankLines)
+    struct Scan(byte[] delimiter, bool quoted, int records, int maxBytes, bool skipLeadingBlankLines)
     {
         static readonly SearchValues<byte> QuoteOrLineEnd = SearchValues.Create("\"\r\n"u8);
+        static readonly SearchValues<byte> LineEnd = SearchValues.Create("\r\n"u8);
 
         int _position;
         bool _inQuotes;
@@ -164,7 +169,7 @@ sealed class CsvChunker
                     continue;
                 }
 
-                var next = bytes[_position..].IndexOfAny(QuoteOrLineEnd);
+                var next = bytes[_position..].IndexOfAny(quoted ? QuoteOrLineEnd : LineEnd);
                 if (next < 0)
                 {
                     _position = bytes.Length;

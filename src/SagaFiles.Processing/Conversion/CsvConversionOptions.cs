@@ -1,4 +1,5 @@
 using SagaFiles.Processing.Detection;
+using Sylvan.Data.Csv;
 
 namespace SagaFiles.Processing.Conversion;
 
@@ -7,6 +8,9 @@ public sealed record CsvConversionOptions
 {
     /// <summary>The field delimiter: ',' for CSV, '\t' for TSV, or ';' / '|'.</summary>
     public char Delimiter { get; init; } = ',';
+
+    /// <summary>Whether quotes open quoted fields; <see cref="For" /> sniffs it from the input.</summary>
+    public CsvQuoting Quoting { get; init; } = CsvQuoting.Rfc4180;
 
     /// <summary>How many leading data rows column types are inferred from.</summary>
     public int SampleRows { get; init; } = 10_000;
@@ -26,7 +30,7 @@ public sealed record CsvConversionOptions
     /// <summary>
     /// Told the rows converted so far (for a progress report), on the converting thread, in input order, once per
     /// parsed chunk of at most 8,192 rows as it joins the row group being written; a pass that starts again with wider
-    /// column types counts again from zero. Null: nobody asks.
+    /// column types (or without quoting, <see cref="CsvQuoting.Sniffed" />) counts again from zero. Null: nobody asks.
     /// </summary>
     public Action<long>? RowsWritten { get; init; }
 
@@ -34,15 +38,32 @@ public sealed record CsvConversionOptions
 
     public static CsvConversionOptions Tsv { get; } = new() { Delimiter = '\t' };
 
-    /// <summary>Options for a detected CSV or TSV file, with its delimiter.</summary>
+    /// <summary>Options for a detected CSV or TSV file, with its delimiter; its quoting is sniffed from the input.</summary>
     public static CsvConversionOptions For(DetectedFileType type, ProcessingLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(type);
         if (type.Kind is not (FileKind.Csv or FileKind.Tsv))
             throw new ArgumentException($"Only CSV and TSV convert to Parquet, not {type.Kind}.", nameof(type));
-        return new CsvConversionOptions { Delimiter = type.Delimiter ?? (type.Kind == FileKind.Tsv ? '\t' : ','), Limits = limits };
+        return new CsvConversionOptions
+        {
+            Delimiter = type.Delimiter ?? (type.Kind == FileKind.Tsv ? '\t' : ','), Quoting = CsvQuoting.Sniffed,
+            Limits = limits
+        };
     }
+
+    /// <summary>Sylvan's options for reading records (quoted unless <see cref="Quoting" /> is <see cref="CsvQuoting.None" />)
+    /// with a buffer of <paramref name="bufferSize" /> characters to begin with.</summary>
+    internal CsvDataReaderOptions ReaderOptions(int bufferSize) => new()
+    {
+        HasHeaders = false,
+        Delimiter = Delimiter,
+        // No quoting: a quote character text does not hold (detection takes no text with a NUL for CSV).
+        Quote = Quoting == CsvQuoting.None ? '\0' : '"',
+        BufferSize = bufferSize,
+        MaxBufferSize = MaxRecordLength,
+        OwnsReader = true
+    };
 
     internal ParquetWriteOptions ParquetOptions => new()
     {

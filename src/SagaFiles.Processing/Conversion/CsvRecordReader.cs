@@ -54,14 +54,7 @@ sealed class CsvRecordReader : IAsyncDisposable
         input.Position = start + encoding.BomLength;
         var text = new StreamReader(input, encoding.Encoding, detectEncodingFromByteOrderMarks: false, BufferSize,
             leaveOpen: true);
-        var csvOptions = new CsvDataReaderOptions
-        {
-            HasHeaders = false,
-            Delimiter = options.Delimiter,
-            BufferSize = BufferSize,
-            MaxBufferSize = options.MaxRecordLength,
-            OwnsReader = true
-        };
+        var csvOptions = options.ReaderOptions(BufferSize);
 
         CsvDataReader sylvan;
         try
@@ -97,7 +90,8 @@ sealed class CsvRecordReader : IAsyncDisposable
     /// <summary>
     /// Fails when the first record has more fields than <see cref="ProcessingLimits.MaxColumns" />, before Sylvan sees it:
     /// setting up its reader takes time quadratic in the first record's fields (10 s for 130,000 on one core). Quotes
-    /// open a field only at its start, as in <see cref="Detection.TextSniffer" />; leading blank lines are skipped.
+    /// open a field only at its start, as in <see cref="Detection.TextSniffer" />, and only when the input quotes;
+    /// leading blank lines are skipped.
     /// </summary>
     static async Task CheckFirstRecordWidthAsync(Stream input, long start, InputEncoding encoding, CsvConversionOptions options,
         CancellationToken cancellationToken)
@@ -152,7 +146,7 @@ sealed class CsvRecordReader : IAsyncDisposable
                 recordStarted = true;
                 if (c == options.Delimiter)
                     fields++;
-                inQuotes = c == '"' && atFieldStart;
+                inQuotes = c == '"' && atFieldStart && options.Quoting != CsvQuoting.None;
                 atFieldStart = c == options.Delimiter;
             }
         }
@@ -176,7 +170,10 @@ sealed class CsvRecordReader : IAsyncDisposable
         var fields = _reader.RowFieldCount;
         if (fields != FieldCount)
             throw new ConversionException(
-                $"expected {FieldCount} fields as in the first row, found {fields} (a ragged row).", Line);
+                $"expected {FieldCount} fields as in the first row, found {fields} (a ragged row).", Line)
+            {
+                MalformedRecord = true
+            };
         return true;
     }
 
@@ -250,15 +247,21 @@ sealed class CsvRecordReader : IAsyncDisposable
     }
 
     static ConversionException? Translate(Exception exception, long line, int maxRecordLength) =>
-        Describe(exception, maxRecordLength) is { } message ? new ConversionException(message, line, exception) : null;
+        Describe(exception, maxRecordLength) is { } message
+            ? new ConversionException(message, line, exception) { MalformedRecord = true }
+            : null;
+
+    /// <summary>Whether a Sylvan error is (or likely is) a quoted field that is never closed: one that runs on to the end
+    /// of the input, or past the longest record allowed.</summary>
+    internal static bool IsQuoteLeftOpen(Exception? exception) => exception is CsvRecordTooLargeException ||
+        (exception is CsvFormatException e && e.Message.Contains("without a closing quote", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>What a Sylvan error means for the user, without the line; null for an error that is not the input's fault.</summary>
     internal static string? Describe(Exception exception, int maxRecordLength) => exception switch
     {
         CsvRecordTooLargeException =>
             $"a record is longer than the {maxRecordLength:N0} characters allowed (is a quote left open?).",
-        CsvFormatException e when e.Message.Contains("without a closing quote", StringComparison.OrdinalIgnoreCase) =>
-            "a quoted field is never closed (unterminated quote).",
+        CsvFormatException when IsQuoteLeftOpen(exception) => "a quoted field is never closed (unterminated quote).",
         CsvFormatException e when e.Message.Contains("after a closing quote", StringComparison.OrdinalIgnoreCase) =>
             "text follows the closing quote of a quoted field (write a quote inside quotes as two: \"\").",
         CsvFormatException e => $"malformed CSV: {e.Message}",

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text;
+using SagaFiles.Processing.Detection;
 
 namespace SagaFiles.Processing.Conversion;
 
@@ -17,8 +20,11 @@ namespace SagaFiles.Processing.Conversion;
 /// seekable output; without one the conversion fails naming the line, column and value).
 /// </para>
 /// <para>
-/// A quote inside an unquoted field (5'11", 12" pizza) is kept as a literal character, as spreadsheets write it; text
-/// after a closing quote, an unterminated quote and a row with another field count fail naming their line.
+/// A quote inside an unquoted field (5'11", 12" pizza) is kept as a literal character, as spreadsheets write it. Whether
+/// a quote at a field's start opens a quoted field is <see cref="CsvConversionOptions.Quoting" />: with
+/// <see cref="CsvQuoting.Sniffed" /> (detected files) a file that does not quote (IMDb's datasets) is read with quotes
+/// as plain characters. Read with quotes, text after a closing quote and an unterminated quote fail naming their line;
+/// so does a row with another field count.
 /// </para>
 /// <para>
 /// The rows are cut into chunks of whole records that parse on up to
@@ -43,10 +49,74 @@ public sealed class CsvToParquetConverter
 
         var inputStart = input.Position;
         var outputStart = output.CanSeek ? output.Position : 0;
-        var source = new Source(input, inputStart,
-            await InputEncoding.ChooseAsync(input, inputStart, cancellationToken).ConfigureAwait(false), options);
+        var encoding = await InputEncoding.ChooseAsync(input, inputStart, cancellationToken).ConfigureAwait(false);
+        var source = new Source(input, inputStart, encoding, options);
+        var sampled = SampledQuoting.Quoted; // as the options say: read once, never again without quoting
+        if (options.Quoting == CsvQuoting.Sniffed)
+        {
+            sampled = await SniffQuotingAsync(source, cancellationToken).ConfigureAwait(false);
+            source = source.With(sampled == SampledQuoting.Unquoted ? CsvQuoting.None : CsvQuoting.Rfc4180);
+        }
 
-        var table = await ProfileAsync(source, options.SampleRows, hasHeader: null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ConvertAsync(source, output, outputStart, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConversionException quoted) when (sampled == SampledQuoting.Unknown && output.CanSeek && quoted.MalformedRecord &&
+                                                  (TextSniffer.QuoteLeftOpenMeansUnquoted(options.Delimiter) ||
+                                                   !CsvRecordReader.IsQuoteLeftOpen(quoted.InnerException)))
+        {
+            // The sniffed prefix told nothing of quoting (no quote at a field's start, typically), so the file was read
+            // as RFC 4180, and past the prefix a record is malformed: most likely a file that never quotes, with a
+            // quote at a field's start. Start again from the source with quoting off, as the second pass for wider
+            // types does (rewinding both streams: nothing is buffered, memory stays bounded); when that reading fails
+            // too, the one that got further is the file's likelier dialect, so its failure is the one reported. As in
+            // the sniff, a quote left open in a file delimited by other than tabs fails as it is (a lost closing quote).
+            output.SetLength(outputStart);
+            output.Position = outputStart;
+            try
+            {
+                return await ConvertAsync(source.With(CsvQuoting.None), output, outputStart, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (ConversionException plain) when (!(plain.LineNumber > quoted.LineNumber))
+            {
+                ExceptionDispatchInfo.Throw(quoted); // with its own stack trace
+                throw; // not reached
+            }
+        }
+    }
+
+    /// <summary>How many bytes from the input's start <see cref="SniffQuotingAsync" /> reads.</summary>
+    const int QuotingSniffLength = 1024 * 1024;
+
+    /// <summary>What the quotes in the input's first MiB say about its quoting (<see cref="TextSniffer.QuotingOf" />).</summary>
+    static async Task<SampledQuoting> SniffQuotingAsync(Source source, CancellationToken cancellationToken)
+    {
+        var bytes = ArrayPool<byte>.Shared.Rent(QuotingSniffLength);
+        try
+        {
+            source.Input.Position = source.Start + source.Encoding.BomLength;
+            var read = await source.Input.ReadAtLeastAsync(bytes.AsMemory(0, QuotingSniffLength), QuotingSniffLength,
+                throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var truncated = read == QuotingSniffLength;
+            // The encoding's sniff found this prefix valid; a character may straddle its end.
+            var length = truncated ? TextSniffer.CompleteUtf8Length(bytes.AsSpan(0, read)) : read;
+            var text = source.Encoding.Encoding.GetString(bytes, 0, length);
+            return TextSniffer.QuotingOf(text, source.Options.Delimiter, truncated);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>Converts the input as <paramref name="source" /> says to read it, from its first row.</summary>
+    static async Task<ConversionResult> ConvertAsync(Source source, Stream output, long outputStart,
+        CancellationToken cancellationToken)
+    {
+        var table = await ProfileAsync(source, source.Options.SampleRows, hasHeader: null, cancellationToken)
+            .ConfigureAwait(false);
         if (table.Rows == 0)
             throw new ConversionException(
                 $"The file has a header row ({string.Join(", ", table.Names)}) but no data rows.");
@@ -73,8 +143,8 @@ public sealed class CsvToParquetConverter
         var written = pass.Written!.Value;
         var columns = table.Names.Select((name, i) => new ConvertedColumn(name, table.Specs[i].Type, table.Specs[i].Scale))
             .ToList();
-        return new ConversionResult(written.Rows, columns, input.Length - inputStart, written.OutputBytes, written.RowGroups,
-            restarted);
+        return new ConversionResult(written.Rows, columns, source.Input.Length - source.Start, written.OutputBytes,
+            written.RowGroups, restarted);
     }
 
     /// <summary>
@@ -151,7 +221,8 @@ public sealed class CsvToParquetConverter
         var parser = new CsvChunkParser(source.Encoding.Encoding, options, table.Names.Count, table.HasHeader);
         var pool = new ChunkPool();
         source.Input.Position = source.Start + source.Encoding.BomLength;
-        var chunker = new CsvChunker(source.Input, source.Encoding.Encoding.GetBytes([options.Delimiter]), chunkRecords,
+        var chunker = new CsvChunker(source.Input, source.Encoding.Encoding.GetBytes([options.Delimiter]),
+            quoted: options.Quoting != CsvQuoting.None, chunkRecords,
             writer.RowsPerGroup, chunkBytes, Math.Max(options.MaxRecordLength, CsvChunkParser.BufferSize), pool.Rent,
             pool.Return);
         var gate = new ThreadGate(threads);
@@ -264,7 +335,10 @@ public sealed class CsvToParquetConverter
                 throw await source.Encoding.InvalidUtf8ErrorAsync(source.Input, source.Start, invalid, cancellationToken)
                     .ConfigureAwait(false);
             if (result.Failure is { } failure)
-                throw new ConversionException(failure.Message!, part.Chunk.Line + failure.Line!.Value - 1, failure.Cause);
+                throw new ConversionException(failure.Message!, part.Chunk.Line + failure.Line!.Value - 1, failure.Cause)
+                {
+                    MalformedRecord = true
+                };
             if (result.Mismatch is { } mismatch)
                 return new Mismatch(part.Chunk.Line + mismatch.Line - 1, mismatch.Column, table.Specs[mismatch.Column],
                     mismatch.Value);
@@ -360,6 +434,9 @@ public sealed class CsvToParquetConverter
     /// <summary>The input and how to read it, for each pass over it.</summary>
     sealed record Source(Stream Input, long Start, InputEncoding Encoding, CsvConversionOptions Options)
     {
+        /// <summary>The same input read with <paramref name="quoting" />.</summary>
+        public Source With(CsvQuoting quoting) => this with { Options = Options with { Quoting = quoting } };
+
         public Task<CsvRecordReader> OpenAsync(bool firstRecordIsData, CancellationToken cancellationToken) =>
             CsvRecordReader.OpenAsync(Input, Start, Encoding, Options, firstRecordIsData, cancellationToken);
     }

@@ -110,16 +110,16 @@ static partial class TextSniffer
     }
 
     /// <summary>
-    /// The delimiter that splits every one of the first records into the same number (at least two) of fields,
-    /// RFC 4180 quotes respected; the one giving the most fields wins, ',' on a tie. Needs at least two records.
+    /// The delimiter that splits every one of the first records into the same number (at least two) of fields, read
+    /// as <see cref="Dialect" /> reads them; the one giving the most fields wins, ',' on a tie. Needs at least two records.
     /// </summary>
     public static (char Delimiter, int FieldCount)? FindDelimiter(string text, bool truncated)
     {
         (char Delimiter, int FieldCount)? best = null;
         foreach (var delimiter in DelimiterCandidates)
         {
-            var counts = FieldCounts(text, delimiter, truncated);
-            if (counts.Count < 2 || counts[0] < 2 || counts.Any(c => c != counts[0]))
+            var counts = Dialect(text, delimiter, truncated, MaxSampledRecords).Counts;
+            if (!IsEven(counts))
                 continue;
             if (best is null || counts[0] > best.Value.FieldCount)
                 best = (delimiter, counts[0]);
@@ -128,14 +128,59 @@ static partial class TextSniffer
         return best;
     }
 
-    static List<int> FieldCounts(ReadOnlySpan<char> text, char delimiter, bool truncated)
+    /// <summary>What the quotes at fields' starts in all of <paramref name="text" /> say about the file's quoting.</summary>
+    /// <param name="truncated">The text is a prefix of the file: its last record may be cut.</param>
+    public static SampledQuoting QuotingOf(ReadOnlySpan<char> text, char delimiter, bool truncated) =>
+        Dialect(text, delimiter, truncated, int.MaxValue).Quoting;
+
+    /// <summary>
+    /// The field counts of the first <paramref name="maxRecords" /> records and what the quotes say, as DuckDB's sniffer
+    /// decides between quoting and none: RFC 4180 quotes are respected unless a field begins with a quote that is no
+    /// well-formed quoted field and no quoted field needs its quotes, or unless only reading quotes as plain characters
+    /// splits the records evenly (a stray quote that closes a quote left open merges lines); then the file does not
+    /// quote. A field left open at the end of a file delimited by other than tabs says that the file quotes: a lost
+    /// closing quote is likelier there than a tool that never quotes, and the conversion fails naming its line.
+    /// When neither reading splits them evenly the quotes tell nothing (<see cref="SampledQuoting.Unknown" />).
+    /// </summary>
+    static (List<int> Counts, SampledQuoting Quoting) Dialect(ReadOnlySpan<char> text, char delimiter, bool truncated,
+        int maxRecords)
+    {
+        var (counts, quoting, leftOpen) = Sample(text, delimiter, truncated, quoted: true, maxRecords);
+        if (quoting == SampledQuoting.Unknown || (quoting == SampledQuoting.Quoted && (IsEven(counts) || leftOpen)))
+            return (counts, quoting);
+        var plain = Sample(text, delimiter, truncated, quoted: false, maxRecords).Counts;
+        // Neither reading splits the records evenly: the quotes do not tell after all.
+        return IsEven(plain) ? (plain, SampledQuoting.Unquoted) : (counts, SampledQuoting.Unknown);
+    }
+
+    /// <summary>
+    /// Whether a field that opens a quote and never closes it says that the file does not quote: in tab-separated text
+    /// (IMDb's datasets, database exports) it does; with another delimiter a lost closing quote is likelier, and the
+    /// conversion fails naming its line.
+    /// </summary>
+    internal static bool QuoteLeftOpenMeansUnquoted(char delimiter) => delimiter == '\t';
+
+    static bool IsEven(List<int> counts) => counts.Count >= 2 && counts[0] >= 2 && counts.TrueForAll(c => c == counts[0]);
+
+    /// <summary>
+    /// The field counts of the first <paramref name="maxRecords" /> records, read with RFC 4180 quotes when
+    /// <paramref name="quoted" /> (a quote opens a field only at its start; inside quotes, two quotes are one) or with
+    /// quotes as plain characters; and, when quoted, what the quotes say (<see cref="SampledQuoting" />). A quoted field
+    /// is not well formed when text follows its closing quote, or, in tab-separated text, when it is never closed: the
+    /// text ends inside it, or a prefix ends inside it after it ran past the end of its line. With another delimiter,
+    /// such a field is <paramref name="LeftOpen" />.
+    /// </summary>
+    static (List<int> Counts, SampledQuoting Quoting, bool LeftOpen) Sample(ReadOnlySpan<char> text, char delimiter, bool truncated,
+        bool quoted, int maxRecords)
     {
         var counts = new List<int>();
         var fields = 1;
         var inQuotes = false;
         var atFieldStart = true;
         var recordHasContent = false;
-        for (var i = 0; i < text.Length && counts.Count < MaxSampledRecords; i++)
+        var (sawQuotedField, malformed, needsQuotes) = (false, false, false);
+        var (justClosed, fieldNeedsQuotes, spansLines) = (false, false, false); // of the quoted field being read
+        for (var i = 0; i < text.Length && counts.Count < maxRecords; i++)
         {
             var c = text[i];
             if (inQuotes)
@@ -143,14 +188,24 @@ static partial class TextSniffer
                 if (c == '"')
                 {
                     if (i + 1 < text.Length && text[i + 1] == '"')
-                        i++;
+                        (i, fieldNeedsQuotes) = (i + 1, true);
                     else
-                        inQuotes = false;
+                        (inQuotes, justClosed) = (false, true);
+                }
+                else if (c == delimiter || c is '\r' or '\n')
+                {
+                    fieldNeedsQuotes = true;
+                    spansLines |= c is '\r' or '\n';
                 }
 
                 continue;
             }
 
+            if (justClosed && c != delimiter && c is not ('\r' or '\n'))
+                malformed = true;
+            else if (justClosed)
+                needsQuotes |= fieldNeedsQuotes;
+            justClosed = false;
             if (c is '\r' or '\n')
             {
                 if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
@@ -171,14 +226,22 @@ static partial class TextSniffer
                 continue;
             }
 
-            inQuotes = c == '"' && atFieldStart;
+            inQuotes = quoted && c == '"' && atFieldStart;
+            if (inQuotes)
+                (sawQuotedField, fieldNeedsQuotes, spansLines) = (true, false, false);
             atFieldStart = false;
         }
 
         // The last record counts only when it is known to be complete.
-        if (!truncated && recordHasContent && !inQuotes && counts.Count < MaxSampledRecords)
+        if (!truncated && recordHasContent && !inQuotes && counts.Count < maxRecords)
             counts.Add(fields);
-        return counts;
+        var leftOpen = inQuotes && (!truncated || spansLines);
+        malformed |= leftOpen && QuoteLeftOpenMeansUnquoted(delimiter);
+        needsQuotes |= justClosed && fieldNeedsQuotes;
+        var quoting = !sawQuotedField ? SampledQuoting.Unknown
+            : malformed && !needsQuotes ? SampledQuoting.Unquoted
+            : SampledQuoting.Quoted;
+        return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter));
     }
 
     static bool IsJsonValue(ReadOnlySpan<char> text, bool isComplete)
@@ -260,4 +323,19 @@ static partial class TextSniffer
 
     [GeneratedRegex(@"^(CREATE\s+(\w+\s+)?TABLE|INSERT\s+INTO)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TableStatement();
+}
+
+/// <summary>What the quotes at fields' starts in a sample of delimited text say about the file's quoting.</summary>
+enum SampledQuoting
+{
+    /// <summary>No field begins with a quote, or the sample's records are uneven however it is read: it does not tell.</summary>
+    Unknown,
+
+    /// <summary>Fields begin with quotes and are well-formed quoted fields, or some hold a delimiter, a line break or
+    /// a doubled quote that only quoting explains.</summary>
+    Quoted,
+
+    /// <summary>A field begins with a quote but is no well-formed quoted field (text follows its closing quote, or it
+    /// is never closed), and no quoted field needs its quotes: the file does not quote.</summary>
+    Unquoted
 }
