@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using SagaFiles.Processing;
 using SagaFiles.Storage;
 
 namespace SagaFiles.Components.Consumers;

@@ -1,6 +1,6 @@
 using System.Buffers;
-using SagaFiles.Processing.IO;
 using SagaFiles.Processing;
+using SagaFiles.Processing.IO;
 using SagaFiles.Processing.Processors;
 using SagaFiles.Storage;
 

@@ -5,7 +5,8 @@ namespace SagaFiles.Processing.Conversion;
 /// <summary>
 /// UTF-16 text with its byte order mark (Excel's "Unicode Text", SQL Server's and Windows PowerShell's exports), which
 /// detection reads as text but the converters, built on UTF-8 bytes, cannot: transcoded as it streams to UTF-8 in a
-/// temporary file (deleted when closed), which is converted instead. Memory stays that of a copy buffer.
+/// <see cref="TempFile" /> (deleted when closed, or by the next worker to start after a crash), which is converted
+/// instead. Memory stays that of a copy buffer.
 /// </summary>
 static class Utf16Input
 {
@@ -31,8 +32,7 @@ static class Utf16Input
         }
 
         var utf16 = new UnicodeEncoding(bigEndian.Value, byteOrderMark: false, throwOnInvalidBytes: true);
-        var copy = new FileStream(Path.Combine(Path.GetTempPath(), $"sagafiles-utf8-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
-            FileAccess.ReadWrite, FileShare.None, CopyBuffer, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var copy = TempFile.Create("utf8");
         try
         {
             await using (var transcoded = Encoding.CreateTranscodingStream(input, utf16, new UTF8Encoding(false), leaveOpen: true))

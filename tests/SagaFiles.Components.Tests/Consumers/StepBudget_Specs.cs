@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using SagaFiles.Components.Consumers;
+using SagaFiles.Processing;
 using Shouldly;
 
 namespace SagaFiles.Components.Tests.Consumers;

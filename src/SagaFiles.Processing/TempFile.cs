@@ -1,21 +1,23 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
-namespace SagaFiles.Components.Consumers;
+namespace SagaFiles.Processing;
 
 /// <summary>
 /// A scratch file that the OS deletes when it is closed, on every path (success, failure, cancellation), in a folder of
-/// this process's own, so that what a killed worker left behind is found by the next one to start (<see cref="TempFileSweep" />).
+/// this process's own, so that what a killed worker left behind is found by the next one to start (<see cref="RemoveLeftovers" />,
+/// which the worker calls at start-up).
 /// </summary>
-static class TempFile
+public static class TempFile
 {
     const int BufferSize = 1024 * 1024;
     const string FolderPrefix = "sagafiles-worker-";
 
-    public static FileStream Create(Guid fileId, string purpose)
+    /// <summary>A new scratch file for <paramref name="purpose" /> of the file <paramref name="fileId" />.</summary>
+    public static FileStream Create(Guid fileId, string purpose) => Create($"{fileId:N}-{purpose}");
+
+    /// <summary>A new scratch file for <paramref name="purpose" />, which names it.</summary>
+    public static FileStream Create(string purpose)
     {
         var folder = Directory.CreateDirectory(FolderOf(Environment.ProcessId)).FullName;
-        return new FileStream(Path.Combine(folder, $"{fileId:N}-{purpose}-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
+        return new FileStream(Path.Combine(folder, $"{purpose}-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
             FileAccess.ReadWrite, FileShare.None, BufferSize, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
     }
 
@@ -43,19 +45,5 @@ static class TempFile
         return removed;
     }
 
-    internal static string FolderOf(int processId) => Path.Combine(Path.GetTempPath(), FolderPrefix + processId);
-}
-
-/// <summary>At start-up, removes the temp files of workers that were killed before they could close them.</summary>
-sealed class TempFileSweep(ILogger<TempFileSweep> logger) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        var removed = TempFile.RemoveLeftovers();
-        if (removed > 0)
-            logger.LogInformation("Removed the temp files of {Count} workers that are gone", removed);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public static string FolderOf(int processId) => Path.Combine(Path.GetTempPath(), FolderPrefix + processId);
 }
