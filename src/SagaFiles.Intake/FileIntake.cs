@@ -16,12 +16,13 @@ namespace SagaFiles.Intake;
 
 /// <summary>
 /// The one way a file enters SagaFiles, whatever door it came through: checks its idempotency key, name, size and
-/// tags, streams its bytes to the incoming bucket (never whole in memory), then records it as Pending and publishes
-/// FileUploaded in one transaction (the bus outbox), so the saga starts for every file recorded and only for those.
+/// tags, streams its bytes to the incoming bucket (never whole in memory), then records it with its saga started
+/// (<see cref="FileSagaStart" />: at the download step, whose command goes in the same transaction through the bus outbox),
+/// so a file is processed for every file recorded and only for those.
 /// Scoped, like the database context it writes with: one instance per request, or per file in a hosted door.
 /// </summary>
-public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage, IPublishEndpoint publish,
-    TimeProvider clock, ILogger<FileIntake> logger)
+public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage, ISendEndpointProvider sends,
+    FileSagaStart sagaStart, TimeProvider clock, ILogger<FileIntake> logger)
 {
     /// <summary>The longest name a file may have: the record keeps it as given (files.original_name).</summary>
     public const int MaxNameLength = FileState.MaxOriginalNameLength;
@@ -115,7 +116,7 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
             stored.Size, cancellationToken);
     }
 
-    /// <summary>The Pending record, its idempotency key and FileUploaded, committed together.</summary>
+    /// <summary>The file's record with its saga started, its idempotency key and the download's command, committed together.</summary>
     async Task<IntakeResult> RecordAsync(IntakeRequest request, Guid fileId, ObjectLocation location, long size, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -132,13 +133,11 @@ public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptio
             Tags = request.Tags.Values,
             UploadedAt = now
         };
-        var file = new FileState { CorrelationId = fileId, CurrentState = FileStates.Pending };
-        file.Accept(uploaded, now);
+        // The bus outbox holds the download's command until SaveChanges: the file record, its key and the command commit together.
+        var file = await sagaStart.StartAsync(uploaded, now, sends, cancellationToken);
         db.Files.Add(file);
         if (request.IdempotencyKey is { } key)
             db.UploadKeys.Add(new UploadKey { Tenant = request.Tenant, Key = key, FileId = fileId, CreatedAt = now });
-        // The bus outbox holds the publish until SaveChanges: the file record, its key and its message commit together.
-        await publish.Publish(uploaded, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,16 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Intake;
 
 public static class IntakeRegistration
 {
     /// <summary>
-    /// <see cref="FileIntake" />, scoped. Needs the database (AddSagaFilesDatabase), its bus outbox (AddSagaFilesOutbox),
-    /// storage (AddSagaFilesStorage) and a <see cref="TimeProvider" />.
+    /// <see cref="FileIntake" />, scoped, and the <see cref="FileSagaStart" /> it records files with. Needs the database
+    /// (AddSagaFilesDatabase, which also binds the saga's settings), its bus outbox (AddSagaFilesOutbox), storage
+    /// (AddSagaFilesStorage) and a <see cref="TimeProvider" />.
     /// </summary>
     public static IServiceCollection AddFileIntake(this IServiceCollection services)
     {
+        services.TryAddSingleton<FileSagaStart>();
         services.TryAddScoped<FileIntake>();
         return services;
     }

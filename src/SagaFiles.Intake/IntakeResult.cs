@@ -17,7 +17,7 @@ public abstract record IntakeResult
         _ => null
     };
 
-    /// <summary>The file was recorded as Pending and FileUploaded was published with it.</summary>
+    /// <summary>The file was recorded with its saga started: its download's command commits with it.</summary>
     public sealed record Accepted(IntakeReceipt File) : IntakeResult;
 
     /// <summary>The idempotency key was seen before: this is the file its first submission created; nothing new was kept.</summary>

@@ -201,7 +201,7 @@ public sealed class ResumableUploads(SagaFilesDbContext db, IMultipartStore mult
                 + "the upload is aborted; start a new one.");
         }
 
-        // The upload's status commits with the file record, its key and FileUploaded (the intake saves this context).
+        // The upload's status commits with the file record, its key and its download's command (the intake saves this context).
         var tracked = await db.Uploads.SingleAsync(u => u.Id == id, cancellationToken);
         tracked.Status = UploadStatus.Completed;
         tracked.UpdatedAt = clock.GetUtcNow();

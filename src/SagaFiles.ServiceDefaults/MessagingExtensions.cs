@@ -11,8 +11,7 @@ public static class MessagingExtensions
     /// The bus every SagaFiles host uses. This is the one place that names the transport: switching to
     /// MassTransit.AmazonSQS changes the package reference and the <c>UsingAmazonSqs</c> host block below (docs/adr/0001).
     /// </summary>
-    public static IHostApplicationBuilder AddSagaFilesMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure,
-        Action<IAmazonSqsBusFactoryConfigurator>? configureTransport = null)
+    public static IHostApplicationBuilder AddSagaFilesMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
     {
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSagaFilesDeadLetterRedrive();
@@ -59,7 +58,6 @@ public static class MessagingExtensions
                     });
                 });
                 cfg.UseDelayedMessageScheduler();
-                configureTransport?.Invoke(cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });

@@ -41,7 +41,7 @@ public class ResumableUpload_Specs
         var body = await first.Content.ReadFromJsonAsync<JsonElement>();
         var fileId = body.GetProperty("id").GetGuid();
         first.Headers.Location!.ToString().ShouldBe($"/files/{fileId}");
-        body.GetProperty("status").GetString().ShouldBe("Pending");
+        body.GetProperty("status").GetString().ShouldBe("Processing");
         body.GetProperty("size").GetInt64().ShouldBe(content.Length);
         body.GetProperty("links").GetProperty("self").GetString().ShouldBe($"/files/{fileId}");
         second.StatusCode.ShouldBe(HttpStatusCode.Accepted);

@@ -12,7 +12,7 @@ public class Upload_Specs
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         var id = body.GetProperty("id").GetGuid();
-        body.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Pending));
+        body.GetProperty("status").GetString().ShouldBe(nameof(FileStatus.Processing), "its download has started");
         body.GetProperty("links").GetProperty("self").GetString().ShouldBe($"/files/{id}");
         response.Headers.Location!.ToString().ShouldBe($"/files/{id}");
         (await Files.Get(id)).GetProperty("originalName").GetString().ShouldBe("accepted.csv");

@@ -38,10 +38,9 @@ public static class ApiExtensions
         builder.Services.AddHostedService<EnsureBucketsOnStart>();
         // A file's results listed by manifest are read from it to answer GET /files/{id} and its downloads.
         builder.Services.AddSingleton<OutputManifests>();
-        // The API publishes FileUploaded; declaring the saga's subscription keeps uploads made before the first worker
-        // ever started waiting in its queue rather than dropped by a topic nobody subscribes to yet.
-        builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox(),
-            transport => transport.DeclareSubscription<FileUploaded>(FileStateDefinition.QueueName));
+        // The intake starts each file's download (FileSagaStart): a send to the step's queue, which keeps what arrives before
+        // the first worker ever started (the send creates the queue if no worker has yet).
+        builder.AddSagaFilesMessaging(x => x.AddSagaFilesOutbox());
         builder.Services.AddResumableUploads();
         // Watched folders (Sources:Folders) and S3 bucket sources (Sources:Buckets): their ledgers keep several instances
         // from taking a file twice.

@@ -63,8 +63,9 @@ public sealed class FileStateMachine : MassTransitStateMachine<FileState>
             s.Received = r => r.CorrelateById(m => m.Message.FileId);
         });
 
-        // The API records an upload as Pending in the same transaction that publishes FileUploaded;
-        // other ways in (S3 polling, a watched folder) publish FileUploaded alone.
+        // Every door of the intake records a file already at its download (FileSagaStart, the first transition below taken
+        // in the intake's transaction); FileUploaded alone announces an archive's children, and files an API of an earlier
+        // version recorded as Pending.
         Initially(
             When(Uploaded)
                 .Then(context => context.Saga.Accept(context.Message, Now))
@@ -415,20 +416,8 @@ static class FileStateMachineActivities
         where TEvent : class
     {
         var machine = binder.Machine();
-        return binder
-            .Then(context =>
-            {
-                var now = machine.Now;
-                context.Saga.StartStep(step(context).Name, now, now + machine.Settings.StepTimeout);
-                FileMetrics.AttemptStarted(context.Saga.CurrentStep!);
-            })
-            .ThenAsync(async context =>
-            {
-                var started = step(context);
-                var command = started.CommandFor(context.Saga);
-                var endpoint = await context.GetSendEndpoint(started.Address);
-                await endpoint.Send(command, started.Command, context.CancellationToken);
-            });
+        return binder.ThenAsync(context =>
+            step(context).StartAttemptAsync(context.Saga, machine.Now, machine.Settings.StepTimeout, context, context.CancellationToken));
     }
 
     /// <summary>A file from an archive tells its parent how it ended (and how it ended before, if it was retried).</summary>

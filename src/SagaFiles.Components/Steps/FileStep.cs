@@ -1,3 +1,4 @@
+using SagaFiles.Components.Metrics;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Components.Steps;
@@ -32,6 +33,19 @@ public sealed record FileStep
     public required Func<FileState, StepCommand> CommandFor { get; init; }
 
     public Uri Address => new($"queue:{Queue}");
+
+    /// <summary>
+    /// Starts <paramref name="file" />'s next attempt at this step: its deadline set (<see cref="FileState.StepTimeoutAt" />)
+    /// and its command sent through <paramref name="sends" />, the saga's consume context or the intake's bus outbox.
+    /// </summary>
+    public async Task StartAttemptAsync(FileState file, DateTimeOffset now, TimeSpan timeout, ISendEndpointProvider sends,
+        CancellationToken cancellationToken)
+    {
+        file.StartStep(Name, now, now + timeout);
+        FileMetrics.AttemptStarted(Name);
+        var endpoint = await sends.GetSendEndpoint(Address);
+        await endpoint.Send(CommandFor(file), Command, cancellationToken);
+    }
 
     /// <summary>A step whose consumer <typeparamref name="TConsumer" /> takes <typeparamref name="TCommand" /> and answers <typeparamref name="TCompletion" />.</summary>
     public static FileStep Of<TCommand, TCompletion, TConsumer>(string name, string state, string queue, StepPolicy policy,

@@ -4,6 +4,7 @@ using NUnit.Framework;
 using SagaFiles.Components.Consumers;
 using SagaFiles.Components.Steps;
 using SagaFiles.Components.Tests.Support;
+using SagaFiles.Components.StateMachines;
 using SagaFiles.Intake;
 using SagaFiles.Storage;
 using Shouldly;
@@ -35,21 +36,26 @@ public class FileIntake_Specs
     static string UniqueName(string name) => $"{Guid.NewGuid():N}-{name}";
 
     [Test]
-    public async Task A_stream_is_stored_under_its_last_path_segment_recorded_as_pending_and_announced_with_the_record()
+    public async Task A_stream_is_stored_under_its_last_path_segment_and_recorded_at_its_download_whose_command_commits_with_the_record()
     {
+        var before = DateTimeOffset.UtcNow;
         var result = await _host.SubmitAsync(Upload("../../etc/ré\u0001port.csv", "a,b\n1,2\n", tags: "team=data, source = spec"));
 
         var file = result.ShouldBeOfType<IntakeResult.Accepted>().File;
         file.OriginalName.ShouldBe("../../etc/ré\u0001port.csv", "the record keeps the name as given");
         file.Size.ShouldBe(8);
         var record = await _host.QueryAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.CorrelationId == file.FileId));
-        record.CurrentState.ShouldBe(FileStates.Pending);
+        record.CurrentState.ShouldBe(FileSagaStart.RecordedState);
+        (record.CurrentStep, record.Attempt).ShouldBe((FileSteps.Download, 1));
+        record.StepTimeoutAt.ShouldNotBeNull().ShouldBeGreaterThan(before, "the sweeper times the download out like any attempt");
+        var entry = record.History.ShouldHaveSingleItem();
+        (entry.From, entry.To, entry.Step, entry.Attempt).ShouldBe((FileStates.Pending, record.CurrentState, FileSteps.Download, 1));
         record.SourceBucket.ShouldBe(_host.IncomingBucket);
         record.SourceKey.ShouldBe($"{Tenant}/uploads/{file.FileId}/réport.csv");
         record.ContentType.ShouldBe("text/csv");
         record.Tags.ShouldBe(new Dictionary<string, string> { ["team"] = "data", ["source"] = "spec" }, ignoreOrder: true);
         (await _host.Storage.ReadAllAsync(_host.IncomingBucket, record.SourceKey)).ShouldBe("a,b\n1,2\n"u8.ToArray());
-        (await _host.PublishedUploadsAsync(file.FileId)).ShouldBe(1);
+        (await _host.StartedDownloadsAsync(file.FileId)).ShouldBe(1);
     }
 
     [Test]
@@ -64,7 +70,7 @@ public class FileIntake_Specs
         repeat.ShouldBeOfType<IntakeResult.Replayed>().File.ShouldBe(first);
         (await _host.IncomingKeysAsync()).Count(k => k.EndsWith(name, StringComparison.Ordinal)).ShouldBe(1);
         (await _host.QueryAsync(db => db.Files.CountAsync(f => f.OriginalName == name))).ShouldBe(1);
-        (await _host.PublishedUploadsAsync(first.FileId)).ShouldBe(1);
+        (await _host.StartedDownloadsAsync(first.FileId)).ShouldBe(1);
     }
 
     [Test]
@@ -80,7 +86,7 @@ public class FileIntake_Specs
         (await _host.IncomingKeysAsync()).Where(k => k.EndsWith(name, StringComparison.Ordinal))
             .ShouldBe([$"{Tenant}/uploads/{accepted.FileId}/{name}"]);
         (await _host.QueryAsync(db => db.Files.CountAsync(f => f.OriginalName == name))).ShouldBe(1);
-        (await _host.PublishedUploadsAsync(accepted.FileId)).ShouldBe(1);
+        (await _host.StartedDownloadsAsync(accepted.FileId)).ShouldBe(1);
     }
 
     [Test]
@@ -157,7 +163,7 @@ public class FileIntake_Specs
         var record = await _host.QueryAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.CorrelationId == file.FileId));
         (record.SourceBucket, record.SourceKey, record.ContentType).ShouldBe((_host.IncomingBucket, key, "text/csv"));
         (await _host.IncomingKeysAsync(key)).ShouldBe([key]);
-        (await _host.PublishedUploadsAsync(file.FileId)).ShouldBe(1);
+        (await _host.StartedDownloadsAsync(file.FileId)).ShouldBe(1);
     }
 
     [Test]

@@ -17,7 +17,7 @@ namespace SagaFiles.Components.Tests.Intake;
 
 /// <summary>
 /// <see cref="FileIntake" /> as a host runs it: its own migrated database on the test stack's Postgres, buckets of its own
-/// in the emulator's S3, and the bus outbox with its delivery service off, so what a submission published stays in the
+/// in the emulator's S3, and the bus outbox with its delivery service off, so what a submission sent stays in the
 /// outbox table to be read.
 /// </summary>
 public sealed class IntakeHost : IAsyncDisposable
@@ -86,9 +86,9 @@ public sealed class IntakeHost : IAsyncDisposable
         return await query(scope.ServiceProvider.GetRequiredService<SagaFilesDbContext>());
     }
 
-    /// <summary>The FileUploaded messages waiting in the outbox for <paramref name="fileId" />.</summary>
-    public Task<int> PublishedUploadsAsync(Guid fileId) =>
-        QueryAsync(db => db.Set<OutboxMessage>().CountAsync(m => m.MessageType.Contains("FileUploaded") && m.Body.Contains(fileId.ToString())));
+    /// <summary>The DownloadFile commands waiting in the outbox for <paramref name="fileId" />.</summary>
+    public Task<int> StartedDownloadsAsync(Guid fileId) =>
+        QueryAsync(db => db.Set<OutboxMessage>().CountAsync(m => m.MessageType.Contains("DownloadFile") && m.Body.Contains(fileId.ToString())));
 
     /// <summary>Every object in the incoming bucket under <paramref name="prefix" />.</summary>
     public Task<List<string>> IncomingKeysAsync(string prefix = "") => Storage.KeysAsync(IncomingBucket, prefix);

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using FluentValidation.Results;
+using SagaFiles.Components.StateMachines;
 using SagaFiles.Intake;
 
 namespace SagaFiles.Api.Features.Files.Upload;
@@ -48,7 +49,7 @@ public static class IntakeAnswers
     static Task AcceptedAsync(HttpContext http, IntakeReceipt file, CancellationToken ct)
     {
         http.Response.Headers.Location = $"/files/{file.FileId}";
-        return http.Response.SendAsync(new Response(file.FileId, FileStatus.Pending, file.OriginalName, file.Size, FileLinks.For(file.FileId)), 202,
+        return http.Response.SendAsync(new Response(file.FileId, FileStates.StatusOf(FileSagaStart.RecordedState), file.OriginalName, file.Size, FileLinks.For(file.FileId)), 202,
             cancellation: ct);
     }
 }
