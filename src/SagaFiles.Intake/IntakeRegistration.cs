@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SagaFiles.Components.Data;
 using SagaFiles.Components.StateMachines;
 
 namespace SagaFiles.Intake;
@@ -7,12 +8,13 @@ namespace SagaFiles.Intake;
 public static class IntakeRegistration
 {
     /// <summary>
-    /// <see cref="FileIntake" />, scoped, and the <see cref="FileSagaStart" /> it records files with. Needs the database
-    /// (AddSagaFilesDatabase, which also binds the saga's settings), its bus outbox (AddSagaFilesOutbox), storage
-    /// (AddSagaFilesStorage) and a <see cref="TimeProvider" />.
+    /// <see cref="FileIntake" />, scoped, and the <see cref="FileSagaStart" /> it records files with, which reads the saga's
+    /// settings (section <c>FileSaga</c>: the first attempt's deadline). Needs the database (AddSagaFilesDatabase), its bus
+    /// outbox (AddSagaFilesOutbox), storage (AddSagaFilesStorage) and a <see cref="TimeProvider" />.
     /// </summary>
     public static IServiceCollection AddFileIntake(this IServiceCollection services)
     {
+        services.AddFileSagaOptions();
         services.TryAddSingleton<FileSagaStart>();
         services.TryAddScoped<FileIntake>();
         return services;

@@ -62,13 +62,23 @@ public static class DatabaseRegistration
         });
 
     /// <summary>
+    /// The saga's retry and timeout settings (section <c>FileSaga</c>), validated at start-up: read by the saga's hosts, and by
+    /// the intake, which starts each file's first attempt (FileSagaStart).
+    /// </summary>
+    public static IServiceCollection AddFileSagaOptions(this IServiceCollection services)
+    {
+        services.AddOptions<FileSagaOptions>().BindConfiguration(FileSagaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
     /// The file saga, persisted in Postgres with optimistic concurrency; its retry and timeout settings, and its steps against
     /// its states and events, validated at start-up; the sweeper that times out its unanswered attempts; and the consumer
     /// that counts archives' children for it.
     /// </summary>
     public static void AddFileSaga(this IBusRegistrationConfigurator configurator)
     {
-        configurator.AddOptions<FileSagaOptions>().BindConfiguration(FileSagaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        configurator.AddFileSagaOptions();
         configurator.AddEndpointOptions();
         configurator.AddHostedService(services => new StepModelCheck(FileSteps.All, services.GetRequiredService<FileStateMachine>()));
         configurator.AddHostedService<StepTimeoutSweeper>();

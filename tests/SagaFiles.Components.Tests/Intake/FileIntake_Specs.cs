@@ -47,7 +47,8 @@ public class FileIntake_Specs
         var record = await _host.QueryAsync(db => db.Files.AsNoTracking().SingleAsync(f => f.CorrelationId == file.FileId));
         record.CurrentState.ShouldBe(FileSagaStart.RecordedState);
         (record.CurrentStep, record.Attempt).ShouldBe((FileSteps.Download, 1));
-        record.StepTimeoutAt.ShouldNotBeNull().ShouldBeGreaterThan(before, "the sweeper times the download out like any attempt");
+        // The sweeper times the download out like any attempt, after the saga's step timeout as the settings give it.
+        record.StepTimeoutAt.ShouldNotBeNull().ShouldBeInRange(before + IntakeHost.StepTimeout, DateTimeOffset.UtcNow + IntakeHost.StepTimeout);
         var entry = record.History.ShouldHaveSingleItem();
         (entry.From, entry.To, entry.Step, entry.Attempt).ShouldBe((FileStates.Pending, record.CurrentState, FileSteps.Download, 1));
         record.SourceBucket.ShouldBe(_host.IncomingBucket);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SagaFiles.Components.Data;
+using SagaFiles.Components.StateMachines;
 using SagaFiles.Components.Tests.Support;
 using SagaFiles.Intake;
 using SagaFiles.Persistence.Postgres.Migrations;
@@ -34,6 +35,9 @@ public sealed class IntakeHost : IAsyncDisposable
 
     public string IncomingBucket => Storage.Options.IncomingBucket;
 
+    /// <summary>The saga's step timeout in this host's settings, which the intake gives a file's first attempt.</summary>
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(7);
+
     public static async Task<IntakeHost> StartAsync(long maxUploadBytes)
     {
         var storage = await TestStorage.CreateAsync();
@@ -42,7 +46,8 @@ public sealed class IntakeHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"ConnectionStrings:{DatabaseRegistration.ConnectionStringName}"] = await TestStackSetUpFixture.Stack.CreateDatabaseAsync("intake")
+            [$"ConnectionStrings:{DatabaseRegistration.ConnectionStringName}"] = await TestStackSetUpFixture.Stack.CreateDatabaseAsync("intake"),
+            [$"{FileSagaOptions.Section}:{nameof(FileSagaOptions.StepTimeout)}"] = StepTimeout.ToString()
         });
         builder.Services.AddSagaFilesDatabase(builder.Configuration);
         builder.Services.AddMigrationHostedService<SagaFilesDbContext>();
