@@ -18,7 +18,7 @@ namespace SagaFiles.Intake;
 /// The one way a file enters SagaFiles, whatever door it came through: checks its idempotency key, name, size and
 /// tags, streams its bytes to the incoming bucket (never whole in memory), then records it with its saga started
 /// (<see cref="FileSagaStart" />: at the download step, whose command goes in the same transaction through the bus outbox),
-/// so a file is processed for every file recorded and only for those.
+/// so every file recorded is processed, and only those.
 /// Scoped, like the database context it writes with: one instance per request, or per file in a hosted door.
 /// </summary>
 public sealed class FileIntake(SagaFilesDbContext db, IObjectStore store, IOptions<StorageOptions> storage, ISendEndpointProvider sends,

@@ -49,7 +49,8 @@ public static class IntakeAnswers
     static Task AcceptedAsync(HttpContext http, IntakeReceipt file, CancellationToken ct)
     {
         http.Response.Headers.Location = $"/files/{file.FileId}";
-        return http.Response.SendAsync(new Response(file.FileId, FileStates.StatusOf(FileSagaStart.RecordedState), file.OriginalName, file.Size, FileLinks.For(file.FileId)), 202,
+        var status = FileStates.StatusOf(FileSagaStart.RecordedState);
+        return http.Response.SendAsync(new Response(file.FileId, status, file.OriginalName, file.Size, FileLinks.For(file.FileId)), 202,
             cancellation: ct);
     }
 }
