@@ -137,17 +137,18 @@ static class FieldParsers
     static bool IsWithinNormalRange(ReadOnlySpan<char> text, double value)
     {
         if (value == 0)
-            return !text[..IndexOfExponentOrEnd(text)].ContainsAnyInRange('1', '9');
+            return !HasNonZeroDigit(text);
         return Math.Abs(value) >= SmallestNormal || IsShortestForm(text, value);
     }
 
     /// <summary>The smallest positive normal double, 2^-1022 (DBL_MIN).</summary>
     const double SmallestNormal = 2.2250738585072014E-308;
 
-    static int IndexOfExponentOrEnd(ReadOnlySpan<char> text)
+    /// <summary>Whether a number's digits (before any exponent) are not all zero: a double of 0 is then a rounded value.</summary>
+    internal static bool HasNonZeroDigit(ReadOnlySpan<char> number)
     {
-        var e = text.IndexOfAny('e', 'E');
-        return e < 0 ? text.Length : e;
+        var e = number.IndexOfAny('e', 'E');
+        return (e < 0 ? number : number[..e]).ContainsAnyInRange('1', '9');
     }
 
     static bool IsShortestForm(ReadOnlySpan<char> text, double value)

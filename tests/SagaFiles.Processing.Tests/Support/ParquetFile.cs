@@ -29,29 +29,19 @@ sealed class ParquetFile : IDisposable
     }
 
     /// <summary>Every value of a column, across row groups.</summary>
-    public T[] Values<T>(string column)
-    {
-        var ordinal = Ordinal(column);
-        var values = new List<T>();
-        for (var g = 0; g < RowGroupCount; g++)
-        {
-            using var rowGroup = _reader.RowGroup(g);
-            using var reader = rowGroup.Column(ordinal).LogicalReader<T>();
-            values.AddRange(reader.ReadAll(checked((int)rowGroup.MetaData.NumRows)));
-        }
-
-        return values.ToArray();
-    }
+    public T[] Values<T>(string column) => Read(column, c => c.LogicalReader<T>());
 
     /// <summary>Every value of a column as its physical type stores it (days of a DATE, microseconds of a TIMESTAMP).</summary>
-    public T[] RawValues<T>(string column)
+    public T[] RawValues<T>(string column) => Read(column, c => c.LogicalReaderOverride<T>());
+
+    T[] Read<T>(string column, Func<ColumnReader, LogicalColumnReader<T>> open)
     {
         var ordinal = Ordinal(column);
         var values = new List<T>();
         for (var g = 0; g < RowGroupCount; g++)
         {
             using var rowGroup = _reader.RowGroup(g);
-            using var reader = rowGroup.Column(ordinal).LogicalReaderOverride<T>();
+            using var reader = open(rowGroup.Column(ordinal));
             values.AddRange(reader.ReadAll(checked((int)rowGroup.MetaData.NumRows)));
         }
 

@@ -30,8 +30,7 @@ static class SqlSpecialValues
     public static bool TryParseStoredDouble(ReadOnlySpan<char> text, out double value)
     {
         value = 0;
-        var unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
-        var negative = text.Length > 0 && text[0] == '-';
+        var unsigned = Unsigned(text, out var negative);
         if (unsigned.Equals("NaN", StringComparison.OrdinalIgnoreCase))
         {
             value = PositiveNaN;
@@ -50,13 +49,7 @@ static class SqlSpecialValues
             return false;
         if (double.IsInfinity(value))
             return true;
-        return shape.SignificantDigits > 17 && (value != 0 || !HasNonZeroDigit(text));
-    }
-
-    static bool HasNonZeroDigit(ReadOnlySpan<char> number)
-    {
-        var e = number.IndexOfAny('e', 'E');
-        return (e < 0 ? number : number[..e]).ContainsAnyInRange('1', '9');
+        return shape.SignificantDigits > 17 && (value != 0 || !FieldParsers.HasNonZeroDigit(text));
     }
 
     /// <summary>PostgreSQL's infinity and -infinity, and a date before Christ ("0044-03-15 BC").</summary>
@@ -93,11 +86,14 @@ static class SqlSpecialValues
         return true;
     }
 
-    static bool IsInfinity(ReadOnlySpan<char> text, out bool negative)
+    static bool IsInfinity(ReadOnlySpan<char> text, out bool negative) =>
+        Unsigned(text, out negative).Equals("infinity", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The text without its sign, and whether the sign was a minus.</summary>
+    static ReadOnlySpan<char> Unsigned(ReadOnlySpan<char> text, out bool negative)
     {
         negative = text.StartsWith('-');
-        var unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
-        return unsigned.Equals("infinity", StringComparison.OrdinalIgnoreCase);
+        return text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
     }
 
     /// <summary>

@@ -120,29 +120,28 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
                 writer.AppendNull(column); // MySQL's "zero date" stands for no date
                 return true;
             case ColumnType.Double:
-                if (writer.TryAppend(column, value))
-                    return true;
-                if (!SqlSpecialValues.TryParseStoredDouble(value, out var stored))
-                    return false;
-                writer.AppendPhysical(column, stored);
-                return true;
+                return TryAppendOrStored<double>(writer, column, value, SqlSpecialValues.TryParseStoredDouble);
             case ColumnType.Date:
-                if (writer.TryAppend(column, value))
-                    return true;
-                if (!SqlSpecialValues.TryParseDateDays(value, out var days))
-                    return false;
-                writer.AppendPhysical(column, days);
-                return true;
+                return TryAppendOrStored<int>(writer, column, value, SqlSpecialValues.TryParseDateDays);
             case ColumnType.Timestamp:
-                if (writer.TryAppend(column, value))
-                    return true;
-                if (!SqlSpecialValues.TryParseTimestampMicros(value, out var micros))
-                    return false;
-                writer.AppendPhysical(column, micros);
-                return true;
+                return TryAppendOrStored<long>(writer, column, value, SqlSpecialValues.TryParseTimestampMicros);
             default:
                 return writer.TryAppend(column, value);
         }
+    }
+
+    delegate bool StoredValueParser<T>(ReadOnlySpan<char> text, out T value);
+
+    /// <summary>The value as the writer parses text, else as a dump tool writes what the database stored (<see cref="SqlSpecialValues" />).</summary>
+    static bool TryAppendOrStored<T>(ParquetTableWriter writer, int column, ReadOnlySpan<char> value, StoredValueParser<T> stored)
+        where T : unmanaged
+    {
+        if (writer.TryAppend(column, value))
+            return true;
+        if (!stored(value, out var physical))
+            return false;
+        writer.AppendPhysical(column, physical);
+        return true;
     }
 
     /// <summary>PostgreSQL's spellings (t/f from COPY, true/false, yes/no, on/off) and MySQL's 1/0.</summary>
