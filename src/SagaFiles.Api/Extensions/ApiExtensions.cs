@@ -3,8 +3,6 @@ using System.Text.Json.Serialization;
 using FastEndpoints;
 using SagaFiles.Components.Data;
 using SagaFiles.Components.Metrics;
-using SagaFiles.Components.StateMachines;
-using SagaFiles.Contracts;
 using SagaFiles.Intake;
 using SagaFiles.Sources;
 using SagaFiles.Api.Security;
