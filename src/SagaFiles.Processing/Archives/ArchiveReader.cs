@@ -13,7 +13,8 @@ namespace SagaFiles.Processing.Archives;
 /// </summary>
 /// <remarks>
 /// Skipped, never followed: directories, symbolic and hard links (tar, and zip entries marked as Unix symlinks),
-/// devices, FIFOs and tar's volume labels and global headers. Rejected as unsupported: encrypted zip entries, tar's
+/// devices, FIFOs and tar's volume labels and global headers; skipped too, the metadata macOS adds to the archives it
+/// makes (<see cref="EntryPaths.IsMacOSMetadata" />). Rejected as unsupported: encrypted zip entries, tar's
 /// sparse, multi-volume and renamed entries. Every entry met counts against <see cref="ArchiveLimits.MaxEntries" />
 /// and has its path checked, skipped ones too. Single-file gzip made of several concatenated members is rejected as
 /// corrupt, since only the last member's trailer can be checked.
@@ -72,13 +73,13 @@ public static class ArchiveReader
 
         using var zip = await OpenZipAsync(archive, cancellationToken).ConfigureAwait(false);
         // The central directory says ahead how many files will be yielded (those that fail fail the whole archive).
-        var listed = zip.Entries.Count(e => !EntryPaths.NamesDirectory(e.FullName) && !IsSymbolicLink(e));
+        var listed = zip.Entries.Count(e => !IsSkipped(e, EntryPaths.Normalize(e.FullName)));
         var index = 0;
         foreach (var entry in zip.Entries)
         {
             budget.CountEntry(entry.FullName);
             var path = EntryPaths.Normalize(entry.FullName);
-            if (EntryPaths.NamesDirectory(entry.FullName) || IsSymbolicLink(entry))
+            if (IsSkipped(entry, path))
                 continue;
             if (path.Length == 0)
                 throw EntryPaths.Unsafe(entry.FullName, "has no file name");
@@ -124,6 +125,9 @@ public static class ArchiveReader
         }
     }
 
+    static bool IsSkipped(ZipArchiveEntry entry, string path) =>
+        EntryPaths.NamesDirectory(entry.FullName) || IsSymbolicLink(entry) || EntryPaths.IsMacOSMetadata(path);
+
     static bool IsSymbolicLink(ZipArchiveEntry entry) => ((entry.ExternalAttributes >> 16) & UnixFileTypeMask) == UnixSymbolicLink;
 
     static void VerifyLength(string subject, long declared, long read)
@@ -155,7 +159,7 @@ public static class ArchiveReader
             guard.ExpectHeaderAt(tar.Position + TarHeader.Padded(entry.Length));
             budget.CountEntry(entry.Name);
             var path = EntryPaths.Normalize(entry.Name);
-            if (!IsTarFile(entry) || EntryPaths.NamesDirectory(entry.Name))
+            if (!IsTarFile(entry) || EntryPaths.NamesDirectory(entry.Name) || EntryPaths.IsMacOSMetadata(path))
                 continue;
             if (path.Length == 0)
                 throw EntryPaths.Unsafe(entry.Name, "has no file name");

@@ -28,6 +28,19 @@ static class EntryPaths
     /// <summary>Whether the stored name ends in a separator, the way zip marks a directory.</summary>
     public static bool NamesDirectory(string rawName) => rawName.EndsWith('/') || rawName.EndsWith('\\');
 
+    /// <summary>
+    /// Whether a path <see cref="Normalize" /> returned is what macOS adds to the archives it makes rather than a file of
+    /// the user's: Finder's "Compress" stores each file's attributes as an AppleDouble file under <c>__MACOSX/</c>, its
+    /// tar stores them beside the file as <c>._name</c>, and folders carry Finder's <c>.DS_Store</c>. Read as files they
+    /// would fail (an AppleDouble <c>._data.csv</c> is binary under a CSV's name) and take the archive down with them.
+    /// </summary>
+    public static bool IsMacOSMetadata(string path)
+    {
+        var name = LastSegment(path);
+        return path.StartsWith("__MACOSX/", StringComparison.Ordinal) || name.StartsWith("._", StringComparison.Ordinal) ||
+               name == ".DS_Store";
+    }
+
     /// <summary>The last segment of a path <see cref="Normalize" /> returned.</summary>
     public static string LastSegment(string path) => path[(path.LastIndexOf('/') + 1)..];
 

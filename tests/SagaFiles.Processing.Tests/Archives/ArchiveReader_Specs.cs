@@ -92,6 +92,24 @@ public class ArchiveReader_Specs
     }
 
     [Test]
+    public async Task What_macOS_adds_to_its_archives_is_skipped()
+    {
+        byte[] appleDouble = [0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00, .. new byte[74]];
+        // Finder's "Compress": attributes as AppleDouble files under __MACOSX/, and the folder's .DS_Store.
+        MemoryStream Finder() => Zip(("report/", []), ("report/q1.csv", Csv), ("report/.DS_Store", Binary),
+            ("__MACOSX/", []), ("__MACOSX/report/", []), ("__MACOSX/report/._q1.csv", appleDouble), ("report/notes.json", Json));
+        // macOS's tar: the AppleDouble file beside the file it describes.
+        var tar = TarGZip(RegularFile("./._q1.csv", appleDouble), RegularFile("./q1.csv", Csv));
+
+        (await ReadAllAsync(Finder(), ArchiveFormat.Zip)).Select(e => (e.Index, e.Path, e.Content))
+            .ShouldBe([(0, "report/q1.csv", Hex(Csv)), (1, "report/notes.json", Hex(Json))]);
+        // The count the entries' progress is reported against leaves them out as well.
+        await foreach (var entry in ArchiveReader.ReadEntriesAsync(Finder(), ArchiveFormat.Zip, "report.zip", ArchiveLimits.Default))
+            entry.Listed.ShouldBe(2);
+        (await ReadAllAsync(tar, ArchiveFormat.TarGZip)).Select(e => (e.Index, e.Path, e.Content)).ShouldBe([(0, "q1.csv", Hex(Csv))]);
+    }
+
+    [Test]
     public async Task A_zip_symlink_is_skipped()
     {
         var archive = new MemoryStream();
