@@ -72,10 +72,13 @@ static partial class TextSniffer
         });
     }
 
+    /// <summary>One JSON object or array, or several one after another (jq's pretty output: the converter reads such
+    /// objects as rows).</summary>
     public static bool IsJson(string text, bool truncated)
     {
         var trimmed = text.AsSpan().TrimStart();
-        return trimmed.Length > 0 && trimmed[0] is '{' or '[' && IsJsonValue(trimmed, isComplete: !truncated);
+        return trimmed.Length > 0 && trimmed[0] is '{' or '[' &&
+               IsJsonValue(trimmed, isComplete: !truncated, multipleValues: true);
     }
 
     public static bool IsSqlDump(string text)
@@ -244,14 +247,17 @@ static partial class TextSniffer
         return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter));
     }
 
-    static bool IsJsonValue(ReadOnlySpan<char> text, bool isComplete)
+    static bool IsJsonValue(ReadOnlySpan<char> text, bool isComplete, bool multipleValues = false)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
             var length = Encoding.UTF8.GetBytes(text, buffer);
             var reader = new Utf8JsonReader(buffer.AsSpan(0, length), isComplete,
-                new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 }));
+                new JsonReaderState(new JsonReaderOptions
+                {
+                    CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256, AllowMultipleValues = multipleValues
+                }));
             while (reader.Read())
             {
             }

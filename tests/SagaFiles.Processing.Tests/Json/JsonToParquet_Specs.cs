@@ -297,13 +297,25 @@ public class JsonToParquet_Specs
     }
 
     [Test]
-    public async Task Json_lines_given_as_json_fail_pointing_at_json_lines()
+    public async Task Objects_one_after_another_in_a_json_document_are_rows_as_in_json_lines()
     {
-        var error = await Failure("{\"a\": 1}\n{\"a\": 2}\n");
+        // jq's pretty output; or JSON Lines whose first record is longer than detection's prefix, detected as JSON
+        var (result, file) = await Convert("{\n  \"a\": 1\n}\n{\n  \"a\": 2,\n  \"b\": \"x\"\n}\n{\"a\": 3}");
+        using var _ = file;
 
-        error.Message.ShouldBe("Line 2: another JSON value follows the end of the document: objects one after " +
-                               "another are JSON Lines (one object per line, .jsonl); a JSON document holds them in " +
-                               "one array.");
+        result.RowCount.ShouldBe(3);
+        file.Values<long?>("a").ShouldBe([1L, 2L, 3L]);
+        file.Values<string?>("b").ShouldBe([null, "x", null]);
+    }
+
+    [TestCase("[{\"a\": 1}]\n[{\"a\": 2}]\n")]
+    [TestCase("{\"a\": 1}\n[{\"a\": 2}]\n")]
+    public async Task A_value_after_the_document_that_is_no_further_object_fails(string json)
+    {
+        var error = await Failure(json);
+
+        error.Message.ShouldBe("Line 2: another JSON value follows the end of the document: a JSON document is one " +
+                               "array of objects, or objects one after another (JSON Lines, .jsonl).");
     }
 
     [Test]

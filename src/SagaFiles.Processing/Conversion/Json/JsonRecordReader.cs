@@ -8,6 +8,9 @@ namespace SagaFiles.Processing.Conversion.Json;
 /// </summary>
 sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
 {
+    // A document that is an object followed by more objects reads on as JSON Lines, as DuckDB reads it: jq's pretty
+    // output, or JSON Lines whose first record is longer than the prefix detection sees.
+    bool _lines = lines;
     bool _started;
     bool _inArray;
     bool _ended;
@@ -24,15 +27,20 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
             _started = true;
             if (!any)
                 throw new ConversionException("The input holds no JSON: it is empty or only whitespace.");
-            if (!lines && tokens.TokenType == JsonTokenType.StartArray)
+            if (!_lines && tokens.TokenType == JsonTokenType.StartArray)
             {
                 _inArray = true;
                 any = await tokens.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (!lines && !_inArray)
+        else if (!_lines && !_inArray)
         {
-            return any ? throw SecondDocument() : End();
+            if (!any)
+                return End();
+            if (tokens.TokenType != JsonTokenType.StartObject)
+                throw SecondDocument();
+            _lines = true;
+            return true;
         }
 
         if (_inArray)
@@ -55,7 +63,7 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
             return End();
         if (tokens.TokenType == JsonTokenType.StartObject)
             return true;
-        throw new ConversionException(lines
+        throw new ConversionException(_lines
             ? $"the JSON Lines record is {Describe(tokens.TokenType)}; each line must hold one object (it becomes a row)."
             : $"the document is {Describe(tokens.TokenType)}; expected an object, an array of objects, or JSON Lines " +
               "(one object per line, .jsonl).", tokens.Line);
@@ -68,8 +76,8 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
     }
 
     ConversionException SecondDocument() => new(
-        "another JSON value follows the end of the document: objects one after another are JSON Lines " +
-        "(one object per line, .jsonl); a JSON document holds them in one array.", tokens.Line);
+        "another JSON value follows the end of the document: a JSON document is one array of objects, or objects " +
+        "one after another (JSON Lines, .jsonl).", tokens.Line);
 
     static string Describe(JsonTokenType token) => token switch
     {
