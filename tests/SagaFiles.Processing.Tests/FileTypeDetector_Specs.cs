@@ -81,6 +81,7 @@ public class FileTypeDetector_Specs
     [TestCase("\uFEFF  \n [1, 2, {\"a\": null}]\n", FileKind.Json)]
     [TestCase("{\n  \"pretty\": true,\n  \"nested\": {\"a\": 1}\n}\n", FileKind.Json)]
     [TestCase("{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":3,\"name\":\"c\"}\n", FileKind.JsonLines)]
+    [TestCase("{\"x\": 1.5, \"y\": NaN}\n{\"x\": Infinity, \"y\": 2.0}\n{\"x\": -Infinity, \"y\": null}\n", FileKind.JsonLines)]
     [TestCase("{\n  \"id\": 1,\n  \"name\": \"a\"\n}\n{\n  \"id\": 2,\n  \"name\": \"b\"\n}\n", FileKind.Json)]
     [TestCase("-- PostgreSQL database dump\nSET statement_timeout = 0;\nCREATE TABLE public.t (id integer);\n", FileKind.SqlDump)]
     [TestCase("--\n-- PostgreSQL database dump\n--\n\n\\restrict 7fGhQ2mZ\n\nSET statement_timeout = 0;\nCREATE TABLE public.t (id integer);\n", FileKind.SqlDump)]

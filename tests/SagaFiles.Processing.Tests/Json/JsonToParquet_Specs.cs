@@ -372,6 +372,51 @@ public class JsonToParquet_Specs
     }
 
     [Test]
+    public async Task Pythons_bare_nan_and_infinities_are_doubles_unless_the_numbers_beside_them_are_not()
+    {
+        // json.dumps writes float('nan') and the infinities so by default, though JSON has no such numbers
+        const string json = """
+                            [{"x": 1.5, "n": NaN, "big": 12345678901234567890123, "a": [NaN,-Infinity]},
+                             {"x": Infinity, "n": 2, "big": NaN},
+                             {"x": -Infinity, "n": NaN}]
+                            """;
+
+        var (result, file) = await Convert(json);
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("x", ColumnType.Double), ("n", ColumnType.Double), ("big", ColumnType.String), ("a", ColumnType.String)
+        ]);
+        file.Values<double?>("x").ShouldBe([1.5, double.PositiveInfinity, double.NegativeInfinity]);
+        file.Values<double?>("n").ShouldBe([double.NaN, 2.0, double.NaN]);
+        file.Values<string?>("big").ShouldBe(["12345678901234567890123", "NaN", null]);
+        file.Values<string?>("a").ShouldBe(["[NaN,-Infinity]", null, null]);
+    }
+
+    [Test]
+    public async Task Bare_nan_and_infinities_read_wherever_the_read_buffer_cuts_them()
+    {
+        string[] values = ["NaN", "Infinity", "-Infinity", "1.25"];
+        var jsonl = string.Concat(Enumerable.Range(0, 30_000).Select(i => $"{{\"v\": {values[i % 4]}}}\n"));
+
+        var (result, file) = await Convert(jsonl, JsonConversionOptions.JsonLines);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(30_000);
+        file.Values<double?>("v").Distinct().ShouldBe([double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.25]);
+    }
+
+    [TestCase("[{\"a\": NaNa}]")]
+    [TestCase("[{\"a\": Inf}]")]
+    [TestCase("[{\"a\": \"x\" NaN}]")]
+    public async Task Other_bare_words_stay_malformed(string json)
+    {
+        var error = await Failure(json);
+
+        error.Message.ShouldStartWith("Line 1: invalid JSON at byte ");
+    }
+
+    [Test]
     public async Task Too_many_distinct_key_paths_fail_suggesting_arrays()
     {
         var json = "{" + string.Join(",", Enumerable.Range(0, 20).Select(i => $"\"k{i}\": {i}")) + "}";

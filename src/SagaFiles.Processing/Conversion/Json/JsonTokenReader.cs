@@ -30,6 +30,10 @@ sealed class JsonTokenReader
     char[] _text = new char[256];
     int _textLength;
 
+    // A NaN, Infinity or -Infinity overwritten in the buffer (JsonNonFiniteNumbers): its absolute offset and itself.
+    long _nonFiniteAt = -1;
+    byte[] _nonFinite = [];
+
     /// <param name="input">UTF-8 JSON (a byte order mark is skipped), read from its current position.</param>
     /// <param name="maxTokenBytes">The longest single token accepted; a longer one fails the conversion.</param>
     /// <param name="maxDepth">How deep objects and arrays may nest (<see cref="ProcessingLimits.MaxJsonDepth" />).</param>
@@ -85,7 +89,17 @@ sealed class JsonTokenReader
         }
         catch (JsonException e)
         {
-            throw Malformed(e);
+            switch (JsonNonFiniteNumbers.TrySubstitute(_buffer.AsSpan(_start, _end - _start), _inputEnded, out var at,
+                        out _nonFinite))
+            {
+                case JsonNonFiniteNumbers.Outcome.Substituted:
+                    _nonFiniteAt = _offset + at;
+                    return TryReadBuffered(out read);
+                case JsonNonFiniteNumbers.Outcome.NeedMore:
+                    return false;
+                default:
+                    throw Malformed(e);
+            }
         }
 
         Take(ref reader);
@@ -109,7 +123,7 @@ sealed class JsonTokenReader
         _textLength = TokenType switch
         {
             JsonTokenType.String or JsonTokenType.PropertyName => CopyString(ref reader),
-            JsonTokenType.Number => CopyAscii(reader.ValueSpan),
+            JsonTokenType.Number => CopyAscii(_offset + tokenStart == _nonFiniteAt ? _nonFinite : reader.ValueSpan),
             JsonTokenType.True => CopyAscii("true"u8),
             JsonTokenType.False => CopyAscii("false"u8),
             _ => 0
