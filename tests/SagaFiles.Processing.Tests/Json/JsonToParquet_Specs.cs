@@ -277,6 +277,19 @@ public class JsonToParquet_Specs
                                "(one object per line, .jsonl).");
     }
 
+    [TestCase("[{\"a\": 1}, null, {\"a\": 2}]", false)]
+    [TestCase("{\"a\": 1}\nnull\n{\"a\": 2}\n", true)]
+    [TestCase("{\"a\": 1}\nnull\n{\"a\": 2}\n", false)]
+    public async Task A_null_record_is_a_row_of_nulls(string json, bool lines)
+    {
+        // JavaScript's JSON.stringify writes a deleted array element as null; DuckDB reads such a record as a row
+        var (result, file) = await Convert(json, lines ? JsonConversionOptions.JsonLines : JsonConversionOptions.Json);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(3);
+        file.Values<long?>("a").ShouldBe([1L, null, 2L]);
+    }
+
     [Test]
     public async Task An_array_element_that_is_not_an_object_fails_naming_it_and_its_line()
     {

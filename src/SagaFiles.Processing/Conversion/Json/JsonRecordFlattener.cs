@@ -29,10 +29,12 @@ sealed class JsonRecordFlattener
         _arrayWriter = new Utf8JsonWriter(_arrayJson, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
-    /// <summary>Reads the record whose opening brace is the current token, through its closing brace.</summary>
+    /// <summary>Reads the record whose opening brace is the current token, through its closing brace; a null record is
+    /// a row of nulls.</summary>
     public async ValueTask FlattenAsync(CancellationToken cancellationToken)
     {
-        await ObjectAsync(_schema.Root, cancellationToken).ConfigureAwait(false);
+        if (_tokens.TokenType != JsonTokenType.Null)
+            await ObjectAsync(_schema.Root, cancellationToken).ConfigureAwait(false);
         _sink.EndRecord();
     }
 

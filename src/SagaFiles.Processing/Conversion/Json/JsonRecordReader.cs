@@ -4,7 +4,8 @@ namespace SagaFiles.Processing.Conversion.Json;
 
 /// <summary>
 /// Finds the objects that become rows: the document's one object, each element of its top-level array, or each line of
-/// JSON Lines. Anything else at that level fails the conversion naming the line.
+/// JSON Lines. A null there is a row of nulls, as DuckDB reads it (JavaScript writes a deleted array element as null);
+/// anything else at that level fails the conversion naming the line.
 /// </summary>
 sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
 {
@@ -16,7 +17,7 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
     bool _ended;
     long _elements;
 
-    /// <summary>Moves to the next record's opening brace; false when there are no more.</summary>
+    /// <summary>Moves to the next record's opening brace, or its null; false when there are no more.</summary>
     public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
     {
         if (_ended)
@@ -37,7 +38,7 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
         {
             if (!any)
                 return End();
-            if (tokens.TokenType != JsonTokenType.StartObject)
+            if (tokens.TokenType is not (JsonTokenType.StartObject or JsonTokenType.Null))
                 throw SecondDocument();
             _lines = true;
             return true;
@@ -52,7 +53,7 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
             }
 
             _elements++;
-            return tokens.TokenType == JsonTokenType.StartObject
+            return tokens.TokenType is JsonTokenType.StartObject or JsonTokenType.Null
                 ? true
                 : throw new ConversionException(
                     $"element {_elements} of the top-level array is {Describe(tokens.TokenType)}; each element must be " +
@@ -61,7 +62,7 @@ sealed class JsonRecordReader(JsonTokenReader tokens, bool lines)
 
         if (!any)
             return End();
-        if (tokens.TokenType == JsonTokenType.StartObject)
+        if (tokens.TokenType == JsonTokenType.StartObject || (_lines && tokens.TokenType == JsonTokenType.Null))
             return true;
         throw new ConversionException(_lines
             ? $"the JSON Lines record is {Describe(tokens.TokenType)}; each line must hold one object (it becomes a row)."
