@@ -340,6 +340,17 @@ public class JsonToParquet_Specs
         error.Message.ShouldStartWith("Line 3: invalid JSON at byte 11: ");
     }
 
+    [TestCase("[\n  {\"a\": 1},\n  {\"a\": 2},\n]\n", "Line 4: invalid JSON at byte 1: The JSON array contains a trailing comma at the end, which JSON does not allow.")]
+    [TestCase("[\n  {\"a\": 1,}\n]\n", "Line 2: invalid JSON at byte 11: The JSON object contains a trailing comma at the end, which JSON does not allow.")]
+    [TestCase("[\n  // people\n  {\"a\": 1}\n]\n", "Line 2: invalid JSON at byte 3: '/' is invalid after a value. Expected either ',', '}', or ']' (JSON has no comments).")]
+    [TestCase("[\n  {\"a\": 1} /* one */\n]\n", "Line 2: invalid JSON at byte 12: '/' is invalid after a value. Expected either ',', '}', or ']' (JSON has no comments).")]
+    public async Task Trailing_commas_and_comments_fail_saying_json_has_none(string json, string message)
+    {
+        var error = await Failure(json);
+
+        error.Message.ShouldBe(message);
+    }
+
     [Test]
     public async Task Invalid_utf8_fails_naming_the_line_rather_than_being_replaced()
     {

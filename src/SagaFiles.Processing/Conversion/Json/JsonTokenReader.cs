@@ -237,6 +237,10 @@ sealed class JsonTokenReader
     {
         var message = e.Message;
         var position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (position >= 0 ? message[..position] : message).TrimEnd('.', ' ');
+        var reason = (position >= 0 ? message[..position] : message).TrimEnd('.', ' ');
+        // The reader's advice on its options is for programmers, not for whoever wrote the file.
+        reason = reason.Replace(" which is not supported in this mode. Change the reader options",
+            ", which JSON does not allow", StringComparison.Ordinal);
+        return reason.StartsWith("'/'", StringComparison.Ordinal) ? $"{reason} (JSON has no comments)" : reason;
     }
 }
