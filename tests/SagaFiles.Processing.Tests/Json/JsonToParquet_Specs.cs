@@ -363,6 +363,23 @@ public class JsonToParquet_Specs
     }
 
     [Test]
+    public async Task Half_a_surrogate_pair_escaped_reads_as_the_replacement_character()
+    {
+        // JSON.stringify and json.dumps write text cut inside an emoji so; no UTF-8 string can hold it
+        const string json = """
+                            [{"s": "cut \ud83d", "t": "\udc00\"\n\u00e9 \ud83d\ude00", "\ud800k": 1},
+                             {"s": "whole \ud83d\ude00", "t": "plain", "\ud800k": 2}]
+                            """;
+
+        var (result, file) = await Convert(json);
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["s", "t", "\uFFFDk"]);
+        file.Values<string?>("s").ShouldBe(["cut \uFFFD", "whole \U0001F600"]);
+        file.Values<string?>("t").ShouldBe(["\uFFFD\"\n\u00e9 \U0001F600", "plain"]);
+    }
+
+    [Test]
     public async Task A_key_twice_in_one_object_fails_naming_it()
     {
         var error = await Failure("[{\"a\": {\"b\": 1}},\n {\"a.b\": 2, \"a\": {\"b\": 3}}]");

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace SagaFiles.Processing.Conversion.Json;
 
@@ -153,10 +155,55 @@ sealed class JsonTokenReader
         }
         catch (InvalidOperationException e)
         {
+            if (reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan))
+                return UnescapeReplacingLoneSurrogates(reader.ValueSpan, _text);
             throw new ConversionException(
-                $"the string at byte {Column} is not valid UTF-8 text (or escapes half a surrogate pair): JSON must be " +
-                "UTF-8; save the file as UTF-8.", Line, e);
+                $"the string at byte {Column} is not valid UTF-8 text: JSON must be UTF-8; save the file as UTF-8.",
+                Line, e);
         }
+    }
+
+    /// <summary>
+    /// A string's text when it escapes half a surrogate pair: JSON.stringify and Python's json.dumps write one as
+    /// "\ud83d" (text cut inside an emoji). No UTF-8 text holds it, so it reads as U+FFFD, as a UTF-8 encoder writes
+    /// it, rather than failing the file.
+    /// </summary>
+    static int UnescapeReplacingLoneSurrogates(ReadOnlySpan<byte> raw, char[] text)
+    {
+        var length = Encoding.UTF8.GetChars(raw, text);
+        var written = 0; // never ahead of the escape being read, so the text is unescaped in place
+        for (var i = 0; i < length; i++)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                c = text[++i] switch
+                {
+                    'b' => '\b',
+                    'f' => '\f',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => (char)ushort.Parse(text.AsSpan(i + 1, 4), NumberStyles.AllowHexSpecifier,
+                        CultureInfo.InvariantCulture),
+                    var escaped => escaped
+                };
+                if (text[i] == 'u')
+                    i += 4;
+            }
+
+            text[written++] = c;
+        }
+
+        for (var i = 0; i < written; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < written && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                text[i] = '\uFFFD';
+        }
+
+        return written;
     }
 
     int CopyAscii(ReadOnlySpan<byte> ascii)
