@@ -92,6 +92,14 @@ public class FileTypeDetector_Specs
         FileTypeDetector.Detect(Utf8(content), "upload").Kind.ShouldBe(kind);
     }
 
+    [TestCase("{\"a\": 1, \"b\": 2}\n{\"a\": 3, \"b\": 'x'}\n{\"a\": 4, \"b\": 5}\n", "events.jsonl", FileKind.JsonLines)]
+    [TestCase("{'a': 1, 'b': None}\n{'a': 2, 'b': 'x'}\n", "dump.json", FileKind.Json)]
+    [TestCase("{\"a\":1},\n{\"a\":2},\n", "rows.json", FileKind.Json)]
+    public void Malformed_json_named_json_is_json_to_fail_naming_its_line_not_a_csv(string content, string name, FileKind kind)
+    {
+        FileTypeDetector.Detect(Utf8(content), name).Kind.ShouldBe(kind);
+    }
+
     [Test]
     public void Text_that_is_not_valid_json_is_not_json()
     {
