@@ -81,6 +81,8 @@ public class FileTypeDetector_Specs
     [TestCase("\uFEFF  \n [1, 2, {\"a\": null}]\n", FileKind.Json)]
     [TestCase("{\n  \"pretty\": true,\n  \"nested\": {\"a\": 1}\n}\n", FileKind.Json)]
     [TestCase("{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":3,\"name\":\"c\"}\n", FileKind.JsonLines)]
+    [TestCase("{\"x\": 1.5, \"y\": NaN}\n{\"x\": Infinity, \"y\": 2.0}\n{\"x\": -Infinity, \"y\": null}\n", FileKind.JsonLines)]
+    [TestCase("{\n  \"id\": 1,\n  \"name\": \"a\"\n}\n{\n  \"id\": 2,\n  \"name\": \"b\"\n}\n", FileKind.Json)]
     [TestCase("-- PostgreSQL database dump\nSET statement_timeout = 0;\nCREATE TABLE public.t (id integer);\n", FileKind.SqlDump)]
     [TestCase("--\n-- PostgreSQL database dump\n--\n\n\\restrict 7fGhQ2mZ\n\nSET statement_timeout = 0;\nCREATE TABLE public.t (id integer);\n", FileKind.SqlDump)]
     [TestCase("/*!40101 SET NAMES utf8 */;\nDROP TABLE IF EXISTS `t`;\nINSERT INTO `t` VALUES (1,'a'),(2,'b');\n", FileKind.SqlDump)]
@@ -88,6 +90,14 @@ public class FileTypeDetector_Specs
     public void Kinds_of_text_are_told_apart(string content, FileKind kind)
     {
         FileTypeDetector.Detect(Utf8(content), "upload").Kind.ShouldBe(kind);
+    }
+
+    [TestCase("{\"a\": 1, \"b\": 2}\n{\"a\": 3, \"b\": 'x'}\n{\"a\": 4, \"b\": 5}\n", "events.jsonl", FileKind.JsonLines)]
+    [TestCase("{'a': 1, 'b': None}\n{'a': 2, 'b': 'x'}\n", "dump.json", FileKind.Json)]
+    [TestCase("{\"a\":1},\n{\"a\":2},\n", "rows.json", FileKind.Json)]
+    public void Malformed_json_named_json_is_json_to_fail_naming_its_line_not_a_csv(string content, string name, FileKind kind)
+    {
+        FileTypeDetector.Detect(Utf8(content), name).Kind.ShouldBe(kind);
     }
 
     [Test]

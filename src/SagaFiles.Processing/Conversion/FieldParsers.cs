@@ -238,6 +238,28 @@ static class FieldParsers
         return true;
     }
 
+    /// <summary>The canonical quiet NaN: .NET's double.NaN has its sign bit set, which readers show as "-nan".</summary>
+    static readonly double PositiveNaN = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000);
+
+    /// <summary>NaN and ±Infinity or ±inf, any letter case, as PostgreSQL and Python's json module write them.</summary>
+    public static bool TryParseNonFiniteDouble(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        var negative = text.StartsWith('-');
+        var unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
+        if (unsigned.Equals("NaN", StringComparison.OrdinalIgnoreCase))
+        {
+            value = PositiveNaN;
+            return true;
+        }
+
+        if (!unsigned.Equals("Infinity", StringComparison.OrdinalIgnoreCase) &&
+            !unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase))
+            return false;
+        value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+        return true;
+    }
+
     public static bool TryParseDecimal(ReadOnlySpan<char> text, int scale, out decimal value)
     {
         var shape = NumberShape.Of(text);

@@ -96,13 +96,19 @@ public static class FileTypeDetector
         if (TextSniffer.IsSqlDump(text))
             return Of(FileKind.SqlDump);
 
+        // Named JSON and opening like JSON, it is malformed JSON (a bad line, Python's repr of dicts): its converter then
+        // names the line, where read as CSV its commas would split it into nonsense columns.
+        var claimed = FileKinds.ClaimedBy(extension);
+        if (claimed is FileKind.Json or FileKind.JsonLines && text.AsSpan().TrimStart() is ['{' or '[', ..])
+            return Of(claimed.Value);
+
         var table = TextSniffer.FindDelimiter(text, truncated);
         if (table is { } found && !(found.FieldCount < 3 && ProseExtensions.Contains(extension)))
             return found.Delimiter == '\t' ? Of(FileKind.Tsv) : Of(FileKind.Csv) with { Delimiter = found.Delimiter };
 
         // The content is plain text: a known extension says what kind of text (and its converter says what is wrong
         // with it, e.g. a truncated JSON document).
-        return FileKinds.ClaimedBy(extension) is { } claimed ? Of(claimed) : Of(FileKind.Text, extension.Length > 0 ? extension : ".txt");
+        return claimed is { } kind ? Of(kind) : Of(FileKind.Text, extension.Length > 0 ? extension : ".txt");
     }
 
     static bool IsZip(ReadOnlySpan<byte> prefix) =>

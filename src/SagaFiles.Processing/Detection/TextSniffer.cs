@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
+using SagaFiles.Processing.Conversion.Json;
 
 namespace SagaFiles.Processing.Detection;
 
@@ -72,10 +73,13 @@ static partial class TextSniffer
         });
     }
 
+    /// <summary>One JSON object or array, or several one after another (jq's pretty output: the converter reads such
+    /// objects as rows).</summary>
     public static bool IsJson(string text, bool truncated)
     {
         var trimmed = text.AsSpan().TrimStart();
-        return trimmed.Length > 0 && trimmed[0] is '{' or '[' && IsJsonValue(trimmed, isComplete: !truncated);
+        return trimmed.Length > 0 && trimmed[0] is '{' or '[' &&
+               IsJsonValue(trimmed, isComplete: !truncated, multipleValues: true);
     }
 
     public static bool IsSqlDump(string text)
@@ -244,23 +248,38 @@ static partial class TextSniffer
         return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter));
     }
 
-    static bool IsJsonValue(ReadOnlySpan<char> text, bool isComplete)
+    /// <summary>Whether the text is JSON; Python's bare NaN and infinities are numbers here, as the converter reads
+    /// them.</summary>
+    static bool IsJsonValue(ReadOnlySpan<char> text, bool isComplete, bool multipleValues = false)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
-            var length = Encoding.UTF8.GetBytes(text, buffer);
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), isComplete,
-                new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256 }));
-            while (reader.Read())
+            var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
+            var state = new JsonReaderState(new JsonReaderOptions
             {
+                CommentHandling = JsonCommentHandling.Skip, MaxDepth = 256, AllowMultipleValues = multipleValues
+            });
+            while (true)
+            {
+                // Where the last token ended: a reader that throws has no position of its own to resume from.
+                var (consumed, stateAfter) = (0, state);
+                var reader = new Utf8JsonReader(bytes, isComplete, state);
+                try
+                {
+                    while (reader.Read())
+                        (consumed, stateAfter) = ((int)reader.BytesConsumed, reader.CurrentState);
+                    return true;
+                }
+                catch (JsonException)
+                {
+                    bytes = bytes[consumed..];
+                    state = stateAfter;
+                    var found = JsonNonFiniteNumbers.TrySubstitute(bytes, isComplete, out _, out _);
+                    if (found != JsonNonFiniteNumbers.Outcome.Substituted)
+                        return found == JsonNonFiniteNumbers.Outcome.NeedMore;
+                }
             }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
         }
         finally
         {

@@ -195,6 +195,41 @@ public class JsonToParquet_Specs
     }
 
     [Test]
+    public async Task Records_that_are_arrays_are_rows_holding_them_as_json_text_as_duckdb_reads_them()
+    {
+        // The US Census API's tables: rows as arrays, the first one the header
+        var (result, file) = await Convert("[[\"NAME\",\"POP\",\"state\"],\n [\"Alabama\",\"4903185\",\"01\"],\n [\"Alaska\",\"731545\",\"02\"]]");
+        using var _ = file;
+
+        result.RowCount.ShouldBe(3);
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([("json", ColumnType.String)]);
+        file.Values<string?>("json").ShouldBe(
+            ["[\"NAME\",\"POP\",\"state\"]", "[\"Alabama\",\"4903185\",\"01\"]", "[\"Alaska\",\"731545\",\"02\"]"]);
+    }
+
+    [TestCase("[1, 2.5, null]", false)]
+    [TestCase("1\n2.5\nnull\n", true)]
+    public async Task Records_that_are_scalars_are_rows_of_one_typed_column(string json, bool lines)
+    {
+        var (result, file) = await Convert(json, lines ? JsonConversionOptions.JsonLines : JsonConversionOptions.Json);
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([("json", ColumnType.Double)]);
+        file.Values<double?>("json").ShouldBe([1.0, 2.5, null]);
+    }
+
+    [Test]
+    public async Task Json_lines_mixing_objects_and_arrays_keep_both()
+    {
+        var (result, file) = await Convert("{\"a\": 1}\n[2, 3]\n{\"a\": 4}\n", JsonConversionOptions.JsonLines);
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["a", "json"]);
+        file.Values<long?>("a").ShouldBe([1L, null, 4L]);
+        file.Values<string?>("json").ShouldBe([null, "[2,3]", null]);
+    }
+
+    [Test]
     public async Task Json_lines_are_one_row_per_line_skipping_blank_lines()
     {
         const string jsonl = "\uFEFF{\"a\": 1, \"b\": \"x\"}\r\n\r\n   \n{\"a\": 2, \"c\": {\"d\": true}}\n{\"a\": 3}";
@@ -277,33 +312,38 @@ public class JsonToParquet_Specs
                                "(one object per line, .jsonl).");
     }
 
-    [Test]
-    public async Task An_array_element_that_is_not_an_object_fails_naming_it_and_its_line()
+    [TestCase("[{\"a\": 1}, null, {\"a\": 2}]", false)]
+    [TestCase("{\"a\": 1}\nnull\n{\"a\": 2}\n", true)]
+    [TestCase("{\"a\": 1}\nnull\n{\"a\": 2}\n", false)]
+    public async Task A_null_record_is_a_row_of_nulls(string json, bool lines)
     {
-        var error = await Failure("[\n  {\"a\": 1},\n  {\"a\": 2},\n  [3]\n]");
+        // JavaScript's JSON.stringify writes a deleted array element as null; DuckDB reads such a record as a row
+        var (result, file) = await Convert(json, lines ? JsonConversionOptions.JsonLines : JsonConversionOptions.Json);
+        using var _ = file;
 
-        error.LineNumber.ShouldBe(4);
-        error.Message.ShouldBe(
-            "Line 4: element 3 of the top-level array is an array; each element must be an object (it becomes a row).");
+        result.RowCount.ShouldBe(3);
+        file.Values<long?>("a").ShouldBe([1L, null, 2L]);
     }
 
     [Test]
-    public async Task A_json_lines_record_that_is_not_an_object_fails_naming_its_line()
+    public async Task Objects_one_after_another_in_a_json_document_are_rows_as_in_json_lines()
     {
-        var error = await Failure("{\"a\": 1}\n\n\"b\"\n", JsonConversionOptions.JsonLines);
+        // jq's pretty output; or JSON Lines whose first record is longer than detection's prefix, detected as JSON
+        var (result, file) = await Convert("{\n  \"a\": 1\n}\n{\n  \"a\": 2,\n  \"b\": \"x\"\n}\n{\"a\": 3}");
+        using var _ = file;
 
-        error.Message.ShouldBe(
-            "Line 3: the JSON Lines record is a string; each line must hold one object (it becomes a row).");
+        result.RowCount.ShouldBe(3);
+        file.Values<long?>("a").ShouldBe([1L, 2L, 3L]);
+        file.Values<string?>("b").ShouldBe([null, "x", null]);
     }
 
     [Test]
-    public async Task Json_lines_given_as_json_fail_pointing_at_json_lines()
+    public async Task A_value_after_the_documents_array_fails()
     {
-        var error = await Failure("{\"a\": 1}\n{\"a\": 2}\n");
+        var error = await Failure("[{\"a\": 1}]\n[{\"a\": 2}]\n");
 
-        error.Message.ShouldBe("Line 2: another JSON value follows the end of the document: objects one after " +
-                               "another are JSON Lines (one object per line, .jsonl); a JSON document holds them in " +
-                               "one array.");
+        error.Message.ShouldBe("Line 2: another JSON value follows the end of the document: a JSON document is one " +
+                               "array of objects, or objects one after another (JSON Lines, .jsonl).");
     }
 
     [Test]
@@ -315,6 +355,17 @@ public class JsonToParquet_Specs
         error.Message.ShouldStartWith("Line 3: invalid JSON at byte 11: ");
     }
 
+    [TestCase("[\n  {\"a\": 1},\n  {\"a\": 2},\n]\n", "Line 4: invalid JSON at byte 1: The JSON array contains a trailing comma at the end, which JSON does not allow.")]
+    [TestCase("[\n  {\"a\": 1,}\n]\n", "Line 2: invalid JSON at byte 11: The JSON object contains a trailing comma at the end, which JSON does not allow.")]
+    [TestCase("[\n  // people\n  {\"a\": 1}\n]\n", "Line 2: invalid JSON at byte 3: '/' is invalid after a value. Expected either ',', '}', or ']' (JSON has no comments).")]
+    [TestCase("[\n  {\"a\": 1} /* one */\n]\n", "Line 2: invalid JSON at byte 12: '/' is invalid after a value. Expected either ',', '}', or ']' (JSON has no comments).")]
+    public async Task Trailing_commas_and_comments_fail_saying_json_has_none(string json, string message)
+    {
+        var error = await Failure(json);
+
+        error.Message.ShouldBe(message);
+    }
+
     [Test]
     public async Task Invalid_utf8_fails_naming_the_line_rather_than_being_replaced()
     {
@@ -324,6 +375,23 @@ public class JsonToParquet_Specs
 
         error.LineNumber.ShouldBe(2);
         error.Message.ShouldContain("not valid UTF-8");
+    }
+
+    [Test]
+    public async Task Half_a_surrogate_pair_escaped_reads_as_the_replacement_character()
+    {
+        // JSON.stringify and json.dumps write text cut inside an emoji so; no UTF-8 string can hold it
+        const string json = """
+                            [{"s": "cut \ud83d", "t": "\udc00\"\n\u00e9 \ud83d\ude00", "\ud800k": 1},
+                             {"s": "whole \ud83d\ude00", "t": "plain", "\ud800k": 2}]
+                            """;
+
+        var (result, file) = await Convert(json);
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["s", "t", "\uFFFDk"]);
+        file.Values<string?>("s").ShouldBe(["cut \uFFFD", "whole \U0001F600"]);
+        file.Values<string?>("t").ShouldBe(["\uFFFD\"\n\u00e9 \U0001F600", "plain"]);
     }
 
     [Test]
@@ -357,6 +425,51 @@ public class JsonToParquet_Specs
 
         file.Values<string?>("s").ShouldBe([big, "short"]);
         file.Values<string?>("a")[0].ShouldBe(array);
+    }
+
+    [Test]
+    public async Task Pythons_bare_nan_and_infinities_are_doubles_unless_the_numbers_beside_them_are_not()
+    {
+        // json.dumps writes float('nan') and the infinities so by default, though JSON has no such numbers
+        const string json = """
+                            [{"x": 1.5, "n": NaN, "big": 12345678901234567890123, "a": [NaN,-Infinity]},
+                             {"x": Infinity, "n": 2, "big": NaN},
+                             {"x": -Infinity, "n": NaN}]
+                            """;
+
+        var (result, file) = await Convert(json);
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("x", ColumnType.Double), ("n", ColumnType.Double), ("big", ColumnType.String), ("a", ColumnType.String)
+        ]);
+        file.Values<double?>("x").ShouldBe([1.5, double.PositiveInfinity, double.NegativeInfinity]);
+        file.Values<double?>("n").ShouldBe([double.NaN, 2.0, double.NaN]);
+        file.Values<string?>("big").ShouldBe(["12345678901234567890123", "NaN", null]);
+        file.Values<string?>("a").ShouldBe(["[NaN,-Infinity]", null, null]);
+    }
+
+    [Test]
+    public async Task Bare_nan_and_infinities_read_wherever_the_read_buffer_cuts_them()
+    {
+        string[] values = ["NaN", "Infinity", "-Infinity", "1.25"];
+        var jsonl = string.Concat(Enumerable.Range(0, 30_000).Select(i => $"{{\"v\": {values[i % 4]}}}\n"));
+
+        var (result, file) = await Convert(jsonl, JsonConversionOptions.JsonLines);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(30_000);
+        file.Values<double?>("v").Distinct().ShouldBe([double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1.25]);
+    }
+
+    [TestCase("[{\"a\": NaNa}]")]
+    [TestCase("[{\"a\": Inf}]")]
+    [TestCase("[{\"a\": \"x\" NaN}]")]
+    public async Task Other_bare_words_stay_malformed(string json)
+    {
+        var error = await Failure(json);
+
+        error.Message.ShouldStartWith("Line 1: invalid JSON at byte ");
     }
 
     [Test]

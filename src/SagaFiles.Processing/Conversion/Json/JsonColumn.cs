@@ -21,8 +21,12 @@ sealed class JsonColumn(string path)
         Values = Array | String | Number | Boolean
     }
 
+    /// <summary>What the profile sees for a NaN or an infinity: a value only a double holds, as those are.</summary>
+    const string NonFiniteStandIn = "0.5";
+
     readonly ColumnProfile _profile = new();
     Kinds _kinds;
+    bool _anyNonFinite;
 
     /// <summary>The key path, nested keys joined with '.'.</summary>
     public string Path => path;
@@ -48,14 +52,22 @@ sealed class JsonColumn(string path)
             JsonValueKind.Number => Kinds.Number,
             _ => Kinds.Boolean
         };
-        if (kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+        if (kind == JsonValueKind.Number && JsonNonFiniteNumbers.IsLiteral(text))
+        {
+            _anyNonFinite = true;
+            _profile.Observe(NonFiniteStandIn);
+        }
+        else if (kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+        {
             _profile.Observe(text);
+        }
     }
 
     /// <summary>
-    /// Numbers become Int64, Double or Decimal; booleans Boolean; strings Date or Timestamp when every one is an ISO 8601
-    /// date or date-time. A string is never read as a number or boolean ("007" and "true" stay text), and a path whose
-    /// values are of different kinds (or arrays, kept as JSON text) is a string column.
+    /// Numbers become Int64, Double or Decimal (Double with a NaN or an infinity); booleans Boolean; strings Date or
+    /// Timestamp when every one is an ISO 8601 date or date-time. A string is never read as a number or boolean ("007"
+    /// and "true" stay text), and a path whose values are of different kinds (or arrays, kept as JSON text) is a string
+    /// column.
     /// </summary>
     public ColumnSpec Infer()
     {
@@ -67,6 +79,9 @@ sealed class JsonColumn(string path)
             Kinds.String => inferred.Type is ColumnType.Date or ColumnType.Timestamp,
             _ => false
         };
-        return fits || inferred.Type == ColumnType.String ? inferred : new ColumnSpec(ColumnType.String, 0, false);
+        // NaN and the infinities fit a double only: beside numbers a double does not hold exactly, all stay text.
+        return (fits || inferred.Type == ColumnType.String) && (!_anyNonFinite || inferred.Type == ColumnType.Double)
+            ? inferred
+            : new ColumnSpec(ColumnType.String, 0, false);
     }
 }

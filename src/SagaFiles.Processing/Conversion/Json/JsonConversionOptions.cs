@@ -6,7 +6,8 @@ namespace SagaFiles.Processing.Conversion.Json;
 public sealed record JsonConversionOptions
 {
     /// <summary>JSON Lines: one object per line, blank lines skipped (objects that span lines or share one, as in
-    /// concatenated JSON, are read too). Otherwise one document: an object or an array of objects.</summary>
+    /// concatenated JSON, are read too). Otherwise one document: an object or an array of objects; an object followed by
+    /// more objects reads on as JSON Lines.</summary>
     public bool Lines { get; init; }
 
     /// <summary>Row-group size and compression of the Parquet written.</summary>

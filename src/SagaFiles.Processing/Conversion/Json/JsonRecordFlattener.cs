@@ -29,10 +29,29 @@ sealed class JsonRecordFlattener
         _arrayWriter = new Utf8JsonWriter(_arrayJson, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
-    /// <summary>Reads the record whose opening brace is the current token, through its closing brace.</summary>
+    /// <summary>
+    /// Column of a record that is an array or a scalar (a table written as arrays of rows, a list of values): one
+    /// column holding it, named as DuckDB names it.
+    /// </summary>
+    const string NonObjectRecordColumn = "json";
+
+    /// <summary>Reads the record whose first token is the current one, through its last; a null record is a row of
+    /// nulls.</summary>
     public async ValueTask FlattenAsync(CancellationToken cancellationToken)
     {
-        await ObjectAsync(_schema.Root, cancellationToken).ConfigureAwait(false);
+        switch (_tokens.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                await ObjectAsync(_schema.Root, cancellationToken).ConfigureAwait(false);
+                break;
+            case JsonTokenType.Null:
+                break;
+            default:
+                await ValueAsync(_schema.Child(_schema.Root, NonObjectRecordColumn, _tokens.Line), cancellationToken)
+                    .ConfigureAwait(false);
+                break;
+        }
+
         _sink.EndRecord();
     }
 
@@ -42,23 +61,29 @@ sealed class JsonRecordFlattener
                _tokens.TokenType == JsonTokenType.PropertyName)
         {
             var child = _schema.Child(node, _tokens.Text, _tokens.Line);
-            var column = child.Column!;
             await _tokens.ReadAsync(cancellationToken).ConfigureAwait(false); // a value always follows a name
-            var line = _tokens.Line;
-            switch (_tokens.TokenType)
-            {
-                case JsonTokenType.StartObject:
-                    _sink.Accept(column, JsonValueKind.Object, default, line);
-                    await ObjectAsync(child, cancellationToken).ConfigureAwait(false);
-                    break;
-                case JsonTokenType.StartArray:
-                    var length = await ArrayAsync(column, cancellationToken).ConfigureAwait(false);
-                    _sink.Accept(column, JsonValueKind.Array, _arrayText.AsSpan(0, length), line);
-                    break;
-                default:
-                    _sink.Accept(column, KindOf(_tokens.TokenType), _tokens.Text, line);
-                    break;
-            }
+            await ValueAsync(child, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Hands the value that starts at the current token to the sink as <paramref name="node" />'s.</summary>
+    async ValueTask ValueAsync(JsonPathNode node, CancellationToken cancellationToken)
+    {
+        var column = node.Column!;
+        var line = _tokens.Line;
+        switch (_tokens.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                _sink.Accept(column, JsonValueKind.Object, default, line);
+                await ObjectAsync(node, cancellationToken).ConfigureAwait(false);
+                break;
+            case JsonTokenType.StartArray:
+                var length = await ArrayAsync(column, cancellationToken).ConfigureAwait(false);
+                _sink.Accept(column, JsonValueKind.Array, _arrayText.AsSpan(0, length), line);
+                break;
+            default:
+                _sink.Accept(column, KindOf(_tokens.TokenType), _tokens.Text, line);
+                break;
         }
     }
 

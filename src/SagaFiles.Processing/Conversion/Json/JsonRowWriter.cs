@@ -33,10 +33,19 @@ sealed class JsonRowWriter(ParquetTableWriter table, IReadOnlyList<ColumnSpec> s
         _hasValue[c] = true;
         if (kind == JsonValueKind.Null)
             table.AppendNull(c);
-        else if (!table.TryAppend(c, text))
+        else if (!table.TryAppend(c, text) && !TryAppendNonFinite(c, text))
             throw new ConversionException(
                 $"the value \"{Excerpt.Of(text)}\" at '{Excerpt.Of(column.Path)}' does not fit the column's " +
                 $"{specs[c].Type} type.", line);
+    }
+
+    /// <summary>NaN, Infinity and -Infinity in a double column (<see cref="JsonNonFiniteNumbers" />).</summary>
+    bool TryAppendNonFinite(int column, ReadOnlySpan<char> text)
+    {
+        if (specs[column].Type != ColumnType.Double || !FieldParsers.TryParseNonFiniteDouble(text, out var value))
+            return false;
+        table.AppendPhysical(column, value);
+        return true;
     }
 
     public void EndRecord()

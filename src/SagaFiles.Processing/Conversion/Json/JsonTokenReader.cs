@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace SagaFiles.Processing.Conversion.Json;
 
@@ -29,6 +31,10 @@ sealed class JsonTokenReader
 
     char[] _text = new char[256];
     int _textLength;
+
+    // A NaN, Infinity or -Infinity overwritten in the buffer (JsonNonFiniteNumbers): its absolute offset and itself.
+    long _nonFiniteAt = -1;
+    byte[] _nonFinite = [];
 
     /// <param name="input">UTF-8 JSON (a byte order mark is skipped), read from its current position.</param>
     /// <param name="maxTokenBytes">The longest single token accepted; a longer one fails the conversion.</param>
@@ -85,7 +91,17 @@ sealed class JsonTokenReader
         }
         catch (JsonException e)
         {
-            throw Malformed(e);
+            switch (JsonNonFiniteNumbers.TrySubstitute(_buffer.AsSpan(_start, _end - _start), _inputEnded, out var at,
+                        out _nonFinite))
+            {
+                case JsonNonFiniteNumbers.Outcome.Substituted:
+                    _nonFiniteAt = _offset + at;
+                    return TryReadBuffered(out read);
+                case JsonNonFiniteNumbers.Outcome.NeedMore:
+                    return false;
+                default:
+                    throw Malformed(e);
+            }
         }
 
         Take(ref reader);
@@ -109,7 +125,7 @@ sealed class JsonTokenReader
         _textLength = TokenType switch
         {
             JsonTokenType.String or JsonTokenType.PropertyName => CopyString(ref reader),
-            JsonTokenType.Number => CopyAscii(reader.ValueSpan),
+            JsonTokenType.Number => CopyAscii(_offset + tokenStart == _nonFiniteAt ? _nonFinite : reader.ValueSpan),
             JsonTokenType.True => CopyAscii("true"u8),
             JsonTokenType.False => CopyAscii("false"u8),
             _ => 0
@@ -139,10 +155,55 @@ sealed class JsonTokenReader
         }
         catch (InvalidOperationException e)
         {
+            if (reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan))
+                return UnescapeReplacingLoneSurrogates(reader.ValueSpan, _text);
             throw new ConversionException(
-                $"the string at byte {Column} is not valid UTF-8 text (or escapes half a surrogate pair): JSON must be " +
-                "UTF-8; save the file as UTF-8.", Line, e);
+                $"the string at byte {Column} is not valid UTF-8 text: JSON must be UTF-8; save the file as UTF-8.",
+                Line, e);
         }
+    }
+
+    /// <summary>
+    /// A string's text when it escapes half a surrogate pair: JSON.stringify and Python's json.dumps write one as
+    /// "\ud83d" (text cut inside an emoji). No UTF-8 text holds it, so it reads as U+FFFD, as a UTF-8 encoder writes
+    /// it, rather than failing the file.
+    /// </summary>
+    static int UnescapeReplacingLoneSurrogates(ReadOnlySpan<byte> raw, char[] text)
+    {
+        var length = Encoding.UTF8.GetChars(raw, text);
+        var written = 0; // never ahead of the escape being read, so the text is unescaped in place
+        for (var i = 0; i < length; i++)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                c = text[++i] switch
+                {
+                    'b' => '\b',
+                    'f' => '\f',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'u' => (char)ushort.Parse(text.AsSpan(i + 1, 4), NumberStyles.AllowHexSpecifier,
+                        CultureInfo.InvariantCulture),
+                    var escaped => escaped
+                };
+                if (text[i] == 'u')
+                    i += 4;
+            }
+
+            text[written++] = c;
+        }
+
+        for (var i = 0; i < written; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < written && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                text[i] = '\uFFFD';
+        }
+
+        return written;
     }
 
     int CopyAscii(ReadOnlySpan<byte> ascii)
@@ -223,6 +284,10 @@ sealed class JsonTokenReader
     {
         var message = e.Message;
         var position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (position >= 0 ? message[..position] : message).TrimEnd('.', ' ');
+        var reason = (position >= 0 ? message[..position] : message).TrimEnd('.', ' ');
+        // The reader's advice on its options is for programmers, not for whoever wrote the file.
+        reason = reason.Replace(" which is not supported in this mode. Change the reader options",
+            ", which JSON does not allow", StringComparison.Ordinal);
+        return reason.StartsWith("'/'", StringComparison.Ordinal) ? $"{reason} (JSON has no comments)" : reason;
     }
 }

@@ -19,9 +19,6 @@ static class SqlSpecialValues
 
     const string BeforeChrist = " BC";
 
-    /// <summary>The canonical quiet NaN: .NET's double.NaN has its sign bit set, which readers show as "-nan".</summary>
-    static readonly double PositiveNaN = BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0000);
-
     /// <summary>
     /// NaN and ±Infinity (PostgreSQL), a number past a double's range (SQLite writes ±1e999 for the infinities), or a
     /// number with more digits than any double needs (SQLite's %.20g): the database held a double, so the nearest one
@@ -29,20 +26,8 @@ static class SqlSpecialValues
     /// </summary>
     public static bool TryParseStoredDouble(ReadOnlySpan<char> text, out double value)
     {
-        value = 0;
-        var unsigned = Unsigned(text, out var negative);
-        if (unsigned.Equals("NaN", StringComparison.OrdinalIgnoreCase))
-        {
-            value = PositiveNaN;
+        if (FieldParsers.TryParseNonFiniteDouble(text, out value))
             return true;
-        }
-
-        if (unsigned.Equals("Infinity", StringComparison.OrdinalIgnoreCase) ||
-            unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase))
-        {
-            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
-            return true;
-        }
 
         var shape = NumberShape.Of(text);
         if (!shape.IsNumber || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
