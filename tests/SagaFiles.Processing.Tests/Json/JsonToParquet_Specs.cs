@@ -485,6 +485,34 @@ public class JsonToParquet_Specs
     }
 
     [Test]
+    public async Task Past_the_key_path_limit_the_key_holding_the_most_paths_keeps_its_objects_whole_as_json_text()
+    {
+        // GitHub's event archive: each kind of event has a payload of keys of its own, thousands in all.
+        const string jsonLines = """
+                                 {"id": 1, "type": "PushEvent", "payload": {"ref": "main", "size": 2, "head": {"sha": "a1", "x": 1}}, "repo": {"name": "r"}}
+                                 {"id": 2, "type": "IssuesEvent", "payload": {"action": "opened", "issue": {"number": 7, "title": "Bø"}}, "repo": {"name": "s"}}
+                                 {"id": 3, "type": "ForkEvent", "payload": {"forkee": {"id": 9, "topics": ["a"]}}, "repo": {"name": "t"}, "payload.note": "kept"}
+                                 {"id": 4, "type": "GollumEvent", "payload": null, "repo": {"name": "u"}}
+                                 """;
+
+        var (result, file) = await Convert(jsonLines, JsonConversionOptions.JsonLines with { Limits = new ProcessingLimits { MaxFlattenedColumns = 6 } });
+        using var _ = file;
+
+        result.RowCount.ShouldBe(4);
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("id", ColumnType.Int64), ("type", ColumnType.String), ("payload", ColumnType.String), ("repo.name", ColumnType.String),
+            ("payload.note", ColumnType.String)
+        ]);
+        // Every record's payload, those read before the limit was reached too, whole and compact.
+        file.Values<string?>("payload").ShouldBe([
+            """{"ref":"main","size":2,"head":{"sha":"a1","x":1}}""", """{"action":"opened","issue":{"number":7,"title":"Bø"}}""",
+            """{"forkee":{"id":9,"topics":["a"]}}""", null
+        ]);
+        file.Values<string>("repo.name").ShouldBe(["r", "s", "t", "u"]);
+        file.Values<string?>("payload.note").ShouldBe([null, null, "kept", null]);
+    }
+
+    [Test]
     public async Task A_quarter_million_records_stream_through_in_row_groups()
     {
         const int records = 250_000;

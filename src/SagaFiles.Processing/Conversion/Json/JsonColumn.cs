@@ -34,6 +34,12 @@ sealed class JsonColumn(string path)
     /// <summary>The column's position in the written table; -1 when it is not written.</summary>
     public int Index { get; set; } = -1;
 
+    /// <summary>The path lies inside an object that came to be held whole: no column of its own.</summary>
+    public bool Dropped { get; set; }
+
+    /// <summary>This path's objects are held whole as JSON text from now on, as arrays are: a string column.</summary>
+    public void KeepWhole() => _kinds |= Kinds.Array;
+
     /// <summary>
     /// Written when it held a value, or only ever nulls; not when it held only objects (their keys are columns of their
     /// own) or objects and nulls (a null object leaves its keys' columns null anyway).

@@ -11,6 +11,20 @@ sealed class JsonPathNode(JsonColumn? column)
     /// <summary>The column of this path; null for the root, which is the record itself.</summary>
     public JsonColumn? Column => column;
 
+    /// <summary>Whether this path's objects are held whole as JSON text, as arrays are, rather than flattened.</summary>
+    public bool KeptWhole { get; private set; }
+
+    /// <summary>The columns of the paths below this one, each once.</summary>
+    public IEnumerable<JsonColumn> DescendantColumns() =>
+        Children.SelectMany(child => child.DescendantColumns().Prepend(child.Column!)).Distinct();
+
+    /// <summary>From now on this path's objects are held whole; the paths below it are forgotten.</summary>
+    public void KeepWhole()
+    {
+        KeptWhole = true;
+        _children = null;
+    }
+
     public bool TryGetChild(ReadOnlySpan<char> key, out JsonPathNode child)
     {
         child = null!;
@@ -18,6 +32,10 @@ sealed class JsonPathNode(JsonColumn? column)
                _children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out child!);
     }
 
-    public void AddChild(string key, JsonPathNode child) =>
-        (_children ??= new Dictionary<string, JsonPathNode>(StringComparer.Ordinal)).Add(key, child);
+    /// <summary>Adds the child of a new key, or replaces one whose column was dropped.</summary>
+    public void SetChild(string key, JsonPathNode child) =>
+        (_children ??= new Dictionary<string, JsonPathNode>(StringComparer.Ordinal))[key] = child;
+
+    /// <summary>The paths just below this one.</summary>
+    public IEnumerable<JsonPathNode> Children => _children?.Values ?? Enumerable.Empty<JsonPathNode>();
 }

@@ -73,12 +73,13 @@ sealed class JsonRecordFlattener
         var line = _tokens.Line;
         switch (_tokens.TokenType)
         {
-            case JsonTokenType.StartObject:
+            case JsonTokenType.StartObject when !node.KeptWhole:
                 _sink.Accept(column, JsonValueKind.Object, default, line);
                 await ObjectAsync(node, cancellationToken).ConfigureAwait(false);
                 break;
-            case JsonTokenType.StartArray:
-                var length = await ArrayAsync(column, cancellationToken).ConfigureAwait(false);
+            case JsonTokenType.StartArray or JsonTokenType.StartObject:
+                // An object held whole is JSON text as an array is (JsonTableSchema.Child).
+                var length = await WholeAsync(column, cancellationToken).ConfigureAwait(false);
                 _sink.Accept(column, JsonValueKind.Array, _arrayText.AsSpan(0, length), line);
                 break;
             default:
@@ -87,12 +88,13 @@ sealed class JsonRecordFlattener
         }
     }
 
-    /// <summary>Reads the array that starts at the current token; its JSON text goes to <see cref="_arrayText" /> when
-    /// the sink wants it. Returns the text's length.</summary>
-    async ValueTask<int> ArrayAsync(JsonColumn column, CancellationToken cancellationToken)
+    /// <summary>Reads the array (or object held whole) that starts at the current token; its JSON text goes to
+    /// <see cref="_arrayText" /> when the sink wants it. Returns the text's length.</summary>
+    async ValueTask<int> WholeAsync(JsonColumn column, CancellationToken cancellationToken)
     {
         var copy = _sink.WantsArrayText;
         var line = _tokens.Line;
+        var what = _tokens.TokenType == JsonTokenType.StartArray ? "array" : "object";
         if (copy)
         {
             _arrayJson.ResetWrittenCount();
@@ -113,7 +115,7 @@ sealed class JsonRecordFlattener
                 break;
             if (copy && _arrayWriter.BytesPending + _arrayWriter.BytesCommitted > _maxValueBytes)
                 throw new ConversionException(
-                    $"the array at '{Excerpt.Of(column.Path)}' is longer than {_maxValueBytes:N0} bytes, the most a " +
+                    $"the {what} at '{Excerpt.Of(column.Path)}' is longer than {_maxValueBytes:N0} bytes, the most a " +
                     "value may hold.", line);
             await _tokens.ReadAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -11,6 +11,9 @@ sealed class JsonTableSchema(ProcessingLimits limits) : IJsonRecordSink
     readonly Dictionary<string, JsonColumn> _byPath = new(StringComparer.Ordinal);
     readonly List<JsonColumn> _columns = [];
 
+    /// <summary>Where the keys below an object held whole lead while the record that made it so is read.</summary>
+    readonly JsonPathNode _forgotten = new(new JsonColumn("") { Dropped = true });
+
     /// <summary>The record itself, parent of the top-level keys.</summary>
     public JsonPathNode Root { get; } = new(null);
 
@@ -19,7 +22,10 @@ sealed class JsonTableSchema(ProcessingLimits limits) : IJsonRecordSink
     /// <summary>The node of <paramref name="key" /> inside <paramref name="parent" />, added when new.</summary>
     public JsonPathNode Child(JsonPathNode parent, ReadOnlySpan<char> key, long line)
     {
-        if (parent.TryGetChild(key, out var child))
+        // Below an object held whole since this record began: read on, for nothing (its text is taken in the write pass).
+        if (parent.KeptWhole || parent.Column is { Dropped: true })
+            return _forgotten;
+        if (parent.TryGetChild(key, out var child) && !child.Column!.Dropped)
             return child;
 
         // The key is checked before a path is built from it, and the parent's path was checked when it was new: a long
@@ -30,19 +36,47 @@ sealed class JsonTableSchema(ProcessingLimits limits) : IJsonRecordSink
         limits.CheckName(path, "the key path", line);
         if (!_byPath.TryGetValue(path, out var column))
         {
-            if (_columns.Count == limits.MaxFlattenedColumns)
-                throw ProcessingLimits.Breach(nameof(ProcessingLimits.MaxFlattenedColumns), _columns.Count + 1,
+            if (_byPath.Count == limits.MaxFlattenedColumns && !KeepWidestWhole())
+                throw ProcessingLimits.Breach(nameof(ProcessingLimits.MaxFlattenedColumns), _byPath.Count + 1,
                     limits.MaxFlattenedColumns,
                     $"the objects hold more distinct key paths (the last one: '{Excerpt.Of(path)}'; keys that are data, " +
                     "such as ids or dates, make a column each: store such maps as arrays of objects)", line);
+            if (parent.KeptWhole || parent.Column is { Dropped: true })
+                return _forgotten; // the parent was the one kept whole
             column = new JsonColumn(path);
             _byPath.Add(path, column);
             _columns.Add(column);
         }
 
         child = new JsonPathNode(column);
-        parent.AddChild(name, child);
+        parent.SetChild(name, child);
         return child;
+    }
+
+    /// <summary>
+    /// Makes room for more key paths: of the record's keys that hold objects, the one with the most paths below it has
+    /// its objects held whole as JSON text from now on, as arrays are (a GitHub event's payload, whose keys differ with
+    /// each kind of event). False when no key holds an object with paths below it.
+    /// </summary>
+    bool KeepWidestWhole()
+    {
+        var widest = Root.Children.Where(node => !node.KeptWhole)
+            .Select(node => (Node: node, Below: node.DescendantColumns().ToList()))
+            .Where(candidate => candidate.Below.Count > 0)
+            .OrderByDescending(candidate => candidate.Below.Count).FirstOrDefault();
+        if (widest.Node is null)
+            return false;
+
+        foreach (var column in widest.Below)
+        {
+            column.Dropped = true;
+            _byPath.Remove(column.Path);
+        }
+
+        _columns.RemoveAll(column => column.Dropped);
+        widest.Node.KeepWhole();
+        widest.Node.Column!.KeepWhole();
+        return true;
     }
 
     public void Accept(JsonColumn column, JsonValueKind kind, ReadOnlySpan<char> text, long line) =>
