@@ -99,6 +99,29 @@ public class CsvToParquet_Specs
         file.Values<string?>("sub_micro").ShouldBe(["2024-01-01T00:00:00.1234567Z"]);
     }
 
+    /// <summary>pandas' to_csv writes each float's shortest form: 0.1 * 3 is 0.30000000000000004, tiny ones 1e-05.</summary>
+    [Test]
+    public async Task Floats_written_as_their_shortest_form_are_doubles_whatever_their_digits()
+    {
+        const string csv = ",x\n0,0.1\n1,0.30000000000000004\n2,1e-05\n3,1.2345678901234567e+20\n4,\n";
+
+        var (result, file) = await Convert(csv);
+        using var _ = file;
+
+        result.Columns.Select(c => c.Type).ShouldBe([ColumnType.Int64, ColumnType.Double]);
+        file.Values<double?>("x").ShouldBe([0.1, 0.1 * 3, 1e-05, 1.2345678901234567e+20, null]);
+    }
+
+    [Test]
+    public async Task Seventeen_digits_that_are_no_doubles_shortest_form_stay_exact_as_a_decimal()
+    {
+        var (result, file) = await Convert("x\n0.1\n0.30000000000000001\n");
+        using var _ = file;
+
+        result.Columns.Single().ShouldBe(new ConvertedColumn("x", ColumnType.Decimal, 17));
+        file.Values<decimal?>("x").ShouldBe([0.1m, 0.30000000000000001m]);
+    }
+
     [Test]
     public async Task Quoted_fields_keep_delimiters_quotes_and_line_breaks()
     {
