@@ -58,8 +58,10 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
     ChunkResult Parse(CsvChunk chunk, CsvDataReader reader, ColumnBuffer[] buffers, bool countLines,
         CancellationToken cancellationToken)
     {
-        // The input's first record (after blank lines) is the header or the first data row: only chunk 0 has it.
+        // The input's first records (after blank lines) are the preamble and the header or the first data row: only
+        // chunk 0 has them.
         var beforeFirstRecord = chunk.Index == 0;
+        var leading = chunk.Index == 0 ? options.PreambleRecords + (hasHeader ? 1 : 0) : 0;
         long nextLine = 1;
         var rows = 0;
         while (true)
@@ -87,11 +89,11 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
             // A blank line is no record, except in one-column input, where it is an empty value.
             if (fields == 1 && (beforeFirstRecord || fieldCount > 1) && reader.GetFieldSpan(0).IsEmpty)
                 continue;
-            if (beforeFirstRecord)
+            beforeFirstRecord = false;
+            if (leading > 0)
             {
-                beforeFirstRecord = false;
-                if (hasHeader)
-                    continue;
+                leading--;
+                continue;
             }
 
             if (fields != fieldCount)

@@ -66,7 +66,8 @@ sealed class CsvChunker
     int BufferLength => _chunkBytes + 2 * ReadBlock;
 
     /// <summary>The next chunk, or null at the end of the input. Its buffer belongs to the caller from now on.</summary>
-    /// <param name="extraRecords">Segments the chunk holds besides its rows (1 for the header in the first chunk).</param>
+    /// <param name="extraRecords">Records the chunk holds besides its rows (the preamble and the header in the first
+    /// chunk).</param>
     public async ValueTask<CsvChunk?> NextAsync(int extraRecords, CancellationToken cancellationToken)
     {
         var buffer = _next ?? _rent(BufferLength);
@@ -74,7 +75,7 @@ sealed class CsvChunker
         _next = null;
         _nextFilled = 0;
         var scan = new Scan(_delimiter, _quoted, Math.Min(_recordsPerChunk, _recordsPerGroup - _groupRecords) + extraRecords,
-            _chunkBytes, skipLeadingBlankLines: _index == 0);
+            _chunkBytes, leadingRecords: _index == 0 ? Math.Max(1, extraRecords) : 0);
         while (true)
         {
             var cut = scan.Run(buffer.AsSpan(0, filled), _endOfInput);
@@ -122,16 +123,17 @@ sealed class CsvChunker
     }
 
     /// <summary>The quote state machine over one chunk's bytes; resumes where it stopped when more bytes arrive.</summary>
-    /// <param name="skipLeadingBlankLines">For the input's first chunk: blank lines before the first record are no
-    /// records, so they neither count nor end the chunk, which must hold the first record (the header).</param>
-    struct Scan(byte[] delimiter, bool quoted, int records, int maxBytes, bool skipLeadingBlankLines)
+    /// <param name="leadingRecords">For the input's first chunk, the records it must hold whatever its size (the
+    /// preamble and the header, or the first row): blank lines before them are no records, so they neither count nor
+    /// end the chunk.</param>
+    struct Scan(byte[] delimiter, bool quoted, int records, int maxBytes, int leadingRecords)
     {
         static readonly SearchValues<byte> QuoteOrLineEnd = SearchValues.Create("\"\r\n"u8);
         static readonly SearchValues<byte> LineEnd = SearchValues.Create("\r\n"u8);
 
         int _position;
         bool _inQuotes;
-        bool _seenRecord;
+        int _seenRecords;
 
         /// <summary>Line-ended segments scanned.</summary>
         public int Records { get; private set; }
@@ -206,10 +208,10 @@ sealed class CsvChunker
 
                 var blank = i == RecordStart;
                 _position = RecordStart = end;
-                if (blank && skipLeadingBlankLines && !_seenRecord)
+                if (blank && _seenRecords < leadingRecords)
                     continue;
-                _seenRecord = true;
-                if (++Records >= records || end >= maxBytes)
+                _seenRecords++;
+                if (++Records >= records || (end >= maxBytes && _seenRecords >= leadingRecords))
                     return end;
             }
         }

@@ -11,7 +11,7 @@ public enum CsvQuoting
     None,
 
     /// <summary>
-    /// As DuckDB's sniffer does, the input's first MiB decides (<see cref="Detection.TextSniffer.QuotingOf" />). A field
+    /// As DuckDB's sniffer does, the input's first MiB decides (<see cref="Detection.TextSniffer.DialectOf" />). A field
     /// there that begins with a quote and is no well-formed quoted field (text follows its closing quote; in a TSV, it
     /// is never closed), with none that needs its quotes, means <see cref="None" />; well-formed quoted fields mean
     /// <see cref="Rfc4180" />. With no quote at a field's start the input is read as <see cref="Rfc4180" />, and when

@@ -70,8 +70,12 @@ sealed class CsvRecordReader : IAsyncDisposable
         var reader = new CsvRecordReader(sylvan, input, start, encoding, options.MaxRecordLength);
         try
         {
-            if (!await reader.ReadRecordAsync(cancellationToken).ConfigureAwait(false))
-                throw new ConversionException("The input has no rows: it is empty or holds only blank lines.");
+            for (var skipped = 0; skipped <= options.PreambleRecords; skipped++)
+            {
+                if (!await reader.ReadRecordAsync(cancellationToken).ConfigureAwait(false))
+                    throw new ConversionException("The input has no rows: it is empty or holds only blank lines.");
+            }
+
             var first = new string[sylvan.RowFieldCount];
             for (var i = 0; i < first.Length; i++)
                 first[i] = sylvan.GetString(i);
@@ -88,7 +92,7 @@ sealed class CsvRecordReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fails when the first record has more fields than <see cref="ProcessingLimits.MaxColumns" />, before Sylvan sees it:
+    /// Fails when the first record (after any preamble) has more fields than <see cref="ProcessingLimits.MaxColumns" />, before Sylvan sees it:
     /// setting up its reader takes time quadratic in the first record's fields (10 s for 130,000 on one core). Quotes
     /// open a field only at its start, as in <see cref="Detection.TextSniffer" />, and only when the input quotes;
     /// leading blank lines are skipped.
@@ -101,6 +105,7 @@ sealed class CsvRecordReader : IAsyncDisposable
             leaveOpen: true);
         var buffer = new char[BufferSize];
         var (fields, inQuotes, closedQuote, atFieldStart, recordStarted) = (1L, false, false, true, false);
+        var preamble = options.PreambleRecords;
         for (long seen = 0; seen < options.MaxRecordLength;)
         {
             int read;
@@ -137,7 +142,9 @@ sealed class CsvRecordReader : IAsyncDisposable
                     if (recordStarted)
                     {
                         options.Limits.CheckColumns(fields, "the first row", line: null);
-                        return;
+                        if (preamble-- == 0)
+                            return;
+                        (fields, atFieldStart, recordStarted) = (1, true, false);
                     }
 
                     continue;

@@ -111,27 +111,76 @@ static partial class TextSniffer
 
     /// <summary>
     /// The delimiter that splits every one of the first records into the same number (at least two) of fields, read
-    /// as <see cref="Dialect" /> reads them; the one giving the most fields wins, ',' on a tie. Needs at least two records.
+    /// as <see cref="Dialect" /> reads them, after a preamble of narrower records if any (<see cref="TableStart" />);
+    /// the one giving the most fields wins, ',' on a tie. Needs at least two records.
     /// </summary>
     public static (char Delimiter, int FieldCount)? FindDelimiter(string text, bool truncated)
     {
+        if (SepLineLength(text) is { } sepLine &&
+            Dialect(text.AsSpan(sepLine), text[4], truncated, MaxSampledRecords).Counts is var hinted &&
+            TableStart(hinted) is { } tableStart)
+            return (text[4], hinted[tableStart]);
+
         (char Delimiter, int FieldCount)? best = null;
         foreach (var delimiter in DelimiterCandidates)
         {
             var counts = Dialect(text, delimiter, truncated, MaxSampledRecords).Counts;
-            if (!IsEven(counts))
+            if (TableStart(counts) is not { } start)
                 continue;
-            if (best is null || counts[0] > best.Value.FieldCount)
-                best = (delimiter, counts[0]);
+            if (best is null || counts[start] > best.Value.FieldCount)
+                best = (delimiter, counts[start]);
         }
 
         return best;
     }
 
-    /// <summary>What the quotes at fields' starts in all of <paramref name="text" /> say about the file's quoting.</summary>
+    /// <summary>
+    /// What the quotes at fields' starts in all of <paramref name="text" /> say about the file's quoting, and how many
+    /// records before the table's first are a preamble (<see cref="TableStart" />; 0 when the records are not even).
+    /// </summary>
     /// <param name="truncated">The text is a prefix of the file: its last record may be cut.</param>
-    public static SampledQuoting QuotingOf(ReadOnlySpan<char> text, char delimiter, bool truncated) =>
-        Dialect(text, delimiter, truncated, int.MaxValue).Quoting;
+    public static (SampledQuoting Quoting, int PreambleRecords) DialectOf(ReadOnlySpan<char> text, char delimiter,
+        bool truncated)
+    {
+        var sepLine = text.Length > 4 && text[4] == delimiter ? SepLineLength(text) ?? 0 : 0;
+        var (counts, quoting) = Dialect(text[sepLine..], delimiter, truncated, int.MaxValue);
+        return (quoting, (sepLine > 0 ? 1 : 0) + (TableStart(counts) ?? 0));
+    }
+
+    /// <summary>
+    /// The length with its line break of a first line such as "sep=;", with which Excel is told a file's delimiter
+    /// (text[4]): a preamble record, even when it splits into as many fields as the table's.
+    /// </summary>
+    static int? SepLineLength(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 6 || !text.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) ||
+            !DelimiterCandidates.Contains(text[4]) || text[5] is not ('\r' or '\n'))
+            return null;
+        return text.Length > 6 && text[5] == '\r' && text[6] == '\n' ? 7 : 6;
+    }
+
+    /// <summary>Non-blank records a preamble may hold (Google Analytics exports write a few comment lines).</summary>
+    const int MaxPreambleRecords = 10;
+
+    /// <summary>
+    /// Where the table starts in records of these field counts: the first record from which every one has the same
+    /// count, at least two fields, with at least two records, when every record before it has fewer fields. Those are
+    /// a preamble (a title, Excel's sep=; line, the World Bank's "Data Source" and "Last Updated Date" lines), not
+    /// part of the table. Null when no such record is among the first few.
+    /// </summary>
+    static int? TableStart(List<int> counts)
+    {
+        var widest = 0; // of the records before the candidate start
+        for (var start = 0; start <= MaxPreambleRecords && counts.Count - start >= 2; start++)
+        {
+            var width = counts[start];
+            if (widest < width && width >= 2 && counts.Skip(start).All(c => c == width))
+                return start;
+            widest = Math.Max(widest, width);
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The field counts of the first <paramref name="maxRecords" /> records and what the quotes say, as DuckDB's sniffer
@@ -153,14 +202,15 @@ static partial class TextSniffer
         return IsEven(plain) ? (plain, SampledQuoting.Unquoted) : (counts, SampledQuoting.Unknown);
     }
 
+    /// <summary>The records split evenly, after any preamble.</summary>
+    static bool IsEven(List<int> counts) => TableStart(counts) is not null;
+
     /// <summary>
     /// Whether a field that opens a quote and never closes it says that the file does not quote: in tab-separated text
     /// (IMDb's datasets, database exports) it does; with another delimiter a lost closing quote is likelier, and the
     /// conversion fails naming its line.
     /// </summary>
     internal static bool QuoteLeftOpenMeansUnquoted(char delimiter) => delimiter == '\t';
-
-    static bool IsEven(List<int> counts) => counts.Count >= 2 && counts[0] >= 2 && counts.TrueForAll(c => c == counts[0]);
 
     /// <summary>
     /// The field counts of the first <paramref name="maxRecords" /> records, read with RFC 4180 quotes when
