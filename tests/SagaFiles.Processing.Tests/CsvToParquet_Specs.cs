@@ -122,6 +122,26 @@ public class CsvToParquet_Specs
         file.Values<decimal?>("x").ShouldBe([0.1m, 0.30000000000000001m]);
     }
 
+    /// <summary>A '#' at a line's start is no comment: a "#" column of row numbers, Excel's #N/A, hashtags.</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task Lines_that_start_with_a_hash_are_rows_like_any_other(int threads)
+    {
+        const string csv = "#,tag,score\n1,#python,#N/A\n#2,#dotnet,5\n";
+
+        var (result, file) = await Convert(csv, CsvConversionOptions.Csv with
+        {
+            Limits = ProcessingLimits.Default with { MaxConversionThreads = threads }
+        });
+        using var _ = file;
+
+        result.RowCount.ShouldBe(2);
+        result.Columns.Select(c => c.Name).ShouldBe(["#", "tag", "score"]);
+        file.Values<string?>("#").ShouldBe(["1", "#2"]);
+        file.Values<string?>("tag").ShouldBe(["#python", "#dotnet"]);
+        file.Values<string?>("score").ShouldBe(["#N/A", "5"]);
+    }
+
     [Test]
     public async Task Quoted_fields_keep_delimiters_quotes_and_line_breaks()
     {
