@@ -69,6 +69,7 @@ public sealed record CsvConversionOptions
         Delimiter = Delimiter,
         // No quoting: a quote character text does not hold (detection takes no text with a NUL for CSV).
         Quote = Quoting == CsvQuoting.None ? '\0' : '"',
+        Escape = Quoting == CsvQuoting.BackslashEscaped ? '\\' : '"',
         // No comment lines: Sylvan's default '#' drops every record that starts with one ("#" headers, #N/A,
         // hashtags). U+FFFF is a noncharacter that no text holds.
         Comment = '\uFFFF',

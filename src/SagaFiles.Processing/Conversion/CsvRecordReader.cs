@@ -105,6 +105,7 @@ sealed class CsvRecordReader : IAsyncDisposable
             leaveOpen: true);
         var buffer = new char[BufferSize];
         var (fields, inQuotes, closedQuote, atFieldStart, recordStarted) = (1L, false, false, true, false);
+        var (backslashEscapes, escaping) = (options.Quoting == CsvQuoting.BackslashEscaped, false);
         var preamble = options.PreambleRecords;
         for (long seen = 0; seen < options.MaxRecordLength;)
         {
@@ -125,8 +126,10 @@ sealed class CsvRecordReader : IAsyncDisposable
             {
                 if (inQuotes)
                 {
-                    inQuotes = c != '"';
-                    closedQuote = !inQuotes;
+                    if (escaping || (backslashEscapes && c == '\\'))
+                        escaping = !escaping; // a backslash, then the character it escapes
+                    else
+                        (inQuotes, closedQuote) = (c != '"', c == '"');
                     continue;
                 }
 

@@ -59,7 +59,12 @@ public sealed class CsvToParquetConverter
             {
                 Options = source.Options with
                 {
-                    Quoting = sampled == SampledQuoting.Unquoted ? CsvQuoting.None : CsvQuoting.Rfc4180,
+                    Quoting = sampled switch
+                    {
+                        SampledQuoting.Unquoted => CsvQuoting.None,
+                        SampledQuoting.BackslashEscaped => CsvQuoting.BackslashEscaped,
+                        _ => CsvQuoting.Rfc4180
+                    },
                     PreambleRecords = preamble
                 }
             };
@@ -238,7 +243,7 @@ public sealed class CsvToParquetConverter
         var pool = new ChunkPool();
         source.Input.Position = source.Start + source.Encoding.BomLength;
         var chunker = new CsvChunker(source.Input, source.Encoding.Encoding.GetBytes([options.Delimiter]),
-            quoted: options.Quoting != CsvQuoting.None, chunkRecords,
+            quoted: options.Quoting != CsvQuoting.None, options.Quoting == CsvQuoting.BackslashEscaped, chunkRecords,
             writer.RowsPerGroup, chunkBytes, Math.Max(options.MaxRecordLength, CsvChunkParser.BufferSize), pool.Rent,
             pool.Return);
         var gate = new ThreadGate(threads);

@@ -194,7 +194,15 @@ static partial class TextSniffer
     static (List<int> Counts, SampledQuoting Quoting) Dialect(ReadOnlySpan<char> text, char delimiter, bool truncated,
         int maxRecords)
     {
-        var (counts, quoting, leftOpen) = Sample(text, delimiter, truncated, quoted: true, maxRecords);
+        var (counts, quoting, leftOpen, malformed) = Sample(text, delimiter, truncated, quoted: true, maxRecords);
+        if (malformed)
+        {
+            // Well formed and even only once \" is an escaped quote: Spark's and MySQL's exports.
+            var escaped = Sample(text, delimiter, truncated, quoted: true, maxRecords, backslashEscapes: true);
+            if (escaped is { Quoting: SampledQuoting.Quoted, LeftOpen: false, Malformed: false } && IsEven(escaped.Counts))
+                return (escaped.Counts, SampledQuoting.BackslashEscaped);
+        }
+
         if (quoting == SampledQuoting.Unknown || (quoting == SampledQuoting.Quoted && (IsEven(counts) || leftOpen)))
             return (counts, quoting);
         var plain = Sample(text, delimiter, truncated, quoted: false, maxRecords).Counts;
@@ -218,10 +226,12 @@ static partial class TextSniffer
     /// quotes as plain characters; and, when quoted, what the quotes say (<see cref="SampledQuoting" />). A quoted field
     /// is not well formed when text follows its closing quote, or, in tab-separated text, when it is never closed: the
     /// text ends inside it, or a prefix ends inside it after it ran past the end of its line. With another delimiter,
-    /// such a field is <paramref name="LeftOpen" />.
+    /// such a field is <paramref name="LeftOpen" />. <paramref name="Malformed" />: some quoted field is not well formed.
+    /// With <paramref name="backslashEscapes" />, a backslash inside quotes escapes the next character.
     /// </summary>
-    static (List<int> Counts, SampledQuoting Quoting, bool LeftOpen) Sample(ReadOnlySpan<char> text, char delimiter, bool truncated,
-        bool quoted, int maxRecords)
+    static (List<int> Counts, SampledQuoting Quoting, bool LeftOpen, bool Malformed) Sample(ReadOnlySpan<char> text,
+        char delimiter, bool truncated,
+        bool quoted, int maxRecords, bool backslashEscapes = false)
     {
         var counts = new List<int>();
         var fields = 1;
@@ -235,7 +245,9 @@ static partial class TextSniffer
             var c = text[i];
             if (inQuotes)
             {
-                if (c == '"')
+                if (backslashEscapes && c == '\\' && i + 1 < text.Length)
+                    (i, fieldNeedsQuotes) = (i + 1, true);
+                else if (c == '"')
                 {
                     if (i + 1 < text.Length && text[i + 1] == '"')
                         (i, fieldNeedsQuotes) = (i + 1, true);
@@ -291,7 +303,7 @@ static partial class TextSniffer
         var quoting = !sawQuotedField ? SampledQuoting.Unknown
             : malformed && !needsQuotes ? SampledQuoting.Unquoted
             : SampledQuoting.Quoted;
-        return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter));
+        return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter), malformed);
     }
 
     static bool IsJsonValue(ReadOnlySpan<char> text, bool isComplete)
@@ -387,5 +399,9 @@ enum SampledQuoting
 
     /// <summary>A field begins with a quote but is no well-formed quoted field (text follows its closing quote, or it
     /// is never closed), and no quoted field needs its quotes: the file does not quote.</summary>
-    Unquoted
+    Unquoted,
+
+    /// <summary>Quoted fields are well formed, and the records even, only when a backslash inside quotes escapes the
+    /// next character (\"): the file quotes as Spark and MySQL write it.</summary>
+    BackslashEscaped
 }
