@@ -164,9 +164,10 @@ static partial class TextSniffer
 
     /// <summary>
     /// Where the table starts in records of these field counts: the first record from which every one has the same
-    /// count, at least two fields, with at least two records, when every record before it has fewer fields. Those are
-    /// a preamble (a title, Excel's sep=; line, the World Bank's "Data Source" and "Last Updated Date" lines), not
-    /// part of the table. Null when no such record is among the first few.
+    /// count, at least two fields, with at least two records, when every record before it has at least two fields fewer
+    /// (one fewer is likelier a header over rows that end with a delimiter). Those are a preamble (a title, the World
+    /// Bank's "Data Source" and "Last Updated Date" lines), not part of the table. Null when no such record is among
+    /// the first few.
     /// </summary>
     static int? TableStart(List<int> counts)
     {
@@ -174,7 +175,7 @@ static partial class TextSniffer
         for (var start = 0; start <= MaxPreambleRecords && counts.Count - start >= 2; start++)
         {
             var width = counts[start];
-            if (widest < width && width >= 2 && counts.Skip(start).All(c => c == width))
+            if (widest < width - 1 && width >= 2 && counts.Skip(start).All(c => c == width))
                 return start;
             widest = Math.Max(widest, width);
         }
