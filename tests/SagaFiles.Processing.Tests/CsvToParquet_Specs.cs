@@ -142,6 +142,22 @@ public class CsvToParquet_Specs
         file.Values<string?>("score").ShouldBe(["#N/A", "5"]);
     }
 
+    /// <summary>Some exporters end every data line with a delimiter, but not the header's; any line may, too.</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task A_delimiter_ending_a_row_the_header_does_not_end_so_adds_no_column(int threads)
+    {
+        var (result, file) = await Convert("name,qty\nAnn,1,\nBob,2\n\"Cy\",3,\"\"\n", CsvConversionOptions.Csv with
+        {
+            Limits = ProcessingLimits.Default with { MaxConversionThreads = threads }
+        });
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([("name", ColumnType.String), ("qty", ColumnType.Int64)]);
+        file.Values<string?>("name").ShouldBe(["Ann", "Bob", "Cy"]);
+        file.Values<long?>("qty").ShouldBe([1L, 2L, 3L]);
+    }
+
     [Test]
     public async Task Quoted_fields_keep_delimiters_quotes_and_line_breaks()
     {

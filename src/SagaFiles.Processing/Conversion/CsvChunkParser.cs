@@ -96,7 +96,7 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
                 continue;
             }
 
-            if (fields != fieldCount)
+            if (!CsvRecordReader.HasFields(reader, fieldCount))
             {
                 return line is null
                     ? Unlocated(rows)

@@ -178,7 +178,7 @@ sealed class CsvRecordReader : IAsyncDisposable
         if (!await ReadRecordAsync(cancellationToken).ConfigureAwait(false))
             return false;
         var fields = _reader.RowFieldCount;
-        if (fields != FieldCount)
+        if (!HasFields(_reader, FieldCount))
             throw new ConversionException(
                 $"expected {FieldCount} fields as in the first row, found {fields} (a ragged row).", Line)
             {
@@ -186,6 +186,14 @@ sealed class CsvRecordReader : IAsyncDisposable
             };
         return true;
     }
+
+    /// <summary>
+    /// Whether the reader's record holds a row of <paramref name="fieldCount" /> fields: as many, or one more that is
+    /// empty (some tools end every data line with a delimiter, but not the header's); the empty one is no value.
+    /// </summary>
+    internal static bool HasFields(CsvDataReader reader, int fieldCount) =>
+        reader.RowFieldCount == fieldCount ||
+        (reader.RowFieldCount == fieldCount + 1 && reader.GetFieldSpan(fieldCount).IsEmpty);
 
     /// <summary>Reads the next record that is not a blank line, translating the reader's errors.</summary>
     async ValueTask<bool> ReadRecordAsync(CancellationToken cancellationToken)
