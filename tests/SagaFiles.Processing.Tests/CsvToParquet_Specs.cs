@@ -217,12 +217,29 @@ public class CsvToParquet_Specs
         file.ColumnNames.ShouldBe(["a", "col_2", "A_2", "a_3", "col_5"]);
     }
 
-    [Test]
-    public async Task Blank_lines_are_skipped()
+    [TestCase("a,b\n1,2\n\n3,4\n\n")]
+    [TestCase("a,b\n1,2\n   \n3,4\n \t\n")] // lines of spaces and tabs are blank too
+    public async Task Blank_lines_are_skipped(string csv)
     {
-        var (result, _) = await Convert("a,b\n1,2\n\n3,4\n\n");
+        var (result, file) = await Convert(csv);
+        using var _ = file;
 
         result.RowCount.ShouldBe(2);
+        file.Values<long?>("b").ShouldBe([2L, 4L]);
+    }
+
+    [Test]
+    public async Task In_a_detected_file_lines_of_spaces_are_blank_too()
+    {
+        const string csv = "  \nid;name;city\n1;Ann;Oslo\n   \n2;Bob;Rome\n \n";
+        var bytes = Encoding.UTF8.GetBytes(csv);
+
+        var (result, file) = await CsvConversion.Convert(bytes,
+            CsvConversionOptions.For(FileTypeDetector.Detect(bytes, "export.txt"), ProcessingLimits.Default));
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["id", "name", "city"]);
+        file.Values<string?>("name").ShouldBe(["Ann", "Bob"]);
     }
 
     [Test]

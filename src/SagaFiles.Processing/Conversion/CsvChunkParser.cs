@@ -87,7 +87,7 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
             }
 
             // A blank line is no record, except in one-column input, where it is an empty value.
-            if (fields == 1 && (beforeFirstRecord || fieldCount > 1) && reader.GetFieldSpan(0).IsEmpty)
+            if (fields == 1 && (beforeFirstRecord || fieldCount > 1) && CsvRecordReader.IsBlank(reader.GetFieldSpan(0)))
                 continue;
             beforeFirstRecord = false;
             if (leading > 0)

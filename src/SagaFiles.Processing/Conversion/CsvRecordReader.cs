@@ -187,6 +187,9 @@ sealed class CsvRecordReader : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Whether a record's only field makes it a blank line: empty, or nothing but spaces or tabs.</summary>
+    internal static bool IsBlank(ReadOnlySpan<char> onlyField) => onlyField.IsWhiteSpace();
+
     /// <summary>
     /// Whether the reader's record holds a row of <paramref name="fieldCount" /> fields: as many, or one more that is
     /// empty (some tools end every data line with a delimiter, but not the header's); the empty one is no value.
@@ -225,7 +228,7 @@ sealed class CsvRecordReader : IAsyncDisposable
             _nextLine = Line + 1 + lineBreaks;
 
             // A blank line is no record, except in one-column input, where it is an empty value.
-            if (fields > 1 || FieldCount == 1 || !_reader.GetFieldSpan(0).IsEmpty)
+            if (fields > 1 || FieldCount == 1 || !IsBlank(_reader.GetFieldSpan(0)))
                 return true;
         }
     }

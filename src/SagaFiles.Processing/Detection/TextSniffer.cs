@@ -281,7 +281,7 @@ static partial class TextSniffer
                 continue;
             }
 
-            recordHasContent = true;
+            recordHasContent |= c == delimiter || !char.IsWhiteSpace(c); // a line of spaces is blank
             if (c == delimiter)
             {
                 fields++;
