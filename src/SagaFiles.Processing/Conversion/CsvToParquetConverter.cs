@@ -99,7 +99,7 @@ public sealed class CsvToParquetConverter
         }
     }
 
-    /// <summary>How many bytes from the input's start <see cref="SniffQuotingAsync" /> reads.</summary>
+    /// <summary>How many bytes from the input's start <see cref="SniffDialectAsync" /> reads.</summary>
     const int QuotingSniffLength = 1024 * 1024;
 
     /// <summary>What the input's first MiB says about its quoting and preamble (<see cref="TextSniffer.DialectOf" />).</summary>
