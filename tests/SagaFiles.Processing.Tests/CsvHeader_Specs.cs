@@ -63,6 +63,22 @@ public class CsvHeader_Specs
         file.Values<long?>("1960").ShouldBe([54608L, null]);
     }
 
+    /// <summary>A sheet whose table starts below empty rows exports them as rows of bare delimiters.</summary>
+    [TestCase(1, 65_536)]
+    [TestCase(2, 1)]
+    public async Task Rows_of_empty_fields_above_the_header_are_skipped(int threads, int rowGroupSize)
+    {
+        const string csv = ",,,\r\n,,,\r\n,Name,Age,City\r\n,Ann,30,Oslo\r\n,,,\r\n,Bob,41,Rome\r\n";
+
+        var (result, file) = await ConvertDetected(csv, "sheet.csv", threads, rowGroupSize);
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("col_1", ColumnType.String), ("Name", ColumnType.String), ("Age", ColumnType.Int64), ("City", ColumnType.String)
+        ]);
+        file.Values<long?>("Age").ShouldBe([30L, null, 41L]); // below the header, an empty row is a row
+    }
+
     [Test]
     public async Task Excels_sep_line_is_no_row_and_the_delimiter_is_found_below_it()
     {

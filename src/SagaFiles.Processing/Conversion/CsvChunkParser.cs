@@ -89,6 +89,9 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
             // A blank line is no record, except in one-column input, where it is an empty value.
             if (fields == 1 && (beforeFirstRecord || fieldCount > 1) && CsvRecordReader.IsBlank(reader.GetFieldSpan(0)))
                 continue;
+            // Nor is a row of empty fields before the header (or the first row), as the profiling reader reads it.
+            if ((beforeFirstRecord || leading > 0) && CsvRecordReader.IsBlankRecord(reader))
+                continue;
             beforeFirstRecord = false;
             if (leading > 0)
             {

@@ -126,6 +126,18 @@ sealed class CsvChunker
         }
     }
 
+    /// <summary>Whether a line holds nothing but delimiters, spaces and tabs.</summary>
+    static bool IsBareDelimiters(ReadOnlySpan<byte> line, byte[] delimiter)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t') && !(delimiter.Length == 1 && b == delimiter[0]))
+                return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The quote state machine over one chunk's bytes; resumes where it stopped when more bytes arrive.</summary>
     /// <param name="leadingRecords">For the input's first chunk, the records it must hold whatever its size (the
     /// preamble and the header, or the first row): blank lines before them are no records, so they neither count nor
@@ -219,7 +231,8 @@ sealed class CsvChunker
                     return -1;
                 }
 
-                var blank = i == RecordStart;
+                // Before the leading records, a row of bare delimiters is blank too, as the parser reads it.
+                var blank = i == RecordStart || (_seenRecords < leadingRecords && IsBareDelimiters(bytes[RecordStart..i], delimiter));
                 _position = RecordStart = end;
                 if (blank && _seenRecords < leadingRecords)
                     continue;

@@ -190,6 +190,18 @@ sealed class CsvRecordReader : IAsyncDisposable
     /// <summary>Whether a record's only field makes it a blank line: empty, or nothing but spaces or tabs.</summary>
     internal static bool IsBlank(ReadOnlySpan<char> onlyField) => onlyField.IsWhiteSpace();
 
+    /// <summary>Whether every field of the reader's record is empty or blank: no record before the first one.</summary>
+    internal static bool IsBlankRecord(CsvDataReader reader)
+    {
+        for (var i = 0; i < reader.RowFieldCount; i++)
+        {
+            if (!IsBlank(reader.GetFieldSpan(i)))
+                return false;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Whether the reader's record holds a row of <paramref name="fieldCount" /> fields: as many, or one more that is
     /// empty (some tools end every data line with a delimiter, but not the header's); the empty one is no value.
@@ -227,8 +239,9 @@ sealed class CsvRecordReader : IAsyncDisposable
                 lineBreaks += _reader.GetFieldSpan(i).Count('\n');
             _nextLine = Line + 1 + lineBreaks;
 
-            // A blank line is no record, except in one-column input, where it is an empty value.
-            if (fields > 1 || FieldCount == 1 || !IsBlank(_reader.GetFieldSpan(0)))
+            // A blank line is no record, except in one-column input, where it is an empty value; before the first record,
+            // neither is a row of empty fields (an empty spreadsheet row above the table).
+            if (FieldCount == 0 ? !IsBlankRecord(_reader) : fields > 1 || FieldCount == 1 || !IsBlank(_reader.GetFieldSpan(0)))
                 return true;
         }
     }
