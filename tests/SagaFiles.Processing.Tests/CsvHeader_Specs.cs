@@ -1,5 +1,6 @@
 using System.Text;
 using SagaFiles.Processing.Conversion;
+using SagaFiles.Processing.Detection;
 using static SagaFiles.Processing.Tests.Support.CsvConversion;
 
 namespace SagaFiles.Processing.Tests;
@@ -24,6 +25,77 @@ public class CsvHeader_Specs
         file.Values<bool?>("column_3").ShouldBe([true, false]);
         file.Values<string?>("column_4").ShouldBe(["Ann", "Bob"]);
         file.Values<string?>("column_5").ShouldBe([null, "x"]);
+    }
+
+    /// <summary>Converts as the product does: the detected type gives the options.</summary>
+    static Task<(ConversionResult Result, Support.ParquetFile File)> ConvertDetected(string csv, string name,
+        int threads = 2, int rowGroupSize = 65_536)
+    {
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        return Support.CsvConversion.Convert(bytes, CsvConversionOptions.For(FileTypeDetector.Detect(bytes, name),
+            ProcessingLimits.Default) with
+        {
+            Limits = ProcessingLimits.Default with { MaxConversionThreads = threads }, RowGroupSize = rowGroupSize
+        });
+    }
+
+    /// <summary>The World Bank's CSV downloads open with metadata lines, each narrower than the table.</summary>
+    [TestCase(1, 65_536)]
+    [TestCase(2, 1)] // a first chunk of one row besides the preamble and the header
+    public async Task Narrower_lines_before_the_table_are_skipped_and_the_next_one_names_the_columns(int threads,
+        int rowGroupSize)
+    {
+        const string csv = "\"Data Source\",\"World Development Indicators\",\r\n\r\n" +
+                           "\"Last Updated Date\",\"2024-06-28\",\r\n\r\n" +
+                           "\"Country Name\",\"Country Code\",\"1960\",\"1961\",\r\n" +
+                           "\"Aruba\",\"ABW\",\"54608\",\"55811\",\r\n" +
+                           "\"Africa Eastern and Southern\",\"AFE\",\"\",\"134169237\",\r\n";
+
+        var (result, file) = await ConvertDetected(csv, "API_SP.POP.TOTL_DS2_en_csv_v2.csv", threads, rowGroupSize);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(2);
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("Country Name", ColumnType.String), ("Country Code", ColumnType.String), ("1960", ColumnType.Int64),
+            ("1961", ColumnType.Int64), ("col_5", ColumnType.String)
+        ]);
+        file.Values<string?>("Country Code").ShouldBe(["ABW", "AFE"]);
+        file.Values<long?>("1960").ShouldBe([54608L, null]);
+    }
+
+    /// <summary>A sheet whose table starts below empty rows exports them as rows of bare delimiters.</summary>
+    [TestCase(1, 65_536)]
+    [TestCase(2, 1)]
+    public async Task Rows_of_empty_fields_above_the_header_are_skipped(int threads, int rowGroupSize)
+    {
+        const string csv = ",,,\r\n,,,\r\n,Name,Age,City\r\n,Ann,30,Oslo\r\n,,,\r\n,Bob,41,Rome\r\n";
+
+        var (result, file) = await ConvertDetected(csv, "sheet.csv", threads, rowGroupSize);
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([
+            ("col_1", ColumnType.String), ("Name", ColumnType.String), ("Age", ColumnType.Int64), ("City", ColumnType.String)
+        ]);
+        file.Values<long?>("Age").ShouldBe([30L, null, 41L]); // below the header, an empty row is a row
+    }
+
+    [Test]
+    public async Task Excels_sep_line_is_no_row_and_the_delimiter_is_found_below_it()
+    {
+        var (result, file) = await ConvertDetected("sep=;\r\nName;Betrag\r\nMüller;1,50\r\nKöln;2\r\n", "export.csv");
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["Name", "Betrag"]);
+        file.Values<string?>("Betrag").ShouldBe(["1,50", "2"]);
+    }
+
+    [TestCase("a,b,c\n1,2\n3,4,5\n6,7,8\n", 2)] // below the header
+    [TestCase("1\n3,4,5\n6,7,8\n", 2)] // above a first row of data, in a file without a header
+    public async Task Narrower_rows_that_precede_no_header_are_no_preamble_and_fail_as_ragged(string csv, int line)
+    {
+        var failure = await Should.ThrowAsync<ConversionException>(() => ConvertDetected(csv, "x.csv"));
+
+        failure.LineNumber.ShouldBe(line);
     }
 
     [Test]

@@ -216,6 +216,23 @@ public class CsvQuoting_Specs
             "Line 60002: text follows the closing quote of a quoted field (write a quote inside quotes as two: \"\").");
     }
 
+    /// <summary>Spark's CSV writer and MySQL's SELECT ... INTO OUTFILE ... ENCLOSED BY '"' escape quotes and
+    /// backslashes inside quotes with a backslash.</summary>
+    [TestCase(1, 65_536)]
+    [TestCase(2, 1)] // chunks of one row: cuts fall between the escapes
+    public async Task A_file_that_escapes_quotes_with_backslashes_reads_them_as_quotes(int threads, int rowGroupSize)
+    {
+        const string csv = "id,name,note\n1,\"O\\\"Brien\",\"C:\\\\temp\"\n" +
+                           "2,\"say \\\"hi\\\", then\nleave\",plain\n3,x,\"\"\n";
+
+        var (result, file) = await ConvertDetected(csv, "part-00000.csv", threads, rowGroupSize);
+        using var _ = file;
+
+        result.RowCount.ShouldBe(3);
+        file.Values<string?>("name").ShouldBe(["O\"Brien", "say \"hi\", then\nleave", "x"]);
+        file.Values<string?>("note").ShouldBe(["C:\\temp", "plain", null]);
+    }
+
     [Test]
     public async Task Quoting_can_be_turned_off_by_the_options()
     {

@@ -99,6 +99,65 @@ public class CsvToParquet_Specs
         file.Values<string?>("sub_micro").ShouldBe(["2024-01-01T00:00:00.1234567Z"]);
     }
 
+    /// <summary>pandas' to_csv writes each float's shortest form: 0.1 * 3 is 0.30000000000000004, tiny ones 1e-05.</summary>
+    [Test]
+    public async Task Floats_written_as_their_shortest_form_are_doubles_whatever_their_digits()
+    {
+        const string csv = ",x\n0,0.1\n1,0.30000000000000004\n2,1e-05\n3,1.2345678901234567e+20\n4,\n";
+
+        var (result, file) = await Convert(csv);
+        using var _ = file;
+
+        result.Columns.Select(c => c.Type).ShouldBe([ColumnType.Int64, ColumnType.Double]);
+        file.Values<double?>("x").ShouldBe([0.1, 0.1 * 3, 1e-05, 1.2345678901234567e+20, null]);
+    }
+
+    [Test]
+    public async Task Seventeen_digits_that_are_no_doubles_shortest_form_stay_exact_as_a_decimal()
+    {
+        var (result, file) = await Convert("x\n0.1\n0.30000000000000001\n");
+        using var _ = file;
+
+        result.Columns.Single().ShouldBe(new ConvertedColumn("x", ColumnType.Decimal, 17));
+        file.Values<decimal?>("x").ShouldBe([0.1m, 0.30000000000000001m]);
+    }
+
+    /// <summary>A '#' at a line's start is no comment: a "#" column of row numbers, Excel's #N/A, hashtags.</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task Lines_that_start_with_a_hash_are_rows_like_any_other(int threads)
+    {
+        const string csv = "#,tag,score\n1,#python,#N/A\n#2,#dotnet,5\n";
+
+        var (result, file) = await Convert(csv, CsvConversionOptions.Csv with
+        {
+            Limits = ProcessingLimits.Default with { MaxConversionThreads = threads }
+        });
+        using var _ = file;
+
+        result.RowCount.ShouldBe(2);
+        result.Columns.Select(c => c.Name).ShouldBe(["#", "tag", "score"]);
+        file.Values<string?>("#").ShouldBe(["1", "#2"]);
+        file.Values<string?>("tag").ShouldBe(["#python", "#dotnet"]);
+        file.Values<string?>("score").ShouldBe(["#N/A", "5"]);
+    }
+
+    /// <summary>Some exporters end every data line with a delimiter, but not the header's; any line may, too.</summary>
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task A_delimiter_ending_a_row_the_header_does_not_end_so_adds_no_column(int threads)
+    {
+        var (result, file) = await Convert("name,qty\nAnn,1,\nBob,2\n\"Cy\",3,\"\"\n", CsvConversionOptions.Csv with
+        {
+            Limits = ProcessingLimits.Default with { MaxConversionThreads = threads }
+        });
+        using var _ = file;
+
+        result.Columns.Select(c => (c.Name, c.Type)).ShouldBe([("name", ColumnType.String), ("qty", ColumnType.Int64)]);
+        file.Values<string?>("name").ShouldBe(["Ann", "Bob", "Cy"]);
+        file.Values<long?>("qty").ShouldBe([1L, 2L, 3L]);
+    }
+
     [Test]
     public async Task Quoted_fields_keep_delimiters_quotes_and_line_breaks()
     {
@@ -158,12 +217,29 @@ public class CsvToParquet_Specs
         file.ColumnNames.ShouldBe(["a", "col_2", "A_2", "a_3", "col_5"]);
     }
 
-    [Test]
-    public async Task Blank_lines_are_skipped()
+    [TestCase("a,b\n1,2\n\n3,4\n\n")]
+    [TestCase("a,b\n1,2\n   \n3,4\n \t\n")] // lines of spaces and tabs are blank too
+    public async Task Blank_lines_are_skipped(string csv)
     {
-        var (result, _) = await Convert("a,b\n1,2\n\n3,4\n\n");
+        var (result, file) = await Convert(csv);
+        using var _ = file;
 
         result.RowCount.ShouldBe(2);
+        file.Values<long?>("b").ShouldBe([2L, 4L]);
+    }
+
+    [Test]
+    public async Task In_a_detected_file_lines_of_spaces_are_blank_too()
+    {
+        const string csv = "  \nid;name;city\n1;Ann;Oslo\n   \n2;Bob;Rome\n \n";
+        var bytes = Encoding.UTF8.GetBytes(csv);
+
+        var (result, file) = await CsvConversion.Convert(bytes,
+            CsvConversionOptions.For(FileTypeDetector.Detect(bytes, "export.txt"), ProcessingLimits.Default));
+        using var _ = file;
+
+        result.Columns.Select(c => c.Name).ShouldBe(["id", "name", "city"]);
+        file.Values<string?>("name").ShouldBe(["Ann", "Bob"]);
     }
 
     [Test]

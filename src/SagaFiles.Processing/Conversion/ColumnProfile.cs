@@ -19,7 +19,6 @@ public sealed class ColumnProfile
     bool _allInt64 = true;
     bool _anyExponent;
     bool _allDouble = true;
-    int _maxSignificantDigits;
     int _maxIntegerDigits;
     int _maxScale;
 
@@ -54,7 +53,7 @@ public sealed class ColumnProfile
         {
             if (_allInt64)
                 return new ColumnSpec(ColumnType.Int64, 0, Repetitive);
-            if (_maxSignificantDigits <= FieldParsers.DoubleSignificantDigits && _allDouble)
+            if (_allDouble)
                 return new ColumnSpec(ColumnType.Double, 0, Repetitive);
             if (!_anyExponent && _maxIntegerDigits + _maxScale <= FieldParsers.MaxDecimalDigits)
                 return new ColumnSpec(ColumnType.Decimal, _maxScale, Repetitive);
@@ -80,9 +79,11 @@ public sealed class ColumnProfile
 
         _allInt64 = _allInt64 && shape.IsInteger && FieldParsers.TryParseInt64(value, out _);
         _anyExponent |= shape.HasExponent;
-        // Few digits but a magnitude past a double's range (1e400, 1e-400, 0.000...1): only text holds it.
-        _allDouble = _allDouble && ((!shape.HasExponent && shape.Scale < 300) || FieldParsers.TryParseDouble(value, out _));
-        _maxSignificantDigits = Math.Max(_maxSignificantDigits, shape.SignificantDigits);
+        // Few digits but a magnitude past a double's range (1e400, 1e-400, 0.000...1): only text holds it. Past 15
+        // digits, only a double's shortest form (pandas and databases write 0.30000000000000004) reads back the same.
+        _allDouble = _allDouble && ((!shape.HasExponent && shape.Scale < 300 &&
+                                     shape.SignificantDigits <= FieldParsers.DoubleSignificantDigits) ||
+                                    FieldParsers.TryParseDouble(value, out _));
         _maxIntegerDigits = Math.Max(_maxIntegerDigits, shape.IntegerDigits);
         _maxScale = Math.Max(_maxScale, shape.Scale);
     }

@@ -9,10 +9,11 @@ public enum ColumnType
     /// <summary>64-bit signed integer (INT64).</summary>
     Int64,
 
-    /// <summary>IEEE 754 double (DOUBLE): numbers with at most 15 significant digits, which round-trip exactly.</summary>
+    /// <summary>IEEE 754 double (DOUBLE): numbers with at most 15 significant digits, or 16-17 written as a double's
+    /// shortest form (0.30000000000000004), which round-trip exactly.</summary>
     Double,
 
-    /// <summary>DECIMAL(29, scale): numbers with more than 15 significant digits.</summary>
+    /// <summary>DECIMAL(29, scale): numbers with more significant digits than a double keeps.</summary>
     Decimal,
 
     /// <summary>BOOLEAN, from true/false in any letter case.</summary>

@@ -58,8 +58,10 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
     ChunkResult Parse(CsvChunk chunk, CsvDataReader reader, ColumnBuffer[] buffers, bool countLines,
         CancellationToken cancellationToken)
     {
-        // The input's first record (after blank lines) is the header or the first data row: only chunk 0 has it.
+        // The input's first records (after blank lines) are the preamble and the header or the first data row: only
+        // chunk 0 has them.
         var beforeFirstRecord = chunk.Index == 0;
+        var leading = chunk.Index == 0 ? options.PreambleRecords + (hasHeader ? 1 : 0) : 0;
         long nextLine = 1;
         var rows = 0;
         while (true)
@@ -85,16 +87,19 @@ sealed class CsvChunkParser(Encoding encoding, CsvConversionOptions options, int
             }
 
             // A blank line is no record, except in one-column input, where it is an empty value.
-            if (fields == 1 && (beforeFirstRecord || fieldCount > 1) && reader.GetFieldSpan(0).IsEmpty)
+            if (fields == 1 && (beforeFirstRecord || fieldCount > 1) && CsvRecordReader.IsBlank(reader.GetFieldSpan(0)))
                 continue;
-            if (beforeFirstRecord)
+            // Nor is a row of empty fields before the header (or the first row), as the profiling reader reads it.
+            if ((beforeFirstRecord || leading > 0) && CsvRecordReader.IsBlankRecord(reader))
+                continue;
+            beforeFirstRecord = false;
+            if (leading > 0)
             {
-                beforeFirstRecord = false;
-                if (hasHeader)
-                    continue;
+                leading--;
+                continue;
             }
 
-            if (fields != fieldCount)
+            if (!CsvRecordReader.HasFields(reader, fieldCount))
             {
                 return line is null
                     ? Unlocated(rows)

@@ -25,6 +25,7 @@ sealed class CsvChunker
     readonly Stream _input;
     readonly byte[] _delimiter;
     readonly bool _quoted;
+    readonly bool _backslashEscapes;
     readonly int _recordsPerChunk;
     readonly int _recordsPerGroup;
     readonly int _chunkBytes;
@@ -42,6 +43,8 @@ sealed class CsvChunker
     /// <param name="input">Positioned at the first byte of text (after any byte order mark).</param>
     /// <param name="delimiter">The delimiter's bytes in the input's encoding.</param>
     /// <param name="quoted">Whether a quote at a field's start opens a quoted field, as the parser reads it.</param>
+    /// <param name="backslashEscapes">Whether a backslash inside quotes escapes the next character
+    /// (<see cref="CsvQuoting.BackslashEscaped" />).</param>
     /// <param name="recordsPerChunk">Line-ended segments per chunk at most (the first chunk gets one more for a header).</param>
     /// <param name="recordsPerGroup">Line-ended segments per row group at most.</param>
     /// <param name="chunkBytes">A chunk ends at the first boundary past this many bytes.</param>
@@ -49,12 +52,13 @@ sealed class CsvChunker
     /// there anyway, so the chunk is cut inside it rather than growing on.</param>
     /// <param name="rent">A buffer of at least the given length, from the caller's pool.</param>
     /// <param name="return">Takes back a buffer that was outgrown.</param>
-    public CsvChunker(Stream input, byte[] delimiter, bool quoted, int recordsPerChunk, int recordsPerGroup, int chunkBytes,
-        int maxRecordChars, Func<int, byte[]> rent, Action<byte[]> @return)
+    public CsvChunker(Stream input, byte[] delimiter, bool quoted, bool backslashEscapes, int recordsPerChunk,
+        int recordsPerGroup, int chunkBytes, int maxRecordChars, Func<int, byte[]> rent, Action<byte[]> @return)
     {
         _input = input;
         _delimiter = delimiter;
         _quoted = quoted;
+        _backslashEscapes = backslashEscapes;
         _recordsPerChunk = recordsPerChunk;
         _recordsPerGroup = recordsPerGroup;
         _chunkBytes = chunkBytes;
@@ -66,15 +70,16 @@ sealed class CsvChunker
     int BufferLength => _chunkBytes + 2 * ReadBlock;
 
     /// <summary>The next chunk, or null at the end of the input. Its buffer belongs to the caller from now on.</summary>
-    /// <param name="extraRecords">Segments the chunk holds besides its rows (1 for the header in the first chunk).</param>
+    /// <param name="extraRecords">Records the chunk holds besides its rows (the preamble and the header in the first
+    /// chunk).</param>
     public async ValueTask<CsvChunk?> NextAsync(int extraRecords, CancellationToken cancellationToken)
     {
         var buffer = _next ?? _rent(BufferLength);
         var filled = _nextFilled;
         _next = null;
         _nextFilled = 0;
-        var scan = new Scan(_delimiter, _quoted, Math.Min(_recordsPerChunk, _recordsPerGroup - _groupRecords) + extraRecords,
-            _chunkBytes, skipLeadingBlankLines: _index == 0);
+        var scan = new Scan(_delimiter, _quoted, _backslashEscapes, Math.Min(_recordsPerChunk, _recordsPerGroup - _groupRecords) + extraRecords,
+            _chunkBytes, leadingRecords: _index == 0 ? Math.Max(1, extraRecords) : 0);
         while (true)
         {
             var cut = scan.Run(buffer.AsSpan(0, filled), _endOfInput);
@@ -121,17 +126,31 @@ sealed class CsvChunker
         }
     }
 
+    /// <summary>Whether a line holds nothing but delimiters, spaces and tabs.</summary>
+    static bool IsBareDelimiters(ReadOnlySpan<byte> line, byte[] delimiter)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t') && !(delimiter.Length == 1 && b == delimiter[0]))
+                return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The quote state machine over one chunk's bytes; resumes where it stopped when more bytes arrive.</summary>
-    /// <param name="skipLeadingBlankLines">For the input's first chunk: blank lines before the first record are no
-    /// records, so they neither count nor end the chunk, which must hold the first record (the header).</param>
-    struct Scan(byte[] delimiter, bool quoted, int records, int maxBytes, bool skipLeadingBlankLines)
+    /// <param name="leadingRecords">For the input's first chunk, the records it must hold whatever its size (the
+    /// preamble and the header, or the first row): blank lines before them are no records, so they neither count nor
+    /// end the chunk.</param>
+    struct Scan(byte[] delimiter, bool quoted, bool backslashEscapes, int records, int maxBytes, int leadingRecords)
     {
         static readonly SearchValues<byte> QuoteOrLineEnd = SearchValues.Create("\"\r\n"u8);
+        static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create("\"\\"u8);
         static readonly SearchValues<byte> LineEnd = SearchValues.Create("\r\n"u8);
 
         int _position;
         bool _inQuotes;
-        bool _seenRecord;
+        int _seenRecords;
 
         /// <summary>Line-ended segments scanned.</summary>
         public int Records { get; private set; }
@@ -149,7 +168,9 @@ sealed class CsvChunker
             {
                 if (_inQuotes)
                 {
-                    var quote = bytes[_position..].IndexOf((byte)'"');
+                    var quote = backslashEscapes
+                        ? bytes[_position..].IndexOfAny(QuoteOrBackslash)
+                        : bytes[_position..].IndexOf((byte)'"');
                     if (quote < 0)
                     {
                         _position = bytes.Length;
@@ -159,8 +180,14 @@ sealed class CsvChunker
                     var at = _position + quote;
                     if (at + 1 == bytes.Length && !final)
                     {
-                        _position = at; // a doubled quote or the closing one: the next byte says
+                        _position = at; // a doubled quote or the closing one, or what a backslash escapes: the next byte says
                         return -1;
+                    }
+
+                    if (bytes[at] == '\\')
+                    {
+                        _position = Math.Min(at + 2, bytes.Length);
+                        continue;
                     }
 
                     var doubled = at + 1 < bytes.Length && bytes[at + 1] == '"';
@@ -204,12 +231,13 @@ sealed class CsvChunker
                     return -1;
                 }
 
-                var blank = i == RecordStart;
+                // Before the leading records, a row of bare delimiters is blank too, as the parser reads it.
+                var blank = i == RecordStart || (_seenRecords < leadingRecords && IsBareDelimiters(bytes[RecordStart..i], delimiter));
                 _position = RecordStart = end;
-                if (blank && skipLeadingBlankLines && !_seenRecord)
+                if (blank && _seenRecords < leadingRecords)
                     continue;
-                _seenRecord = true;
-                if (++Records >= records || end >= maxBytes)
+                _seenRecords++;
+                if (++Records >= records || (end >= maxBytes && _seenRecords >= leadingRecords))
                     return end;
             }
         }

@@ -12,6 +12,14 @@ public sealed record CsvConversionOptions
     /// <summary>Whether quotes open quoted fields; <see cref="For" /> sniffs it from the input.</summary>
     public CsvQuoting Quoting { get; init; } = CsvQuoting.Rfc4180;
 
+    /// <summary>
+    /// Records (not counting blank lines) before the header that are no part of the table: a title, Excel's sep=;
+    /// line, the World Bank's "Data Source" lines. With <see cref="CsvQuoting.Sniffed" /> the input's first MiB
+    /// decides it, as DuckDB's sniffer skips such lines: records narrower than the table's before its header (a first
+    /// row of data after them means they were data too, and fail as ragged rows).
+    /// </summary>
+    public int PreambleRecords { get; init; }
+
     /// <summary>How many leading data rows column types are inferred from.</summary>
     public int SampleRows { get; init; } = 10_000;
 
@@ -38,7 +46,8 @@ public sealed record CsvConversionOptions
 
     public static CsvConversionOptions Tsv { get; } = new() { Delimiter = '\t' };
 
-    /// <summary>Options for a detected CSV or TSV file, with its delimiter; its quoting is sniffed from the input.</summary>
+    /// <summary>Options for a detected CSV or TSV file, with its delimiter; its quoting and preamble are sniffed from
+    /// the input.</summary>
     public static CsvConversionOptions For(DetectedFileType type, ProcessingLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
@@ -60,6 +69,10 @@ public sealed record CsvConversionOptions
         Delimiter = Delimiter,
         // No quoting: a quote character text does not hold (detection takes no text with a NUL for CSV).
         Quote = Quoting == CsvQuoting.None ? '\0' : '"',
+        Escape = Quoting == CsvQuoting.BackslashEscaped ? '\\' : '"',
+        // No comment lines: Sylvan's default '#' drops every record that starts with one ("#" headers, #N/A,
+        // hashtags). U+FFFF is a noncharacter that no text holds.
+        Comment = '\uFFFF',
         BufferSize = bufferSize,
         MaxBufferSize = MaxRecordLength,
         OwnsReader = true
@@ -76,6 +89,7 @@ public sealed record CsvConversionOptions
         if (Delimiter is '"' or '\r' or '\n')
             throw new ArgumentException($"'{Delimiter}' cannot be a delimiter.", nameof(Delimiter));
         ArgumentOutOfRangeException.ThrowIfLessThan(SampleRows, 1, nameof(SampleRows));
+        ArgumentOutOfRangeException.ThrowIfNegative(PreambleRecords, nameof(PreambleRecords));
         ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
         Limits.Validate();
         ParquetOptions.Validate();

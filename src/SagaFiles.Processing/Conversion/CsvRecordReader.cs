@@ -70,8 +70,12 @@ sealed class CsvRecordReader : IAsyncDisposable
         var reader = new CsvRecordReader(sylvan, input, start, encoding, options.MaxRecordLength);
         try
         {
-            if (!await reader.ReadRecordAsync(cancellationToken).ConfigureAwait(false))
-                throw new ConversionException("The input has no rows: it is empty or holds only blank lines.");
+            for (var skipped = 0; skipped <= options.PreambleRecords; skipped++)
+            {
+                if (!await reader.ReadRecordAsync(cancellationToken).ConfigureAwait(false))
+                    throw new ConversionException("The input has no rows: it is empty or holds only blank lines.");
+            }
+
             var first = new string[sylvan.RowFieldCount];
             for (var i = 0; i < first.Length; i++)
                 first[i] = sylvan.GetString(i);
@@ -88,7 +92,7 @@ sealed class CsvRecordReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// Fails when the first record has more fields than <see cref="ProcessingLimits.MaxColumns" />, before Sylvan sees it:
+    /// Fails when the first record (after any preamble) has more fields than <see cref="ProcessingLimits.MaxColumns" />, before Sylvan sees it:
     /// setting up its reader takes time quadratic in the first record's fields (10 s for 130,000 on one core). Quotes
     /// open a field only at its start, as in <see cref="Detection.TextSniffer" />, and only when the input quotes;
     /// leading blank lines are skipped.
@@ -101,6 +105,8 @@ sealed class CsvRecordReader : IAsyncDisposable
             leaveOpen: true);
         var buffer = new char[BufferSize];
         var (fields, inQuotes, closedQuote, atFieldStart, recordStarted) = (1L, false, false, true, false);
+        var (backslashEscapes, escaping) = (options.Quoting == CsvQuoting.BackslashEscaped, false);
+        var preamble = options.PreambleRecords;
         for (long seen = 0; seen < options.MaxRecordLength;)
         {
             int read;
@@ -120,8 +126,10 @@ sealed class CsvRecordReader : IAsyncDisposable
             {
                 if (inQuotes)
                 {
-                    inQuotes = c != '"';
-                    closedQuote = !inQuotes;
+                    if (escaping || (backslashEscapes && c == '\\'))
+                        escaping = !escaping; // a backslash, then the character it escapes
+                    else
+                        (inQuotes, closedQuote) = (c != '"', c == '"');
                     continue;
                 }
 
@@ -137,7 +145,9 @@ sealed class CsvRecordReader : IAsyncDisposable
                     if (recordStarted)
                     {
                         options.Limits.CheckColumns(fields, "the first row", line: null);
-                        return;
+                        if (preamble-- == 0)
+                            return;
+                        (fields, atFieldStart, recordStarted) = (1, true, false);
                     }
 
                     continue;
@@ -168,7 +178,7 @@ sealed class CsvRecordReader : IAsyncDisposable
         if (!await ReadRecordAsync(cancellationToken).ConfigureAwait(false))
             return false;
         var fields = _reader.RowFieldCount;
-        if (fields != FieldCount)
+        if (!HasFields(_reader, FieldCount))
             throw new ConversionException(
                 $"expected {FieldCount} fields as in the first row, found {fields} (a ragged row).", Line)
             {
@@ -176,6 +186,29 @@ sealed class CsvRecordReader : IAsyncDisposable
             };
         return true;
     }
+
+    /// <summary>Whether a record's only field makes it a blank line: empty, or nothing but spaces or tabs.</summary>
+    internal static bool IsBlank(ReadOnlySpan<char> onlyField) => onlyField.IsWhiteSpace();
+
+    /// <summary>Whether every field of the reader's record is empty or blank: no record before the first one.</summary>
+    internal static bool IsBlankRecord(CsvDataReader reader)
+    {
+        for (var i = 0; i < reader.RowFieldCount; i++)
+        {
+            if (!IsBlank(reader.GetFieldSpan(i)))
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the reader's record holds a row of <paramref name="fieldCount" /> fields: as many, or one more that is
+    /// empty (some tools end every data line with a delimiter, but not the header's); the empty one is no value.
+    /// </summary>
+    internal static bool HasFields(CsvDataReader reader, int fieldCount) =>
+        reader.RowFieldCount == fieldCount ||
+        (reader.RowFieldCount == fieldCount + 1 && reader.GetFieldSpan(fieldCount).IsEmpty);
 
     /// <summary>Reads the next record that is not a blank line, translating the reader's errors.</summary>
     async ValueTask<bool> ReadRecordAsync(CancellationToken cancellationToken)
@@ -206,8 +239,9 @@ sealed class CsvRecordReader : IAsyncDisposable
                 lineBreaks += _reader.GetFieldSpan(i).Count('\n');
             _nextLine = Line + 1 + lineBreaks;
 
-            // A blank line is no record, except in one-column input, where it is an empty value.
-            if (fields > 1 || FieldCount == 1 || !_reader.GetFieldSpan(0).IsEmpty)
+            // A blank line is no record, except in one-column input, where it is an empty value; before the first record,
+            // neither is a row of empty fields (an empty spreadsheet row above the table).
+            if (FieldCount == 0 ? !IsBlankRecord(_reader) : fields > 1 || FieldCount == 1 || !IsBlank(_reader.GetFieldSpan(0)))
                 return true;
         }
     }

@@ -54,8 +54,20 @@ public sealed class CsvToParquetConverter
         var sampled = SampledQuoting.Quoted; // as the options say: read once, never again without quoting
         if (options.Quoting == CsvQuoting.Sniffed)
         {
-            sampled = await SniffQuotingAsync(source, cancellationToken).ConfigureAwait(false);
-            source = source.With(sampled == SampledQuoting.Unquoted ? CsvQuoting.None : CsvQuoting.Rfc4180);
+            (sampled, var preamble) = await SniffDialectAsync(source, cancellationToken).ConfigureAwait(false);
+            source = source with
+            {
+                Options = source.Options with
+                {
+                    Quoting = sampled switch
+                    {
+                        SampledQuoting.Unquoted => CsvQuoting.None,
+                        SampledQuoting.BackslashEscaped => CsvQuoting.BackslashEscaped,
+                        _ => CsvQuoting.Rfc4180
+                    },
+                    PreambleRecords = preamble
+                }
+            };
         }
 
         try
@@ -87,11 +99,12 @@ public sealed class CsvToParquetConverter
         }
     }
 
-    /// <summary>How many bytes from the input's start <see cref="SniffQuotingAsync" /> reads.</summary>
+    /// <summary>How many bytes from the input's start <see cref="SniffDialectAsync" /> reads.</summary>
     const int QuotingSniffLength = 1024 * 1024;
 
-    /// <summary>What the quotes in the input's first MiB say about its quoting (<see cref="TextSniffer.QuotingOf" />).</summary>
-    static async Task<SampledQuoting> SniffQuotingAsync(Source source, CancellationToken cancellationToken)
+    /// <summary>What the input's first MiB says about its quoting and preamble (<see cref="TextSniffer.DialectOf" />).</summary>
+    static async Task<(SampledQuoting Quoting, int PreambleRecords)> SniffDialectAsync(Source source,
+        CancellationToken cancellationToken)
     {
         var bytes = ArrayPool<byte>.Shared.Rent(QuotingSniffLength);
         try
@@ -103,7 +116,7 @@ public sealed class CsvToParquetConverter
             // The encoding's sniff found this prefix valid; a character may straddle its end.
             var length = truncated ? TextSniffer.CompleteUtf8Length(bytes.AsSpan(0, read)) : read;
             var text = source.Encoding.Encoding.GetString(bytes, 0, length);
-            return TextSniffer.QuotingOf(text, source.Options.Delimiter, truncated);
+            return TextSniffer.DialectOf(text, source.Options.Delimiter, truncated);
         }
         finally
         {
@@ -117,6 +130,14 @@ public sealed class CsvToParquetConverter
     {
         var table = await ProfileAsync(source, source.Options.SampleRows, hasHeader: null, cancellationToken)
             .ConfigureAwait(false);
+        if (source.Options.PreambleRecords > 0 && !table.HasHeader)
+        {
+            // Only a header ends a preamble: narrower rows before data rows are data (ragged rows, reported as such).
+            source = source with { Options = source.Options with { PreambleRecords = 0 } };
+            table = await ProfileAsync(source, source.Options.SampleRows, hasHeader: null, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         if (table.Rows == 0)
             throw new ConversionException(
                 $"The file has a header row ({string.Join(", ", table.Names)}) but no data rows.");
@@ -165,7 +186,7 @@ public sealed class CsvToParquetConverter
         }
 
         var specs = profiles.Select(p => p.Infer()).ToArray();
-        var isHeader = hasHeader ?? !HeaderRow.IsData(reader.FirstRecord, specs);
+        var isHeader = hasHeader ?? !HeaderRow.IsData(reader.FirstRecord, specs, source.Options.PreambleRecords > 0);
         if (hasHeader is null && !isHeader)
         {
             for (var c = 0; c < profiles.Length; c++)
@@ -222,12 +243,13 @@ public sealed class CsvToParquetConverter
         var pool = new ChunkPool();
         source.Input.Position = source.Start + source.Encoding.BomLength;
         var chunker = new CsvChunker(source.Input, source.Encoding.Encoding.GetBytes([options.Delimiter]),
-            quoted: options.Quoting != CsvQuoting.None, chunkRecords,
+            quoted: options.Quoting != CsvQuoting.None, options.Quoting == CsvQuoting.BackslashEscaped, chunkRecords,
             writer.RowsPerGroup, chunkBytes, Math.Max(options.MaxRecordLength, CsvChunkParser.BufferSize), pool.Rent,
             pool.Return);
         var gate = new ThreadGate(threads);
         var inFlight = new Queue<Part>();
-        var header = table.HasHeader ? 1 : 0; // the first chunk holds the header besides its rows
+        // The first chunk holds the preamble and the header besides its rows.
+        var header = options.PreambleRecords + (table.HasHeader ? 1 : 0);
         var completeGroups = 0;
         var rowsWritten = 0L;
         Action<int>? taken = options.RowsWritten is { } report ? rows => report(rowsWritten += rows) : null;

@@ -12,12 +12,16 @@ static class HeaderRow
     /// </summary>
     /// <param name="firstRow">The first row's values.</param>
     /// <param name="below">The specs inferred from the rows below it.</param>
-    public static bool IsData(IReadOnlyList<string> firstRow, IReadOnlyList<ColumnSpec> below)
+    /// <param name="afterPreamble">Narrower lines precede the row, as they do a header (a title, the World Bank's
+    /// metadata): then a value over a string column is a name, so a header of years over numbers is one.</param>
+    public static bool IsData(IReadOnlyList<string> firstRow, IReadOnlyList<ColumnSpec> below, bool afterPreamble = false)
     {
         var dataLike = false;
         for (var c = 0; c < firstRow.Count; c++)
         {
             var kindBelow = KindOf(below[c].Type);
+            if (afterPreamble && kindBelow == Kind.Text && firstRow[c].Length > 0)
+                return false;
             if (kindBelow == Kind.Text || firstRow[c].Length == 0)
                 continue;
 

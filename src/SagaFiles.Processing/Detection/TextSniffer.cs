@@ -115,27 +115,77 @@ static partial class TextSniffer
 
     /// <summary>
     /// The delimiter that splits every one of the first records into the same number (at least two) of fields, read
-    /// as <see cref="Dialect" /> reads them; the one giving the most fields wins, ',' on a tie. Needs at least two records.
+    /// as <see cref="Dialect" /> reads them, after a preamble of narrower records if any (<see cref="TableStart" />);
+    /// the one giving the most fields wins, ',' on a tie. Needs at least two records.
     /// </summary>
     public static (char Delimiter, int FieldCount)? FindDelimiter(string text, bool truncated)
     {
+        if (SepLineLength(text) is { } sepLine &&
+            Dialect(text.AsSpan(sepLine), text[4], truncated, MaxSampledRecords).Counts is var hinted &&
+            TableStart(hinted) is { } tableStart)
+            return (text[4], hinted[tableStart]);
+
         (char Delimiter, int FieldCount)? best = null;
         foreach (var delimiter in DelimiterCandidates)
         {
             var counts = Dialect(text, delimiter, truncated, MaxSampledRecords).Counts;
-            if (!IsEven(counts))
+            if (TableStart(counts) is not { } start)
                 continue;
-            if (best is null || counts[0] > best.Value.FieldCount)
-                best = (delimiter, counts[0]);
+            if (best is null || counts[start] > best.Value.FieldCount)
+                best = (delimiter, counts[start]);
         }
 
         return best;
     }
 
-    /// <summary>What the quotes at fields' starts in all of <paramref name="text" /> say about the file's quoting.</summary>
+    /// <summary>
+    /// What the quotes at fields' starts in all of <paramref name="text" /> say about the file's quoting, and how many
+    /// records before the table's first are a preamble (<see cref="TableStart" />; 0 when the records are not even).
+    /// </summary>
     /// <param name="truncated">The text is a prefix of the file: its last record may be cut.</param>
-    public static SampledQuoting QuotingOf(ReadOnlySpan<char> text, char delimiter, bool truncated) =>
-        Dialect(text, delimiter, truncated, int.MaxValue).Quoting;
+    public static (SampledQuoting Quoting, int PreambleRecords) DialectOf(ReadOnlySpan<char> text, char delimiter,
+        bool truncated)
+    {
+        var sepLine = text.Length > 4 && text[4] == delimiter ? SepLineLength(text) ?? 0 : 0;
+        var (counts, quoting) = Dialect(text[sepLine..], delimiter, truncated, int.MaxValue);
+        return (quoting, (sepLine > 0 ? 1 : 0) + (TableStart(counts) ?? 0));
+    }
+
+    /// <summary>
+    /// The length with its line break of a first line such as "sep=;", with which Excel is told a file's delimiter
+    /// (text[4]): a preamble record, even when it splits into as many fields as the table's.
+    /// </summary>
+    static int? SepLineLength(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 6 || !text.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) ||
+            !DelimiterCandidates.Contains(text[4]) || text[5] is not ('\r' or '\n'))
+            return null;
+        return text.Length > 6 && text[5] == '\r' && text[6] == '\n' ? 7 : 6;
+    }
+
+    /// <summary>Non-blank records a preamble may hold (Google Analytics exports write a few comment lines).</summary>
+    const int MaxPreambleRecords = 10;
+
+    /// <summary>
+    /// Where the table starts in records of these field counts: the first record from which every one has the same
+    /// count, at least two fields, with at least two records, when every record before it has at least two fields fewer
+    /// (one fewer is likelier a header over rows that end with a delimiter). Those are a preamble (a title, the World
+    /// Bank's "Data Source" and "Last Updated Date" lines), not part of the table. Null when no such record is among
+    /// the first few.
+    /// </summary>
+    static int? TableStart(List<int> counts)
+    {
+        var widest = 0; // of the records before the candidate start
+        for (var start = 0; start <= MaxPreambleRecords && counts.Count - start >= 2; start++)
+        {
+            var width = counts[start];
+            if (widest < width - 1 && width >= 2 && counts.Skip(start).All(c => c == width))
+                return start;
+            widest = Math.Max(widest, width);
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The field counts of the first <paramref name="maxRecords" /> records and what the quotes say, as DuckDB's sniffer
@@ -149,13 +199,24 @@ static partial class TextSniffer
     static (List<int> Counts, SampledQuoting Quoting) Dialect(ReadOnlySpan<char> text, char delimiter, bool truncated,
         int maxRecords)
     {
-        var (counts, quoting, leftOpen) = Sample(text, delimiter, truncated, quoted: true, maxRecords);
+        var (counts, quoting, leftOpen, malformed) = Sample(text, delimiter, truncated, quoted: true, maxRecords);
+        if (malformed)
+        {
+            // Well formed and even only once \" is an escaped quote: Spark's and MySQL's exports.
+            var escaped = Sample(text, delimiter, truncated, quoted: true, maxRecords, backslashEscapes: true);
+            if (escaped is { Quoting: SampledQuoting.Quoted, LeftOpen: false, Malformed: false } && IsEven(escaped.Counts))
+                return (escaped.Counts, SampledQuoting.BackslashEscaped);
+        }
+
         if (quoting == SampledQuoting.Unknown || (quoting == SampledQuoting.Quoted && (IsEven(counts) || leftOpen)))
             return (counts, quoting);
         var plain = Sample(text, delimiter, truncated, quoted: false, maxRecords).Counts;
         // Neither reading splits the records evenly: the quotes do not tell after all.
         return IsEven(plain) ? (plain, SampledQuoting.Unquoted) : (counts, SampledQuoting.Unknown);
     }
+
+    /// <summary>The records split evenly, after any preamble.</summary>
+    static bool IsEven(List<int> counts) => TableStart(counts) is not null;
 
     /// <summary>
     /// Whether a field that opens a quote and never closes it says that the file does not quote: in tab-separated text
@@ -164,18 +225,18 @@ static partial class TextSniffer
     /// </summary>
     internal static bool QuoteLeftOpenMeansUnquoted(char delimiter) => delimiter == '\t';
 
-    static bool IsEven(List<int> counts) => counts.Count >= 2 && counts[0] >= 2 && counts.TrueForAll(c => c == counts[0]);
-
     /// <summary>
     /// The field counts of the first <paramref name="maxRecords" /> records, read with RFC 4180 quotes when
     /// <paramref name="quoted" /> (a quote opens a field only at its start; inside quotes, two quotes are one) or with
     /// quotes as plain characters; and, when quoted, what the quotes say (<see cref="SampledQuoting" />). A quoted field
     /// is not well formed when text follows its closing quote, or, in tab-separated text, when it is never closed: the
     /// text ends inside it, or a prefix ends inside it after it ran past the end of its line. With another delimiter,
-    /// such a field is <paramref name="LeftOpen" />.
+    /// such a field is <paramref name="LeftOpen" />. <paramref name="Malformed" />: some quoted field is not well formed.
+    /// With <paramref name="backslashEscapes" />, a backslash inside quotes escapes the next character.
     /// </summary>
-    static (List<int> Counts, SampledQuoting Quoting, bool LeftOpen) Sample(ReadOnlySpan<char> text, char delimiter, bool truncated,
-        bool quoted, int maxRecords)
+    static (List<int> Counts, SampledQuoting Quoting, bool LeftOpen, bool Malformed) Sample(ReadOnlySpan<char> text,
+        char delimiter, bool truncated,
+        bool quoted, int maxRecords, bool backslashEscapes = false)
     {
         var counts = new List<int>();
         var fields = 1;
@@ -189,7 +250,9 @@ static partial class TextSniffer
             var c = text[i];
             if (inQuotes)
             {
-                if (c == '"')
+                if (backslashEscapes && c == '\\' && i + 1 < text.Length)
+                    (i, fieldNeedsQuotes) = (i + 1, true);
+                else if (c == '"')
                 {
                     if (i + 1 < text.Length && text[i + 1] == '"')
                         (i, fieldNeedsQuotes) = (i + 1, true);
@@ -222,7 +285,7 @@ static partial class TextSniffer
                 continue;
             }
 
-            recordHasContent = true;
+            recordHasContent |= c == delimiter || !char.IsWhiteSpace(c); // a line of spaces is blank
             if (c == delimiter)
             {
                 fields++;
@@ -245,7 +308,7 @@ static partial class TextSniffer
         var quoting = !sawQuotedField ? SampledQuoting.Unknown
             : malformed && !needsQuotes ? SampledQuoting.Unquoted
             : SampledQuoting.Quoted;
-        return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter));
+        return (counts, quoting, leftOpen && !QuoteLeftOpenMeansUnquoted(delimiter), malformed);
     }
 
     /// <summary>Whether the text is JSON; Python's bare NaN and infinities are numbers here, as the converter reads
@@ -356,5 +419,9 @@ enum SampledQuoting
 
     /// <summary>A field begins with a quote but is no well-formed quoted field (text follows its closing quote, or it
     /// is never closed), and no quoted field needs its quotes: the file does not quote.</summary>
-    Unquoted
+    Unquoted,
+
+    /// <summary>Quoted fields are well formed, and the records even, only when a backslash inside quotes escapes the
+    /// next character (\"): the file quotes as Spark and MySQL write it.</summary>
+    BackslashEscaped
 }
