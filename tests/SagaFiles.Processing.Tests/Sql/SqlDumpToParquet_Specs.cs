@@ -584,6 +584,35 @@ public class SqlDumpToParquet_Specs
         error.Message.ShouldContain("not valid UTF-8");
     }
 
+    [Test]
+    public async Task Bracketed_names_as_sqlite3_and_sql_server_write_them_convert_while_array_brackets_stay_types()
+    {
+        // sqlite3's .dump keeps CREATE TABLE as written and quotes the INSERT's name its own way.
+        const string dump = """
+                            CREATE TABLE [order items] ([item id] INTEGER, "it""s" TEXT, [a]]b] REAL);
+                            INSERT INTO "order items" VALUES(1,'x',1.5);
+                            INSERT INTO [order items] ([a]]b], [item id]) VALUES(2.5,2);
+                            CREATE TABLE public.arrays (a integer[], b character varying(10)[], c int [3]);
+                            COPY public.arrays (a, b, c) FROM stdin;
+                            {1,2}	{"x y"}	{3}
+                            \.
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using (var items = dumpResult.File("order items"))
+        {
+            items.Values<long?>("item id").ShouldBe([1L, 2L]);
+            items.Values<string?>("it\"s").ShouldBe(["x", null]);
+            items.Values<double?>("a]b").ShouldBe([1.5, 2.5]);
+        }
+
+        using var arrays = dumpResult.File("arrays");
+        arrays.Values<string?>("a").ShouldBe(["{1,2}"]);
+        arrays.Values<string?>("b").ShouldBe(["{\"x y\"}"]);
+        arrays.Values<string?>("c").ShouldBe(["{3}"]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

@@ -9,7 +9,7 @@ enum SqlTokenKind
     /// <summary>An unquoted identifier or keyword.</summary>
     Word,
 
-    /// <summary>A "quoted" or `quoted` identifier, unquoted.</summary>
+    /// <summary>A "quoted", `quoted` or [bracketed] identifier, unquoted.</summary>
     QuotedName,
 
     /// <summary>A string literal, unquoted and unescaped.</summary>
@@ -29,7 +29,8 @@ enum SqlTokenKind
 /// Splits a SQL dump (UTF-8, BOM optional) into tokens as it streams, so a dump of any size is read once in bounded
 /// memory. Skips white space and comments (MySQL's /*!40101 ... */ included: they hold session settings, not data).
 /// Unquotes 'strings' ('' inside; backslash escapes in MySQL dumps and in PostgreSQL's E'...'), PostgreSQL's
-/// $tag$...$tag$ strings, "names" and `names`. Each token knows the line it starts on.
+/// $tag$...$tag$ strings, "names", `names` and [names] (SQL Server's and SQLite's; ]] inside). Each token knows the line
+/// it starts on.
 /// <para>
 /// A dump counts as MySQL once a backtick or a /*! comment appears (mysqldump writes both before any data): from then
 /// on backslashes escape in strings and block comments do not nest, as in MySQL.
@@ -58,6 +59,9 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     char[] _text = new char[256];
     int _textLength;
 
+    /// <summary>White space or a comment came before the current token.</summary>
+    bool _blankSkipped;
+
     public SqlTokenKind Kind { get; private set; }
 
     /// <summary>The line the current token (or line, after <see cref="ReadLineAsync" />) starts on.</summary>
@@ -82,6 +86,9 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     /// <summary>Moves to the next token; false at the end of the input.</summary>
     public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
     {
+        // A '[' right after a name or ')', or before ']' or a digit, is PostgreSQL's array bracket (int[],
+        // varchar(10)[], int [3]), not a [name].
+        var subscriptable = Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName || IsSymbol(')') || IsSymbol(']');
         _textLength = 0;
         if (!await SkipBlankAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -104,6 +111,13 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             IsMySql |= c == '`';
             await ReadQuotedAsync(c, backslashEscapes: c == '\'' && IsMySql, cancellationToken).ConfigureAwait(false);
             Kind = c == '\'' ? SqlTokenKind.String : SqlTokenKind.QuotedName;
+        }
+        else if (c == '[' && !(subscriptable && !_blankSkipped) &&
+                 await PeekAsync(1, cancellationToken).ConfigureAwait(false) is not (']' or '\0' or (>= '0' and <= '9')))
+        {
+            _position++;
+            await ReadQuotedAsync(']', backslashEscapes: false, cancellationToken).ConfigureAwait(false);
+            Kind = SqlTokenKind.QuotedName;
         }
         else if (c == '$' && await DollarTagLengthAsync(cancellationToken).ConfigureAwait(false) is var tagLength and > 0)
         {
@@ -160,6 +174,7 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
 
     async ValueTask<bool> SkipBlankAsync(CancellationToken cancellationToken)
     {
+        _blankSkipped = false;
         while (_position < _length || await FillAsync(cancellationToken).ConfigureAwait(false))
         {
             var c = _chars[_position];
@@ -179,6 +194,8 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             {
                 return true;
             }
+
+            _blankSkipped = true;
         }
 
         return false;
@@ -257,7 +274,7 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
         }
 
         var what = quote == '\'' ? "string" : "quoted name";
-        throw new ConversionException($"a {what} that opens with {quote} here is never closed.", Line);
+        throw new ConversionException($"a {what} that opens with {(quote == ']' ? '[' : quote)} here is never closed.", Line);
     }
 
     /// <summary>MySQL's escapes (and the common part of PostgreSQL's E'...' ones).</summary>
