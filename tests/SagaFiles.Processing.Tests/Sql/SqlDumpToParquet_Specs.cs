@@ -613,6 +613,30 @@ public class SqlDumpToParquet_Specs
         arrays.Values<string?>("c").ShouldBe(["{3}"]);
     }
 
+    [Test]
+    public async Task A_sqlite3_dump_restoring_sqlite_sequence_and_sqlite_stat1_converts_its_own_tables_only()
+    {
+        // As sqlite3's .dump writes a database with an AUTOINCREMENT key that was analyzed.
+        const string dump = """
+                            PRAGMA foreign_keys=OFF;
+                            BEGIN TRANSACTION;
+                            CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
+                            INSERT INTO t VALUES(1,'a');
+                            INSERT INTO t VALUES(2,'b');
+                            ANALYZE sqlite_schema;
+                            INSERT INTO sqlite_stat1 VALUES('t',NULL,'2');
+                            DELETE FROM sqlite_sequence;
+                            INSERT INTO sqlite_sequence VALUES('t',2);
+                            COMMIT;
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["t"]);
+        using var file = dumpResult.File("t");
+        file.Values<long?>("id").ShouldBe([1L, 2L]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

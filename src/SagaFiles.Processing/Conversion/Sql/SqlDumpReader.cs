@@ -313,7 +313,15 @@ sealed class SqlDumpReader(
         if (_tokens.IsWord("INTO"))
             await NextAsync().ConfigureAwait(false);
 
-        var table = Lookup(await ReadNameAsync("a table name").ConfigureAwait(false), "INSERT");
+        var name = await ReadNameAsync("a table name").ConfigureAwait(false);
+        if (name.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) && !_byName.ContainsKey(name.Name))
+        {
+            // SQLite's own tables (sqlite_sequence, sqlite_stat1): sqlite3's .dump restores their rows without creating them.
+            await SkipStatementAsync().ConfigureAwait(false);
+            return;
+        }
+
+        var table = Lookup(name, "INSERT");
         var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
         if (_tokens.IsWord("OVERRIDING"))
         {
