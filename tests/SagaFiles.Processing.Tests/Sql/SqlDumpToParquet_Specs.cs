@@ -637,6 +637,43 @@ public class SqlDumpToParquet_Specs
         file.Values<long?>("id").ShouldBe([1L, 2L]);
     }
 
+    [Test]
+    public async Task Databases_of_a_pg_dumpall_or_a_mysqldump_with_tables_of_the_same_name_each_convert()
+    {
+        const string pgDumpAll = """
+                                 \connect shop
+                                 CREATE TABLE public.orders (id integer, what text);
+                                 COPY public.orders (id, what) FROM stdin;
+                                 1	shop order
+                                 \.
+                                 \connect -reuse-previous=on "dbname='archive db'"
+                                 CREATE TABLE public.orders (id integer, year integer);
+                                 COPY public.orders (id, year) FROM stdin;
+                                 7	2019
+                                 8	2020
+                                 \.
+                                 """;
+        const string mysqldump = """
+                                 USE `shop`;
+                                 CREATE TABLE `orders` (`id` int, `what` text);
+                                 INSERT INTO `orders` VALUES (1,'shop order');
+                                 USE `archive`;
+                                 CREATE TABLE `orders` (`id` int, `year` int);
+                                 INSERT INTO `orders` VALUES (7,2019),(8,2020);
+                                 """;
+
+        foreach (var dump in new[] { pgDumpAll, mysqldump })
+        {
+            var dumpResult = await Convert(dump);
+
+            dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["orders", "orders_2"]);
+            using (var shop = dumpResult.File("orders"))
+                shop.Values<string?>("what").ShouldBe(["shop order"]);
+            using var archive = dumpResult.File("orders_2");
+            archive.Values<long?>("year").ShouldBe([2019L, 2020L]);
+        }
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

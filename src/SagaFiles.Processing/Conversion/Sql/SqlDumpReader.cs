@@ -76,7 +76,12 @@ sealed class SqlDumpReader(
             if (_tokens.Kind == SqlTokenKind.Delimiter)
                 continue;
             if (_tokens.IsSymbol('\\'))
-                await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // psql's \connect, \restrict
+                await ClientCommandAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("USE"))
+            {
+                UseDatabase(); // mysqldump --databases, SQL Server scripts
+                await SkipStatementAsync().ConfigureAwait(false);
+            }
             else if (_tokens.IsWord("DELIMITER"))
                 await ChangeDelimiterAsync().ConfigureAwait(false);
             else if (_tokens.IsWord("CREATE"))
@@ -107,6 +112,25 @@ sealed class SqlDumpReader(
     {
         foreach (var table in _created)
             table.Dispose();
+    }
+
+    /// <summary>psql's meta-commands (\restrict, \connect): the rest of the line.</summary>
+    async Task ClientCommandAsync()
+    {
+        await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        var command = _tokens.Text;
+        if (command.StartsWith("connect ", StringComparison.Ordinal) || command.StartsWith("c ", StringComparison.Ordinal))
+            UseDatabase(); // pg_dumpall: the next database's tables follow
+    }
+
+    /// <summary>
+    /// The statements that follow are another database's (pg_dumpall's \connect, MySQL's USE): its tables may have the
+    /// names of the previous database's, which they no longer refer to. Their files are named apart as for two schemas.
+    /// </summary>
+    void UseDatabase()
+    {
+        _byQualifiedName.Clear();
+        _byName.Clear();
     }
 
     /// <summary>mysql's client command DELIMITER ;; (around trigger and routine bodies): the rest of the line.</summary>
