@@ -210,11 +210,16 @@ sealed class SqlDumpReader(
         await NextAsync().ConfigureAwait(false);
 
         var type = new StringBuilder();
+        var generated = false;
         while (!(_tokens.IsSymbol(',') || _tokens.IsSymbol(')')))
         {
             if (type.Length > 0 && _tokens.Kind == SqlTokenKind.Word && Contains(ColumnAttributes, _tokens.Text))
             {
-                await SkipListItemAsync($"table '{table}'").ConfigureAwait(false);
+                var attributes = new List<string>();
+                await SkipListItemAsync($"table '{table}'", attributes).ConfigureAwait(false);
+                // GENERATED ALWAYS AS (expression): computed, its value not in the dump; AS IDENTITY values are.
+                generated = attributes.Contains("GENERATED", StringComparer.OrdinalIgnoreCase) &&
+                            !attributes.Contains("IDENTITY", StringComparer.OrdinalIgnoreCase);
                 break;
             }
 
@@ -233,7 +238,7 @@ sealed class SqlDumpReader(
         }
 
         var declared = type.ToString();
-        return new SqlColumn(name, declared, SqlColumnTypes.Map(declared, _enumTypes));
+        return new SqlColumn(name, declared, SqlColumnTypes.Map(declared, _enumTypes), generated);
     }
 
     /// <summary>A type's arguments as written, "(10,2)" or "('a','b')", appended to its name.</summary>
@@ -256,14 +261,17 @@ sealed class SqlDumpReader(
         } while (depth > 0);
     }
 
-    /// <summary>Skips to the ',' or ')' that ends the current item of a parenthesized list, over nested parentheses.</summary>
-    async Task SkipListItemAsync(string what)
+    /// <summary>Skips to the ',' or ')' that ends the current item of a parenthesized list, over nested parentheses;
+    /// the words outside them go to <paramref name="words" /> when given.</summary>
+    async Task SkipListItemAsync(string what, List<string>? words = null)
     {
         var depth = 0;
         while (depth > 0 || !(_tokens.IsSymbol(',') || _tokens.IsSymbol(')')))
         {
             if (_tokens.Kind == SqlTokenKind.Delimiter)
                 throw ParenthesesNotClosed(what);
+            if (depth == 0 && _tokens.Kind == SqlTokenKind.Word)
+                words?.Add(_tokens.Text.ToString());
             if (_tokens.IsSymbol('('))
                 depth++;
             else if (_tokens.IsSymbol(')'))
@@ -369,7 +377,14 @@ sealed class SqlDumpReader(
             await NextAsync().ConfigureAwait(false);
             while (!_tokens.IsSymbol(')'))
             {
-                await ReadValueAsync(where).ConfigureAwait(false);
+                if (_tokens.IsWord("DEFAULT") && _row.Count < mapping.Targets.Length && table.IsGenerated(mapping.Targets[_row.Count]))
+                {
+                    // pg_dump --inserts writes DEFAULT for a generated column; its COPY leaves the column out: null.
+                    _row.AddNull();
+                    await NextAsync().ConfigureAwait(false);
+                }
+                else
+                    await ReadValueAsync(where).ConfigureAwait(false);
                 if (_tokens.IsSymbol(','))
                     await NextAsync().ConfigureAwait(false);
                 else if (!_tokens.IsSymbol(')'))
