@@ -88,6 +88,35 @@ public class SqlDumpSpecialValues_Specs
         error.Message.ShouldContain("does not fit its type float8");
     }
 
+    [Test]
+    public async Task Dates_written_with_slashes_or_one_digit_months_and_days_are_the_days_they_name()
+    {
+        // The Chinook sample database's MySQL and PostgreSQL scripts, which both databases load.
+        using var file = await ConvertOne("""
+                                          CREATE TABLE `Employee` (`Id` INT, `BirthDate` DATETIME, `HireDate` DATE);
+                                          INSERT INTO `Employee` (`Id`, `BirthDate`, `HireDate`) VALUES
+                                              (1, '1962/2/18', '2002/8/14'),
+                                              (2, '1958/12/8 10:30:00', '2002-5-1'),
+                                              (3, '2000-1-02 00:00:00.5', '2004/03/04');
+                                          """, "Employee");
+
+        file.Values<DateTime?>("BirthDate").ShouldBe([new DateTime(1962, 2, 18), new DateTime(1958, 12, 8, 10, 30, 0),
+            new DateTime(2000, 1, 2, 0, 0, 0, 500)]);
+        file.Values<DateOnly?>("HireDate").ShouldBe([new DateOnly(2002, 8, 14), new DateOnly(2002, 5, 1), new DateOnly(2004, 3, 4)]);
+    }
+
+    [TestCase("2002/13/1")]
+    [TestCase("2002/2/30")]
+    [TestCase("2002/2-3")]
+    [TestCase("2002/123/1")]
+    public async Task A_slashed_date_that_names_no_day_still_fails(string date)
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            ConvertOne($"CREATE TABLE t (d date);\nINSERT INTO t VALUES ('{date}');\n", "t"));
+
+        error.Message.ShouldContain("does not fit its type date");
+    }
+
     static int DaysFromCivil(long y, int m, int d)
     {
         y -= m <= 2 ? 1 : 0;

@@ -52,7 +52,8 @@ static class SqlSpecialValues
         return shape.SignificantDigits > 17 && (value != 0 || !FieldParsers.HasNonZeroDigit(text));
     }
 
-    /// <summary>PostgreSQL's infinity and -infinity, and a date before Christ ("0044-03-15 BC").</summary>
+    /// <summary>PostgreSQL's infinity and -infinity, a date before Christ ("0044-03-15 BC"), and one written with
+    /// slashes or unpadded ("1962/2/18").</summary>
     public static bool TryParseDateDays(ReadOnlySpan<char> text, out int days)
     {
         days = 0;
@@ -62,6 +63,9 @@ static class SqlSpecialValues
             return true;
         }
 
+        if (TryPadDate(text, out var padded))
+            return FieldParsers.TryParseDateDays(padded, out days);
+
         if (!TryShiftBeforeChrist(text, out var shifted, out var shiftDays) ||
             !FieldParsers.TryParseDateDays(shifted, out var substituteDays))
             return false;
@@ -69,7 +73,8 @@ static class SqlSpecialValues
         return true;
     }
 
-    /// <summary>PostgreSQL's infinity and -infinity, and a timestamp before Christ ("0044-03-15 12:00:00+00 BC").</summary>
+    /// <summary>PostgreSQL's infinity and -infinity, a timestamp before Christ ("0044-03-15 12:00:00+00 BC"), and one
+    /// whose date is written with slashes or unpadded ("1962/2/18 08:00:00").</summary>
     public static bool TryParseTimestampMicros(ReadOnlySpan<char> text, out long micros)
     {
         micros = 0;
@@ -79,11 +84,44 @@ static class SqlSpecialValues
             return true;
         }
 
+        if (TryPadDate(text, out var padded))
+            return FieldParsers.TryParseTimestampMicros(padded, out micros);
+
         if (!TryShiftBeforeChrist(text, out var shifted, out var shiftDays) ||
             !FieldParsers.TryParseTimestampMicros(shifted, out var substituteMicros))
             return false;
         micros = substituteMicros + shiftDays * MicrosPerDay;
         return true;
+    }
+
+    /// <summary>
+    /// A year-month-day date that MySQL, PostgreSQL and SQLite scripts write with '/' or with one-digit months and days
+    /// (Chinook's '1962/2/18', '2002-5-1'), and both databases read as that day: as ISO yyyy-MM-dd, the rest unchanged.
+    /// </summary>
+    static bool TryPadDate(ReadOnlySpan<char> text, out string padded)
+    {
+        padded = "";
+        if (text.Length < 8 || text[4] is not ('/' or '-') || !char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[3]))
+            return false;
+        var separator = text[4];
+        var monthLength = DigitsAt(text, 5);
+        if (monthLength is < 1 or > 2 || 5 + monthLength >= text.Length || text[5 + monthLength] != separator)
+            return false;
+        var dayStart = 6 + monthLength;
+        var dayLength = DigitsAt(text, dayStart);
+        if (dayLength is < 1 or > 2 || (separator == '-' && monthLength == 2 && dayLength == 2))
+            return false; // ISO already: the strict parser said no
+        padded = $"{text[..4]}-{text.Slice(5, monthLength).ToString().PadLeft(2, '0')}-" +
+                 $"{text.Slice(dayStart, dayLength).ToString().PadLeft(2, '0')}{text[(dayStart + dayLength)..]}";
+        return true;
+    }
+
+    static int DigitsAt(ReadOnlySpan<char> text, int start)
+    {
+        var end = start;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+            end++;
+        return end - start;
     }
 
     static bool IsInfinity(ReadOnlySpan<char> text, out bool negative) =>
