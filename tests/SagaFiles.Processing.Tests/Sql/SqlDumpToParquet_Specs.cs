@@ -710,6 +710,24 @@ public class SqlDumpToParquet_Specs
         error.Message.ShouldStartWith("Line 2: 'DEFAULT' in row 1 of the INSERT into 't' is not a literal value");
     }
 
+    [Test]
+    public async Task A_schema_script_and_a_data_script_that_both_use_the_database_convert_together()
+    {
+        // sakila-schema.sql followed by sakila-data.sql: each says USE sakila.
+        const string dump = """
+                            CREATE SCHEMA sakila;
+                            USE sakila;
+                            CREATE TABLE language (language_id TINYINT UNSIGNED NOT NULL, name CHAR(20) NOT NULL);
+                            USE sakila;
+                            INSERT INTO language VALUES (1,'English'),(2,'Italian');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("language");
+        file.Values<long?>("language_id").ShouldBe([1L, 2L]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

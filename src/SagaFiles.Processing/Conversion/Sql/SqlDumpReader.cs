@@ -62,6 +62,7 @@ sealed class SqlDumpReader(
     readonly HashSet<string> _enumTypes = new(StringComparer.OrdinalIgnoreCase);
     readonly HashSet<string> _fileNames = new(StringComparer.OrdinalIgnoreCase);
     readonly RowValues _row = new();
+    string? _database;
     long _statementLine;
     long _rowsWritten;
 
@@ -77,9 +78,9 @@ sealed class SqlDumpReader(
                 continue;
             if (_tokens.IsSymbol('\\'))
                 await ClientCommandAsync().ConfigureAwait(false);
-            else if (_tokens.IsWord("USE"))
+            else if (_tokens.IsWord("USE") && await NextAsync().ConfigureAwait(false))
             {
-                UseDatabase(); // mysqldump --databases, SQL Server scripts
+                UseDatabase(_tokens.Text.ToString()); // mysqldump --databases, SQL Server scripts
                 await SkipStatementAsync().ConfigureAwait(false);
             }
             else if (_tokens.IsWord("DELIMITER"))
@@ -118,17 +119,22 @@ sealed class SqlDumpReader(
     async Task ClientCommandAsync()
     {
         await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-        var command = _tokens.Text;
+        var command = _tokens.Text.Trim();
         if (command.StartsWith("connect ", StringComparison.Ordinal) || command.StartsWith("c ", StringComparison.Ordinal))
-            UseDatabase(); // pg_dumpall: the next database's tables follow
+            UseDatabase(command[(command.IndexOf(' ') + 1)..].Trim().ToString()); // pg_dumpall: the next database's tables follow
     }
 
     /// <summary>
-    /// The statements that follow are another database's (pg_dumpall's \connect, MySQL's USE): its tables may have the
-    /// names of the previous database's, which they no longer refer to. Their files are named apart as for two schemas.
+    /// The statements that follow are <paramref name="database" />'s (pg_dumpall's \connect, MySQL's USE). Another
+    /// database's tables may have the names of the previous one's, which they no longer refer to: their files are named
+    /// apart as for two schemas. The same database again (a schema file and a data file run one after the other) keeps
+    /// its tables.
     /// </summary>
-    void UseDatabase()
+    void UseDatabase(string database)
     {
+        if (database.Equals(_database, StringComparison.Ordinal))
+            return;
+        _database = database;
         _byQualifiedName.Clear();
         _byName.Clear();
     }
