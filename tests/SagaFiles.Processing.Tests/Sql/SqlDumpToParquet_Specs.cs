@@ -728,6 +728,60 @@ public class SqlDumpToParquet_Specs
         file.Values<long?>("language_id").ShouldBe([1L, 2L]);
     }
 
+    [Test]
+    public async Task Sql_in_mysql_versioned_comments_is_read_as_mysql_runs_it()
+    {
+        // As sakila's schema and data scripts and mysqldump write them.
+        const string dump = """
+                            CREATE TABLE `address` (
+                              `address_id` smallint unsigned NOT NULL AUTO_INCREMENT,
+                              `phone` varchar(20) NOT NULL,
+                              /*!50705 `location` GEOMETRY */ /*!80003 SRID 0 */ /*!50705 NOT NULL,*/
+                              `last_update` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                              PRIMARY KEY (`address_id`)
+                              /*!50705 , SPATIAL KEY `idx_location` (`location`)*/
+                            ) ENGINE=InnoDB /*!50100 PARTITION BY HASH (`address_id`) PARTITIONS 2 */;
+                            INSERT INTO `address` VALUES (1,'555',/*!50705 0x000000000101000000,*/'2014-09-25 22:30:27'),
+                            (2,'',/*!50705 0x0000000001010000008E,*/'2014-09-25 22:30:09');
+                            DELIMITER ;;
+                            /*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `ins_address` AFTER INSERT ON `address` FOR EACH ROW BEGIN
+                                INSERT INTO address_log (address_id) VALUES (new.address_id);
+                              END */;;
+                            DELIMITER ;
+                            /*!40000 ALTER TABLE `address` ENABLE KEYS */;
+                            /*M!100616 SET NOTE_VERBOSITY=@OLD_NOTE_VERBOSITY */;
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("address");
+        file.Values<string?>("location").ShouldBe(["0x000000000101000000", "0x0000000001010000008E"]);
+        file.Values<string?>("phone").ShouldBe(["555", ""]);
+    }
+
+    [Test]
+    public async Task A_mysql_script_opening_with_session_variables_reads_key_clauses_as_indexes()
+    {
+        // sakila-schema.sql: no backtick before its first table.
+        const string dump = """
+                            SET NAMES utf8mb4;
+                            SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0;
+                            CREATE TABLE actor (
+                              actor_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT,
+                              last_name VARCHAR(45) NOT NULL,
+                              PRIMARY KEY  (actor_id),
+                              KEY idx_actor_last_name (last_name)
+                            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+                            INSERT INTO actor VALUES (1,'O\'GUINESS');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Table("actor").Columns.Select(c => c.Name).ShouldBe(["actor_id", "last_name"]);
+        using var file = dumpResult.File("actor");
+        file.Values<string?>("last_name").ShouldBe(["O'GUINESS"]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

@@ -83,6 +83,13 @@ sealed class SqlDumpReader(
                 UseDatabase(_tokens.Text.ToString()); // mysqldump --databases, SQL Server scripts
                 await SkipStatementAsync().ConfigureAwait(false);
             }
+            else if (_tokens.IsWord("SET") && await NextAsync().ConfigureAwait(false))
+            {
+                // SET @saved = @@setting: MySQL's variables, which sakila's and MySQL Workbench's scripts open with
+                // before any backtick says the dump is MySQL's (KEY name (column) is then an index, not a column).
+                _tokens.IsMySql |= _tokens.IsSymbol('@');
+                await SkipStatementAsync().ConfigureAwait(false);
+            }
             else if (_tokens.IsWord("DELIMITER"))
                 await ChangeDelimiterAsync().ConfigureAwait(false);
             else if (_tokens.IsWord("CREATE"))

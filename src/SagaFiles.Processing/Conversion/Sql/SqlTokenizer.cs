@@ -27,7 +27,7 @@ enum SqlTokenKind
 
 /// <summary>
 /// Splits a SQL dump (UTF-8, BOM optional) into tokens as it streams, so a dump of any size is read once in bounded
-/// memory. Skips white space and comments (MySQL's /*!40101 ... */ included: they hold session settings, not data).
+/// memory. Skips white space and comments; MySQL's /*!40101 ... */ are read as the SQL they hold.
 /// Unquotes 'strings' ('' inside; backslash escapes in MySQL dumps and in PostgreSQL's E'...'), PostgreSQL's
 /// $tag$...$tag$ strings, "names", `names` and [names] (SQL Server's and SQLite's; ]] inside). Each token knows the line
 /// it starts on.
@@ -62,6 +62,9 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     /// <summary>White space or a comment came before the current token.</summary>
     bool _blankSkipped;
 
+    /// <summary>Inside MySQL's /*!NNNNN ... */, whose */ is skipped as white space (they do not nest).</summary>
+    bool _inExecutableComment;
+
     public SqlTokenKind Kind { get; private set; }
 
     /// <summary>The line the current token (or line, after <see cref="ReadLineAsync" />) starts on.</summary>
@@ -72,8 +75,8 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
 
     public long BytesRead { get; private set; }
 
-    /// <summary>A backtick or /*! comment was seen: MySQL's string escapes apply.</summary>
-    public bool IsMySql { get; private set; }
+    /// <summary>A backtick, a /*! comment or MySQL's SET @variable was seen: MySQL's string escapes apply.</summary>
+    public bool IsMySql { get; set; }
 
     /// <summary>What ends a statement; MySQL dumps change it around trigger and routine bodies (DELIMITER ;;).</summary>
     public string Delimiter { get; set; } = ";";
@@ -188,7 +191,16 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             }
             else if (c == '/' && await PeekAsync(1, cancellationToken).ConfigureAwait(false) == '*')
             {
-                await SkipBlockCommentAsync(cancellationToken).ConfigureAwait(false);
+                if (await PeekAsync(2, cancellationToken).ConfigureAwait(false) == '!' &&
+                    char.IsAsciiDigit(await PeekAsync(3, cancellationToken).ConfigureAwait(false)))
+                    await EnterExecutableCommentAsync(cancellationToken).ConfigureAwait(false);
+                else
+                    await SkipBlockCommentAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (c == '*' && _inExecutableComment && await PeekAsync(1, cancellationToken).ConfigureAwait(false) == '/')
+            {
+                _position += 2;
+                _inExecutableComment = false;
             }
             else
             {
@@ -208,6 +220,20 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             if (Take() == '\n')
                 return;
         }
+    }
+
+    /// <summary>
+    /// MySQL's /*!50705 ... */ holds SQL that MySQL runs (from that version on): what mysqldump and sakila's scripts put
+    /// there can be a column (/*!50705 location GEOMETRY */) or a row's value (/*!50705 0x0101...,*/), so its content is
+    /// read as tokens and only its start and end are skipped.
+    /// </summary>
+    async ValueTask EnterExecutableCommentAsync(CancellationToken cancellationToken)
+    {
+        IsMySql = true;
+        _position += 3;
+        while (char.IsAsciiDigit(await PeekAsync(0, cancellationToken).ConfigureAwait(false)))
+            _position++;
+        _inExecutableComment = true;
     }
 
     async ValueTask SkipBlockCommentAsync(CancellationToken cancellationToken)
