@@ -296,10 +296,10 @@ sealed class SqlDumpReader(
     ConversionException ParenthesesNotClosed(string what) =>
         new($"the parentheses of {what} are not closed before the statement ends.", _tokens.Line);
 
-    void Register(TableName name, List<SqlColumn> columns)
+    SqlTable? Register(TableName name, List<SqlColumn> columns)
     {
         if (columns.Count == 0)
-            return; // nothing to write (CREATE TABLE t () or only LIKE other)
+            return null; // nothing to write (CREATE TABLE t () or only LIKE other)
         if (_byQualifiedName.ContainsKey(name.Key))
             throw new ConversionException($"table '{name}' is created a second time.", _statementLine);
         if (_created.Count == options.Limits.MaxTables)
@@ -312,6 +312,21 @@ sealed class SqlDumpReader(
         _created.Add(table);
         _byQualifiedName[name.Key] = table;
         _byName[name.Name] = _byName.ContainsKey(name.Name) ? null : table;
+        return table;
+    }
+
+    /// <summary>
+    /// A table the dump writes rows into without creating it (pg_dump --data-only, sakila-data.sql without its schema
+    /// script): its columns as the rows name them, or column_1..n, all strings, since the dump does not say their types.
+    /// </summary>
+    SqlTable RegisterUntyped(TableName name, IReadOnlyList<string> columns)
+    {
+        options.Limits.CheckName(name.Name, "the table name", _statementLine);
+        options.Limits.CheckColumns(columns.Count, $"table '{name}'", _statementLine);
+        foreach (var column in columns)
+            options.Limits.CheckName(column, $"a column name of table '{name}'", _statementLine);
+        return Register(name, columns.Select(c => new SqlColumn(c, "", SqlColumnTypes.Map("text", _enumTypes), false)).ToList())
+               ?? throw new ConversionException($"the rows for table '{name}' have no values.", _statementLine);
     }
 
     /// <summary>
@@ -333,7 +348,8 @@ sealed class SqlDumpReader(
     static string Hash(string name) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..HashSuffixLength];
 
-    SqlTable Lookup(TableName name, string statement)
+    /// <summary>The table CREATE TABLE made for <paramref name="name" />; null when none did.</summary>
+    SqlTable? Find(TableName name, string statement)
     {
         if (_byQualifiedName.TryGetValue(name.Key, out var table))
             return table;
@@ -344,10 +360,7 @@ sealed class SqlDumpReader(
                 $"{statement} into table '{name}', which several schemas define: qualify it with its schema.", _statementLine);
         }
 
-        if (name.Schema is not null && _byQualifiedName.TryGetValue(name.Name, out var unqualified))
-            return unqualified;
-        throw new ConversionException($"{statement} into table '{name}', which no CREATE TABLE before it defines.",
-            _statementLine);
+        return name.Schema is not null && _byQualifiedName.TryGetValue(name.Name, out var unqualified) ? unqualified : null;
     }
 
     async Task InsertAsync()
@@ -366,8 +379,11 @@ sealed class SqlDumpReader(
             return;
         }
 
-        var table = Lookup(name, "INSERT");
-        var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
+        var table = Find(name, "INSERT");
+        var listed = _tokens.IsSymbol('(') ? await ReadColumnNamesAsync(name).ConfigureAwait(false) : null;
+        if (table is null && listed is not null)
+            table = RegisterUntyped(name, listed);
+        var mapping = table is null ? null : listed is null ? table.AllColumns : MapColumns(table, listed);
         if (_tokens.IsWord("OVERRIDING"))
         {
             for (var word = 0; word < 3; word++)
@@ -376,13 +392,13 @@ sealed class SqlDumpReader(
 
         if (!(_tokens.IsWord("VALUES") || _tokens.IsWord("VALUE")))
             throw new ConversionException(
-                $"only INSERT ... VALUES with literal rows can be converted, but this INSERT into '{table.Name}' has " +
+                $"only INSERT ... VALUES with literal rows can be converted, but this INSERT into '{name.Name}' has " +
                 $"'{_tokens.Text}' where VALUES belongs.", _tokens.Line);
 
         await NextAsync().ConfigureAwait(false);
         for (var rowNumber = 1;; rowNumber++)
         {
-            var where = new RowSource(table, rowNumber);
+            var where = new RowSource(name.Name, rowNumber);
             if (!_tokens.IsSymbol('('))
                 throw new ConversionException($"expected '(' to start {where}, found '{_tokens.Text}'.", _tokens.Line);
             var rowLine = _tokens.Line;
@@ -390,7 +406,8 @@ sealed class SqlDumpReader(
             await NextAsync().ConfigureAwait(false);
             while (!_tokens.IsSymbol(')'))
             {
-                if (_tokens.IsWord("DEFAULT") && _row.Count < mapping.Targets.Length && table.IsGenerated(mapping.Targets[_row.Count]))
+                if (_tokens.IsWord("DEFAULT") && (table is null || mapping is null ||
+                                                  (_row.Count < mapping.Targets.Length && table.DefaultIsNull(mapping.Targets[_row.Count]))))
                 {
                     // pg_dump --inserts writes DEFAULT for a generated column; its COPY leaves the column out: null.
                     _row.AddNull();
@@ -405,7 +422,9 @@ sealed class SqlDumpReader(
                         _tokens.Line);
             }
 
-            WriteRow(mapping, rowLine, where);
+            table ??= RegisterUntyped(name, Enumerable.Range(1, _row.Count).Select(i => $"column_{i}").ToList());
+            mapping ??= table.AllColumns;
+            WriteRow(table, mapping, rowLine, where);
             await NextAsync().ConfigureAwait(false);
             if (!_tokens.IsSymbol(','))
                 break;
@@ -567,8 +586,15 @@ sealed class SqlDumpReader(
     async Task CopyAsync()
     {
         await NextAsync().ConfigureAwait(false);
-        var table = Lookup(await ReadNameAsync("a table name").ConfigureAwait(false), "COPY");
-        var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
+        var name = await ReadNameAsync("a table name").ConfigureAwait(false);
+        var table = Find(name, "COPY");
+        var listed = _tokens.IsSymbol('(') ? await ReadColumnNamesAsync(name).ConfigureAwait(false) : null;
+        if (table is null)
+            table = listed is not null
+                ? RegisterUntyped(name, listed)
+                : throw new ConversionException(
+                    $"COPY into table '{name}', which no CREATE TABLE before it defines, names no columns.", _statementLine);
+        var mapping = listed is null ? table.AllColumns : MapColumns(table, listed);
         if (!_tokens.IsWord("FROM"))
         {
             await SkipStatementAsync().ConfigureAwait(false); // COPY ... TO: an export, no rows in the dump
@@ -588,7 +614,7 @@ sealed class SqlDumpReader(
         }
 
         await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // the rows start on the next line
-        var where = new RowSource(table, InsertRow: 0);
+        var where = new RowSource(table.Name, InsertRow: 0);
         while (true)
         {
             if (!await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false))
@@ -598,7 +624,7 @@ sealed class SqlDumpReader(
             if (_tokens.Text is @"\.")
                 return;
             ReadCopyFields(_tokens.Text);
-            WriteRow(mapping, _tokens.Line, where);
+            WriteRow(table, mapping, _tokens.Line, where);
         }
     }
 
@@ -670,9 +696,8 @@ sealed class SqlDumpReader(
         return code;
     }
 
-    void WriteRow(ColumnMapping mapping, long line, RowSource where)
+    void WriteRow(SqlTable table, ColumnMapping mapping, long line, RowSource where)
     {
-        var table = where.Table;
         var expected = mapping.Targets.Length;
         if (_row.Count != expected)
         {
@@ -709,7 +734,7 @@ sealed class SqlDumpReader(
         _open.Add(table);
     }
 
-    async Task<ColumnMapping> ReadColumnListAsync(SqlTable table)
+    async Task<List<string>> ReadColumnNamesAsync(TableName table)
     {
         var names = new List<string>();
         await NextAsync().ConfigureAwait(false);
@@ -725,6 +750,11 @@ sealed class SqlDumpReader(
         }
 
         await NextAsync().ConfigureAwait(false);
+        return names;
+    }
+
+    ColumnMapping MapColumns(SqlTable table, List<string> names)
+    {
         var mapping = table.MapColumns(names, out var error);
         return error is null ? mapping : throw new ConversionException(error, _statementLine);
     }
@@ -766,11 +796,11 @@ sealed class SqlDumpReader(
         words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
 
     /// <summary>Where a row comes from, for error messages (built only when one is thrown).</summary>
-    readonly record struct RowSource(SqlTable Table, int InsertRow)
+    readonly record struct RowSource(string Table, int InsertRow)
     {
         public override string ToString() => InsertRow > 0
-            ? $"row {InsertRow} of the INSERT into '{Table.Name}'"
-            : $"the COPY row for table '{Table.Name}'";
+            ? $"row {InsertRow} of the INSERT into '{Table}'"
+            : $"the COPY row for table '{Table}'";
     }
 
     readonly record struct TableName(string? Schema, string Name)

@@ -1,7 +1,8 @@
 namespace SagaFiles.Processing.Conversion.Sql;
 
-/// <summary>A column as CREATE TABLE declares it, with the Parquet column it becomes; <paramref name="Generated" />:
-/// computed from other columns (GENERATED ALWAYS AS (...)), so dumps do not hold its values.</summary>
+/// <summary>A column as CREATE TABLE declares it (<paramref name="DeclaredType" /> empty: no CREATE TABLE did), with the
+/// Parquet column it becomes; <paramref name="Generated" />: computed from other columns (GENERATED ALWAYS AS (...)), so
+/// dumps do not hold its values.</summary>
 sealed record SqlColumn(string Name, string DeclaredType, ColumnSpec Spec, bool Generated);
 
 /// <summary>Which table column each value of a row goes to, and which columns the rows leave out (null).</summary>
@@ -29,7 +30,9 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
     /// <summary>Rows go in the table's column order, every column given.</summary>
     public ColumnMapping AllColumns { get; } = new(Enumerable.Range(0, columns.Count).ToArray(), []);
 
-    public bool IsGenerated(int column) => columns[column].Generated;
+    /// <summary>DEFAULT in a row stands for null: the column is generated (pg_dump --inserts writes DEFAULT for it), or
+    /// undeclared, so its default is not known.</summary>
+    public bool DefaultIsNull(int column) => columns[column].Generated || columns[column].DeclaredType.Length == 0;
 
     public bool IsOpen => _writer is not null;
 
