@@ -806,6 +806,55 @@ public class SqlDumpToParquet_Specs
         file.Values<string?>("last_name").ShouldBe(["O'GUINESS"]);
     }
 
+    [Test]
+    public async Task A_sql_server_script_with_go_batches_and_statements_without_semicolons_converts_every_row()
+    {
+        // As SSMS's Generate Scripts (schema and data) writes it.
+        const string dump = """
+                            USE [Shop]
+                            GO
+                            /****** Object:  Table [dbo].[Customers]    Script Date: 12/4/2026 10:00:00 AM ******/
+                            SET ANSI_NULLS ON
+                            GO
+                            CREATE TABLE [dbo].[Customers](
+                            	[Id] [int] IDENTITY(1,1) NOT NULL,
+                            	[Name] [nvarchar](50) NULL,
+                            	[Created] [datetime] NULL,
+                            	[Price] [decimal](10, 2) NULL,
+                            	[Data] [varbinary](max) NULL,
+                             CONSTRAINT [PK_Customers] PRIMARY KEY CLUSTERED 
+                            (
+                            	[Id] ASC
+                            )WITH (PAD_INDEX = OFF, ALLOW_PAGE_LOCKS = ON) ON [PRIMARY]
+                            ) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]
+                            GO
+                            SET IDENTITY_INSERT [dbo].[Customers] ON 
+
+                            INSERT [dbo].[Customers] ([Id], [Name], [Created], [Price], [Data]) VALUES (1, N'Ann', CAST(N'2020-01-01T00:00:00.000' AS DateTime), CAST(1.50 AS Decimal(10, 2)), 0x00FF)
+                            INSERT [dbo].[Customers] ([Id], [Name], [Created], [Price], [Data]) VALUES (2, N'O''Neil', NULL, CAST(-2.00 AS Decimal(10, 2)), NULL)
+                            SET IDENTITY_INSERT [dbo].[Customers] OFF
+                            GO
+                            CREATE PROCEDURE [dbo].[AddCustomer] @name nvarchar(50)
+                            AS
+                            BEGIN
+                            	INSERT [dbo].[Customers] ([Name]) VALUES (@name)
+                            END
+                            GO
+                            INSERT INTO [dbo].[Customers] ([Id], [Name]) VALUES
+                                (3, N'Bob');
+                            go
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("Customers");
+        file.Values<long?>("Id").ShouldBe([1L, 2L, 3L]);
+        file.Values<string?>("Name").ShouldBe(["Ann", "O'Neil", "Bob"]);
+        file.Values<DateTime?>("Created").ShouldBe([new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, null]);
+        file.Values<decimal?>("Price").ShouldBe([1.50m, -2.00m, null]);
+        file.Values<string?>("Data").ShouldBe(["0x00FF", null, null]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

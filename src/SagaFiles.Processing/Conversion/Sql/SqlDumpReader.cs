@@ -47,6 +47,10 @@ sealed class SqlDumpReader(
         "INVISIBLE", "SRID", "KEY"
     ], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What CREATE makes in SQL Server whose body (with INSERTs of its own) runs to the end of its batch.</summary>
+    static readonly HashSet<string> SqlServerRoutines =
+        new(["PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW", "ALTER"], StringComparer.OrdinalIgnoreCase);
+
     static readonly HashSet<string> SqliteTextFunctions =
         new(["replace", "char", "unistr"], StringComparer.OrdinalIgnoreCase);
 
@@ -63,6 +67,9 @@ sealed class SqlDumpReader(
     readonly HashSet<string> _fileNames = new(StringComparer.OrdinalIgnoreCase);
     readonly RowValues _row = new();
     string? _database;
+
+    /// <summary>The tokenizer is on the first token of the next statement already (a SQL Server statement without ';').</summary>
+    bool _nextStatementRead;
     long _statementLine;
     long _rowsWritten;
 
@@ -70,8 +77,9 @@ sealed class SqlDumpReader(
 
     public async Task<IReadOnlyList<SqlTableConversion>> ReadAsync()
     {
-        while (await _tokens.NextAsync(cancellationToken).ConfigureAwait(false))
+        while (_nextStatementRead || await _tokens.NextAsync(cancellationToken).ConfigureAwait(false))
         {
+            _nextStatementRead = false;
             cancellationToken.ThrowIfCancellationRequested();
             _statementLine = _tokens.Line;
             if (_tokens.Kind == SqlTokenKind.Delimiter)
@@ -185,7 +193,9 @@ sealed class SqlDumpReader(
                 Register(name, await ReadColumnsAsync(name.Name).ConfigureAwait(false));
         }
 
-        await SkipStatementAsync().ConfigureAwait(false); // ENGINE=..., WITH (...), and the rest of other CREATEs
+        // ENGINE=..., WITH (...), and the rest of other CREATEs; a SQL Server routine's body is its whole batch.
+        await SkipStatementAsync(wholeBatch: _tokens.Kind == SqlTokenKind.Word && Contains(SqlServerRoutines, _tokens.Text))
+            .ConfigureAwait(false);
     }
 
     async Task<List<SqlColumn>> ReadColumnsAsync(string table)
@@ -460,6 +470,18 @@ sealed class SqlDumpReader(
         else if (_tokens.IsWord("TRUE") || _tokens.IsWord("FALSE"))
         {
             _row.Add(_tokens.IsWord("TRUE") ? "true" : "false");
+        }
+        else if (_tokens.IsWord("CAST"))
+        {
+            // SQL Server scripts (SSMS): CAST(N'2020-01-01T00:00:00.000' AS DateTime), CAST(1.50 AS Decimal(10, 2)).
+            await NextAsync().ConfigureAwait(false);
+            if (!_tokens.IsSymbol('('))
+                throw NotALiteral(where);
+            await NextAsync().ConfigureAwait(false);
+            await ReadValueAsync(where).ConfigureAwait(false);
+            if (!_tokens.IsWord("AS"))
+                throw NotALiteral(where);
+            await SkipListItemAsync(where.ToString()).ConfigureAwait(false); // the type, to CAST's ')'
         }
         else if (_tokens.Kind == SqlTokenKind.Word && Contains(SqliteTextFunctions, _tokens.Text))
         {
@@ -776,11 +798,17 @@ sealed class SqlDumpReader(
         }
     }
 
-    async Task SkipStatementAsync()
+    /// <summary>To the statement's delimiter, or to the INSERT or CREATE that starts a line of a SQL Server script, whose
+    /// statements need not end with ';' (SSMS writes SET IDENTITY_INSERT t ON, then its INSERTs, one a line).</summary>
+    async Task SkipStatementAsync(bool wholeBatch = false)
     {
-        while (_tokens.Kind != SqlTokenKind.Delimiter)
+        while (_tokens.Kind != SqlTokenKind.Delimiter && !StartsNextStatement(wholeBatch))
             await NextAsync().ConfigureAwait(false);
     }
+
+    bool StartsNextStatement(bool wholeBatch = false) =>
+        _nextStatementRead = _tokens.IsSqlServer && !wholeBatch && _tokens.StartsLine &&
+                             (_tokens.IsWord("INSERT") || _tokens.IsWord("CREATE")) && _tokens.Line > _statementLine;
 
     /// <summary>The next token of the current statement; the input must not end before the statement does.</summary>
     async Task<bool> NextAsync()

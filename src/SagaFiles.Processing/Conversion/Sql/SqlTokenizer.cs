@@ -62,6 +62,8 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     /// <summary>White space or a comment came before the current token.</summary>
     bool _blankSkipped;
 
+    bool _tokenSeen;
+
     /// <summary>Inside MySQL's /*!NNNNN ... */, whose */ is skipped as white space (they do not nest).</summary>
     bool _inExecutableComment;
 
@@ -78,6 +80,12 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     /// <summary>A backtick, a /*! comment or MySQL's SET @variable was seen: MySQL's string escapes apply.</summary>
     public bool IsMySql { get; set; }
 
+    /// <summary>The current token is the first on its line.</summary>
+    public bool StartsLine { get; private set; }
+
+    /// <summary>A GO line was seen: SQL Server's batches, whose statements need not end with ';'.</summary>
+    public bool IsSqlServer { get; private set; }
+
     /// <summary>What ends a statement; MySQL dumps change it around trigger and routine bodies (DELIMITER ;;).</summary>
     public string Delimiter { get; set; } = ";";
 
@@ -93,6 +101,7 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
         // varchar(10)[], int [3]), not a [name].
         var subscriptable = Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName || IsSymbol(')') || IsSymbol(']');
         _textLength = 0;
+        var previousLine = _line;
         if (!await SkipBlankAsync(cancellationToken).ConfigureAwait(false))
         {
             Kind = SqlTokenKind.End;
@@ -100,6 +109,8 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             return false;
         }
 
+        StartsLine = _line > previousLine || !_tokenSeen;
+        _tokenSeen = true;
         Line = _line;
         var c = _chars[_position];
         if (c == Delimiter[0] && (Delimiter.Length == 1 || await AtLongDelimiterAsync(cancellationToken).ConfigureAwait(false)))
@@ -135,6 +146,11 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
         else if (char.IsLetter(c) || c == '_')
         {
             await ReadWordAsync(cancellationToken).ConfigureAwait(false);
+            if (StartsLine && IsWord("GO") && await RestOfLineIsBlankAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Kind = SqlTokenKind.Delimiter; // SQL Server's batch separator, alone on its line
+                IsSqlServer = true;
+            }
         }
         else
         {
@@ -403,6 +419,24 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             await ReadQuotedAsync('\'', escapes, cancellationToken).ConfigureAwait(false);
             Kind = SqlTokenKind.String;
         }
+    }
+
+    async ValueTask<bool> RestOfLineIsBlankAsync(CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < MaxDollarTagLength; offset++)
+        {
+            switch (await PeekAsync(offset, cancellationToken).ConfigureAwait(false))
+            {
+                case ' ' or '\t' or '\r':
+                    continue;
+                case '\n' or '\0':
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     async ValueTask<bool> AtLongDelimiterAsync(CancellationToken cancellationToken) =>
