@@ -105,10 +105,24 @@ public class SqlDumpSpecialValues_Specs
         file.Values<DateOnly?>("HireDate").ShouldBe([new DateOnly(2002, 8, 14), new DateOnly(2002, 5, 1), new DateOnly(2004, 3, 4)]);
     }
 
+    [Test]
+    public async Task Dates_written_month_first_are_read_as_sql_server_and_postgresql_read_them()
+    {
+        // Northwind's instnwnd.sql; SQL Server (us_english) and PostgreSQL (DateStyle MDY) read the month first.
+        using var file = await ConvertOne("""
+                                          CREATE TABLE "Orders" ("OrderID" "int" NOT NULL, "OrderDate" "datetime" NULL);
+                                          INSERT INTO "Orders" VALUES (10248,'7/4/1996'), (10249,'12/08/1948 10:30:00');
+                                          """, "Orders");
+
+        file.Values<DateTime?>("OrderDate").ShouldBe([new DateTime(1996, 7, 4), new DateTime(1948, 12, 8, 10, 30, 0)]);
+    }
+
     [TestCase("2002/13/1")]
     [TestCase("2002/2/30")]
     [TestCase("2002/2-3")]
     [TestCase("2002/123/1")]
+    [TestCase("13/1/1996")]
+    [TestCase("1-2-1996")]
     public async Task A_slashed_date_that_names_no_day_still_fails(string date)
     {
         var error = await Should.ThrowAsync<ConversionException>(() =>

@@ -53,7 +53,7 @@ static class SqlSpecialValues
     }
 
     /// <summary>PostgreSQL's infinity and -infinity, a date before Christ ("0044-03-15 BC"), and one written with
-    /// slashes or unpadded ("1962/2/18").</summary>
+    /// slashes or unpadded ("1962/2/18", "12/08/1948").</summary>
     public static bool TryParseDateDays(ReadOnlySpan<char> text, out int days)
     {
         days = 0;
@@ -95,24 +95,30 @@ static class SqlSpecialValues
     }
 
     /// <summary>
-    /// A year-month-day date that MySQL, PostgreSQL and SQLite scripts write with '/' or with one-digit months and days
-    /// (Chinook's '1962/2/18', '2002-5-1'), and both databases read as that day: as ISO yyyy-MM-dd, the rest unchanged.
+    /// A date that scripts write with '/' or with one-digit months and days, as the databases that load them read it:
+    /// year first (Chinook's '1962/2/18', '2002-5-1': MySQL, PostgreSQL) or month first ('12/08/1948' in Northwind:
+    /// SQL Server's us_english and PostgreSQL's default DateStyle MDY). Returned as ISO yyyy-MM-dd, the rest unchanged.
     /// </summary>
     static bool TryPadDate(ReadOnlySpan<char> text, out string padded)
     {
         padded = "";
-        if (text.Length < 8 || text[4] is not ('/' or '-') || !char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[3]))
+        var first = DigitsAt(text, 0);
+        if (first is not (1 or 2 or 4) || first >= text.Length || text[first] is not ('/' or '-'))
             return false;
-        var separator = text[4];
-        var monthLength = DigitsAt(text, 5);
-        if (monthLength is < 1 or > 2 || 5 + monthLength >= text.Length || text[5 + monthLength] != separator)
+        var separator = text[first];
+        var second = DigitsAt(text, first + 1);
+        var thirdStart = first + 2 + second;
+        if (second is < 1 or > 2 || thirdStart > text.Length || text[thirdStart - 1] != separator)
             return false;
-        var dayStart = 6 + monthLength;
-        var dayLength = DigitsAt(text, dayStart);
-        if (dayLength is < 1 or > 2 || (separator == '-' && monthLength == 2 && dayLength == 2))
-            return false; // ISO already: the strict parser said no
-        padded = $"{text[..4]}-{text.Slice(5, monthLength).ToString().PadLeft(2, '0')}-" +
-                 $"{text.Slice(dayStart, dayLength).ToString().PadLeft(2, '0')}{text[(dayStart + dayLength)..]}";
+        var third = DigitsAt(text, thirdStart);
+        string year, month, day;
+        if (first == 4 && third is 1 or 2 && !(separator == '-' && second == 2 && third == 2)) // ISO: the strict parser said no
+            (year, month, day) = (text[..4].ToString(), text.Slice(first + 1, second).ToString(), text.Slice(thirdStart, third).ToString());
+        else if (first != 4 && separator == '/' && third == 4)
+            (year, month, day) = (text.Slice(thirdStart, 4).ToString(), text[..first].ToString(), text.Slice(first + 1, second).ToString());
+        else
+            return false;
+        padded = $"{year}-{month.PadLeft(2, '0')}-{day.PadLeft(2, '0')}{text[(thirdStart + third)..]}";
         return true;
     }
 
