@@ -855,6 +855,32 @@ public class SqlDumpToParquet_Specs
         file.Values<string?>("Data").ShouldBe(["0x00FF", null, null]);
     }
 
+    [Test]
+    public async Task Rows_of_a_table_without_columns_are_skipped_and_the_other_tables_convert()
+    {
+        // pg_dump of a table created with no columns that holds two rows: its COPY has two empty lines, --inserts
+        // writes DEFAULT VALUES. A Parquet file needs a column, so the table has none.
+        const string dump = """
+                            CREATE TABLE public.zero (
+                            );
+                            CREATE TABLE public.t (id integer);
+                            COPY public.zero  FROM stdin;
+
+
+                            \.
+                            INSERT INTO public.zero DEFAULT VALUES;
+                            COPY public.t (id) FROM stdin;
+                            7
+                            \.
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["t"]);
+        using var file = dumpResult.File("t");
+        file.Values<long?>("id").ShouldBe([7L]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

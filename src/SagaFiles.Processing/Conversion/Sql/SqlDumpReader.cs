@@ -63,6 +63,7 @@ sealed class SqlDumpReader(
     readonly List<SqlTable> _open = [];
     readonly Dictionary<string, SqlTable> _byQualifiedName = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, SqlTable?> _byName = new(StringComparer.OrdinalIgnoreCase); // null: in several schemas
+    readonly HashSet<string> _columnless = new(StringComparer.OrdinalIgnoreCase); // tables created without columns
     readonly HashSet<string> _enumTypes = new(StringComparer.OrdinalIgnoreCase);
     readonly HashSet<string> _fileNames = new(StringComparer.OrdinalIgnoreCase);
     readonly RowValues _row = new();
@@ -152,6 +153,7 @@ sealed class SqlDumpReader(
         _database = database;
         _byQualifiedName.Clear();
         _byName.Clear();
+        _columnless.Clear();
     }
 
     /// <summary>mysql's client command DELIMITER ;; (around trigger and routine bodies): the rest of the line.</summary>
@@ -309,7 +311,11 @@ sealed class SqlDumpReader(
     SqlTable? Register(TableName name, List<SqlColumn> columns)
     {
         if (columns.Count == 0)
-            return null; // nothing to write (CREATE TABLE t () or only LIKE other)
+        {
+            _columnless.Add(name.Key); // nothing to write (CREATE TABLE t () or only LIKE other), but pg_dump dumps its rows
+            return null;
+        }
+
         if (_byQualifiedName.ContainsKey(name.Key))
             throw new ConversionException($"table '{name}' is created a second time.", _statementLine);
         if (_created.Count == options.Limits.MaxTables)
@@ -390,6 +396,12 @@ sealed class SqlDumpReader(
         }
 
         var table = Find(name, "INSERT");
+        if (table is null && _columnless.Contains(name.Key))
+        {
+            await SkipStatementAsync().ConfigureAwait(false); // INSERT INTO t DEFAULT VALUES: no column to write
+            return;
+        }
+
         var listed = _tokens.IsSymbol('(') ? await ReadColumnNamesAsync(name).ConfigureAwait(false) : null;
         if (table is null && listed is not null)
             table = RegisterUntyped(name, listed);
@@ -611,12 +623,6 @@ sealed class SqlDumpReader(
         var name = await ReadNameAsync("a table name").ConfigureAwait(false);
         var table = Find(name, "COPY");
         var listed = _tokens.IsSymbol('(') ? await ReadColumnNamesAsync(name).ConfigureAwait(false) : null;
-        if (table is null)
-            table = listed is not null
-                ? RegisterUntyped(name, listed)
-                : throw new ConversionException(
-                    $"COPY into table '{name}', which no CREATE TABLE before it defines, names no columns.", _statementLine);
-        var mapping = listed is null ? table.AllColumns : MapColumns(table, listed);
         if (!_tokens.IsWord("FROM"))
         {
             await SkipStatementAsync().ConfigureAwait(false); // COPY ... TO: an export, no rows in the dump
@@ -626,25 +632,32 @@ sealed class SqlDumpReader(
         await NextAsync().ConfigureAwait(false);
         if (!_tokens.IsWord("STDIN"))
             throw new ConversionException(
-                $"COPY into '{table.Name}' reads from {_tokens.Text}, not stdin: its rows are not in the dump.", _tokens.Line);
+                $"COPY into '{name.Name}' reads from {_tokens.Text}, not stdin: its rows are not in the dump.", _tokens.Line);
         while (await NextAsync().ConfigureAwait(false) && _tokens.Kind != SqlTokenKind.Delimiter)
         {
             if (_tokens.Kind == SqlTokenKind.Word && Contains(CopyFormatOptions, _tokens.Text))
                 throw new ConversionException(
-                    $"COPY into '{table.Name}' sets {_tokens.Text.ToString().ToUpperInvariant()}: only COPY's default text " +
+                    $"COPY into '{name.Name}' sets {_tokens.Text.ToString().ToUpperInvariant()}: only COPY's default text " +
                     "format (as pg_dump writes it) can be converted.", _tokens.Line);
         }
 
+        if (table is null && listed is null && !_columnless.Contains(name.Key))
+            throw new ConversionException(
+                $"COPY into table '{name}', which no CREATE TABLE before it defines, names no columns.", _statementLine);
+        table ??= listed is null ? null : RegisterUntyped(name, listed); // null: a table of no columns, nothing to write
+        var mapping = table is null ? null : listed is null ? table.AllColumns : MapColumns(table, listed);
         await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // the rows start on the next line
-        var where = new RowSource(table.Name, InsertRow: 0);
+        var where = new RowSource(name.Name, InsertRow: 0);
         while (true)
         {
             if (!await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false))
                 throw new ConversionException(
-                    $"the COPY data for table '{table.Name}' has no end marker (a line \\.) before the end of the input.",
+                    $"the COPY data for table '{name.Name}' has no end marker (a line \\.) before the end of the input.",
                     _statementLine);
             if (_tokens.Text is @"\.")
                 return;
+            if (table is null || mapping is null)
+                continue;
             ReadCopyFields(_tokens.Text);
             WriteRow(table, mapping, _tokens.Line, where);
         }
