@@ -881,6 +881,42 @@ public class SqlDumpToParquet_Specs
         file.Values<long?>("id").ShouldBe([7L]);
     }
 
+    [Test]
+    public async Task Rows_of_partitions_are_also_their_partitioned_tables_rows_as_the_database_counts_them()
+    {
+        // pg_dump 15 of a table partitioned by range (as pagila's payment), one partition itself partitioned and one
+        // attached with its columns in another order.
+        const string dump = """
+                            CREATE TABLE public.payment (id integer NOT NULL, paid date NOT NULL, amount numeric(5,2))
+                            PARTITION BY RANGE (paid);
+                            CREATE TABLE public.payment_2020 (id integer NOT NULL, paid date NOT NULL, amount numeric(5,2))
+                            PARTITION BY RANGE (paid);
+                            CREATE TABLE public.payment_2020_h1 (id integer NOT NULL, paid date NOT NULL, amount numeric(5,2));
+                            CREATE TABLE public.payment_2021 (amount numeric(5,2), id integer NOT NULL, paid date NOT NULL);
+                            ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_2020 FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+                            ALTER TABLE ONLY public.payment_2020 ATTACH PARTITION public.payment_2020_h1 FOR VALUES FROM ('2020-01-01') TO ('2020-07-01');
+                            ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+                            COPY public.payment_2020_h1 (id, paid, amount) FROM stdin;
+                            1	2020-02-01	1.50
+                            \.
+                            COPY public.payment_2021 (amount, id, paid) FROM stdin;
+                            2.25	2	2021-03-01
+                            \N	3	2021-04-01
+                            \.
+                            ALTER TABLE ONLY public.payment ADD CONSTRAINT payment_pkey PRIMARY KEY (id, paid);
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => (t.Table, t.Result.RowCount)).ShouldBe([
+            ("payment", 3L), ("payment_2020", 1L), ("payment_2020_h1", 1L), ("payment_2021", 2L)
+        ]);
+        using var payment = dumpResult.File("payment");
+        payment.Values<long?>("id").ShouldBe([1L, 2L, 3L]);
+        payment.Values<decimal?>("amount").ShouldBe([1.50m, 2.25m, null]);
+        payment.Values<DateOnly?>("paid").ShouldBe([new DateOnly(2020, 2, 1), new DateOnly(2021, 3, 1), new DateOnly(2021, 4, 1)]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

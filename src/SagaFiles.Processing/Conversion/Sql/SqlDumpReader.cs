@@ -107,6 +107,8 @@ sealed class SqlDumpReader(
                 await InsertAsync().ConfigureAwait(false);
             else if (_tokens.IsWord("COPY"))
                 await CopyAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("ALTER"))
+                await AlterAsync().ConfigureAwait(false);
             else
                 await SkipStatementAsync().ConfigureAwait(false);
         }
@@ -377,6 +379,32 @@ sealed class SqlDumpReader(
         }
 
         return name.Schema is not null && _byQualifiedName.TryGetValue(name.Name, out var unqualified) ? unqualified : null;
+    }
+
+    /// <summary>
+    /// pg_dump's ALTER TABLE ONLY parent ATTACH PARTITION child, written before the rows: the partition's rows are its
+    /// partitioned table's too, which holds none of its own (SELECT count(*) FROM parent counts them all). Other ALTERs
+    /// are skipped.
+    /// </summary>
+    async Task AlterAsync()
+    {
+        await NextAsync().ConfigureAwait(false);
+        if (_tokens.IsWord("TABLE") && await NextAsync().ConfigureAwait(false) &&
+            (!_tokens.IsWord("ONLY") || await NextAsync().ConfigureAwait(false)) &&
+            _tokens.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName)
+        {
+            var parentName = await ReadNameAsync("a table name").ConfigureAwait(false);
+            if (_tokens.IsWord("ATTACH") && await NextAsync().ConfigureAwait(false) && _tokens.IsWord("PARTITION") &&
+                await NextAsync().ConfigureAwait(false) && _tokens.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName)
+            {
+                var childName = await ReadNameAsync("a partition name").ConfigureAwait(false);
+                if (Find(parentName, "ALTER") is { } parent && Find(childName, "ALTER") is { } child &&
+                    !parent.DescendsFrom(child))
+                    child.Parent = parent;
+            }
+        }
+
+        await SkipStatementAsync().ConfigureAwait(false);
     }
 
     async Task InsertAsync()
@@ -741,8 +769,17 @@ sealed class SqlDumpReader(
         }
 
         EnsureOpen(table, line);
-        if (table.TryWriteRow(_row, mapping, ++_rowsWritten) is { } misfit)
+        var sequence = ++_rowsWritten;
+        if (table.TryWriteRow(_row, mapping, sequence) is { } misfit)
             throw new ConversionException($"{where}: {misfit}", line);
+        for (var (partition, values) = (table, mapping); partition.Parent is { } parent; partition = parent)
+        {
+            values = partition.MappingInParent(values, out var error) ?? throw new ConversionException($"{where}: {error}", line);
+            EnsureOpen(parent, line);
+            if (parent.TryWriteRow(_row, values, sequence) is { } parentMisfit)
+                throw new ConversionException($"{where}: {parentMisfit}", line);
+        }
+
         options.RowsWritten?.Invoke(_rowsWritten);
         if (_rowsWritten % RowsBetweenCancellationChecks == 0)
             cancellationToken.ThrowIfCancellationRequested();

@@ -19,6 +19,9 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
         .ToDictionary(c => c.Name, c => c.i, StringComparer.OrdinalIgnoreCase);
 
     ParquetTableWriter? _writer;
+
+    /// <summary>The last mapping <see cref="MappingInParent" /> translated (one per COPY or INSERT), and its result.</summary>
+    (ColumnMapping? From, ColumnMapping? To) _mappedToParent;
     ParquetWriteSummary? _summary;
 
     /// <summary>The table's name without its schema, as declared.</summary>
@@ -33,6 +36,35 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
     /// <summary>DEFAULT in a row stands for null: the column is generated (pg_dump --inserts writes DEFAULT for it), or
     /// undeclared, so its default is not known.</summary>
     public bool DefaultIsNull(int column) => columns[column].Generated || columns[column].DeclaredType.Length == 0;
+
+    /// <summary>The partitioned table this one is a partition of (ATTACH PARTITION): its rows are written there too.</summary>
+    public SqlTable? Parent { get; set; }
+
+    public bool DescendsFrom(SqlTable table)
+    {
+        for (var ancestor = Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            if (ancestor == table)
+                return true;
+        }
+
+        return this == table;
+    }
+
+    /// <summary>Where a row mapped to this partition's columns goes in <see cref="Parent" />'s, matched by name (a
+    /// partition may order its columns differently); null, with why, when the parent lacks one of them.</summary>
+    public ColumnMapping? MappingInParent(ColumnMapping mapping, out string? error)
+    {
+        error = null;
+        if (ReferenceEquals(mapping, _mappedToParent.From))
+            return _mappedToParent.To;
+        var parent = Parent ?? throw new InvalidOperationException($"Table '{name}' is not a partition.");
+        var inParent = parent.MapColumns(mapping.Targets.Select(t => columns[t].Name).ToList(), out error);
+        if (error is not null)
+            return null;
+        _mappedToParent = (mapping, inParent);
+        return inParent;
+    }
 
     public bool IsOpen => _writer is not null;
 
