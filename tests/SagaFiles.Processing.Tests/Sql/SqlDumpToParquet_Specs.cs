@@ -917,6 +917,19 @@ public class SqlDumpToParquet_Specs
         payment.Values<DateOnly?>("paid").ShouldBe([new DateOnly(2020, 2, 1), new DateOnly(2021, 3, 1), new DateOnly(2021, 4, 1)]);
     }
 
+    [Test]
+    public async Task National_strings_lose_their_trailing_spaces_in_postgresql_as_its_character_type_does()
+    {
+        // Chinook_PostgreSql.sql writes N'Edinburgh ', which PostgreSQL stores as 'Edinburgh'; MySQL keeps the space.
+        const string postgres = "CREATE TABLE customer (city VARCHAR(40));\nINSERT INTO customer VALUES (N'Edinburgh '), ('Oslo ');\n";
+        const string mysql = "CREATE TABLE `customer` (`city` VARCHAR(40));\nINSERT INTO `customer` VALUES (N'Edinburgh '), ('Oslo ');\n";
+
+        using (var file = (await Convert(postgres)).File("customer"))
+            file.Values<string?>("city").ShouldBe(["Edinburgh", "Oslo "]);
+        using (var file = (await Convert(mysql)).File("customer"))
+            file.Values<string?>("city").ShouldBe(["Edinburgh ", "Oslo "]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

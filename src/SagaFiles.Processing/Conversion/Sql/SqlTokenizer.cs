@@ -414,10 +414,15 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             await PeekAsync(0, cancellationToken).ConfigureAwait(false) == '\'')
         {
             var escapes = _text[0] is 'E' or 'e' || IsMySql;
+            // PostgreSQL types N'...' as character(n), whose trailing spaces do not count: stored in a varchar or text
+            // column (Chinook's N'Edinburgh '), the value has none. MySQL and SQL Server keep them.
+            var national = _text[0] is 'N' or 'n' && !IsMySql && !IsSqlServer;
             _textLength = 0;
             _position++;
             await ReadQuotedAsync('\'', escapes, cancellationToken).ConfigureAwait(false);
             Kind = SqlTokenKind.String;
+            while (national && _textLength > 0 && _text[_textLength - 1] == ' ')
+                _textLength--;
         }
     }
 
