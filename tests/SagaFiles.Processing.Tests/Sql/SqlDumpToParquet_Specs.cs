@@ -930,6 +930,30 @@ public class SqlDumpToParquet_Specs
             file.Values<string?>("city").ShouldBe(["Edinburgh ", "Oslo "]);
     }
 
+    [Test]
+    public async Task Inserts_in_the_body_of_a_trigger_or_an_atomic_function_are_not_rows_of_the_dump()
+    {
+        // sqlite3's .dump of a trigger, and pg_dump 15 of a SQL-standard function body (PostgreSQL 14 and later).
+        const string dump = """
+                            CREATE TABLE log(id int, what text);
+                            INSERT INTO log VALUES(1,'ins');
+                            CREATE TRIGGER tr after insert on t begin update log set what = case when id > 0 then 'x;' else 'y' end; insert into log values (9, 'trigger'); end;
+                            CREATE FUNCTION public.fa(x integer) RETURNS integer
+                                LANGUAGE sql
+                                BEGIN ATOMIC
+                             INSERT INTO log (id, what)
+                               VALUES (8, 'function');
+                             SELECT CASE WHEN (x > 0) THEN x ELSE 0 END AS "case";
+                            END;
+                            INSERT INTO log VALUES(2,'ins');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("log");
+        file.Values<long?>("id").ShouldBe([1L, 2L]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

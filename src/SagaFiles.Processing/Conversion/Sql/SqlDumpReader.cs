@@ -47,8 +47,9 @@ sealed class SqlDumpReader(
         "INVISIBLE", "SRID", "KEY"
     ], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>What CREATE makes in SQL Server whose body (with INSERTs of its own) runs to the end of its batch.</summary>
-    static readonly HashSet<string> SqlServerRoutines =
+    /// <summary>What CREATE makes whose body can hold statements (INSERTs of its own): in SQL Server it runs to the end of
+    /// its batch.</summary>
+    static readonly HashSet<string> Routines =
         new(["PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW", "ALTER"], StringComparer.OrdinalIgnoreCase);
 
     static readonly HashSet<string> SqliteTextFunctions =
@@ -198,8 +199,29 @@ sealed class SqlDumpReader(
         }
 
         // ENGINE=..., WITH (...), and the rest of other CREATEs; a SQL Server routine's body is its whole batch.
-        await SkipStatementAsync(wholeBatch: _tokens.Kind == SqlTokenKind.Word && Contains(SqlServerRoutines, _tokens.Text))
-            .ConfigureAwait(false);
+        var routine = _tokens.Kind == SqlTokenKind.Word && Contains(Routines, _tokens.Text);
+        if (routine && !_tokens.IsSqlServer && _tokens.Delimiter == ";")
+            await SkipRoutineAsync().ConfigureAwait(false);
+        else
+            await SkipStatementAsync(wholeBatch: routine).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A routine or trigger whose body is BEGIN ... END of statements that end in ';' (SQLite's CREATE TRIGGER,
+    /// PostgreSQL's BEGIN ATOMIC): to the delimiter after its END, over CASE ... END inside, so that the body's INSERTs
+    /// are not read as rows of the dump.
+    /// </summary>
+    async Task SkipRoutineAsync()
+    {
+        var depth = 0;
+        while (depth > 0 || _tokens.Kind != SqlTokenKind.Delimiter)
+        {
+            if (_tokens.IsWord("BEGIN") || (depth > 0 && _tokens.IsWord("CASE")))
+                depth++;
+            else if (depth > 0 && _tokens.IsWord("END"))
+                depth--;
+            await NextAsync().ConfigureAwait(false);
+        }
     }
 
     async Task<List<SqlColumn>> ReadColumnsAsync(string table)
