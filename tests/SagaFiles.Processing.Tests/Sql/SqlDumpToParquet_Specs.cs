@@ -954,6 +954,29 @@ public class SqlDumpToParquet_Specs
         file.Values<long?>("id").ShouldBe([1L, 2L]);
     }
 
+    [Test]
+    public async Task Inserts_in_a_rule_with_several_actions_are_not_rows_of_the_dump()
+    {
+        // pg_dump 15 of CREATE RULE ... DO INSTEAD (INSERT ...; INSERT ...).
+        const string dump = """
+                            CREATE TABLE public.rb (y integer);
+                            CREATE RULE r1 AS
+                                ON INSERT TO public.rv DO INSTEAD ( INSERT INTO public.rb (y)
+                              VALUES (new.x);
+                             INSERT INTO public.rb (y)
+                              VALUES (7);
+                            );
+                            COPY public.rb (y) FROM stdin;
+                            1
+                            \.
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("rb");
+        file.Values<long?>("y").ShouldBe([1L]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

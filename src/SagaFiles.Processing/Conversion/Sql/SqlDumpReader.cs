@@ -872,10 +872,19 @@ sealed class SqlDumpReader(
 
     /// <summary>To the statement's delimiter, or to the INSERT or CREATE that starts a line of a SQL Server script, whose
     /// statements need not end with ';' (SSMS writes SET IDENTITY_INSERT t ON, then its INSERTs, one a line).</summary>
+    /// <remarks>A ';' inside parentheses does not end the statement: pg_dump's CREATE RULE ... DO INSTEAD (INSERT ...;
+    /// INSERT ...) holds INSERTs that are not rows of the dump.</remarks>
     async Task SkipStatementAsync(bool wholeBatch = false)
     {
-        while (_tokens.Kind != SqlTokenKind.Delimiter && !StartsNextStatement(wholeBatch))
+        var depth = 0;
+        while (depth > 0 || (_tokens.Kind != SqlTokenKind.Delimiter && !StartsNextStatement(wholeBatch)))
+        {
+            if (_tokens.IsSymbol('('))
+                depth++;
+            else if (_tokens.IsSymbol(')') && depth > 0)
+                depth--;
             await NextAsync().ConfigureAwait(false);
+        }
     }
 
     bool StartsNextStatement(bool wholeBatch = false) =>
