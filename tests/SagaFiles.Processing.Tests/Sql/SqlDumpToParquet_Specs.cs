@@ -977,6 +977,30 @@ public class SqlDumpToParquet_Specs
         file.Values<long?>("y").ShouldBe([1L]);
     }
 
+    [Test]
+    public async Task A_sqlite3_dump_of_a_database_with_a_full_text_index_converts_its_tables()
+    {
+        // sqlite3 3.40's .dump of an fts5 table: the index's own tables are created with 'quoted' names.
+        const string dump = """
+                            PRAGMA foreign_keys=OFF;
+                            BEGIN TRANSACTION;
+                            PRAGMA writable_schema=ON;
+                            INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table','ft','ft',0,'CREATE VIRTUAL TABLE ft using fts5(a, b)');
+                            CREATE TABLE IF NOT EXISTS 'ft_content'(id INTEGER PRIMARY KEY, c0, c1);
+                            INSERT INTO ft_content VALUES(1,'hello world','x');
+                            CREATE TABLE plain(id int);
+                            INSERT INTO plain VALUES(1);
+                            PRAGMA writable_schema=OFF;
+                            COMMIT;
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["ft_content", "plain"]);
+        using var file = dumpResult.File("ft_content");
+        file.Values<string?>("c0").ShouldBe(["hello world"]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

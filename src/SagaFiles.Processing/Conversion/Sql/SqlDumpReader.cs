@@ -853,13 +853,14 @@ sealed class SqlDumpReader(
         return error is null ? mapping : throw new ConversionException(error, _statementLine);
     }
 
-    /// <summary>A possibly qualified name (schema.table, `db`.`t`, public."Order"); the last part is the name.</summary>
+    /// <summary>A possibly qualified name (schema.table, `db`.`t`, public."Order"); the last part is the name. SQLite
+    /// also takes a 'string' for one: its .dump creates the tables behind a full-text index as 'ft_data'.</summary>
     async Task<TableName> ReadNameAsync(string what)
     {
         string? qualifier = null;
         while (true)
         {
-            if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName))
+            if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName or SqlTokenKind.String))
                 throw new ConversionException($"expected {what}, found '{_tokens.Text}'.", _tokens.Line);
             var part = _tokens.Text.ToString();
             await NextAsync().ConfigureAwait(false);
