@@ -1001,6 +1001,24 @@ public class SqlDumpToParquet_Specs
         file.Values<string?>("c0").ShouldBe(["hello world"]);
     }
 
+    [Test]
+    public async Task A_sqlite3_dump_of_a_table_with_generated_columns_gives_each_value_its_column()
+    {
+        // sqlite3 3.40's .dump: the rows leave the generated columns out and name no columns.
+        const string dump = """
+                            CREATE TABLE g(a int, b int, c int generated always as (a+b) virtual, d text as (upper(e)) stored, e text) strict;
+                            INSERT INTO g VALUES(1,2,'x');
+                            INSERT INTO g VALUES(3,4,NULL);
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("g");
+        file.Values<long?>("b").ShouldBe([2L, 4L]);
+        file.Values<long?>("c").ShouldBe([null, null]);
+        file.Values<string?>("e").ShouldBe(["x", null]);
+    }
+
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));

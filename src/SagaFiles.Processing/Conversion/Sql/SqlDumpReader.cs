@@ -266,8 +266,9 @@ sealed class SqlDumpReader(
             {
                 var attributes = new List<string>();
                 await SkipListItemAsync($"table '{table}'", attributes).ConfigureAwait(false);
-                // GENERATED ALWAYS AS (expression): computed, its value not in the dump; AS IDENTITY values are.
-                generated = attributes.Contains("GENERATED", StringComparer.OrdinalIgnoreCase) &&
+                // [GENERATED ALWAYS] AS (expression): computed, its value not in the dump; AS IDENTITY values are.
+                generated = (attributes.Contains("GENERATED", StringComparer.OrdinalIgnoreCase) ||
+                             attributes.Contains("AS", StringComparer.OrdinalIgnoreCase)) &&
                             !attributes.Contains("IDENTITY", StringComparer.OrdinalIgnoreCase);
                 break;
             }
@@ -496,7 +497,12 @@ sealed class SqlDumpReader(
 
             table ??= RegisterUntyped(name, Enumerable.Range(1, _row.Count).Select(i => $"column_{i}").ToList());
             mapping ??= table.AllColumns;
-            WriteRow(table, mapping, rowLine, where);
+            // sqlite3's .dump leaves generated columns out of a row without naming the columns it gives.
+            var rowMapping = listed is null && _row.Count != mapping.Targets.Length &&
+                             table.StoredColumns?.Targets.Length == _row.Count
+                ? table.StoredColumns
+                : mapping;
+            WriteRow(table, rowMapping, rowLine, where);
             await NextAsync().ConfigureAwait(false);
             if (!_tokens.IsSymbol(','))
                 break;

@@ -66,6 +66,13 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
         return inParent;
     }
 
+    /// <summary>Rows that give every column but the generated ones, in order (SQLite's INSERT INTO t VALUES (...));
+    /// null when no column is generated.</summary>
+    public ColumnMapping? StoredColumns { get; } = columns.Any(c => c.Generated)
+        ? new ColumnMapping(Enumerable.Range(0, columns.Count).Where(c => !columns[c].Generated).ToArray(),
+            Enumerable.Range(0, columns.Count).Where(c => columns[c].Generated).ToArray())
+        : null;
+
     public bool IsOpen => _writer is not null;
 
     public bool IsFinished => _summary is not null;
