@@ -88,6 +88,49 @@ public class SqlDumpSpecialValues_Specs
         error.Message.ShouldContain("does not fit its type float8");
     }
 
+    [Test]
+    public async Task Dates_written_with_slashes_or_one_digit_months_and_days_are_the_days_they_name()
+    {
+        // The Chinook sample database's MySQL and PostgreSQL scripts, which both databases load.
+        using var file = await ConvertOne("""
+                                          CREATE TABLE `Employee` (`Id` INT, `BirthDate` DATETIME, `HireDate` DATE);
+                                          INSERT INTO `Employee` (`Id`, `BirthDate`, `HireDate`) VALUES
+                                              (1, '1962/2/18', '2002/8/14'),
+                                              (2, '1958/12/8 10:30:00', '2002-5-1'),
+                                              (3, '2000-1-02 00:00:00.5', '2004/03/04');
+                                          """, "Employee");
+
+        file.Values<DateTime?>("BirthDate").ShouldBe([new DateTime(1962, 2, 18), new DateTime(1958, 12, 8, 10, 30, 0),
+            new DateTime(2000, 1, 2, 0, 0, 0, 500)]);
+        file.Values<DateOnly?>("HireDate").ShouldBe([new DateOnly(2002, 8, 14), new DateOnly(2002, 5, 1), new DateOnly(2004, 3, 4)]);
+    }
+
+    [Test]
+    public async Task Dates_written_month_first_are_read_as_sql_server_and_postgresql_read_them()
+    {
+        // Northwind's instnwnd.sql; SQL Server (us_english) and PostgreSQL (DateStyle MDY) read the month first.
+        using var file = await ConvertOne("""
+                                          CREATE TABLE "Orders" ("OrderID" "int" NOT NULL, "OrderDate" "datetime" NULL);
+                                          INSERT INTO "Orders" VALUES (10248,'7/4/1996'), (10249,'12/08/1948 10:30:00');
+                                          """, "Orders");
+
+        file.Values<DateTime?>("OrderDate").ShouldBe([new DateTime(1996, 7, 4), new DateTime(1948, 12, 8, 10, 30, 0)]);
+    }
+
+    [TestCase("2002/13/1")]
+    [TestCase("2002/2/30")]
+    [TestCase("2002/2-3")]
+    [TestCase("2002/123/1")]
+    [TestCase("13/1/1996")]
+    [TestCase("1-2-1996")]
+    public async Task A_slashed_date_that_names_no_day_still_fails(string date)
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            ConvertOne($"CREATE TABLE t (d date);\nINSERT INTO t VALUES ('{date}');\n", "t"));
+
+        error.Message.ShouldContain("does not fit its type date");
+    }
+
     static int DaysFromCivil(long y, int m, int d)
     {
         y -= m <= 2 ? 1 : 0;

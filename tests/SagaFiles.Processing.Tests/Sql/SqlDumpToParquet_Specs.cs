@@ -421,22 +421,46 @@ public class SqlDumpToParquet_Specs
     }
 
     [Test]
-    public async Task An_insert_into_a_table_never_created_fails_naming_it()
+    public async Task Rows_of_a_data_only_dump_become_tables_of_strings_named_as_the_rows_name_their_columns()
     {
-        var error = await Should.ThrowAsync<ConversionException>(() =>
-            Convert("CREATE TABLE a (n int);\n\nINSERT INTO public.missing VALUES (1);\n"));
+        // pg_dump --data-only (COPY), pg_dump --data-only --inserts of a table with a generated column, and
+        // sakila-data.sql, which comes without its schema script.
+        const string dump = """
+                            COPY public."Customer" ("Id", "Name", born) FROM stdin;
+                            1	Ann	1999-12-31
+                            2	\N	\N
+                            \.
+                            INSERT INTO sales.orders VALUES (1, 2, 1.500, DEFAULT, 'it''s');
+                            INSERT INTO actor VALUES (1,'PENELOPE','2006-02-15 04:34:33'),(2,NULL,'2006-02-15 04:34:33');
+                            """;
 
-        error.LineNumber.ShouldBe(3);
-        error.Message.ShouldBe("Line 3: INSERT into table 'public.missing', which no CREATE TABLE before it defines.");
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["Customer", "orders", "actor"]);
+        dumpResult.Table("Customer").Columns.ShouldBe([
+            new ConvertedColumn("Id", ColumnType.String), new ConvertedColumn("Name", ColumnType.String),
+            new ConvertedColumn("born", ColumnType.String)
+        ]);
+        using (var customer = dumpResult.File("Customer"))
+            customer.Values<string?>("born").ShouldBe(["1999-12-31", null]);
+        using (var orders = dumpResult.File("orders"))
+        {
+            orders.Values<string?>("column_3").ShouldBe(["1.500"]);
+            orders.Values<string?>("column_4").ShouldBe([null]);
+            orders.Values<string?>("column_5").ShouldBe(["it's"]);
+        }
+
+        using var actor = dumpResult.File("actor");
+        actor.Values<string?>("column_2").ShouldBe(["PENELOPE", null]);
     }
 
     [Test]
-    public async Task A_copy_into_a_table_never_created_fails_naming_it()
+    public async Task A_copy_without_a_column_list_into_a_table_never_created_fails_naming_it()
     {
         var error = await Should.ThrowAsync<ConversionException>(() =>
-            Convert("CREATE TABLE a (n int);\nCOPY b (n) FROM stdin;\n1\n\\.\n"));
+            Convert("CREATE TABLE a (n int);\nCOPY b FROM stdin;\n1\n\\.\n"));
 
-        error.Message.ShouldBe("Line 2: COPY into table 'b', which no CREATE TABLE before it defines.");
+        error.Message.ShouldBe("Line 2: COPY into table 'b', which no CREATE TABLE before it defines, names no columns.");
     }
 
     [TestCase("INSERT INTO t VALUES (1, 'x'), (2, 'y', 3);",
@@ -582,6 +606,417 @@ public class SqlDumpToParquet_Specs
             _converter.ConvertAsync(input, _ => new MemoryStream(), SqlConversionOptions.Default));
 
         error.Message.ShouldContain("not valid UTF-8");
+    }
+
+    [Test]
+    public async Task Bracketed_names_as_sqlite3_and_sql_server_write_them_convert_while_array_brackets_stay_types()
+    {
+        // sqlite3's .dump keeps CREATE TABLE as written and quotes the INSERT's name its own way.
+        const string dump = """
+                            CREATE TABLE [order items] ([item id] INTEGER, "it""s" TEXT, [a]]b] REAL);
+                            INSERT INTO "order items" VALUES(1,'x',1.5);
+                            INSERT INTO [order items] ([a]]b], [item id]) VALUES(2.5,2);
+                            CREATE TABLE public.arrays (a integer[], b character varying(10)[], c int [3]);
+                            COPY public.arrays (a, b, c) FROM stdin;
+                            {1,2}	{"x y"}	{3}
+                            \.
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using (var items = dumpResult.File("order items"))
+        {
+            items.Values<long?>("item id").ShouldBe([1L, 2L]);
+            items.Values<string?>("it\"s").ShouldBe(["x", null]);
+            items.Values<double?>("a]b").ShouldBe([1.5, 2.5]);
+        }
+
+        using var arrays = dumpResult.File("arrays");
+        arrays.Values<string?>("a").ShouldBe(["{1,2}"]);
+        arrays.Values<string?>("b").ShouldBe(["{\"x y\"}"]);
+        arrays.Values<string?>("c").ShouldBe(["{3}"]);
+    }
+
+    [Test]
+    public async Task A_sqlite3_dump_restoring_sqlite_sequence_and_sqlite_stat1_converts_its_own_tables_only()
+    {
+        // As sqlite3's .dump writes a database with an AUTOINCREMENT key that was analyzed.
+        const string dump = """
+                            PRAGMA foreign_keys=OFF;
+                            BEGIN TRANSACTION;
+                            CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
+                            INSERT INTO t VALUES(1,'a');
+                            INSERT INTO t VALUES(2,'b');
+                            ANALYZE sqlite_schema;
+                            INSERT INTO sqlite_stat1 VALUES('t',NULL,'2');
+                            DELETE FROM sqlite_sequence;
+                            INSERT INTO sqlite_sequence VALUES('t',2);
+                            COMMIT;
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["t"]);
+        using var file = dumpResult.File("t");
+        file.Values<long?>("id").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task Databases_of_a_pg_dumpall_or_a_mysqldump_with_tables_of_the_same_name_each_convert()
+    {
+        const string pgDumpAll = """
+                                 \connect shop
+                                 CREATE TABLE public.orders (id integer, what text);
+                                 COPY public.orders (id, what) FROM stdin;
+                                 1	shop order
+                                 \.
+                                 \connect -reuse-previous=on "dbname='archive db'"
+                                 CREATE TABLE public.orders (id integer, year integer);
+                                 COPY public.orders (id, year) FROM stdin;
+                                 7	2019
+                                 8	2020
+                                 \.
+                                 """;
+        const string mysqldump = """
+                                 USE `shop`;
+                                 CREATE TABLE `orders` (`id` int, `what` text);
+                                 INSERT INTO `orders` VALUES (1,'shop order');
+                                 USE `archive`;
+                                 CREATE TABLE `orders` (`id` int, `year` int);
+                                 INSERT INTO `orders` VALUES (7,2019),(8,2020);
+                                 """;
+
+        foreach (var dump in new[] { pgDumpAll, mysqldump })
+        {
+            var dumpResult = await Convert(dump);
+
+            dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["orders", "orders_2"]);
+            using (var shop = dumpResult.File("orders"))
+                shop.Values<string?>("what").ShouldBe(["shop order"]);
+            using var archive = dumpResult.File("orders_2");
+            archive.Values<long?>("year").ShouldBe([2019L, 2020L]);
+        }
+    }
+
+    [Test]
+    public async Task A_pg_dump_with_inserts_of_a_table_with_a_generated_column_converts_as_its_copy_does()
+    {
+        // pg_dump 15 --inserts; its COPY of the same table lists every column but "total".
+        const string dump = """
+                            CREATE TABLE sales.orders (
+                                id bigint NOT NULL,
+                                qty integer,
+                                unit numeric(12,3),
+                                total numeric(14,3) GENERATED ALWAYS AS (((qty)::numeric * unit)) STORED,
+                                note text
+                            );
+                            ALTER TABLE sales.orders ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+                                SEQUENCE NAME sales.orders_id_seq
+                            );
+                            INSERT INTO sales.orders OVERRIDING SYSTEM VALUE VALUES (1, 2, 1.500, DEFAULT, 'x');
+                            INSERT INTO sales.orders OVERRIDING SYSTEM VALUE VALUES (2, NULL, NULL, DEFAULT, NULL), (3, 1, 0.250, DEFAULT, 'y');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("orders");
+        file.Values<long?>("id").ShouldBe([1L, 2L, 3L]);
+        file.Values<decimal?>("total").ShouldBe([null, null, null]);
+        file.Values<string?>("note").ShouldBe(["x", null, "y"]);
+    }
+
+    [Test]
+    public async Task Default_for_a_column_that_is_not_generated_fails_as_an_expression_does()
+    {
+        var error = await Should.ThrowAsync<ConversionException>(() =>
+            Convert("CREATE TABLE t (id serial, a int GENERATED ALWAYS AS (id * 2) STORED);\nINSERT INTO t VALUES (DEFAULT, DEFAULT);\n"));
+
+        error.Message.ShouldStartWith("Line 2: 'DEFAULT' in row 1 of the INSERT into 't' is not a literal value");
+    }
+
+    [Test]
+    public async Task A_schema_script_and_a_data_script_that_both_use_the_database_convert_together()
+    {
+        // sakila-schema.sql followed by sakila-data.sql: each says USE sakila.
+        const string dump = """
+                            CREATE SCHEMA sakila;
+                            USE sakila;
+                            CREATE TABLE language (language_id TINYINT UNSIGNED NOT NULL, name CHAR(20) NOT NULL);
+                            USE sakila;
+                            INSERT INTO language VALUES (1,'English'),(2,'Italian');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("language");
+        file.Values<long?>("language_id").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task Sql_in_mysql_versioned_comments_is_read_as_mysql_runs_it()
+    {
+        // As sakila's schema and data scripts and mysqldump write them.
+        const string dump = """
+                            CREATE TABLE `address` (
+                              `address_id` smallint unsigned NOT NULL AUTO_INCREMENT,
+                              `phone` varchar(20) NOT NULL,
+                              /*!50705 `location` GEOMETRY */ /*!80003 SRID 0 */ /*!50705 NOT NULL,*/
+                              `last_update` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                              PRIMARY KEY (`address_id`)
+                              /*!50705 , SPATIAL KEY `idx_location` (`location`)*/
+                            ) ENGINE=InnoDB /*!50100 PARTITION BY HASH (`address_id`) PARTITIONS 2 */;
+                            INSERT INTO `address` VALUES (1,'555',/*!50705 0x000000000101000000,*/'2014-09-25 22:30:27'),
+                            (2,'',/*!50705 0x0000000001010000008E,*/'2014-09-25 22:30:09');
+                            DELIMITER ;;
+                            /*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `ins_address` AFTER INSERT ON `address` FOR EACH ROW BEGIN
+                                INSERT INTO address_log (address_id) VALUES (new.address_id);
+                              END */;;
+                            DELIMITER ;
+                            /*!40000 ALTER TABLE `address` ENABLE KEYS */;
+                            /*M!100616 SET NOTE_VERBOSITY=@OLD_NOTE_VERBOSITY */;
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("address");
+        file.Values<string?>("location").ShouldBe(["0x000000000101000000", "0x0000000001010000008E"]);
+        file.Values<string?>("phone").ShouldBe(["555", ""]);
+    }
+
+    [Test]
+    public async Task A_mysql_script_opening_with_session_variables_reads_key_clauses_as_indexes()
+    {
+        // sakila-schema.sql: no backtick before its first table.
+        const string dump = """
+                            SET NAMES utf8mb4;
+                            SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0;
+                            CREATE TABLE actor (
+                              actor_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT,
+                              last_name VARCHAR(45) NOT NULL,
+                              PRIMARY KEY  (actor_id),
+                              KEY idx_actor_last_name (last_name)
+                            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+                            INSERT INTO actor VALUES (1,'O\'GUINESS');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Table("actor").Columns.Select(c => c.Name).ShouldBe(["actor_id", "last_name"]);
+        using var file = dumpResult.File("actor");
+        file.Values<string?>("last_name").ShouldBe(["O'GUINESS"]);
+    }
+
+    [Test]
+    public async Task A_sql_server_script_with_go_batches_and_statements_without_semicolons_converts_every_row()
+    {
+        // As SSMS's Generate Scripts (schema and data) writes it.
+        const string dump = """
+                            USE [Shop]
+                            GO
+                            /****** Object:  Table [dbo].[Customers]    Script Date: 12/4/2026 10:00:00 AM ******/
+                            SET ANSI_NULLS ON
+                            GO
+                            CREATE TABLE [dbo].[Customers](
+                            	[Id] [int] IDENTITY(1,1) NOT NULL,
+                            	[Name] [nvarchar](50) NULL,
+                            	[Created] [datetime] NULL,
+                            	[Price] [decimal](10, 2) NULL,
+                            	[Data] [varbinary](max) NULL,
+                             CONSTRAINT [PK_Customers] PRIMARY KEY CLUSTERED 
+                            (
+                            	[Id] ASC
+                            )WITH (PAD_INDEX = OFF, ALLOW_PAGE_LOCKS = ON) ON [PRIMARY]
+                            ) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]
+                            GO
+                            SET IDENTITY_INSERT [dbo].[Customers] ON 
+
+                            INSERT [dbo].[Customers] ([Id], [Name], [Created], [Price], [Data]) VALUES (1, N'Ann', CAST(N'2020-01-01T00:00:00.000' AS DateTime), CAST(1.50 AS Decimal(10, 2)), 0x00FF)
+                            INSERT [dbo].[Customers] ([Id], [Name], [Created], [Price], [Data]) VALUES (2, N'O''Neil', NULL, CAST(-2.00 AS Decimal(10, 2)), NULL)
+                            SET IDENTITY_INSERT [dbo].[Customers] OFF
+                            GO
+                            CREATE PROCEDURE [dbo].[AddCustomer] @name nvarchar(50)
+                            AS
+                            BEGIN
+                            	INSERT [dbo].[Customers] ([Name]) VALUES (@name)
+                            END
+                            GO
+                            INSERT INTO [dbo].[Customers] ([Id], [Name]) VALUES
+                                (3, N'Bob');
+                            go
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("Customers");
+        file.Values<long?>("Id").ShouldBe([1L, 2L, 3L]);
+        file.Values<string?>("Name").ShouldBe(["Ann", "O'Neil", "Bob"]);
+        file.Values<DateTime?>("Created").ShouldBe([new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, null]);
+        file.Values<decimal?>("Price").ShouldBe([1.50m, -2.00m, null]);
+        file.Values<string?>("Data").ShouldBe(["0x00FF", null, null]);
+    }
+
+    [Test]
+    public async Task Rows_of_a_table_without_columns_are_skipped_and_the_other_tables_convert()
+    {
+        // pg_dump of a table created with no columns that holds two rows: its COPY has two empty lines, --inserts
+        // writes DEFAULT VALUES. A Parquet file needs a column, so the table has none.
+        const string dump = """
+                            CREATE TABLE public.zero (
+                            );
+                            CREATE TABLE public.t (id integer);
+                            COPY public.zero  FROM stdin;
+
+
+                            \.
+                            INSERT INTO public.zero DEFAULT VALUES;
+                            COPY public.t (id) FROM stdin;
+                            7
+                            \.
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["t"]);
+        using var file = dumpResult.File("t");
+        file.Values<long?>("id").ShouldBe([7L]);
+    }
+
+    [Test]
+    public async Task Rows_of_partitions_are_also_their_partitioned_tables_rows_as_the_database_counts_them()
+    {
+        // pg_dump 15 of a table partitioned by range (as pagila's payment), one partition itself partitioned and one
+        // attached with its columns in another order.
+        const string dump = """
+                            CREATE TABLE public.payment (id integer NOT NULL, paid date NOT NULL, amount numeric(5,2))
+                            PARTITION BY RANGE (paid);
+                            CREATE TABLE public.payment_2020 (id integer NOT NULL, paid date NOT NULL, amount numeric(5,2))
+                            PARTITION BY RANGE (paid);
+                            CREATE TABLE public.payment_2020_h1 (id integer NOT NULL, paid date NOT NULL, amount numeric(5,2));
+                            CREATE TABLE public.payment_2021 (amount numeric(5,2), id integer NOT NULL, paid date NOT NULL);
+                            ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_2020 FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+                            ALTER TABLE ONLY public.payment_2020 ATTACH PARTITION public.payment_2020_h1 FOR VALUES FROM ('2020-01-01') TO ('2020-07-01');
+                            ALTER TABLE ONLY public.payment ATTACH PARTITION public.payment_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+                            COPY public.payment_2020_h1 (id, paid, amount) FROM stdin;
+                            1	2020-02-01	1.50
+                            \.
+                            COPY public.payment_2021 (amount, id, paid) FROM stdin;
+                            2.25	2	2021-03-01
+                            \N	3	2021-04-01
+                            \.
+                            ALTER TABLE ONLY public.payment ADD CONSTRAINT payment_pkey PRIMARY KEY (id, paid);
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => (t.Table, t.Result.RowCount)).ShouldBe([
+            ("payment", 3L), ("payment_2020", 1L), ("payment_2020_h1", 1L), ("payment_2021", 2L)
+        ]);
+        using var payment = dumpResult.File("payment");
+        payment.Values<long?>("id").ShouldBe([1L, 2L, 3L]);
+        payment.Values<decimal?>("amount").ShouldBe([1.50m, 2.25m, null]);
+        payment.Values<DateOnly?>("paid").ShouldBe([new DateOnly(2020, 2, 1), new DateOnly(2021, 3, 1), new DateOnly(2021, 4, 1)]);
+    }
+
+    [Test]
+    public async Task National_strings_lose_their_trailing_spaces_in_postgresql_as_its_character_type_does()
+    {
+        // Chinook_PostgreSql.sql writes N'Edinburgh ', which PostgreSQL stores as 'Edinburgh'; MySQL keeps the space.
+        const string postgres = "CREATE TABLE customer (city VARCHAR(40));\nINSERT INTO customer VALUES (N'Edinburgh '), ('Oslo ');\n";
+        const string mysql = "CREATE TABLE `customer` (`city` VARCHAR(40));\nINSERT INTO `customer` VALUES (N'Edinburgh '), ('Oslo ');\n";
+
+        using (var file = (await Convert(postgres)).File("customer"))
+            file.Values<string?>("city").ShouldBe(["Edinburgh", "Oslo "]);
+        using (var file = (await Convert(mysql)).File("customer"))
+            file.Values<string?>("city").ShouldBe(["Edinburgh ", "Oslo "]);
+    }
+
+    [Test]
+    public async Task Inserts_in_the_body_of_a_trigger_or_an_atomic_function_are_not_rows_of_the_dump()
+    {
+        // sqlite3's .dump of a trigger, and pg_dump 15 of a SQL-standard function body (PostgreSQL 14 and later).
+        const string dump = """
+                            CREATE TABLE log(id int, what text);
+                            INSERT INTO log VALUES(1,'ins');
+                            CREATE TRIGGER tr after insert on t begin update log set what = case when id > 0 then 'x;' else 'y' end; insert into log values (9, 'trigger'); end;
+                            CREATE FUNCTION public.fa(x integer) RETURNS integer
+                                LANGUAGE sql
+                                BEGIN ATOMIC
+                             INSERT INTO log (id, what)
+                               VALUES (8, 'function');
+                             SELECT CASE WHEN (x > 0) THEN x ELSE 0 END AS "case";
+                            END;
+                            INSERT INTO log VALUES(2,'ins');
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("log");
+        file.Values<long?>("id").ShouldBe([1L, 2L]);
+    }
+
+    [Test]
+    public async Task Inserts_in_a_rule_with_several_actions_are_not_rows_of_the_dump()
+    {
+        // pg_dump 15 of CREATE RULE ... DO INSTEAD (INSERT ...; INSERT ...).
+        const string dump = """
+                            CREATE TABLE public.rb (y integer);
+                            CREATE RULE r1 AS
+                                ON INSERT TO public.rv DO INSTEAD ( INSERT INTO public.rb (y)
+                              VALUES (new.x);
+                             INSERT INTO public.rb (y)
+                              VALUES (7);
+                            );
+                            COPY public.rb (y) FROM stdin;
+                            1
+                            \.
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("rb");
+        file.Values<long?>("y").ShouldBe([1L]);
+    }
+
+    [Test]
+    public async Task A_sqlite3_dump_of_a_database_with_a_full_text_index_converts_its_tables()
+    {
+        // sqlite3 3.40's .dump of an fts5 table: the index's own tables are created with 'quoted' names.
+        const string dump = """
+                            PRAGMA foreign_keys=OFF;
+                            BEGIN TRANSACTION;
+                            PRAGMA writable_schema=ON;
+                            INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table','ft','ft',0,'CREATE VIRTUAL TABLE ft using fts5(a, b)');
+                            CREATE TABLE IF NOT EXISTS 'ft_content'(id INTEGER PRIMARY KEY, c0, c1);
+                            INSERT INTO ft_content VALUES(1,'hello world','x');
+                            CREATE TABLE plain(id int);
+                            INSERT INTO plain VALUES(1);
+                            PRAGMA writable_schema=OFF;
+                            COMMIT;
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        dumpResult.Result.Tables.Select(t => t.Table).ShouldBe(["ft_content", "plain"]);
+        using var file = dumpResult.File("ft_content");
+        file.Values<string?>("c0").ShouldBe(["hello world"]);
+    }
+
+    [Test]
+    public async Task A_sqlite3_dump_of_a_table_with_generated_columns_gives_each_value_its_column()
+    {
+        // sqlite3 3.40's .dump: the rows leave the generated columns out and name no columns.
+        const string dump = """
+                            CREATE TABLE g(a int, b int, c int generated always as (a+b) virtual, d text as (upper(e)) stored, e text) strict;
+                            INSERT INTO g VALUES(1,2,'x');
+                            INSERT INTO g VALUES(3,4,NULL);
+                            """;
+
+        var dumpResult = await Convert(dump);
+
+        using var file = dumpResult.File("g");
+        file.Values<long?>("b").ShouldBe([2L, 4L]);
+        file.Values<long?>("c").ShouldBe([null, null]);
+        file.Values<string?>("e").ShouldBe(["x", null]);
     }
 
     async Task<DumpConversion> Convert(string dump, SqlConversionOptions? options = null)

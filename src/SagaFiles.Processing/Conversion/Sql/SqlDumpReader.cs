@@ -47,6 +47,11 @@ sealed class SqlDumpReader(
         "INVISIBLE", "SRID", "KEY"
     ], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>What CREATE makes whose body can hold statements (INSERTs of its own): in SQL Server it runs to the end of
+    /// its batch.</summary>
+    static readonly HashSet<string> Routines =
+        new(["PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW", "ALTER"], StringComparer.OrdinalIgnoreCase);
+
     static readonly HashSet<string> SqliteTextFunctions =
         new(["replace", "char", "unistr"], StringComparer.OrdinalIgnoreCase);
 
@@ -59,9 +64,14 @@ sealed class SqlDumpReader(
     readonly List<SqlTable> _open = [];
     readonly Dictionary<string, SqlTable> _byQualifiedName = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, SqlTable?> _byName = new(StringComparer.OrdinalIgnoreCase); // null: in several schemas
+    readonly HashSet<string> _columnless = new(StringComparer.OrdinalIgnoreCase); // tables created without columns
     readonly HashSet<string> _enumTypes = new(StringComparer.OrdinalIgnoreCase);
     readonly HashSet<string> _fileNames = new(StringComparer.OrdinalIgnoreCase);
     readonly RowValues _row = new();
+    string? _database;
+
+    /// <summary>The tokenizer is on the first token of the next statement already (a SQL Server statement without ';').</summary>
+    bool _nextStatementRead;
     long _statementLine;
     long _rowsWritten;
 
@@ -69,14 +79,27 @@ sealed class SqlDumpReader(
 
     public async Task<IReadOnlyList<SqlTableConversion>> ReadAsync()
     {
-        while (await _tokens.NextAsync(cancellationToken).ConfigureAwait(false))
+        while (_nextStatementRead || await _tokens.NextAsync(cancellationToken).ConfigureAwait(false))
         {
+            _nextStatementRead = false;
             cancellationToken.ThrowIfCancellationRequested();
             _statementLine = _tokens.Line;
             if (_tokens.Kind == SqlTokenKind.Delimiter)
                 continue;
             if (_tokens.IsSymbol('\\'))
-                await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // psql's \connect, \restrict
+                await ClientCommandAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("USE") && await NextAsync().ConfigureAwait(false))
+            {
+                UseDatabase(_tokens.Text.ToString()); // mysqldump --databases, SQL Server scripts
+                await SkipStatementAsync().ConfigureAwait(false);
+            }
+            else if (_tokens.IsWord("SET") && await NextAsync().ConfigureAwait(false))
+            {
+                // SET @saved = @@setting: MySQL's variables, which sakila's and MySQL Workbench's scripts open with
+                // before any backtick says the dump is MySQL's (KEY name (column) is then an index, not a column).
+                _tokens.IsMySql |= _tokens.IsSymbol('@');
+                await SkipStatementAsync().ConfigureAwait(false);
+            }
             else if (_tokens.IsWord("DELIMITER"))
                 await ChangeDelimiterAsync().ConfigureAwait(false);
             else if (_tokens.IsWord("CREATE"))
@@ -85,6 +108,8 @@ sealed class SqlDumpReader(
                 await InsertAsync().ConfigureAwait(false);
             else if (_tokens.IsWord("COPY"))
                 await CopyAsync().ConfigureAwait(false);
+            else if (_tokens.IsWord("ALTER"))
+                await AlterAsync().ConfigureAwait(false);
             else
                 await SkipStatementAsync().ConfigureAwait(false);
         }
@@ -107,6 +132,31 @@ sealed class SqlDumpReader(
     {
         foreach (var table in _created)
             table.Dispose();
+    }
+
+    /// <summary>psql's meta-commands (\restrict, \connect): the rest of the line.</summary>
+    async Task ClientCommandAsync()
+    {
+        await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        var command = _tokens.Text.Trim();
+        if (command.StartsWith("connect ", StringComparison.Ordinal) || command.StartsWith("c ", StringComparison.Ordinal))
+            UseDatabase(command[(command.IndexOf(' ') + 1)..].Trim().ToString()); // pg_dumpall: the next database's tables follow
+    }
+
+    /// <summary>
+    /// The statements that follow are <paramref name="database" />'s (pg_dumpall's \connect, MySQL's USE). Another
+    /// database's tables may have the names of the previous one's, which they no longer refer to: their files are named
+    /// apart as for two schemas. The same database again (a schema file and a data file run one after the other) keeps
+    /// its tables.
+    /// </summary>
+    void UseDatabase(string database)
+    {
+        if (database.Equals(_database, StringComparison.Ordinal))
+            return;
+        _database = database;
+        _byQualifiedName.Clear();
+        _byName.Clear();
+        _columnless.Clear();
     }
 
     /// <summary>mysql's client command DELIMITER ;; (around trigger and routine bodies): the rest of the line.</summary>
@@ -148,7 +198,30 @@ sealed class SqlDumpReader(
                 Register(name, await ReadColumnsAsync(name.Name).ConfigureAwait(false));
         }
 
-        await SkipStatementAsync().ConfigureAwait(false); // ENGINE=..., WITH (...), and the rest of other CREATEs
+        // ENGINE=..., WITH (...), and the rest of other CREATEs; a SQL Server routine's body is its whole batch.
+        var routine = _tokens.Kind == SqlTokenKind.Word && Contains(Routines, _tokens.Text);
+        if (routine && !_tokens.IsSqlServer && _tokens.Delimiter == ";")
+            await SkipRoutineAsync().ConfigureAwait(false);
+        else
+            await SkipStatementAsync(wholeBatch: routine).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A routine or trigger whose body is BEGIN ... END of statements that end in ';' (SQLite's CREATE TRIGGER,
+    /// PostgreSQL's BEGIN ATOMIC): to the delimiter after its END, over CASE ... END inside, so that the body's INSERTs
+    /// are not read as rows of the dump.
+    /// </summary>
+    async Task SkipRoutineAsync()
+    {
+        var depth = 0;
+        while (depth > 0 || _tokens.Kind != SqlTokenKind.Delimiter)
+        {
+            if (_tokens.IsWord("BEGIN") || (depth > 0 && _tokens.IsWord("CASE")))
+                depth++;
+            else if (depth > 0 && _tokens.IsWord("END"))
+                depth--;
+            await NextAsync().ConfigureAwait(false);
+        }
     }
 
     async Task<List<SqlColumn>> ReadColumnsAsync(string table)
@@ -186,11 +259,17 @@ sealed class SqlDumpReader(
         await NextAsync().ConfigureAwait(false);
 
         var type = new StringBuilder();
+        var generated = false;
         while (!(_tokens.IsSymbol(',') || _tokens.IsSymbol(')')))
         {
             if (type.Length > 0 && _tokens.Kind == SqlTokenKind.Word && Contains(ColumnAttributes, _tokens.Text))
             {
-                await SkipListItemAsync($"table '{table}'").ConfigureAwait(false);
+                var attributes = new List<string>();
+                await SkipListItemAsync($"table '{table}'", attributes).ConfigureAwait(false);
+                // [GENERATED ALWAYS] AS (expression): computed, its value not in the dump; AS IDENTITY values are.
+                generated = (attributes.Contains("GENERATED", StringComparer.OrdinalIgnoreCase) ||
+                             attributes.Contains("AS", StringComparer.OrdinalIgnoreCase)) &&
+                            !attributes.Contains("IDENTITY", StringComparer.OrdinalIgnoreCase);
                 break;
             }
 
@@ -209,7 +288,7 @@ sealed class SqlDumpReader(
         }
 
         var declared = type.ToString();
-        return new SqlColumn(name, declared, SqlColumnTypes.Map(declared, _enumTypes));
+        return new SqlColumn(name, declared, SqlColumnTypes.Map(declared, _enumTypes), generated);
     }
 
     /// <summary>A type's arguments as written, "(10,2)" or "('a','b')", appended to its name.</summary>
@@ -232,14 +311,17 @@ sealed class SqlDumpReader(
         } while (depth > 0);
     }
 
-    /// <summary>Skips to the ',' or ')' that ends the current item of a parenthesized list, over nested parentheses.</summary>
-    async Task SkipListItemAsync(string what)
+    /// <summary>Skips to the ',' or ')' that ends the current item of a parenthesized list, over nested parentheses;
+    /// the words outside them go to <paramref name="words" /> when given.</summary>
+    async Task SkipListItemAsync(string what, List<string>? words = null)
     {
         var depth = 0;
         while (depth > 0 || !(_tokens.IsSymbol(',') || _tokens.IsSymbol(')')))
         {
             if (_tokens.Kind == SqlTokenKind.Delimiter)
                 throw ParenthesesNotClosed(what);
+            if (depth == 0 && _tokens.Kind == SqlTokenKind.Word)
+                words?.Add(_tokens.Text.ToString());
             if (_tokens.IsSymbol('('))
                 depth++;
             else if (_tokens.IsSymbol(')'))
@@ -251,10 +333,14 @@ sealed class SqlDumpReader(
     ConversionException ParenthesesNotClosed(string what) =>
         new($"the parentheses of {what} are not closed before the statement ends.", _tokens.Line);
 
-    void Register(TableName name, List<SqlColumn> columns)
+    SqlTable? Register(TableName name, List<SqlColumn> columns)
     {
         if (columns.Count == 0)
-            return; // nothing to write (CREATE TABLE t () or only LIKE other)
+        {
+            _columnless.Add(name.Key); // nothing to write (CREATE TABLE t () or only LIKE other), but pg_dump dumps its rows
+            return null;
+        }
+
         if (_byQualifiedName.ContainsKey(name.Key))
             throw new ConversionException($"table '{name}' is created a second time.", _statementLine);
         if (_created.Count == options.Limits.MaxTables)
@@ -267,6 +353,21 @@ sealed class SqlDumpReader(
         _created.Add(table);
         _byQualifiedName[name.Key] = table;
         _byName[name.Name] = _byName.ContainsKey(name.Name) ? null : table;
+        return table;
+    }
+
+    /// <summary>
+    /// A table the dump writes rows into without creating it (pg_dump --data-only, sakila-data.sql without its schema
+    /// script): its columns as the rows name them, or column_1..n, all strings, since the dump does not say their types.
+    /// </summary>
+    SqlTable RegisterUntyped(TableName name, IReadOnlyList<string> columns)
+    {
+        options.Limits.CheckName(name.Name, "the table name", _statementLine);
+        options.Limits.CheckColumns(columns.Count, $"table '{name}'", _statementLine);
+        foreach (var column in columns)
+            options.Limits.CheckName(column, $"a column name of table '{name}'", _statementLine);
+        return Register(name, columns.Select(c => new SqlColumn(c, "", SqlColumnTypes.Map("text", _enumTypes), false)).ToList())
+               ?? throw new ConversionException($"the rows for table '{name}' have no values.", _statementLine);
     }
 
     /// <summary>
@@ -288,7 +389,8 @@ sealed class SqlDumpReader(
     static string Hash(string name) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..HashSuffixLength];
 
-    SqlTable Lookup(TableName name, string statement)
+    /// <summary>The table CREATE TABLE made for <paramref name="name" />; null when none did.</summary>
+    SqlTable? Find(TableName name, string statement)
     {
         if (_byQualifiedName.TryGetValue(name.Key, out var table))
             return table;
@@ -299,10 +401,33 @@ sealed class SqlDumpReader(
                 $"{statement} into table '{name}', which several schemas define: qualify it with its schema.", _statementLine);
         }
 
-        if (name.Schema is not null && _byQualifiedName.TryGetValue(name.Name, out var unqualified))
-            return unqualified;
-        throw new ConversionException($"{statement} into table '{name}', which no CREATE TABLE before it defines.",
-            _statementLine);
+        return name.Schema is not null && _byQualifiedName.TryGetValue(name.Name, out var unqualified) ? unqualified : null;
+    }
+
+    /// <summary>
+    /// pg_dump's ALTER TABLE ONLY parent ATTACH PARTITION child, written before the rows: the partition's rows are its
+    /// partitioned table's too, which holds none of its own (SELECT count(*) FROM parent counts them all). Other ALTERs
+    /// are skipped.
+    /// </summary>
+    async Task AlterAsync()
+    {
+        await NextAsync().ConfigureAwait(false);
+        if (_tokens.IsWord("TABLE") && await NextAsync().ConfigureAwait(false) &&
+            (!_tokens.IsWord("ONLY") || await NextAsync().ConfigureAwait(false)) &&
+            _tokens.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName)
+        {
+            var parentName = await ReadNameAsync("a table name").ConfigureAwait(false);
+            if (_tokens.IsWord("ATTACH") && await NextAsync().ConfigureAwait(false) && _tokens.IsWord("PARTITION") &&
+                await NextAsync().ConfigureAwait(false) && _tokens.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName)
+            {
+                var childName = await ReadNameAsync("a partition name").ConfigureAwait(false);
+                if (Find(parentName, "ALTER") is { } parent && Find(childName, "ALTER") is { } child &&
+                    !parent.DescendsFrom(child))
+                    child.Parent = parent;
+            }
+        }
+
+        await SkipStatementAsync().ConfigureAwait(false);
     }
 
     async Task InsertAsync()
@@ -313,8 +438,25 @@ sealed class SqlDumpReader(
         if (_tokens.IsWord("INTO"))
             await NextAsync().ConfigureAwait(false);
 
-        var table = Lookup(await ReadNameAsync("a table name").ConfigureAwait(false), "INSERT");
-        var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
+        var name = await ReadNameAsync("a table name").ConfigureAwait(false);
+        if (name.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) && !_byName.ContainsKey(name.Name))
+        {
+            // SQLite's own tables (sqlite_sequence, sqlite_stat1): sqlite3's .dump restores their rows without creating them.
+            await SkipStatementAsync().ConfigureAwait(false);
+            return;
+        }
+
+        var table = Find(name, "INSERT");
+        if (table is null && _columnless.Contains(name.Key))
+        {
+            await SkipStatementAsync().ConfigureAwait(false); // INSERT INTO t DEFAULT VALUES: no column to write
+            return;
+        }
+
+        var listed = _tokens.IsSymbol('(') ? await ReadColumnNamesAsync(name).ConfigureAwait(false) : null;
+        if (table is null && listed is not null)
+            table = RegisterUntyped(name, listed);
+        var mapping = table is null ? null : listed is null ? table.AllColumns : MapColumns(table, listed);
         if (_tokens.IsWord("OVERRIDING"))
         {
             for (var word = 0; word < 3; word++)
@@ -323,13 +465,13 @@ sealed class SqlDumpReader(
 
         if (!(_tokens.IsWord("VALUES") || _tokens.IsWord("VALUE")))
             throw new ConversionException(
-                $"only INSERT ... VALUES with literal rows can be converted, but this INSERT into '{table.Name}' has " +
+                $"only INSERT ... VALUES with literal rows can be converted, but this INSERT into '{name.Name}' has " +
                 $"'{_tokens.Text}' where VALUES belongs.", _tokens.Line);
 
         await NextAsync().ConfigureAwait(false);
         for (var rowNumber = 1;; rowNumber++)
         {
-            var where = new RowSource(table, rowNumber);
+            var where = new RowSource(name.Name, rowNumber);
             if (!_tokens.IsSymbol('('))
                 throw new ConversionException($"expected '(' to start {where}, found '{_tokens.Text}'.", _tokens.Line);
             var rowLine = _tokens.Line;
@@ -337,7 +479,15 @@ sealed class SqlDumpReader(
             await NextAsync().ConfigureAwait(false);
             while (!_tokens.IsSymbol(')'))
             {
-                await ReadValueAsync(where).ConfigureAwait(false);
+                if (_tokens.IsWord("DEFAULT") && (table is null || mapping is null ||
+                                                  (_row.Count < mapping.Targets.Length && table.DefaultIsNull(mapping.Targets[_row.Count]))))
+                {
+                    // pg_dump --inserts writes DEFAULT for a generated column; its COPY leaves the column out: null.
+                    _row.AddNull();
+                    await NextAsync().ConfigureAwait(false);
+                }
+                else
+                    await ReadValueAsync(where).ConfigureAwait(false);
                 if (_tokens.IsSymbol(','))
                     await NextAsync().ConfigureAwait(false);
                 else if (!_tokens.IsSymbol(')'))
@@ -345,7 +495,14 @@ sealed class SqlDumpReader(
                         _tokens.Line);
             }
 
-            WriteRow(mapping, rowLine, where);
+            table ??= RegisterUntyped(name, Enumerable.Range(1, _row.Count).Select(i => $"column_{i}").ToList());
+            mapping ??= table.AllColumns;
+            // sqlite3's .dump leaves generated columns out of a row without naming the columns it gives.
+            var rowMapping = listed is null && _row.Count != mapping.Targets.Length &&
+                             table.StoredColumns?.Targets.Length == _row.Count
+                ? table.StoredColumns
+                : mapping;
+            WriteRow(table, rowMapping, rowLine, where);
             await NextAsync().ConfigureAwait(false);
             if (!_tokens.IsSymbol(','))
                 break;
@@ -381,6 +538,18 @@ sealed class SqlDumpReader(
         else if (_tokens.IsWord("TRUE") || _tokens.IsWord("FALSE"))
         {
             _row.Add(_tokens.IsWord("TRUE") ? "true" : "false");
+        }
+        else if (_tokens.IsWord("CAST"))
+        {
+            // SQL Server scripts (SSMS): CAST(N'2020-01-01T00:00:00.000' AS DateTime), CAST(1.50 AS Decimal(10, 2)).
+            await NextAsync().ConfigureAwait(false);
+            if (!_tokens.IsSymbol('('))
+                throw NotALiteral(where);
+            await NextAsync().ConfigureAwait(false);
+            await ReadValueAsync(where).ConfigureAwait(false);
+            if (!_tokens.IsWord("AS"))
+                throw NotALiteral(where);
+            await SkipListItemAsync(where.ToString()).ConfigureAwait(false); // the type, to CAST's ')'
         }
         else if (_tokens.Kind == SqlTokenKind.Word && Contains(SqliteTextFunctions, _tokens.Text))
         {
@@ -507,8 +676,9 @@ sealed class SqlDumpReader(
     async Task CopyAsync()
     {
         await NextAsync().ConfigureAwait(false);
-        var table = Lookup(await ReadNameAsync("a table name").ConfigureAwait(false), "COPY");
-        var mapping = _tokens.IsSymbol('(') ? await ReadColumnListAsync(table).ConfigureAwait(false) : table.AllColumns;
+        var name = await ReadNameAsync("a table name").ConfigureAwait(false);
+        var table = Find(name, "COPY");
+        var listed = _tokens.IsSymbol('(') ? await ReadColumnNamesAsync(name).ConfigureAwait(false) : null;
         if (!_tokens.IsWord("FROM"))
         {
             await SkipStatementAsync().ConfigureAwait(false); // COPY ... TO: an export, no rows in the dump
@@ -518,27 +688,34 @@ sealed class SqlDumpReader(
         await NextAsync().ConfigureAwait(false);
         if (!_tokens.IsWord("STDIN"))
             throw new ConversionException(
-                $"COPY into '{table.Name}' reads from {_tokens.Text}, not stdin: its rows are not in the dump.", _tokens.Line);
+                $"COPY into '{name.Name}' reads from {_tokens.Text}, not stdin: its rows are not in the dump.", _tokens.Line);
         while (await NextAsync().ConfigureAwait(false) && _tokens.Kind != SqlTokenKind.Delimiter)
         {
             if (_tokens.Kind == SqlTokenKind.Word && Contains(CopyFormatOptions, _tokens.Text))
                 throw new ConversionException(
-                    $"COPY into '{table.Name}' sets {_tokens.Text.ToString().ToUpperInvariant()}: only COPY's default text " +
+                    $"COPY into '{name.Name}' sets {_tokens.Text.ToString().ToUpperInvariant()}: only COPY's default text " +
                     "format (as pg_dump writes it) can be converted.", _tokens.Line);
         }
 
+        if (table is null && listed is null && !_columnless.Contains(name.Key))
+            throw new ConversionException(
+                $"COPY into table '{name}', which no CREATE TABLE before it defines, names no columns.", _statementLine);
+        table ??= listed is null ? null : RegisterUntyped(name, listed); // null: a table of no columns, nothing to write
+        var mapping = table is null ? null : listed is null ? table.AllColumns : MapColumns(table, listed);
         await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false); // the rows start on the next line
-        var where = new RowSource(table, InsertRow: 0);
+        var where = new RowSource(name.Name, InsertRow: 0);
         while (true)
         {
             if (!await _tokens.ReadLineAsync(cancellationToken).ConfigureAwait(false))
                 throw new ConversionException(
-                    $"the COPY data for table '{table.Name}' has no end marker (a line \\.) before the end of the input.",
+                    $"the COPY data for table '{name.Name}' has no end marker (a line \\.) before the end of the input.",
                     _statementLine);
             if (_tokens.Text is @"\.")
                 return;
+            if (table is null || mapping is null)
+                continue;
             ReadCopyFields(_tokens.Text);
-            WriteRow(mapping, _tokens.Line, where);
+            WriteRow(table, mapping, _tokens.Line, where);
         }
     }
 
@@ -610,9 +787,8 @@ sealed class SqlDumpReader(
         return code;
     }
 
-    void WriteRow(ColumnMapping mapping, long line, RowSource where)
+    void WriteRow(SqlTable table, ColumnMapping mapping, long line, RowSource where)
     {
-        var table = where.Table;
         var expected = mapping.Targets.Length;
         if (_row.Count != expected)
         {
@@ -621,8 +797,17 @@ sealed class SqlDumpReader(
         }
 
         EnsureOpen(table, line);
-        if (table.TryWriteRow(_row, mapping, ++_rowsWritten) is { } misfit)
+        var sequence = ++_rowsWritten;
+        if (table.TryWriteRow(_row, mapping, sequence) is { } misfit)
             throw new ConversionException($"{where}: {misfit}", line);
+        for (var (partition, values) = (table, mapping); partition.Parent is { } parent; partition = parent)
+        {
+            values = partition.MappingInParent(values, out var error) ?? throw new ConversionException($"{where}: {error}", line);
+            EnsureOpen(parent, line);
+            if (parent.TryWriteRow(_row, values, sequence) is { } parentMisfit)
+                throw new ConversionException($"{where}: {parentMisfit}", line);
+        }
+
         options.RowsWritten?.Invoke(_rowsWritten);
         if (_rowsWritten % RowsBetweenCancellationChecks == 0)
             cancellationToken.ThrowIfCancellationRequested();
@@ -649,7 +834,7 @@ sealed class SqlDumpReader(
         _open.Add(table);
     }
 
-    async Task<ColumnMapping> ReadColumnListAsync(SqlTable table)
+    async Task<List<string>> ReadColumnNamesAsync(TableName table)
     {
         var names = new List<string>();
         await NextAsync().ConfigureAwait(false);
@@ -665,17 +850,23 @@ sealed class SqlDumpReader(
         }
 
         await NextAsync().ConfigureAwait(false);
+        return names;
+    }
+
+    ColumnMapping MapColumns(SqlTable table, List<string> names)
+    {
         var mapping = table.MapColumns(names, out var error);
         return error is null ? mapping : throw new ConversionException(error, _statementLine);
     }
 
-    /// <summary>A possibly qualified name (schema.table, `db`.`t`, public."Order"); the last part is the name.</summary>
+    /// <summary>A possibly qualified name (schema.table, `db`.`t`, public."Order"); the last part is the name. SQLite
+    /// also takes a 'string' for one: its .dump creates the tables behind a full-text index as 'ft_data'.</summary>
     async Task<TableName> ReadNameAsync(string what)
     {
         string? qualifier = null;
         while (true)
         {
-            if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName))
+            if (_tokens.Kind is not (SqlTokenKind.Word or SqlTokenKind.QuotedName or SqlTokenKind.String))
                 throw new ConversionException($"expected {what}, found '{_tokens.Text}'.", _tokens.Line);
             var part = _tokens.Text.ToString();
             await NextAsync().ConfigureAwait(false);
@@ -686,11 +877,26 @@ sealed class SqlDumpReader(
         }
     }
 
-    async Task SkipStatementAsync()
+    /// <summary>To the statement's delimiter, or to the INSERT or CREATE that starts a line of a SQL Server script, whose
+    /// statements need not end with ';' (SSMS writes SET IDENTITY_INSERT t ON, then its INSERTs, one a line).</summary>
+    /// <remarks>A ';' inside parentheses does not end the statement: pg_dump's CREATE RULE ... DO INSTEAD (INSERT ...;
+    /// INSERT ...) holds INSERTs that are not rows of the dump.</remarks>
+    async Task SkipStatementAsync(bool wholeBatch = false)
     {
-        while (_tokens.Kind != SqlTokenKind.Delimiter)
+        var depth = 0;
+        while (depth > 0 || (_tokens.Kind != SqlTokenKind.Delimiter && !StartsNextStatement(wholeBatch)))
+        {
+            if (_tokens.IsSymbol('('))
+                depth++;
+            else if (_tokens.IsSymbol(')') && depth > 0)
+                depth--;
             await NextAsync().ConfigureAwait(false);
+        }
     }
+
+    bool StartsNextStatement(bool wholeBatch = false) =>
+        _nextStatementRead = _tokens.IsSqlServer && !wholeBatch && _tokens.StartsLine &&
+                             (_tokens.IsWord("INSERT") || _tokens.IsWord("CREATE")) && _tokens.Line > _statementLine;
 
     /// <summary>The next token of the current statement; the input must not end before the statement does.</summary>
     async Task<bool> NextAsync()
@@ -706,11 +912,11 @@ sealed class SqlDumpReader(
         words.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
 
     /// <summary>Where a row comes from, for error messages (built only when one is thrown).</summary>
-    readonly record struct RowSource(SqlTable Table, int InsertRow)
+    readonly record struct RowSource(string Table, int InsertRow)
     {
         public override string ToString() => InsertRow > 0
-            ? $"row {InsertRow} of the INSERT into '{Table.Name}'"
-            : $"the COPY row for table '{Table.Name}'";
+            ? $"row {InsertRow} of the INSERT into '{Table}'"
+            : $"the COPY row for table '{Table}'";
     }
 
     readonly record struct TableName(string? Schema, string Name)

@@ -37,7 +37,8 @@ static class SqlSpecialValues
         return shape.SignificantDigits > 17 && (value != 0 || !FieldParsers.HasNonZeroDigit(text));
     }
 
-    /// <summary>PostgreSQL's infinity and -infinity, and a date before Christ ("0044-03-15 BC").</summary>
+    /// <summary>PostgreSQL's infinity and -infinity, a date before Christ ("0044-03-15 BC"), and one written with
+    /// slashes or unpadded ("1962/2/18", "12/08/1948").</summary>
     public static bool TryParseDateDays(ReadOnlySpan<char> text, out int days)
     {
         days = 0;
@@ -47,6 +48,9 @@ static class SqlSpecialValues
             return true;
         }
 
+        if (TryPadDate(text, out var padded))
+            return FieldParsers.TryParseDateDays(padded, out days);
+
         if (!TryShiftBeforeChrist(text, out var shifted, out var shiftDays) ||
             !FieldParsers.TryParseDateDays(shifted, out var substituteDays))
             return false;
@@ -54,7 +58,8 @@ static class SqlSpecialValues
         return true;
     }
 
-    /// <summary>PostgreSQL's infinity and -infinity, and a timestamp before Christ ("0044-03-15 12:00:00+00 BC").</summary>
+    /// <summary>PostgreSQL's infinity and -infinity, a timestamp before Christ ("0044-03-15 12:00:00+00 BC"), and one
+    /// whose date is written with slashes or unpadded ("1962/2/18 08:00:00").</summary>
     public static bool TryParseTimestampMicros(ReadOnlySpan<char> text, out long micros)
     {
         micros = 0;
@@ -64,11 +69,50 @@ static class SqlSpecialValues
             return true;
         }
 
+        if (TryPadDate(text, out var padded))
+            return FieldParsers.TryParseTimestampMicros(padded, out micros);
+
         if (!TryShiftBeforeChrist(text, out var shifted, out var shiftDays) ||
             !FieldParsers.TryParseTimestampMicros(shifted, out var substituteMicros))
             return false;
         micros = substituteMicros + shiftDays * MicrosPerDay;
         return true;
+    }
+
+    /// <summary>
+    /// A date that scripts write with '/' or with one-digit months and days, as the databases that load them read it:
+    /// year first (Chinook's '1962/2/18', '2002-5-1': MySQL, PostgreSQL) or month first ('12/08/1948' in Northwind:
+    /// SQL Server's us_english and PostgreSQL's default DateStyle MDY). Returned as ISO yyyy-MM-dd, the rest unchanged.
+    /// </summary>
+    static bool TryPadDate(ReadOnlySpan<char> text, out string padded)
+    {
+        padded = "";
+        var first = DigitsAt(text, 0);
+        if (first is not (1 or 2 or 4) || first >= text.Length || text[first] is not ('/' or '-'))
+            return false;
+        var separator = text[first];
+        var second = DigitsAt(text, first + 1);
+        var thirdStart = first + 2 + second;
+        if (second is < 1 or > 2 || thirdStart > text.Length || text[thirdStart - 1] != separator)
+            return false;
+        var third = DigitsAt(text, thirdStart);
+        string year, month, day;
+        if (first == 4 && third is 1 or 2 && !(separator == '-' && second == 2 && third == 2)) // ISO: the strict parser said no
+            (year, month, day) = (text[..4].ToString(), text.Slice(first + 1, second).ToString(), text.Slice(thirdStart, third).ToString());
+        else if (first != 4 && separator == '/' && third == 4)
+            (year, month, day) = (text.Slice(thirdStart, 4).ToString(), text[..first].ToString(), text.Slice(first + 1, second).ToString());
+        else
+            return false;
+        padded = $"{year}-{month.PadLeft(2, '0')}-{day.PadLeft(2, '0')}{text[(thirdStart + third)..]}";
+        return true;
+    }
+
+    static int DigitsAt(ReadOnlySpan<char> text, int start)
+    {
+        var end = start;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+            end++;
+        return end - start;
     }
 
     static bool IsInfinity(ReadOnlySpan<char> text, out bool negative) =>

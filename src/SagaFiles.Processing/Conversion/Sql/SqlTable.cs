@@ -1,7 +1,9 @@
 namespace SagaFiles.Processing.Conversion.Sql;
 
-/// <summary>A column as CREATE TABLE declares it, with the Parquet column it becomes.</summary>
-sealed record SqlColumn(string Name, string DeclaredType, ColumnSpec Spec);
+/// <summary>A column as CREATE TABLE declares it (<paramref name="DeclaredType" /> empty: no CREATE TABLE did), with the
+/// Parquet column it becomes; <paramref name="Generated" />: computed from other columns (GENERATED ALWAYS AS (...)), so
+/// dumps do not hold its values.</summary>
+sealed record SqlColumn(string Name, string DeclaredType, ColumnSpec Spec, bool Generated);
 
 /// <summary>Which table column each value of a row goes to, and which columns the rows leave out (null).</summary>
 sealed record ColumnMapping(int[] Targets, int[] Unlisted);
@@ -17,6 +19,9 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
         .ToDictionary(c => c.Name, c => c.i, StringComparer.OrdinalIgnoreCase);
 
     ParquetTableWriter? _writer;
+
+    /// <summary>The last mapping <see cref="MappingInParent" /> translated (one per COPY or INSERT), and its result.</summary>
+    (ColumnMapping? From, ColumnMapping? To) _mappedToParent;
     ParquetWriteSummary? _summary;
 
     /// <summary>The table's name without its schema, as declared.</summary>
@@ -27,6 +32,46 @@ sealed class SqlTable(string name, string fileName, IReadOnlyList<SqlColumn> col
 
     /// <summary>Rows go in the table's column order, every column given.</summary>
     public ColumnMapping AllColumns { get; } = new(Enumerable.Range(0, columns.Count).ToArray(), []);
+
+    /// <summary>DEFAULT in a row stands for null: the column is generated (pg_dump --inserts writes DEFAULT for it), or
+    /// undeclared, so its default is not known.</summary>
+    public bool DefaultIsNull(int column) => columns[column].Generated || columns[column].DeclaredType.Length == 0;
+
+    /// <summary>The partitioned table this one is a partition of (ATTACH PARTITION): its rows are written there too.</summary>
+    public SqlTable? Parent { get; set; }
+
+    public bool DescendsFrom(SqlTable table)
+    {
+        for (var ancestor = Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            if (ancestor == table)
+                return true;
+        }
+
+        return this == table;
+    }
+
+    /// <summary>Where a row mapped to this partition's columns goes in <see cref="Parent" />'s, matched by name (a
+    /// partition may order its columns differently); null, with why, when the parent lacks one of them.</summary>
+    public ColumnMapping? MappingInParent(ColumnMapping mapping, out string? error)
+    {
+        error = null;
+        if (ReferenceEquals(mapping, _mappedToParent.From))
+            return _mappedToParent.To;
+        var parent = Parent ?? throw new InvalidOperationException($"Table '{name}' is not a partition.");
+        var inParent = parent.MapColumns(mapping.Targets.Select(t => columns[t].Name).ToList(), out error);
+        if (error is not null)
+            return null;
+        _mappedToParent = (mapping, inParent);
+        return inParent;
+    }
+
+    /// <summary>Rows that give every column but the generated ones, in order (SQLite's INSERT INTO t VALUES (...));
+    /// null when no column is generated.</summary>
+    public ColumnMapping? StoredColumns { get; } = columns.Any(c => c.Generated)
+        ? new ColumnMapping(Enumerable.Range(0, columns.Count).Where(c => !columns[c].Generated).ToArray(),
+            Enumerable.Range(0, columns.Count).Where(c => columns[c].Generated).ToArray())
+        : null;
 
     public bool IsOpen => _writer is not null;
 

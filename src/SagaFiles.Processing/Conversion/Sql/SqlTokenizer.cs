@@ -9,7 +9,7 @@ enum SqlTokenKind
     /// <summary>An unquoted identifier or keyword.</summary>
     Word,
 
-    /// <summary>A "quoted" or `quoted` identifier, unquoted.</summary>
+    /// <summary>A "quoted", `quoted` or [bracketed] identifier, unquoted.</summary>
     QuotedName,
 
     /// <summary>A string literal, unquoted and unescaped.</summary>
@@ -27,9 +27,10 @@ enum SqlTokenKind
 
 /// <summary>
 /// Splits a SQL dump (UTF-8, BOM optional) into tokens as it streams, so a dump of any size is read once in bounded
-/// memory. Skips white space and comments (MySQL's /*!40101 ... */ included: they hold session settings, not data).
+/// memory. Skips white space and comments; MySQL's /*!40101 ... */ are read as the SQL they hold.
 /// Unquotes 'strings' ('' inside; backslash escapes in MySQL dumps and in PostgreSQL's E'...'), PostgreSQL's
-/// $tag$...$tag$ strings, "names" and `names`. Each token knows the line it starts on.
+/// $tag$...$tag$ strings, "names", `names` and [names] (SQL Server's and SQLite's; ]] inside). Each token knows the line
+/// it starts on.
 /// <para>
 /// A dump counts as MySQL once a backtick or a /*! comment appears (mysqldump writes both before any data): from then
 /// on backslashes escape in strings and block comments do not nest, as in MySQL.
@@ -58,6 +59,14 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     char[] _text = new char[256];
     int _textLength;
 
+    /// <summary>White space or a comment came before the current token.</summary>
+    bool _blankSkipped;
+
+    bool _tokenSeen;
+
+    /// <summary>Inside MySQL's /*!NNNNN ... */, whose */ is skipped as white space (they do not nest).</summary>
+    bool _inExecutableComment;
+
     public SqlTokenKind Kind { get; private set; }
 
     /// <summary>The line the current token (or line, after <see cref="ReadLineAsync" />) starts on.</summary>
@@ -68,8 +77,14 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
 
     public long BytesRead { get; private set; }
 
-    /// <summary>A backtick or /*! comment was seen: MySQL's string escapes apply.</summary>
-    public bool IsMySql { get; private set; }
+    /// <summary>A backtick, a /*! comment or MySQL's SET @variable was seen: MySQL's string escapes apply.</summary>
+    public bool IsMySql { get; set; }
+
+    /// <summary>The current token is the first on its line.</summary>
+    public bool StartsLine { get; private set; }
+
+    /// <summary>A GO line was seen: SQL Server's batches, whose statements need not end with ';'.</summary>
+    public bool IsSqlServer { get; private set; }
 
     /// <summary>What ends a statement; MySQL dumps change it around trigger and routine bodies (DELIMITER ;;).</summary>
     public string Delimiter { get; set; } = ";";
@@ -82,7 +97,11 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
     /// <summary>Moves to the next token; false at the end of the input.</summary>
     public async ValueTask<bool> NextAsync(CancellationToken cancellationToken)
     {
+        // A '[' right after a name or ')', or before ']' or a digit, is PostgreSQL's array bracket (int[],
+        // varchar(10)[], int [3]), not a [name].
+        var subscriptable = Kind is SqlTokenKind.Word or SqlTokenKind.QuotedName || IsSymbol(')') || IsSymbol(']');
         _textLength = 0;
+        var previousLine = _line;
         if (!await SkipBlankAsync(cancellationToken).ConfigureAwait(false))
         {
             Kind = SqlTokenKind.End;
@@ -90,6 +109,8 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             return false;
         }
 
+        StartsLine = _line > previousLine || !_tokenSeen;
+        _tokenSeen = true;
         Line = _line;
         var c = _chars[_position];
         if (c == Delimiter[0] && (Delimiter.Length == 1 || await AtLongDelimiterAsync(cancellationToken).ConfigureAwait(false)))
@@ -105,6 +126,13 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             await ReadQuotedAsync(c, backslashEscapes: c == '\'' && IsMySql, cancellationToken).ConfigureAwait(false);
             Kind = c == '\'' ? SqlTokenKind.String : SqlTokenKind.QuotedName;
         }
+        else if (c == '[' && !(subscriptable && !_blankSkipped) &&
+                 await PeekAsync(1, cancellationToken).ConfigureAwait(false) is not (']' or '\0' or (>= '0' and <= '9')))
+        {
+            _position++;
+            await ReadQuotedAsync(']', backslashEscapes: false, cancellationToken).ConfigureAwait(false);
+            Kind = SqlTokenKind.QuotedName;
+        }
         else if (c == '$' && await DollarTagLengthAsync(cancellationToken).ConfigureAwait(false) is var tagLength and > 0)
         {
             await ReadDollarQuotedAsync(tagLength, cancellationToken).ConfigureAwait(false);
@@ -118,6 +146,11 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
         else if (char.IsLetter(c) || c == '_')
         {
             await ReadWordAsync(cancellationToken).ConfigureAwait(false);
+            if (StartsLine && IsWord("GO") && await RestOfLineIsBlankAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Kind = SqlTokenKind.Delimiter; // SQL Server's batch separator, alone on its line
+                IsSqlServer = true;
+            }
         }
         else
         {
@@ -160,6 +193,7 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
 
     async ValueTask<bool> SkipBlankAsync(CancellationToken cancellationToken)
     {
+        _blankSkipped = false;
         while (_position < _length || await FillAsync(cancellationToken).ConfigureAwait(false))
         {
             var c = _chars[_position];
@@ -173,12 +207,23 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             }
             else if (c == '/' && await PeekAsync(1, cancellationToken).ConfigureAwait(false) == '*')
             {
-                await SkipBlockCommentAsync(cancellationToken).ConfigureAwait(false);
+                if (await PeekAsync(2, cancellationToken).ConfigureAwait(false) == '!' &&
+                    char.IsAsciiDigit(await PeekAsync(3, cancellationToken).ConfigureAwait(false)))
+                    await EnterExecutableCommentAsync(cancellationToken).ConfigureAwait(false);
+                else
+                    await SkipBlockCommentAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (c == '*' && _inExecutableComment && await PeekAsync(1, cancellationToken).ConfigureAwait(false) == '/')
+            {
+                _position += 2;
+                _inExecutableComment = false;
             }
             else
             {
                 return true;
             }
+
+            _blankSkipped = true;
         }
 
         return false;
@@ -191,6 +236,20 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             if (Take() == '\n')
                 return;
         }
+    }
+
+    /// <summary>
+    /// MySQL's /*!50705 ... */ holds SQL that MySQL runs (from that version on): what mysqldump and sakila's scripts put
+    /// there can be a column (/*!50705 location GEOMETRY */) or a row's value (/*!50705 0x0101...,*/), so its content is
+    /// read as tokens and only its start and end are skipped.
+    /// </summary>
+    async ValueTask EnterExecutableCommentAsync(CancellationToken cancellationToken)
+    {
+        IsMySql = true;
+        _position += 3;
+        while (char.IsAsciiDigit(await PeekAsync(0, cancellationToken).ConfigureAwait(false)))
+            _position++;
+        _inExecutableComment = true;
     }
 
     async ValueTask SkipBlockCommentAsync(CancellationToken cancellationToken)
@@ -257,7 +316,7 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
         }
 
         var what = quote == '\'' ? "string" : "quoted name";
-        throw new ConversionException($"a {what} that opens with {quote} here is never closed.", Line);
+        throw new ConversionException($"a {what} that opens with {(quote == ']' ? '[' : quote)} here is never closed.", Line);
     }
 
     /// <summary>MySQL's escapes (and the common part of PostgreSQL's E'...' ones).</summary>
@@ -355,11 +414,34 @@ sealed class SqlTokenizer(Stream input, int maxTokenLength)
             await PeekAsync(0, cancellationToken).ConfigureAwait(false) == '\'')
         {
             var escapes = _text[0] is 'E' or 'e' || IsMySql;
+            // PostgreSQL types N'...' as character(n), whose trailing spaces do not count: stored in a varchar or text
+            // column (Chinook's N'Edinburgh '), the value has none. MySQL and SQL Server keep them.
+            var national = _text[0] is 'N' or 'n' && !IsMySql && !IsSqlServer;
             _textLength = 0;
             _position++;
             await ReadQuotedAsync('\'', escapes, cancellationToken).ConfigureAwait(false);
             Kind = SqlTokenKind.String;
+            while (national && _textLength > 0 && _text[_textLength - 1] == ' ')
+                _textLength--;
         }
+    }
+
+    async ValueTask<bool> RestOfLineIsBlankAsync(CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < MaxDollarTagLength; offset++)
+        {
+            switch (await PeekAsync(offset, cancellationToken).ConfigureAwait(false))
+            {
+                case ' ' or '\t' or '\r':
+                    continue;
+                case '\n' or '\0':
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     async ValueTask<bool> AtLongDelimiterAsync(CancellationToken cancellationToken) =>
