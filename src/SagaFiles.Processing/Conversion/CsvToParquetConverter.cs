@@ -100,19 +100,19 @@ public sealed class CsvToParquetConverter
     }
 
     /// <summary>How many bytes from the input's start <see cref="SniffDialectAsync" /> reads.</summary>
-    const int QuotingSniffLength = 1024 * 1024;
+    const int DialectSniffLength = 1024 * 1024;
 
     /// <summary>What the input's first MiB says about its quoting and preamble (<see cref="TextSniffer.DialectOf" />).</summary>
     static async Task<(SampledQuoting Quoting, int PreambleRecords)> SniffDialectAsync(Source source,
         CancellationToken cancellationToken)
     {
-        var bytes = ArrayPool<byte>.Shared.Rent(QuotingSniffLength);
+        var bytes = ArrayPool<byte>.Shared.Rent(DialectSniffLength);
         try
         {
             source.Input.Position = source.Start + source.Encoding.BomLength;
-            var read = await source.Input.ReadAtLeastAsync(bytes.AsMemory(0, QuotingSniffLength), QuotingSniffLength,
+            var read = await source.Input.ReadAtLeastAsync(bytes.AsMemory(0, DialectSniffLength), DialectSniffLength,
                 throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            var truncated = read == QuotingSniffLength;
+            var truncated = read == DialectSniffLength;
             // The encoding's sniff found this prefix valid; a character may straddle its end.
             var length = truncated ? TextSniffer.CompleteUtf8Length(bytes.AsSpan(0, read)) : read;
             var text = source.Encoding.Encoding.GetString(bytes, 0, length);

@@ -245,8 +245,7 @@ static class FieldParsers
     public static bool TryParseNonFiniteDouble(ReadOnlySpan<char> text, out double value)
     {
         value = 0;
-        var negative = text.StartsWith('-');
-        var unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
+        var unsigned = Unsigned(text, out var negative);
         if (unsigned.Equals("NaN", StringComparison.OrdinalIgnoreCase))
         {
             value = PositiveNaN;
@@ -258,6 +257,13 @@ static class FieldParsers
             return false;
         value = negative ? double.NegativeInfinity : double.PositiveInfinity;
         return true;
+    }
+
+    /// <summary>The text without its sign, and whether the sign was a minus.</summary>
+    internal static ReadOnlySpan<char> Unsigned(ReadOnlySpan<char> text, out bool negative)
+    {
+        negative = text.StartsWith('-');
+        return text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
     }
 
     public static bool TryParseDecimal(ReadOnlySpan<char> text, int scale, out decimal value)

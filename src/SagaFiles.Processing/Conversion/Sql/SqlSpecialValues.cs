@@ -116,14 +116,7 @@ static class SqlSpecialValues
     }
 
     static bool IsInfinity(ReadOnlySpan<char> text, out bool negative) =>
-        Unsigned(text, out negative).Equals("infinity", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The text without its sign, and whether the sign was a minus.</summary>
-    static ReadOnlySpan<char> Unsigned(ReadOnlySpan<char> text, out bool negative)
-    {
-        negative = text.StartsWith('-');
-        return text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
-    }
+        FieldParsers.Unsigned(text, out negative).Equals("infinity", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A BC date-time as an AD one whose year has the same length (2000 or 2001), and the days between the two years'
